@@ -1,0 +1,100 @@
+"""Checks that the bundled demo corpus stays clean, parseable and tells its story.
+
+The demo is the first thing a new user sees, so a feed that stops parsing cleanly, a
+duplicated link, or a lost shared quotation (which the quote-trail demo relies on)
+should fail the build rather than surface as a confusing first impression.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from triage.demo import DEMO_DIR, demo_paths
+
+FEED_NAMES = {"harbour-gazette.rss", "northern-wire.atom", "daily-ledger.xml"}
+
+
+def _feed_paths() -> list[Path]:
+    return [p for p in demo_paths() if p.parent == DEMO_DIR]
+
+
+def _entry_text(entry: feedparser.FeedParserDict) -> str:
+    raw = entry.content[0].value if entry.get("content") else entry.get("summary", "")
+    return html.unescape(re.sub(r"<[^>]+>", " ", raw))
+
+
+def _entries_by_outlet() -> dict[str, list[feedparser.FeedParserDict]]:
+    out: dict[str, list[feedparser.FeedParserDict]] = {}
+    for path in _feed_paths():
+        parsed = feedparser.parse(path.read_bytes())
+        out[parsed.feed.title] = list(parsed.entries)
+    return out
+
+
+def test_demo_paths_lists_every_feed_and_article() -> None:
+    paths = demo_paths()
+    assert {p.name for p in paths if p.parent == DEMO_DIR} == FEED_NAMES
+    articles = [p for p in paths if p.parent.name == "articles"]
+    assert {p.suffix for p in articles} == {".txt", ".md", ".html"}
+    assert all(p.is_file() for p in paths)
+
+
+@pytest.mark.parametrize("name", sorted(FEED_NAMES))
+def test_feed_parses_cleanly_with_complete_items(name: str) -> None:
+    parsed = feedparser.parse((DEMO_DIR / name).read_bytes())
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.feed.get("title") and parsed.feed.get("link")
+    assert len(parsed.entries) >= 8
+    for entry in parsed.entries:
+        assert entry.get("title") and entry.get("link", "").startswith("https://")
+        assert entry.get("id") and entry.get("author")
+        published = entry.get("published_parsed")
+        assert published is not None and (2026, 11, 19) <= tuple(published[:3]) <= (2026, 11, 22)
+
+
+def test_links_are_unique_across_the_demo() -> None:
+    links = [e.link for entries in _entries_by_outlet().values() for e in entries]
+    assert len(links) == len(set(links))
+
+
+def test_story_count_and_length_suit_a_first_impression() -> None:
+    entries = [e for entries in _entries_by_outlet().values() for e in entries]
+    articles = [p for p in demo_paths() if p.parent.name == "articles"]
+    assert 30 <= len(entries) + len(articles) <= 40
+    full = [e for e in entries if e.get("content")]
+    for entry in full:
+        assert 120 <= len(_entry_text(entry).split()) <= 350, entry.link
+
+
+def test_ledger_rewrite_reuses_gazette_quotes() -> None:
+    outlets = _entries_by_outlet()
+    gazette = next(e for e in outlets["The Harbour Gazette"] if "ashby" in e.link)
+    ledger = next(e for e in outlets["The Daily Ledger"] if "ashby" in e.link)
+    wire = next(e for e in outlets["Northern Wire"] if "ashby" in e.link)
+    gazette_text, ledger_text = _entry_text(gazette), _entry_text(ledger)
+    shared = [
+        "We are asking every household in the affected streets not to drink tap water",
+        "The levels we recorded on Tuesday night were well above anything we would accept",
+    ]
+    for quote in shared:
+        assert quote in gazette_text and quote in ledger_text
+        assert quote not in _entry_text(wire)
+    assert "Nobody knocked on our door. I found out" in gazette_text
+    assert "Nobody knocked on our door, I found out" in ledger_text
+    assert "told The Harbour Gazette" in ledger_text
+    assert gazette.published_parsed < wire.published_parsed < ledger.published_parsed
+
+
+def test_article_files_follow_the_article_conventions() -> None:
+    articles = {p.suffix: p for p in demo_paths() if p.parent.name == "articles"}
+    page = articles[".html"].read_text(encoding="utf-8")
+    assert "<title>" in page and "<h1>" in page and "<footer" in page and "<nav>" in page
+    for path in (p for p in demo_paths() if p.suffix == ".txt"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        assert lines[first + 1] == "" and len(lines[first]) < 100
