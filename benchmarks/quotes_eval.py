@@ -1,0 +1,163 @@
+"""Measure quote extraction against the labelled political-news quotations.
+
+Usage: ``python benchmarks/quotes_eval.py [--split dev|train] [--json]``
+
+The gold spans include the quotation marks and sometimes the reported-speech words
+leading into a partial quote, while the extractor returns the words inside the
+marks. Both sides are therefore compared after stripping marks and whitespace from
+the edges, and a found quote matches a gold one when they overlap by at least half
+of the shorter span (one-to-one, greedy by overlap). Speaker accuracy counts matched
+quotes whose gold source is not a pronoun; the found speaker is right when it shares
+a word with the gold source's last name (or the gold source shares the found one's).
+A naive baseline (every span between paired double marks, no speaker) is printed
+for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from triage.core.quotes import extract_quotes  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "polnear-quotes.jsonl"
+MARKS = " \t\n“”\"‘’'«»„*_,"
+PRONOUNS = frozenset(
+    "he she they i we it you who him her them his its their this that which one "
+    "someone some others".split()
+)
+NAIVE = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+Span = tuple[int, int, str]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past quotation marks and whitespace at both edges."""
+    while start < end and text[start] in MARKS:
+        start += 1
+    while end > start and text[end - 1] in MARKS:
+        end -= 1
+    return start, end
+
+
+def _match(found: list[Span], gold: list[Span]) -> list[tuple[int, int]]:
+    """Pair found and gold spans one-to-one, largest overlap first."""
+    candidates = []
+    for i, (fs, fe, _) in enumerate(found):
+        for j, (gs, ge, _) in enumerate(gold):
+            overlap = min(fe, ge) - max(fs, gs)
+            shorter = min(fe - fs, ge - gs)
+            if shorter > 0 and overlap >= shorter / 2:
+                candidates.append((overlap, i, j))
+    pairs, used_found, used_gold = [], set(), set()
+    for _, i, j in sorted(candidates, reverse=True):
+        if i not in used_found and j not in used_gold:
+            pairs.append((i, j))
+            used_found.add(i)
+            used_gold.add(j)
+    return pairs
+
+
+def _words(name: str) -> set[str]:
+    """Lower-case alphabetic words of a name, possessives dropped."""
+    return {w for w in re.findall(r"[^\W\d_]+", name.lower().replace("’s", "").replace("'s", "")) if len(w) > 1}
+
+
+def speaker_right(found: str, gold: str) -> bool:
+    """Whether the found speaker names the gold source (last-name word overlap)."""
+    found_words, gold_words = _words(found), _words(gold)
+    if not found_words or not gold_words:
+        return False
+    found_last = _words(found.split()[-1]) if found.split() else set()
+    gold_last = _words(gold.split()[-1]) if gold.split() else set()
+    return bool(found_last & gold_words) or bool(gold_last & found_words)
+
+
+def _naive(text: str) -> list[Span]:
+    """Every span between paired double marks, no speaker."""
+    return [(m.start(1), m.end(1), "") for m in NAIVE.finditer(text)]
+
+
+def _ours(text: str) -> list[Span]:
+    """The extractor's quotes as (start, end, speaker)."""
+    return [(q.start, q.end, q.speaker) for q in extract_quotes(text)]
+
+
+def evaluate(rows: list[dict[str, object]], extractor: Callable[[str], list[Span]]) -> dict[str, float]:
+    """Score one extractor on the given articles."""
+    true_pos = found_total = gold_total = speaker_total = speaker_hits = 0
+    timings: list[float] = []
+    for row in rows:
+        text = str(row["text"])
+        began = time.perf_counter()
+        raw = extractor(text)
+        timings.append((time.perf_counter() - began) * 1000)
+        found = [(*_strip(text, s, e), who) for s, e, who in raw]
+        found = [f for f in found if f[1] > f[0]]
+        gold: list[Span] = []
+        for quote in row["quotes"]:  # type: ignore[attr-defined]
+            start, end = _strip(text, int(quote["start"]), int(quote["end"]))
+            if end > start:
+                gold.append((start, end, str(quote.get("source") or "")))
+        pairs = _match(found, gold)
+        true_pos += len(pairs)
+        found_total += len(found)
+        gold_total += len(gold)
+        for i, j in pairs:
+            source = gold[j][2]
+            if not source or source.lower() in PRONOUNS:
+                continue
+            speaker_total += 1
+            speaker_hits += speaker_right(found[i][2], source)
+    precision = true_pos / found_total if found_total else 0.0
+    recall = true_pos / gold_total if gold_total else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "articles": len(rows),
+        "gold": gold_total,
+        "found": found_total,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "speaker_accuracy": round(speaker_hits / speaker_total, 4) if speaker_total else 0.0,
+        "speaker_scored": speaker_total,
+        "median_ms": round(statistics.median(timings), 3) if timings else 0.0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the evaluation and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "train"], default="dev")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if not DATA.exists():
+        print(f"evaluation data not found: {DATA}", file=sys.stderr)
+        return 2
+    with DATA.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    rows = [row for row in rows if row.get("split") == args.split]
+    results = {"split": args.split, "extractor": evaluate(rows, _ours), "naive": evaluate(rows, _naive)}
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    for name in ("extractor", "naive"):
+        r = results[name]
+        assert isinstance(r, dict)
+        print(
+            f"{name:9} split={args.split} articles={r['articles']} gold={r['gold']} found={r['found']} "
+            f"P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} "
+            f"speaker={r['speaker_accuracy']:.3f} (n={r['speaker_scored']}) median={r['median_ms']:.2f} ms/article"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,241 @@
+"""Find the spans of text that sit between quotation marks.
+
+This is the first, purely typographic pass of quote extraction: it knows nothing
+about speakers or cue verbs. It copes with the ways real copy breaks the rules --
+straight and curly marks mixed in one quote, a missing opening or closing mark, a
+quotation that runs over several paragraphs (each reopened with a fresh mark), and
+single marks nested inside double ones -- because a wrong span here can never be
+repaired by the attribution pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN_DOUBLE = "“„«"
+CLOSE_DOUBLE = "”»"
+STRAIGHT_DOUBLE = '"'
+OPEN_SINGLE = "‘"
+CLOSE_SINGLE = "’"
+STRAIGHT_SINGLE = "'"
+
+_PARAGRAPH_BREAK = re.compile(r"\n")
+_OPENER_CONTEXT = " \t\n([{—–-/:;,>*_"
+_EDGE_JUNK = " \t\n*_"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedSpan:
+    """A run of text between quotation marks.
+
+    Attributes:
+        start: Offset of the first character inside the marks (after trimming).
+        end: Offset just past the last character inside the marks (after trimming).
+        open_at: Offset of the opening mark, or None when the mark is missing.
+        close_at: Offset of the closing mark, or None when the mark is missing.
+        single: Whether the span uses single marks (more often scare quotes or titles).
+    """
+
+    start: int
+    end: int
+    open_at: int | None
+    close_at: int | None
+    single: bool = False
+
+    @property
+    def outer_start(self) -> int:
+        """Offset where the quotation, marks included, begins."""
+        return self.open_at if self.open_at is not None else self.start
+
+    @property
+    def outer_end(self) -> int:
+        """Offset just past the quotation, marks included."""
+        return self.close_at + 1 if self.close_at is not None else self.end
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into non-empty line-paragraphs as (start, end) pairs."""
+    bounds: list[tuple[int, int]] = []
+    position = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        if text[position : match.start()].strip():
+            bounds.append((position, match.start()))
+        position = match.end()
+    if text[position:].strip():
+        bounds.append((position, len(text)))
+    return bounds
+
+
+def _double_role(text: str, index: int, is_open: bool) -> str:
+    """Classify a double mark as "open", "close" or "either" from its neighbours.
+
+    Straight marks carry no direction, and curly ones are sometimes typed the wrong
+    way round, so the characters on each side decide when they are unambiguous.
+    """
+    char = text[index]
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    space_before = before in _OPENER_CONTEXT or before in OPEN_SINGLE
+    space_after = after.isspace() or after in ".,;:!?)]}—–-*_" or after in CLOSE_SINGLE
+    if char == STRAIGHT_DOUBLE:
+        if space_before and not space_after:
+            return "open"
+        if space_after and not space_before:
+            return "close"
+        return "either"
+    if is_open and after.isspace() and not space_before:
+        return "close"
+    if not is_open and before.isspace() and after.isalnum():
+        return "open"
+    return "open" if is_open else "close"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past whitespace and markdown emphasis at both edges."""
+    while start < end and text[start] in _EDGE_JUNK:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_JUNK:
+        end -= 1
+    if end > start and text[end - 1] == ",":
+        end -= 1
+        while end > start and text[end - 1] in _EDGE_JUNK:
+            end -= 1
+    return start, end
+
+
+def _scan_double(text: str, bounds: list[tuple[int, int]]) -> list[MarkedSpan]:
+    """Pair double marks paragraph by paragraph, repairing missing marks."""
+    spans: list[MarkedSpan] = []
+    open_at: int | None = None
+    reopen_pending = False
+    for number, (para_start, para_end) in enumerate(bounds):
+        last_close = para_start
+        for index in range(para_start, para_end):
+            char = text[index]
+            if char not in OPEN_DOUBLE and char not in CLOSE_DOUBLE and char != STRAIGHT_DOUBLE:
+                continue
+            role = _double_role(text, index, char in OPEN_DOUBLE)
+            if role == "either":
+                role = "close" if open_at is not None and not reopen_pending else "open"
+            if role == "open":
+                if reopen_pending:
+                    reopen_pending = False  # the paragraph reopens the running quotation
+                elif open_at is not None:
+                    _add(spans, text, open_at + 1, index, open_at, None)
+                    open_at = index
+                else:
+                    open_at = index
+                continue
+            reopen_pending = False
+            if open_at is None:
+                _add(spans, text, _missing_open_start(text, last_close, index), index, None, index)
+            else:
+                _add(spans, text, open_at + 1, index, open_at, index)
+                open_at = None
+            last_close = index + 1
+        if open_at is not None:
+            if _next_paragraph_reopens(text, bounds, number):
+                reopen_pending = True
+            else:
+                _add(spans, text, open_at + 1, para_end, open_at, None)
+                open_at = None
+                reopen_pending = False
+    return spans
+
+
+def _next_paragraph_reopens(text: str, bounds: list[tuple[int, int]], number: int) -> bool:
+    """Tell whether the paragraph after ``number`` starts with an opening double mark."""
+    if number + 1 >= len(bounds):
+        return False
+    start, end = bounds[number + 1]
+    stripped = text[start:end].lstrip(_EDGE_JUNK)
+    return bool(stripped) and (stripped[0] in OPEN_DOUBLE or stripped[0] == STRAIGHT_DOUBLE)
+
+
+def _missing_open_start(text: str, last_close: int, close_at: int) -> int:
+    """Guess where a quotation with no opening mark began.
+
+    Without an opening mark the best guess is the start of the paragraph, or the
+    first sentence after the previous quotation in the same paragraph (whose tail
+    is usually the attribution of that earlier quote).
+    """
+    if last_close == 0 or text[last_close - 1] == "\n":
+        return last_close
+    segment = text[last_close:close_at]
+    boundary = re.search(r"[.!?]\s+", segment)
+    return last_close + boundary.end() if boundary else last_close
+
+
+def _add(
+    spans: list[MarkedSpan],
+    text: str,
+    start: int,
+    end: int,
+    open_at: int | None,
+    close_at: int | None,
+    single: bool = False,
+) -> None:
+    """Append the trimmed span unless it is empty."""
+    start, end = _trim(text, start, end)
+    if end > start and any(ch.isalnum() for ch in text[start:end]):
+        spans.append(MarkedSpan(start, end, open_at, close_at, single))
+
+
+def _scan_single(text: str, bounds: list[tuple[int, int]], taken: list[MarkedSpan]) -> list[MarkedSpan]:
+    """Find single-quoted spans that lie outside every double-quoted one.
+
+    Apostrophes look like closing single marks, so a span only counts when it opens
+    at a word start and closes before a non-letter in the same paragraph.
+    """
+    spans: list[MarkedSpan] = []
+    occupied = [(s.outer_start, s.outer_end) for s in taken]
+    for para_start, para_end in bounds:
+        index = para_start
+        while index < para_end:
+            char = text[index]
+            before = text[index - 1] if index > para_start else " "
+            after = text[index + 1] if index + 1 < para_end else " "
+            if (
+                (char in OPEN_SINGLE or char == STRAIGHT_SINGLE)
+                and (before.isspace() or before in "([{—–-:>*")
+                and after.isalnum()
+                and not any(a <= index < b for a, b in occupied)
+            ):
+                close = _single_close(text, index + 1, para_end)
+                if close is not None:
+                    _add(spans, text, index + 1, close, index, close, single=True)
+                    index = close + 1
+                    continue
+            index += 1
+    return spans
+
+
+def _single_close(text: str, start: int, para_end: int) -> int | None:
+    """Return the offset of the single mark closing a span opened before ``start``."""
+    for index in range(start, para_end):
+        char = text[index]
+        if char in OPEN_DOUBLE or char in CLOSE_DOUBLE or char == STRAIGHT_DOUBLE:
+            return None
+        if char in CLOSE_SINGLE or char == STRAIGHT_SINGLE:
+            after = text[index + 1] if index + 1 < para_end else " "
+            before = text[index - 1]
+            if not after.isalnum() and not before.isspace() and before != "s":
+                return index
+    return None
+
+
+def find_marked_spans(text: str) -> list[MarkedSpan]:
+    """Return every quoted span in ``text``, in document order.
+
+    Args:
+        text: The article text.
+
+    Returns:
+        Spans between double marks (with missing marks repaired) followed, where
+        they do not overlap, by spans between single marks.
+    """
+    bounds = paragraph_bounds(text)
+    doubles = _scan_double(text, bounds)
+    singles = _scan_single(text, bounds, doubles)
+    return sorted(doubles + singles, key=lambda span: span.start)

@@ -1,0 +1,281 @@
+"""Who is speaking: parse the subject of a cue and resolve it to a full name.
+
+An attribution names its speaker in many shapes ("Kremlin spokesman Dmitry
+Peskov", "Peskov", "the ministry", "he"). This module turns such a phrase into a
+:class:`Speaker` (name, role and the offsets of the mention) and resolves short
+forms against what the article said earlier: a surname to the fullest name given
+before, an acronym to its expansion, "he"/"she" to the most recent compatible
+person, "the ministry" to the named ministry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from triage.core.quote_lexicon import (
+    NON_NAME_CAPITALS,
+    ORG_WORDS,
+    OTHER_PRONOUNS,
+    PERSON_PRONOUNS,
+    TITLE_WORDS,
+)
+
+TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]|\.(?=\w))*\.?|\d[\w,.]*|[^\w\s]")
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.|[A-Z][a-z]{0,3}\.|(?:[A-Za-z]\.){2,})")
+_PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
+_POSSESSIVE = re.compile(r"(?:[’']s?)$")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
+_MALE = frozenset({"mr", "mr.", "he", "him", "his", "king", "prince", "father", "sir", "lord"})
+_FEMALE = frozenset({"ms", "ms.", "mrs", "mrs.", "she", "her", "queen", "princess", "lady", "dame"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word with its offsets; ``word`` has a trailing sentence period removed."""
+
+    word: str
+    start: int
+    end: int
+
+    @property
+    def capitalised(self) -> bool:
+        """Whether the token could be part of a name."""
+        return self.word[:1].isupper() and self.word.lower() not in NON_NAME_CAPITALS
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A parsed speaker mention.
+
+    Attributes:
+        name: The name (or noun phrase, or pronoun) as written.
+        start: Offset of the mention.
+        end: End offset of the mention.
+        role: Title or description found with it.
+        kind: "person", "org", "noun" (a common noun phrase) or "pronoun".
+    """
+
+    name: str
+    start: int
+    end: int
+    role: str = ""
+    kind: str = "person"
+
+
+def tokenize(text: str, start: int, end: int) -> list[Token]:
+    """Tokenise ``text[start:end]``, splitting sentence periods and possessives off words."""
+    tokens: list[Token] = []
+    for match in TOKEN.finditer(text, start, end):
+        word, token_start, token_end = match.group(), match.start(), match.end()
+        if word.endswith(".") and len(word) > 1 and not _ABBREVIATION.fullmatch(word):
+            word, token_end = word[:-1], token_end - 1
+            tokens.append(Token(word, token_start, token_end))
+            tokens.append(Token(".", token_end, token_end + 1))
+            continue
+        tokens.append(Token(word, token_start, token_end))
+    return tokens
+
+
+def _strip_possessive(token: Token) -> Token:
+    """Drop a trailing possessive ("Putin’s" -> "Putin")."""
+    match = _POSSESSIVE.search(token.word)
+    if match and len(token.word) > 2:
+        cut = len(token.word) - len(match.group())
+        return Token(token.word[:cut], token.start, token.start + cut)
+    return token
+
+
+def _is_name_token(token: Token) -> bool:
+    """Whether a token can sit inside a capitalised name run."""
+    return token.capitalised or token.word.lower() in _PARTICLES
+
+
+def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
+    """Parse a subject noun phrase (no commas) into a speaker.
+
+    The last run of capitalised words is the name; title words at its front and
+    the words before it form the role ("Ukrainian army spokesman Dmytro Lykhoviy").
+    Without capitals the phrase is a pronoun or a common noun phrase.
+    """
+    words = [t for t in tokens if t.word not in {".", "—", "–", "-", "(", ")"}]
+    if not words:
+        return None
+    if len(words) == 1 and words[0].word.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS:
+        only = words[0]
+        return Speaker(only.word, only.start, only.end, kind="pronoun")
+    run_end = None
+    for index in range(len(words) - 1, -1, -1):
+        if _is_name_token(words[index]) and words[index].word[:1].isupper():
+            run_end = index
+            break
+    if run_end is None:
+        return _noun_phrase(text, words)
+    run_start = run_end
+    while run_start > 0 and _is_name_token(words[run_start - 1]):
+        run_start -= 1
+    run = words[run_start : run_end + 1]
+    name_from = 0
+    for index, token in enumerate(run):
+        if token.word.lower().rstrip(".") in TITLE_WORDS or token.word.lower() in TITLE_WORDS:
+            name_from = index + 1
+    if name_from >= len(run):
+        return _noun_phrase(text, words)
+    name_tokens = [*run[name_from:-1], _strip_possessive(run[-1])]
+    role_tokens = [t for t in words[: run_start + name_from] if t.word.lower() not in _DETERMINERS]
+    role = text[role_tokens[0].start : role_tokens[-1].end] if role_tokens else ""
+    kind = "org" if _looks_like_org(name_tokens) else "person"
+    start, end = name_tokens[0].start, name_tokens[-1].end
+    return Speaker(text[start:end], start, end, role=role, kind=kind)
+
+
+def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
+    """Return a common noun phrase ("the newspaper") as a speaker, if it is short."""
+    if len(words) > 6 or not words[-1].word[:1].isalpha():
+        return None
+    start, end = words[0].start, words[-1].end
+    return Speaker(text[start:end], start, end, kind="noun")
+
+
+def _looks_like_org(tokens: list[Token]) -> bool:
+    """Whether a capitalised run names an organisation (acronym or org word)."""
+    if any(t.word.lower() in ORG_WORDS for t in tokens):
+        return True
+    return len(tokens) == 1 and tokens[0].word.isupper() and len(tokens[0].word) > 1
+
+
+@dataclass
+class Mention:
+    """A capitalised run seen in the article, used to resolve later short forms."""
+
+    name: str
+    start: int
+    end: int
+    tokens: tuple[str, ...]
+    person: bool
+    role: str = ""
+
+
+@dataclass
+class MentionIndex:
+    """Every name-like run of an article in order, with resolution helpers."""
+
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+    gender: dict[str, str] = field(default_factory=dict)
+    speakers_seen: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, text: str) -> MentionIndex:
+        """Collect every capitalised run of ``text`` once, in document order."""
+        index = cls(text)
+        tokens = tokenize(text, 0, len(text))
+        position = 0
+        while position < len(tokens):
+            if not (tokens[position].capitalised and tokens[position].word[:1].isupper()):
+                position += 1
+                continue
+            end = position
+            while end + 1 < len(tokens) and _is_name_token(tokens[end + 1]):
+                end += 1
+            index._add_run(tokens, position, end)
+            position = end + 1
+        return index
+
+    def _add_run(self, tokens: list[Token], first: int, last: int) -> None:
+        """Record one capitalised run, split into role and name parts."""
+        run = tokens[first : last + 1]
+        name_from = 0
+        for offset, token in enumerate(run):
+            if token.word.lower() in TITLE_WORDS:
+                name_from = offset + 1
+        name_tokens = [*run[name_from:-1], _strip_possessive(run[-1])] if name_from < len(run) else []
+        if not name_tokens:
+            return
+        words = tuple(t.word for t in name_tokens)
+        org = _looks_like_org(name_tokens)
+        role_words = [t for t in run[:name_from]]
+        back = first - 1
+        while back >= 0 and tokens[back].word.islower() and tokens[back].word in TITLE_WORDS:
+            role_words.insert(0, tokens[back])
+            back -= 1
+            while back >= 0 and tokens[back].capitalised and tokens[back].word[:1].isupper():
+                role_words.insert(0, tokens[back])
+                back -= 1
+        role = self.text[role_words[0].start : role_words[-1].end] if role_words else ""
+        before = tokens[first - 1].word.lower() if first > 0 else ""
+        if before in _MALE | _FEMALE or (name_from and run[name_from - 1].word.lower() in _MALE | _FEMALE):
+            marker = before if before in _MALE | _FEMALE else run[name_from - 1].word.lower()
+            self.gender.setdefault(words[-1].lower(), "m" if marker in _MALE else "f")
+        person = not org and (len(words) >= 2 or bool(role_words))
+        start, end = name_tokens[0].start, name_tokens[-1].end
+        self.mentions.append(Mention(self.text[start:end], start, end, words, person, role))
+
+    def fullest(self, name: str, before: int) -> tuple[str, str]:
+        """Return the fullest earlier form of ``name`` and the role given with it."""
+        words = name.split()
+        if not words:
+            return name, ""
+        last = words[-1].lower()
+        best, role = name, ""
+        for mention in self.mentions:
+            if mention.start >= before and mention.tokens != tuple(words):
+                break
+            if mention.tokens[-1].lower() == last and len(mention.tokens) > len(best.split()):
+                best = mention.name
+            if mention.tokens[-1].lower() == last and mention.role and not role:
+                role = mention.role
+        if best == name and len(words) == 1 and words[0].isupper():
+            best = self._expand_acronym(words[0]) or name
+        return best, role
+
+    def _expand_acronym(self, acronym: str) -> str | None:
+        """Find "Long Name (ACR)" earlier in the text and return the long name."""
+        pattern = re.compile(
+            r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)\(" + re.escape(acronym) + r"\)"
+        )
+        match = pattern.search(self.text)
+        return match.group(1).strip() if match else None
+
+    def resolve_noun(self, phrase: str, before: int) -> tuple[str, int, int] | None:
+        """Resolve "the ministry" to the most recent named run with that head word."""
+        head = phrase.split()[-1].lower() if phrase.split() else ""
+        if head not in ORG_WORDS:
+            return None
+        for mention in reversed(self.mentions):
+            if mention.start < before and head in (t.lower() for t in mention.tokens):
+                return mention.name, mention.start, mention.end
+        return None
+
+    def resolve_pronoun(self, pronoun: str, before: int) -> Mention | None:
+        """Return the most recent person before ``before`` compatible with ``pronoun``."""
+        wanted = "m" if pronoun.lower() == "he" else "f"
+        for mention in reversed(self.mentions):
+            if mention.start >= before:
+                continue
+            if not (mention.person or mention.name in self.speakers_seen or self._surname_known(mention)):
+                continue
+            full, _ = self.fullest(mention.name, mention.start + 1)
+            gender = self.gender.get(full.split()[-1].lower())
+            if gender is None or gender == wanted:
+                self.gender.setdefault(full.split()[-1].lower(), wanted)
+                return mention
+        return None
+
+    def _surname_known(self, mention: Mention) -> bool:
+        """Whether a one-word mention repeats the surname of an earlier person."""
+        last = mention.tokens[-1].lower()
+        return any(
+            m.person and len(m.tokens) > 1 and m.tokens[-1].lower() == last
+            for m in self.mentions
+            if m.start < mention.start
+        )
+
+    def last_person(self, start: int, before: int) -> Mention | None:
+        """Return the last person mentioned inside [start, before)."""
+        for mention in reversed(self.mentions):
+            if start <= mention.start < before and (
+                mention.person or self._surname_known(mention) or mention.name in self.speakers_seen
+            ):
+                return mention
+        return None
