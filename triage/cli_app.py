@@ -1,0 +1,33 @@
+"""Opening the app: choose the desk (or the demo desk) and hand it to the TUI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from triage.core.desk import Desk, locate_desk
+
+
+def demo_desk_path() -> Path:
+    """Where ``triage --demo`` keeps its desk: the user's data directory, not ./index."""
+    return Path(user_data_dir("triage")) / "demo-desk"
+
+
+def prepare_demo(path: Path) -> Desk:
+    """Open the demo desk, ingesting the bundled corpus (a no-op when already there)."""
+    from triage.demo import demo_paths
+
+    desk = Desk(path)
+    desk.ingest([str(p) for p in demo_paths()])
+    return desk
+
+
+def run_app(index: str | None, demo: bool = False) -> int:
+    """Open the TUI on a desk; returns the process exit status."""
+    path = Path(index) if (demo and index) else demo_desk_path() if demo else locate_desk(index)
+    desk = prepare_demo(path) if demo else Desk(path)
+    from triage.ui.app import TriageApp
+
+    TriageApp(desk).run()
+    return 0

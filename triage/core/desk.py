@@ -1,0 +1,273 @@
+"""The desk: one directory holding a store of record and its search index.
+
+:class:`Desk` is the public face of the core. The CLI, the TUI, scripts and tests
+all go through it. It gives each thread its own SQLite connection (SQLite
+connections must not be shared across threads) and shares one search index,
+whose writer is serialised.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from triage.core.clusters import ClusterEngine
+from triage.core.highlight import Snippet, make_snippet
+from triage.core.models import IngestReport, Quote, Story
+from triage.core.quotes import extract_quotes
+from triage.core.search import (
+    IndexDocument,
+    IndexUnavailable,
+    SearchIndex,
+    parse_query,
+    query_terms,
+    term_spans,
+)
+from triage.core.store import Store
+from triage.core.store_feeds import Feeds
+from triage.core.store_quotes import Quotes
+from triage.core.store_tags import Tags
+
+INDEX_ENV = "TRIAGE_INDEX"
+DB_NAME = "triage.sqlite3"
+INDEX_DIR = "whoosh"
+INDEX_BATCH = 300
+
+
+def locate_desk(option: str | None = None) -> Path:
+    """Where the desk is: ``--index DIR`` > ``$TRIAGE_INDEX`` > ``./index``."""
+    chosen = option or os.environ.get(INDEX_ENV) or "index"
+    return Path(chosen).expanduser()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """One search result: the story and a snippet of why it matched."""
+
+    story: Story
+    score: float
+    snippet: Snippet
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A page of results and the total number of matches."""
+
+    rows: list[SearchRow]
+    total: int
+
+
+class _ThreadState(threading.local):
+    store: Store | None = None
+    tags: Tags | None = None
+    feeds: Feeds | None = None
+    quotes: Quotes | None = None
+    clusters: ClusterEngine | None = None
+
+
+class Desk:
+    """A news desk on disk: stories, editor state, clusters, quotes and the index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.index = SearchIndex(path / INDEX_DIR)
+        self._local = _ThreadState()
+        self._index_lock = threading.Lock()
+        _ = self.store  # create the schema now, in the opening thread
+
+    # -- per-thread components ---------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection to the store of record."""
+        if self._local.store is None:
+            self._local.store = Store(self.path / DB_NAME)
+        return self._local.store
+
+    @property
+    def tags(self) -> Tags:
+        """Tags and saved searches (this thread's connection)."""
+        if self._local.tags is None:
+            self._local.tags = Tags(self.store)
+        return self._local.tags
+
+    @property
+    def feeds(self) -> Feeds:
+        """Subscriptions and their fetch state (this thread's connection)."""
+        if self._local.feeds is None:
+            self._local.feeds = Feeds(self.store)
+        return self._local.feeds
+
+    @property
+    def quotes(self) -> Quotes:
+        """Quotations (this thread's connection)."""
+        if self._local.quotes is None:
+            self._local.quotes = Quotes(self.store)
+        return self._local.quotes
+
+    @property
+    def clusters(self) -> ClusterEngine:
+        """Story clusters (this thread's connection)."""
+        if self._local.clusters is None:
+            with self.store.write():
+                self._local.clusters = ClusterEngine(self.store.conn)
+        return self._local.clusters
+
+    def close(self) -> None:
+        """Close this thread's connection and the index handles."""
+        if self._local.store is not None:
+            self._local.store.close()
+        self._local = _ThreadState()
+        self.index.close()
+
+    # -- ingest ------------------------------------------------------------------
+
+    def ingest(
+        self, sources: Sequence[str], *, full_text: bool = False, progress: object = None
+    ) -> IngestReport:
+        """Read sources into the desk, then analyse and index what changed.
+
+        See :mod:`triage.core.pipeline` for the stages; each source that fails adds
+        one entry to the report's ``errors`` and the others go on.
+        """
+        from triage.core.pipeline import Pipeline
+
+        return Pipeline(self, progress=progress).run(sources, full_text=full_text)
+
+    def analyse_pending(self, batch: int = 200) -> int:
+        """Extract quotes and cluster every story changed since its last analysis."""
+        store = self.store
+        done = 0
+        while True:
+            rows = store.conn.execute(
+                "SELECT id FROM stories WHERE analysed < seq ORDER BY published, id LIMIT ?",
+                (batch,),
+            ).fetchall()
+            if not rows:
+                return done
+            stories = store.get_stories([str(r[0]) for r in rows])
+            with store.write() as conn:
+                for story in stories:
+                    quotes = extract_quotes(story.body)
+                    self.quotes.replace(story.id, quotes)
+                    self.clusters.assign(story, quotes)
+                    conn.execute("UPDATE stories SET analysed = seq WHERE id = ?", (story.id,))
+            done += len(stories)
+
+    def sync_index(self, progress: object = None) -> int:
+        """Write every queued story to the search index, a batch per commit."""
+        with self._index_lock:
+            if not self.index.exists():
+                self.index.create()
+                self.store.queue_all_for_index()
+            written = 0
+            total = self.store.pending_index_count()
+            while pending := self.store.pending_index(INDEX_BATCH):
+                ids = [sid for sid, _ in pending]
+                stories = {s.id: s for s in self.store.get_stories(ids)}
+                speakers = self._speakers(ids)
+                docs = [
+                    IndexDocument(
+                        id=s.id,
+                        title=s.title,
+                        body=s.body,
+                        source=s.source,
+                        author=s.author,
+                        published=s.published,
+                        speakers=speakers.get(s.id, ()),
+                        feeds=s.feeds,
+                    )
+                    for s in stories.values()
+                ]
+                gone = [sid for sid in ids if sid not in stories]
+                self.index.write(docs, delete_ids=gone)
+                self.store.mark_indexed(pending)
+                written += len(docs)
+                if callable(progress):
+                    progress("index", written, total)
+            return written
+
+    def _speakers(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for quote in self.quotes.for_stories(story_ids):
+            if quote.quote.speaker and quote.quote.speaker not in found.get(quote.story_id, []):
+                found.setdefault(quote.story_id, []).append(quote.quote.speaker)
+        return found
+
+    def reindex(self, progress: object = None) -> int:
+        """Rebuild the search index from the store; editor state is untouched."""
+        with self._index_lock:
+            self.index.create()
+            self.store.queue_all_for_index()
+        return self.sync_index(progress)
+
+    def recluster(self) -> None:
+        """Rebuild every cluster from scratch, in date order; corrections survive."""
+        store = self.store
+
+        def stories() -> Iterable[tuple[Story, Sequence[Quote]]]:
+            for story in store.iter_stories():
+                yield story, [q.quote for q in self.quotes.for_stories([story.id])]
+
+        with store.write():
+            self.clusters.rebuild(stories())
+
+    # -- search ------------------------------------------------------------------
+
+    def resolve_virtual(self, field: str, value: str) -> set[str] | None:
+        """Answer ``tag:`` and ``is:`` from the store of record."""
+        if field == "tag":
+            return self.tags.story_ids_with_tag(value)
+        value = value.lower()
+        if value in ("read", "unread"):
+            read = self.store.read_ids()
+            return read if value == "read" else self.store.all_ids() - read
+        if value in ("tagged",):
+            rows = self.store.conn.execute("SELECT DISTINCT story_id FROM story_tags")
+            return {str(r[0]) for r in rows}
+        return None
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int | None = 50,
+        sort: str = "relevance",
+        snippets: bool = True,
+    ) -> SearchPage:
+        """Search the desk with the query language; stories come from the store.
+
+        Raises:
+            SearchError: For a query that cannot be parsed, or an unreadable index.
+        """
+        if self.store.pending_index_count():
+            self.sync_index()
+        q = parse_query(text, self.resolve_virtual, self.index.schema)
+        try:
+            results = self.index.search(q, limit=limit, sort=sort)
+        except IndexUnavailable:
+            raise
+        stories = {s.id: s for s in self.store.get_stories([h.id for h in results.hits])}
+        terms = query_terms(q) if snippets else set()
+        rows = []
+        for hit in results.hits:
+            story = stories.get(hit.id)
+            if story is None:
+                continue
+            snippet = (
+                make_snippet(story.body, term_spans(story.body, terms)) if snippets else Snippet("")
+            )
+            rows.append(SearchRow(story=story, score=hit.score, snippet=snippet))
+        return SearchPage(rows=rows, total=results.total)
+
+    def highlight_terms(self, text: str, query_text: str) -> list[tuple[int, int]]:
+        """Spans of ``text`` matching the words of a query (for the reader pane)."""
+        try:
+            q = parse_query(query_text, self.resolve_virtual, self.index.schema)
+        except Exception:
+            return []
+        return term_spans(text, query_terms(q))

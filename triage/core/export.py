@@ -1,0 +1,81 @@
+"""Stories as JSON objects, and rundowns an editor can paste (Markdown, JSON, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from triage.core.models import Story
+
+EXPORT_FORMATS = ("md", "json", "csv")
+
+
+def iso_z(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, as every JSON output prints times."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def story_summary_json(story: Story) -> dict[str, object]:
+    """The fields every story listing shares."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "source": story.source,
+        "url": story.url,
+        "published": iso_z(story.published),
+        "tags": list(story.tags),
+        "read": story.read,
+    }
+
+
+def story_json(story: Story) -> dict[str, object]:
+    """Everything about one story (``triage show --json``)."""
+    return {
+        **story_summary_json(story),
+        "author": story.author,
+        "summary": story.summary,
+        "body": story.body,
+        "feeds": list(story.feeds),
+        "fetched": iso_z(story.fetched),
+        "note": story.note,
+    }
+
+
+def _markdown_escape(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_")
+
+
+def render_export(stories: Sequence[Story], fmt: str, title: str = "") -> str:
+    """Render stories as a rundown in ``md``, ``json`` or ``csv``.
+
+    Raises:
+        ValueError: For an unknown format.
+    """
+    if fmt == "json":
+        return json.dumps([story_json(s) for s in stories], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["id", "title", "source", "url", "published", "tags", "read"])
+        for s in stories:
+            writer.writerow(
+                [s.id, s.title, s.source, s.url, iso_z(s.published), " ".join(s.tags), int(s.read)]
+            )
+        return buffer.getvalue()
+    if fmt == "md":
+        heading = f"# Rundown: {title}" if title else "# Rundown"
+        lines = [heading, "", f"{len(stories)} stories", ""]
+        for s in stories:
+            tags = " ".join(f"`{t}`" for t in s.tags)
+            lines.append(f"## [{_markdown_escape(s.title)}]({s.url})")
+            meta = f"{_markdown_escape(s.source)} · {s.published:%Y-%m-%d %H:%M} UTC"
+            lines.append(f"*{meta}*" + (f" · {tags}" if tags else ""))
+            lines.append("")
+            summary = (s.summary or s.body)[:400].replace("\n", " ")
+            if summary:
+                lines.extend([f"> {_markdown_escape(summary)}", ""])
+        return "\n".join(lines)
+    raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")

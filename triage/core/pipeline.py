@@ -1,0 +1,161 @@
+"""One ingest run over a set of sources, stage by stage (see :mod:`triage.core.ingest`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from triage.core.fetch import FetchResult
+from triage.core.fetch_types import FetchPolicy
+from triage.core.ingest import (
+    PreparedStory,
+    Progress,
+    fetch_urls,
+    parse_fetched,
+    plan_sources,
+    prepare_entries,
+    read_file,
+)
+from triage.core.models import IngestReport, SourceError, utc_now
+from triage.core.parse import ParseError, parse_article_file, parse_feed, parse_opml
+
+if TYPE_CHECKING:
+    from triage.core.desk import Desk
+
+
+class Pipeline:
+    """Runs the store, analyse and index stages for one desk."""
+
+    def __init__(self, desk: Desk, progress: Any = None, policy: FetchPolicy | None = None) -> None:
+        self.desk = desk
+        self.progress: Progress | None = progress if callable(progress) else None
+        self.policy = policy or FetchPolicy()
+        self.report = IngestReport()
+
+    def _tell(self, stage: str, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(stage, done, total)
+
+    def _fail(self, source: str, error: str) -> None:
+        self.report.errors.append(SourceError(source, error))
+
+    def run(self, sources: Sequence[str], full_text: bool = False) -> IngestReport:
+        """Ingest every source; failures are recorded per source and never stop the run."""
+        plan = plan_sources(sources)
+        self.report.errors.extend(plan.errors)
+        urls = list(plan.urls)
+        for path in plan.opml_files:
+            urls.extend(self._subscribe_opml(path))
+        for url in urls:
+            if self.desk.feeds.get(url) is None:
+                self.desk.feeds.add(url, full_text=full_text or None)
+        self._fetch_and_store(list(dict.fromkeys(urls)), full_text)
+        for path in plan.feed_files:
+            self._store_feed_file(path)
+        for index, path in enumerate(plan.article_files, 1):
+            self._store_article(path)
+            self._tell("files", index, len(plan.article_files))
+        self.finish()
+        return self.report
+
+    def refresh(self, only_due: bool = True) -> IngestReport:
+        """Fetch every subscribed feed (those not backing off, unless ``only_due`` is off)."""
+        feeds = self.desk.feeds.due() if only_due else self.desk.feeds.all()
+        self._fetch_and_store([f.url for f in feeds], full_text=False)
+        self.finish()
+        return self.report
+
+    def finish(self) -> None:
+        """Analyse and index whatever is pending (also what an interrupted run left)."""
+        self._tell("analyse", 0, 1)
+        self.desk.analyse_pending()
+        self.desk.sync_index(progress=self.progress)
+
+    # -- sources -----------------------------------------------------------------
+
+    def _subscribe_opml(self, path: Path) -> list[str]:
+        try:
+            listed = parse_opml(read_file(path))
+        except ParseError as exc:
+            self._fail(str(path), str(exc))
+            return []
+        for item in listed:
+            tags = [item.category] if item.category else []
+            self.desk.feeds.add(item.url, name=item.name, tags=tags)
+        return [item.url for item in listed]
+
+    def _fetch_and_store(self, urls: list[str], full_text: bool) -> None:
+        if not urls:
+            return
+        feeds = {url: self.desk.feeds.get(url) for url in urls}
+        requests = [
+            (url, f.etag if f else "", f.last_modified if f else "") for url, f in feeds.items()
+        ]
+        results = fetch_urls(requests, self.policy, progress=self.progress)
+        for result in results:
+            feed = feeds.get(result.request.url)
+            self._store_fetched(
+                result, feed.name if feed else "", full_text or bool(feed and feed.full_text)
+            )
+
+    def _store_fetched(self, result: FetchResult, declared_name: str, full_text: bool) -> None:
+        url = result.request.url
+        if result.error:
+            self.desk.feeds.record_failure(url, result.error)
+            self._fail(url, result.error)
+            return
+        if result.not_modified:
+            self.desk.feeds.record_success(url, result.etag, result.last_modified, None)
+            self.report.not_modified += 1
+            return
+        try:
+            parsed = parse_fetched(result, declared_name)
+        except ParseError as exc:
+            self.desk.feeds.record_failure(url, str(exc))
+            self._fail(url, str(exc))
+            return
+        prepared = prepare_entries(parsed.entries, url, parsed.link, utc_now())
+        if full_text:
+            prepared = self._with_full_text(prepared)
+        self._store(prepared)
+        self.desk.feeds.record_success(url, result.etag, result.last_modified, len(prepared))
+
+    def _with_full_text(self, prepared: list[PreparedStory]) -> list[PreparedStory]:
+        try:
+            from triage.core.fulltext import enrich
+        except ImportError:  # the optional extractor is not installed
+            return prepared
+        return enrich(self.desk, prepared, self.policy)
+
+    def _store_feed_file(self, path: Path) -> None:
+        try:
+            parsed = parse_feed(read_file(path), location=path.resolve().as_uri())
+        except ParseError as exc:
+            self._fail(str(path), str(exc))
+            return
+        key = str(path.resolve())
+        self._store(prepare_entries(parsed.entries, key, parsed.link, utc_now()))
+
+    def _store_article(self, path: Path) -> None:
+        try:
+            entry = parse_article_file(path, read_file(path))
+        except ParseError as exc:
+            self._fail(str(path), str(exc))
+            return
+        self._store(prepare_entries([entry], str(path.resolve()), "", utc_now()))
+
+    def _store(self, prepared: list[PreparedStory]) -> None:
+        store = self.desk.store
+        with store.write():
+            for item in prepared:
+                change = store.upsert_story(item.story, item.identity, item.hash, item.dated)
+                if change == "added":
+                    self.report.added += 1
+                elif change == "updated":
+                    self.report.updated += 1
+                else:
+                    self.report.unchanged += 1
+                self.report.story_ids.append(
+                    store.story_id_for_identity(item.identity) or item.story.id
+                )

@@ -1,0 +1,431 @@
+"""The full-text search index: the only module that imports Whoosh.
+
+Whoosh is pure Python and unmaintained upstream, so everything that touches it is
+kept here, behind :class:`SearchIndex`. The index is *derived* data: the store of
+record (SQLite) holds every story and all editor state, and the index can be
+rebuilt from it at any time (``triage reindex``). That lets us:
+
+* write the index in batches from one writer (a Whoosh commit costs seconds on a
+  large index, so per-story commits are never done);
+* resolve ``tag:`` and ``is:unread`` against the store at query time, so tagging
+  never waits for a Whoosh commit. The parser accepts them as ordinary fields and
+  we replace them with :class:`DocSetQuery` nodes that match a precomputed set of
+  story ids, which keeps arbitrary boolean nesting correct.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import matching, query, sorting
+from whoosh.analysis import CharsetFilter, SimpleAnalyzer, StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.qparser import AndGroup, MultifieldParser
+from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.qparser.plugins import GtLtPlugin, PlusMinusPlugin
+from whoosh.support.charset import accent_map
+
+SCHEMA_VERSION = 1
+"""Bump when the schema changes; an index of another version is rebuilt."""
+
+DEFAULT_FIELDS = ("title", "body")
+VIRTUAL_FIELDS = ("tag", "is")
+LOCK_WAIT_SECONDS = 60.0
+
+
+class SearchError(Exception):
+    """A query that cannot be parsed, or an index that cannot be opened."""
+
+
+class IndexUnavailable(SearchError):
+    """The index is missing, corrupt, or of another schema version; reindex fixes it."""
+
+
+def _text_analyzer() -> Any:
+    return StemmingAnalyzer() | CharsetFilter(accent_map)
+
+
+def _name_analyzer() -> Any:
+    return SimpleAnalyzer() | CharsetFilter(accent_map)
+
+
+def build_schema() -> Schema:
+    """The news schema: stemmed, accent-folded prose; plain names; dates; ids."""
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(analyzer=_text_analyzer(), field_boost=2.0),
+        body=TEXT(analyzer=_text_analyzer()),
+        source=TEXT(analyzer=_name_analyzer()),
+        author=TEXT(analyzer=_name_analyzer()),
+        speaker=TEXT(analyzer=_name_analyzer()),
+        feed=ID(),
+        published=DATETIME(sortable=True),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDocument:
+    """What the index needs of one story."""
+
+    id: str
+    title: str
+    body: str
+    source: str
+    author: str
+    published: datetime
+    speakers: Sequence[str] = ()
+    feeds: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One matching story id and its relevance score."""
+
+    id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """A page of hits plus the total number of matches."""
+
+    hits: list[Hit]
+    total: int
+
+
+# A function that answers a virtual field: ("tag", "urgent") -> set of story ids,
+# or None for "every story" (e.g. is:all).
+VirtualResolver = Callable[[str, str], set[str] | None]
+
+
+class DocSetQuery(query.Query):  # type: ignore[misc]
+    """Matches the documents whose ``id`` is in a given set of story ids.
+
+    Used for everything the store knows and the index does not (tags, read state).
+    Story ids are mapped to document numbers through the ``id`` column, cached per
+    searcher, so the cost is a set lookup per document rather than one term
+    lookup per id.
+    """
+
+    def __init__(self, ids: frozenset[str], label: str = "", boost: float = 1.0) -> None:
+        self.ids = ids
+        self.label = label
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"DocSetQuery({self.label!r}, {len(self.ids)} ids)"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DocSetQuery) and other.ids == self.ids
+
+    def __hash__(self) -> int:
+        return hash((self.label, len(self.ids)))
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return len(self.ids)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        docnums = (
+            sorted(doc for doc, story in _id_column(searcher).items() if story in self.ids)
+            if len(self.ids) > 64
+            else sorted(doc for story in self.ids for doc in _docnums_for(searcher, story))
+        )
+        return matching.ListMatcher(docnums, all_weights=self.boost)
+
+
+_column_cache: dict[int, dict[int, str]] = {}
+_column_lock = threading.Lock()
+
+
+def _id_column(searcher: Any) -> dict[int, str]:
+    """docnum -> story id for every live document of this searcher's reader."""
+    reader = searcher.reader()
+    key = id(reader)
+    with _column_lock:
+        cached = _column_cache.get(key)
+    if cached is None:
+        column = reader.column_reader("id")
+        cached = {doc: column[doc] for doc in reader.all_doc_ids()}
+        with _column_lock:
+            if len(_column_cache) > 8:
+                _column_cache.clear()
+            _column_cache[key] = cached
+    return cached
+
+
+def _docnums_for(searcher: Any, story_id: str) -> list[int]:
+    return list(searcher.document_numbers(id=story_id))
+
+
+def rewrite_virtual(q: Any, resolve: VirtualResolver) -> Any:
+    """Replace ``tag:…`` / ``is:…`` terms in a parsed query by :class:`DocSetQuery` nodes."""
+    if isinstance(q, query.Term) and q.fieldname in VIRTUAL_FIELDS:
+        ids = resolve(q.fieldname, str(q.text))
+        return (
+            query.Every() if ids is None else DocSetQuery(frozenset(ids), f"{q.fieldname}:{q.text}")
+        )
+    if isinstance(q, query.Phrase) and q.fieldname in VIRTUAL_FIELDS:
+        ids = resolve(q.fieldname, " ".join(q.words))
+        return (
+            query.Every()
+            if ids is None
+            else DocSetQuery(frozenset(ids), f"{q.fieldname}:{q.words}")
+        )
+    if isinstance(q, (query.Prefix, query.Wildcard)) and q.fieldname in VIRTUAL_FIELDS:
+        ids = resolve(q.fieldname, str(q.text) + "*")
+        return (
+            query.Every()
+            if ids is None
+            else DocSetQuery(frozenset(ids), f"{q.fieldname}:{q.text}*")
+        )
+    if isinstance(q, query.Not):
+        return query.Not(rewrite_virtual(q.query, resolve))
+    if isinstance(q, query.BinaryQuery):
+        return q.__class__(rewrite_virtual(q.a, resolve), rewrite_virtual(q.b, resolve))
+    if isinstance(q, query.CompoundQuery):
+        return q.__class__([rewrite_virtual(sub, resolve) for sub in q.subqueries], boost=q.boost)
+    return q
+
+
+def _make_parser(schema: Schema) -> MultifieldParser:
+    parser_schema = Schema(
+        **{name: schema[name] for name in schema.names()}, tag=ID(), **{"is": ID()}
+    )
+    parser = MultifieldParser(list(DEFAULT_FIELDS), parser_schema, group=AndGroup)
+    parser.add_plugin(DateParserPlugin(free=False))
+    parser.add_plugin(GtLtPlugin())
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2}))?\b")
+_DATE_CLAUSE = re.compile(r"\b(published|date):(\[[^\]]*\]|\{[^}]*\}|[<>]=?\S+|\S+)", re.I)
+
+
+def _compact_dates(text: str) -> str:
+    """Rewrite ISO dates in ``published:`` clauses into the digits Whoosh's date parser reads.
+
+    Whoosh reads ``2026-11-20`` inside a range as arithmetic on years; editors type
+    ISO dates, so ``published:[2026-11-20 to 2026-11-21]`` becomes
+    ``published:[20261120 to 20261121]``. ``date:`` is accepted as an alias.
+    """
+
+    def compact(match: re.Match[str]) -> str:
+        return "".join(part for part in match.groups() if part)
+
+    return _DATE_CLAUSE.sub(
+        lambda m: "published:" + _ISO_DATE.sub(compact, m.group(2)), text
+    )
+
+
+def parse_query(text: str, resolve: VirtualResolver, schema: Schema | None = None) -> Any:
+    """Parse Whoosh query language (plus ``tag:`` and ``is:``) into a query tree.
+
+    An empty query or ``*`` matches everything.
+
+    Raises:
+        SearchError: When the text cannot be parsed.
+    """
+    stripped = text.strip()
+    if stripped in ("", "*"):
+        return query.Every()
+    parser = _make_parser(schema or build_schema())
+    try:
+        parsed = parser.parse(_compact_dates(stripped))
+    except Exception as exc:  # Whoosh raises assorted errors for odd syntax
+        raise SearchError(f"cannot parse query {stripped!r}: {exc}") from None
+    return rewrite_virtual(parsed, resolve)
+
+
+def query_terms(q: Any) -> set[str]:
+    """The analysed words a query looks for in titles and bodies (for highlighting)."""
+    try:
+        return {str(text) for field, text in q.iter_all_terms() if field in DEFAULT_FIELDS}
+    except Exception:
+        return set()
+
+
+_HIGHLIGHT_ANALYZER = _text_analyzer()
+
+
+def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in ``text`` that match analysed query terms.
+
+    The text is analysed the same way the index analyses bodies (stemming, accent
+    folding), so a search for "strikes" highlights "striking" too.
+    """
+    if not terms or not text:
+        return []
+    return [
+        (token.startchar, token.endchar)
+        for token in _HIGHLIGHT_ANALYZER(text, chars=True, positions=False)
+        if token.text in terms
+    ]
+
+
+class SearchIndex:
+    """A Whoosh index in a directory, written in batches by one writer.
+
+    Searchers are cached and refreshed after a commit (ours or another process's),
+    so repeated queries do not reopen segment files.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.schema = build_schema()
+        self._index: Any = None
+        self._searcher: Any = None
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------
+
+    @property
+    def version_file(self) -> Path:
+        return self.path / "triage-schema-version"
+
+    def exists(self) -> bool:
+        """Whether an index of the current schema version is on disk."""
+        try:
+            version = int(self.version_file.read_text().strip())
+        except (OSError, ValueError):
+            return False
+        return version == SCHEMA_VERSION and whoosh_index.exists_in(str(self.path))
+
+    def create(self) -> None:
+        """Create an empty index, replacing whatever is in the directory."""
+        with self._lock:
+            self.close()
+            self.path.mkdir(parents=True, exist_ok=True)
+            for stale in self.path.iterdir():
+                if stale.is_file():
+                    stale.unlink()
+            self._index = whoosh_index.create_in(str(self.path), self.schema)
+            self.version_file.write_text(f"{SCHEMA_VERSION}\n")
+
+    def _open(self) -> Any:
+        if self._index is None:
+            if not self.exists():
+                raise IndexUnavailable(
+                    f"no search index of version {SCHEMA_VERSION} at {self.path}; "
+                    "run `triage reindex`"
+                )
+            try:
+                self._index = whoosh_index.open_dir(str(self.path), schema=self.schema)
+            except Exception as exc:
+                raise IndexUnavailable(
+                    f"search index at {self.path} is unreadable ({exc}); run `triage reindex`"
+                ) from None
+        return self._index
+
+    def close(self) -> None:
+        """Release the cached searcher and index handles."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            self._index = None
+
+    def searcher(self) -> Any:
+        """A current searcher, refreshed if the index changed since the last call."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self._open().searcher()
+            else:
+                try:
+                    self._searcher = self._searcher.refresh()
+                except Exception as exc:
+                    self.close()
+                    raise IndexUnavailable(f"search index unreadable: {exc}") from None
+            return self._searcher
+
+    # -- writing -----------------------------------------------------------------
+
+    def write(self, documents: Iterable[IndexDocument], delete_ids: Iterable[str] = ()) -> int:
+        """Replace the given stories' documents in one commit; return how many were added.
+
+        Deletes every id first (one batch), then adds the documents: far cheaper
+        than ``update_document``, which opens a searcher per call. The writer lock
+        is awaited for at most :data:`LOCK_WAIT_SECONDS`.
+
+        Raises:
+            SearchError: When another writer holds the lock for too long.
+        """
+        docs = list(documents)
+        to_delete = {d.id for d in docs} | set(delete_ids)
+        if not docs and not to_delete:
+            return 0
+        with self._lock:
+            ix = self._open()
+            try:
+                writer = ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.1)
+            except LockError:
+                raise SearchError("search index is locked by another writer") from None
+            try:
+                for story_id in to_delete:
+                    writer.delete_by_term("id", story_id)
+                for doc in docs:
+                    writer.add_document(
+                        id=doc.id,
+                        title=doc.title,
+                        body=doc.body,
+                        source=doc.source,
+                        author=doc.author,
+                        speaker=" ; ".join(doc.speakers),
+                        feed=" ".join(doc.feeds) or None,
+                        published=doc.published.replace(tzinfo=None),
+                    )
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        return len(docs)
+
+    # -- reading -----------------------------------------------------------------
+
+    def doc_count(self) -> int:
+        """Number of live documents in the index."""
+        return int(self.searcher().doc_count())
+
+    def search(
+        self,
+        q: Any,
+        *,
+        limit: int | None = 50,
+        sort: str = "relevance",
+        restrict: frozenset[str] | None = None,
+    ) -> Results:
+        """Run a parsed query; ``sort`` is ``relevance`` or ``date`` (newest first).
+
+        Args:
+            q: A query from :func:`parse_query`.
+            limit: Most hits to return (None for all).
+            sort: ``relevance`` or ``date``.
+            restrict: If given, only these story ids can match.
+        """
+        searcher = self.searcher()
+        kwargs: dict[str, Any] = {"limit": limit}
+        if restrict is not None:
+            kwargs["filter"] = DocSetQuery(restrict, "restrict")
+        if sort == "date":
+            kwargs["sortedby"] = sorting.FieldFacet("published", reverse=True)
+        try:
+            results = searcher.search(q, **kwargs)
+        except Exception as exc:
+            raise SearchError(f"search failed: {exc}") from None
+        hits = [Hit(id=hit["id"], score=float(hit.score or 0.0)) for hit in results]
+        return Results(hits=hits, total=len(results))
+
+    def indexed_ids(self) -> set[str]:
+        """Every story id the index holds (for consistency checks)."""
+        return set(_id_column(self.searcher()).values())

@@ -1,0 +1,205 @@
+"""Make untrusted feed and article text safe and tidy, once, at ingest.
+
+Everything a feed says is hostile until cleaned: feedparser's loose parser turns
+``&#27;`` into a raw ESC, and neither Rich nor Textual strips escape sequences, so a
+title could clear the screen or rename the terminal window. We remove whole
+escape sequences (not just the ESC byte, which would leave ``[2J`` behind), other
+control characters, and bidi overrides that can disguise text, then normalise
+whitespace. Rich markup in the text is left as literal characters on purpose: the
+renderers never interpret it (they build ``Text``/``Content`` objects).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+# CSI: ESC [ params intermediates final; 8-bit CSI is U+009B.
+_CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+# OSC / DCS / SOS / PM / APC: ESC ] ... terminated by BEL or ST (ESC \ or U+009C).
+_STRING_SEQ = r"(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+# Any other two-byte escape (ESC followed by one char), e.g. ESC c (full reset).
+_ESC_OTHER = r"\x1b[ -~]?"
+_ESCAPES = re.compile(f"{_STRING_SEQ}|{_CSI}|{_ESC_OTHER}")
+
+# C0 controls except \t and \n, DEL, C1 controls; bidi embeddings/overrides/isolates;
+# zero-width characters that only serve to hide things; BOM.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe]"
+)
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+MAX_TEXT_CHARS = 400_000
+"""Longest body kept, in characters: bounds memory and per-story work downstream."""
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences, control characters and bidi overrides.
+
+    Newlines and tabs survive; carriage returns become newlines first so that
+    Windows line endings do not glue lines together.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    return _CONTROLS.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """Clean a one-line field (title, author, outlet): no newlines, single spaces."""
+    if not text:
+        return ""
+    text = strip_controls(html.unescape(text) if "&" in text else text)
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())[:1000]
+
+
+def clean_text(text: str | None) -> str:
+    """Clean a multi-paragraph body: paragraphs separated by one blank line.
+
+    Lines inside a paragraph are kept (single newlines), runs of spaces folded,
+    and the text capped at :data:`MAX_TEXT_CHARS`.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", strip_controls(text))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    return text[:MAX_TEXT_CHARS]
+
+
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "ul",
+    ]
+)
+_SKIP_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "svg", "iframe", "object", "head", "button", "form"]
+)
+
+
+class _TextExtractor(HTMLParser):
+    """Collect visible text from HTML, breaking paragraphs at block elements."""
+
+    def __init__(self, skip_layout: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self.h1 = ""
+        self._skip_depth = 0
+        self._in_title = False
+        self._in_h1 = False
+        self._skip_tags = _SKIP_TAGS | ({"nav", "footer", "aside"} if skip_layout else set())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._skip_tags:
+            self._skip_depth += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "h1":
+            self._in_h1 = True
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n\n" if tag not in ("br", "td", "th") else "\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "hr", "p"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._skip_tags:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "h1":
+            self._in_h1 = False
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+            return
+        if self._skip_depth:
+            return
+        if self._in_h1:
+            self.h1 += data
+        self.parts.append(data)
+
+
+def _extract(markup: str, skip_layout: bool) -> _TextExtractor:
+    parser = _TextExtractor(skip_layout)
+    try:
+        parser.feed(markup[: MAX_TEXT_CHARS * 4])
+        parser.close()
+    except (AssertionError, ValueError):  # pragma: no cover - HTMLParser is lenient
+        pass
+    return parser
+
+
+def looks_like_html(text: str) -> bool:
+    """Guess whether a feed field holds HTML rather than plain text."""
+    return bool(
+        re.search(r"</?(p|br|div|span|a|em|strong|i|b|ul|li|h\d|img|blockquote)\b", text, re.I)
+    )
+
+
+def html_to_text(markup: str | None) -> str:
+    """Turn an HTML fragment into clean text with paragraph breaks and decoded entities.
+
+    Scripts, styles and other invisible elements are dropped. Inline elements join
+    their neighbours; block elements start a new paragraph.
+    """
+    if not markup:
+        return ""
+    if not looks_like_html(markup) and "&" not in markup:
+        return clean_text(markup)
+    return clean_text("".join(_extract(markup, skip_layout=False).parts))
+
+
+def html_document_text(markup: str) -> tuple[str, str]:
+    """Return ``(title, body)`` of a whole HTML page.
+
+    The title comes from ``<title>`` (or the first ``<h1>`` when there is none);
+    navigation, headers-of-site and footers are skipped so the body is the page's
+    visible prose.
+    """
+    parser = _extract(markup, skip_layout=True)
+    title = clean_line(parser.h1) or clean_line(parser.title)
+    body = clean_text("".join(parser.parts))
+    if title and body.startswith(title):
+        body = body[len(title) :].lstrip()
+    return title, body
