@@ -303,6 +303,16 @@ def test_bounded_body_handles_gzip_members_and_cap() -> None:
         body.feed(gzip.compress(b"c" * 21))
 
 
+@pytest.mark.parametrize("encoding", ["", "identity"])
+def test_bounded_body_caps_unencoded_bodies(encoding: str) -> None:
+    body = BoundedBody(encoding, 10, human_size)
+    body.feed(b"12345")
+    body.feed(b"67890")
+    assert body.content() == b"1234567890"
+    with pytest.raises(BodyTooLarge, match="larger than 10 bytes"):
+        body.feed(b"!")
+
+
 def test_bounded_body_rejects_corrupt_and_unknown() -> None:
     with pytest.raises(UndecodableBody, match="corrupt gzip"):
         BoundedBody("gzip", 100, human_size).feed(b"\x1f\x8bnot really gzip data")

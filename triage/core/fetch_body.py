@@ -129,7 +129,9 @@ class BoundedBody:
             # An inflater stops just past ``room``, dropping the rest: any stage
             # that gets there means the body is over the cap.
             if len(data) > room:
-                raise BodyTooLarge(f"response larger than {self._describe(self._max)}")
+                break
+        if len(data) > room:
+            raise BodyTooLarge(f"response larger than {self._describe(self._max)}")
         self._buffer += data
 
     def content(self) -> bytes:
