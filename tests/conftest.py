@@ -1,0 +1,82 @@
+"""Shared fixtures: real desks in tmp_path, the demo corpus, ../shared when present."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from triage.cli import main
+from triage.core.desk import Desk
+from triage.demo import demo_paths
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    """An empty desk in a temporary directory."""
+    opened = Desk(tmp_path / "desk")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_desk(tmp_path: Path) -> Iterator[Desk]:
+    """A desk holding the bundled demo corpus."""
+    opened = Desk(tmp_path / "demo-desk")
+    report = opened.ingest([str(p) for p in demo_paths()])
+    assert not report.errors, report.errors
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """../shared/seeds, or skip the test when it is not beside the repo."""
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("../shared/seeds is not available")
+    return seeds
+
+
+@dataclass
+class CliResult:
+    """What one in-process CLI run returned and printed."""
+
+    status: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run ``triage --index <tmp desk> ARGS`` in-process and capture its output."""
+    index = tmp_path / "cli-desk"
+
+    def run(*args: str, index_dir: Path | None = None) -> CliResult:
+        capsys.readouterr()
+        status = main(["--index", str(index_dir or index), *args])
+        captured = capsys.readouterr()
+        return CliResult(status, captured.out, captured.err)
+
+    run.index = index  # type: ignore[attr-defined]
+    return run
+
+
+def run_triage(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a separate process (for cross-process and crash tests)."""
+    return subprocess.run(
+        [sys.executable, "-m", "triage.cli", *args],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout,
+    )
