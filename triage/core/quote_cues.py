@@ -37,6 +37,13 @@ def _is_cue(tokens: list[Token], index: int) -> int:
     return 1 if word in CUE_WORDS and tokens[index].word[:1].islower() else 0
 
 
+def _closed_by_punctuation(text: str, start: int) -> bool:
+    """Whether the quote ending at ``start`` ends a clause (",” X said" style)."""
+    inside = text[max(0, start - 3) : start]
+    after = text[start : start + 2]
+    return any(ch in ",.?!—–:…" for ch in inside + after)
+
+
 def _cue_text(text: str, tokens: list[Token], index: int, length: int) -> str:
     """Return the cue as written."""
     return text[tokens[index].start : tokens[index + length - 1].end]
@@ -101,6 +108,15 @@ def _subject_before_cue(text: str, tokens: list[Token]) -> Speaker | None:
     return None
 
 
+def _subject_after_clause(text: str, tokens: list[Token]) -> Speaker | None:
+    """Parse ``…” for the victory, X said``: only a name right after a comma counts."""
+    segments = _split_commas(tokens)
+    if len(segments) < 2 or not segments[-1]:
+        return None
+    speaker = parse_phrase(text, segments[-1])
+    return speaker if speaker is not None and speaker.kind in {"person", "org"} else None
+
+
 def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
     """Find ``, X said`` or ``, said X`` right after a quotation ending at ``start``."""
     tokens = tokenize(text, start, limit)
@@ -117,6 +133,7 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
     if length:
         speaker = _phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
+    punctuated = _closed_by_punctuation(text, start)
     for index, token in enumerate(tokens[:_MAX_SUBJECT_TOKENS]):
         if token.word in _SENTENCE_END or token.word in {"“", '"', ":"}:
             return None
@@ -124,8 +141,10 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         if length:
             if length == 2:
                 speaker = _phrase_after_cue(text, tokens[index + 2 :])
-            else:
+            elif punctuated:
                 speaker = _subject_before_cue(text, tokens[:index])
+            else:
+                speaker = _subject_after_clause(text, tokens[:index])
             if speaker is None:
                 return None
             return Attribution(_cue_text(text, tokens, index, length), speaker, "after")

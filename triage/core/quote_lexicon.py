@@ -114,7 +114,8 @@ AUXILIARIES: frozenset[str] = frozenset(
         "is was were are be been has have had would will could should may might must "
         "also later then previously once again recently repeatedly reportedly further "
         "had has reportedly publicly privately flatly simply did does do not never "
-        "often always quickly angrily famously bluntly"
+        "often always quickly angrily famously bluntly since now already just first still "
+        "initially finally separately subsequently"
     ).split()
 )
 """Words allowed between a speaker and the cue verb ("has also said")."""
@@ -122,7 +123,7 @@ AUXILIARIES: frozenset[str] = frozenset(
 CLAUSE_STOPS: frozenset[str] = frozenset(
     (
         "in on at during after before to when while who which that as about of "
-        "for from with via through into onto over under told because since"
+        "for from with via through into onto over under because since by"
     ).split()
 )
 """Lower-case words that end a noun phrase found after a cue ("said X in ...")."""

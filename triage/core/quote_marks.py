@@ -84,7 +84,7 @@ def _double_role(text: str, index: int, is_open: bool) -> str:
         if space_after and not space_before:
             return "close"
         return "either"
-    if is_open and after.isspace() and not space_before:
+    if is_open and (after.isspace() or index + 1 == len(text)) and not before.isspace():
         return "close"
     if not is_open and before.isspace() and after.isalnum():
         return "open"

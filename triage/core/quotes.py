@@ -20,7 +20,7 @@ from triage.core.quote_lexicon import CALL_WORDS
 from triage.core.quote_marks import MarkedSpan, find_marked_spans, paragraph_bounds
 from triage.core.speakers import MentionIndex, Speaker
 
-CONFIDENCE_THRESHOLD = 0.5
+CONFIDENCE_THRESHOLD = 0.45
 """Quotes scoring below this are dropped; chosen on the train split of the evaluation."""
 
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")

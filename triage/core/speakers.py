@@ -21,11 +21,17 @@ from triage.core.quote_lexicon import (
     TITLE_WORDS,
 )
 
-TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]|\.(?=\w))*\.?|\d[\w,.]*|[^\w\s]")
+TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]|\.(?=\w))*\.?|\d+(?:[.,]\d+)*\w*|[^\w\s]")
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.|[A-Z][a-z]{0,3}\.|(?:[A-Za-z]\.){2,})")
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
+_OUTLET_NOUNS = frozenset({"newspaper", "paper", "outlet", "broadcaster", "magazine", "website", "site", "network"})
+_OUTLET_WORDS = frozenset(
+    {"post", "times", "journal", "news", "tribune", "herald", "gazette", "telegraph", "daily", "magazine",
+     "reuters", "press", "guardian", "politico", "newsweek", "bloomberg", "axios", "cnn", "bbc", "abc", "nbc",
+     "cbs", "fox", "msnbc", "npr", "afp"}
+)
 _MALE = frozenset({"mr", "mr.", "he", "him", "his", "king", "prince", "father", "sir", "lord"})
 _FEMALE = frozenset({"ms", "ms.", "mrs", "mrs.", "she", "her", "queen", "princess", "lady", "dame"})
 
@@ -122,16 +128,43 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     if name_from >= len(run):
         return _noun_phrase(text, words)
     name_tokens = [*run[name_from:-1], _strip_possessive(run[-1])]
-    role_tokens = [t for t in words[: run_start + name_from] if t.word.lower() not in _DETERMINERS]
-    role = text[role_tokens[0].start : role_tokens[-1].end] if role_tokens else ""
+    role = _role_text(text, words[: run_start + name_from])
     kind = "org" if _looks_like_org(name_tokens) else "person"
     start, end = name_tokens[0].start, name_tokens[-1].end
     return Speaker(text[start:end], start, end, role=role, kind=kind)
 
 
+def _role_text(text: str, tokens: list[Token]) -> str:
+    """Return the role words right before a name, or "" when they are not a role.
+
+    Only the trailing run of capitalised and title-like words counts, so that
+    "but Kremlin spokesman" yields "Kremlin spokesman".
+    """
+    kept: list[Token] = []
+    for token in reversed(tokens):
+        lower = token.word.lower()
+        if not token.word[:1].isalpha() or lower in NON_NAME_CAPITALS or lower in _DETERMINERS:
+            break
+        kept.insert(0, token)
+    while kept and not kept[0].word[:1].isupper() and not any(t.word.lower() in TITLE_WORDS for t in kept):
+        kept.pop(0)
+    if not kept or not any(t.word.lower() in TITLE_WORDS or t.word[:1].isupper() for t in kept):
+        return ""
+    if len(kept) > 6:
+        kept = kept[-6:]
+    return text[kept[0].start : kept[-1].end]
+
+
 def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
     """Return a common noun phrase ("the newspaper") as a speaker, if it is short."""
-    if len(words) > 6 or not words[-1].word[:1].isalpha():
+    last = words[-1]
+    if last.word.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS:
+        return Speaker(last.word, last.start, last.end, kind="pronoun")
+    for index in range(len(words) - 1, -1, -1):
+        if words[index].word.lower() in NON_NAME_CAPITALS - _DETERMINERS:
+            words = words[index + 1 :]
+            break
+    if not words or len(words) > 6 or not words[-1].word[:1].isalpha():
         return None
     start, end = words[0].start, words[-1].end
     return Speaker(text[start:end], start, end, kind="noun")
@@ -239,11 +272,16 @@ class MentionIndex:
 
     def resolve_noun(self, phrase: str, before: int) -> tuple[str, int, int] | None:
         """Resolve "the ministry" to the most recent named run with that head word."""
-        head = phrase.split()[-1].lower() if phrase.split() else ""
-        if head not in ORG_WORDS:
+        words = [w.lower() for w in phrase.split() if w.lower() not in _DETERMINERS]
+        if not words or words[-1] not in ORG_WORDS | _OUTLET_NOUNS:
             return None
         for mention in reversed(self.mentions):
-            if mention.start < before and head in (t.lower() for t in mention.tokens):
+            if mention.start >= before:
+                continue
+            lowered = {t.lower() for t in mention.tokens}
+            if words[-1] in _OUTLET_NOUNS and lowered & _OUTLET_WORDS:
+                return mention.name, mention.start, mention.end
+            if all(w in lowered for w in words):
                 return mention.name, mention.start, mention.end
         return None
 
