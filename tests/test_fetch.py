@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import threading
+import tracemalloc
 import zlib
 from collections.abc import Iterator
 
@@ -13,6 +14,7 @@ from conftest_http import (
     Handler,
     InFlight,
     RouteServer,
+    gzip_bomb,
     send,
     start_server,
     stop_server,
@@ -27,7 +29,7 @@ from triage.core.fetch import (
     fetch_all_async,
     fetch_one,
 )
-from triage.core.fetch_body import BodyTooLarge, BoundedBody, UndecodableBody
+from triage.core.fetch_body import STEP, BodyTooLarge, BoundedBody, UndecodableBody
 from triage.core.fetch_errors import human_size
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Test desk</title></channel></rss>'
@@ -324,6 +326,20 @@ def test_bounded_body_stacked_encodings() -> None:
     body = BoundedBody("deflate, gzip", 1000, human_size)
     body.feed(gzip.compress(zlib.compress(b"twice " * 50)))
     assert body.content() == b"twice " * 50
+
+
+def test_bounded_body_stops_a_bomb_without_inflating_it() -> None:
+    bomb = b"".join(gzip_bomb(64 * 1024 * 1024))  # 64 MB of zeros, ~64 KB of gzip
+    body = BoundedBody("gzip", 1024 * 1024, human_size)
+    tracemalloc.start()
+    try:
+        with pytest.raises(BodyTooLarge, match="larger than 1 MB"):
+            body.feed(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(body.content()) <= 1024 * 1024
+    assert peak < 1024 * 1024 + 4 * STEP
 
 
 def test_human_size() -> None:
