@@ -141,3 +141,13 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     names = sorted(p.name for p in first.iterdir())
     assert all((first / n).read_bytes() == (second / n).read_bytes() for n in names)
     assert any((first / n).read_bytes() != (other / n).read_bytes() for n in names)
+
+
+def test_plan_reports_storable_counts_and_syndication() -> None:
+    plan = plan_feed_corpus()
+    with_empty, storable = plan.expected(), plan.expected(include_empty=False)
+    assert all(storable[name] <= count for name, count in with_empty.items())
+    assert sum(with_empty.values()) - sum(storable.values()) >= 5
+    carriers = plan.syndicated()
+    assert any(len(files) >= 2 for files in carriers.values())
+    assert all(len(files) == len(set(files)) for files in carriers.values())
