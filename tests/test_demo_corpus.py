@@ -73,9 +73,9 @@ def test_story_count_and_length_suit_a_first_impression() -> None:
 
 def test_ledger_rewrite_reuses_gazette_quotes() -> None:
     outlets = _entries_by_outlet()
-    gazette = next(e for e in outlets["The Harbour Gazette"] if "ashby" in e.link)
-    ledger = next(e for e in outlets["The Daily Ledger"] if "ashby" in e.link)
-    wire = next(e for e in outlets["Northern Wire"] if "ashby" in e.link)
+    gazette = next(e for e in outlets["The Harbour Gazette"] if "water-warning-ashby" in e.link)
+    ledger = next(e for e in outlets["The Daily Ledger"] if "ashby-water-fury" in e.link)
+    wire = next(e for e in outlets["Northern Wire"] if "ashby-reservoir-chemical" in e.link)
     gazette_text, ledger_text = _entry_text(gazette), _entry_text(ledger)
     shared = [
         "We are asking every household in the affected streets not to drink tap water",
