@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
+import ssl
 import threading
 import tracemalloc
 import zlib
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from conftest_http import (
     Handler,
@@ -30,7 +33,12 @@ from triage.core.fetch import (
     fetch_one,
 )
 from triage.core.fetch_body import STEP, BodyTooLarge, BoundedBody, UndecodableBody
-from triage.core.fetch_errors import human_size
+from triage.core.fetch_errors import (
+    describe_exception,
+    http_status_line,
+    human_size,
+    is_transient_exception,
+)
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Test desk</title></channel></rss>'
 FAST = FetchPolicy(connect_timeout=2, read_timeout=2, total_timeout=5, backoff=0.01)
@@ -240,6 +248,36 @@ def test_non_http_urls_are_error_lines(url: str, expected: str) -> None:
     assert result.error is not None and expected in result.error
     assert "\n" not in result.error
     assert result.content == b"" and not result.ok
+
+
+def test_tls_to_a_plain_http_port_is_one_line_and_not_retried(server: RouteServer) -> None:
+    server.routes["/a"] = lambda h: send(h, 200, b"a")
+    result = fetch_one(server.url("/a").replace("http://", "https://"), FAST)
+    assert result.error is not None and result.error.startswith("TLS error")
+    assert result.status is None
+
+
+def test_exception_descriptions_are_plain_words() -> None:
+    def described(exc: BaseException) -> str:
+        return describe_exception(exc, host="feeds.example", connect_timeout=5,
+                                  read_timeout=10)
+
+    dns = httpx.ConnectError("[Errno -2] Name or service not known")
+    dns.__cause__ = socket.gaierror(-2, "Name or service not known")
+    assert described(dns) == "could not resolve host feeds.example"
+    assert is_transient_exception(dns)
+    refused = httpx.ConnectError("All connection attempts failed")
+    refused.__context__ = ConnectionRefusedError(111, "Connection refused")
+    assert described(refused) == "connection refused"
+    assert described(httpx.ConnectTimeout("")) == "could not connect within 5 s"
+    assert described(httpx.ReadTimeout("")) == "no data for 10 s (read timeout)"
+    assert described(ValueError("odd\nthing")) == "unexpected error: ValueError: odd thing"
+    tls = httpx.ConnectError("handshake failed")
+    tls.__cause__ = ssl.SSLError(1, "[SSL] bad handshake")
+    assert described(tls).startswith("TLS error")
+    assert not is_transient_exception(tls)
+    assert http_status_line(599) == "HTTP 599"
+    assert http_status_line(404, "") == "HTTP 404 Not Found"
 
 
 @pytest.mark.parametrize(

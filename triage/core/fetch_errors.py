@@ -71,9 +71,9 @@ def _describe_connect_error(exc: BaseException, host: str) -> str:
         if isinstance(cause, socket.gaierror):
             return f"could not resolve host {host}" if host else "could not resolve host"
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return f"TLS certificate not trusted ({cause.verify_message})"
+            return f"TLS certificate not trusted ({getattr(cause, 'verify_message', '') or cause})"
         if isinstance(cause, ssl.SSLError):
-            return f"TLS error ({cause.reason or cause})"
+            return f"TLS error ({getattr(cause, 'reason', '') or cause})"
     text = str(exc)
     if "refused" in text.lower():
         return "connection refused"
