@@ -208,9 +208,26 @@ def parse_feed(
                 if kind != "a feed"
                 else f"unreadable feed{reason}"
             )
+        if _is_malformed(parsed):
+            raise ParseError(f"unreadable feed: {_bozo_reason(parsed)}")
         return ParsedFeed(title=clean_line(parsed.feed.get("title")), link=link)
     title = declared_name or clean_line(parsed.feed.get("title")) or domain_of(link or location)
-    return ParsedFeed(title=title, link=link, entries=_feedparser_entries(parsed, title))
+    entries = _feedparser_entries(parsed, title)
+    if not entries and _is_malformed(parsed):
+        raise ParseError(f"unreadable feed: {_bozo_reason(parsed)}")
+    return ParsedFeed(title=title, link=link, entries=entries)
+
+
+def _is_malformed(parsed: Any) -> bool:
+    """Whether feedparser hit broken XML (not a mere charset or content-type warning).
+
+    Broken XML with no readable entry must be an error: returning an empty feed
+    would record a success and hide the breakage from the editor.
+    """
+    exc = parsed.get("bozo_exception")
+    return bool(parsed.get("bozo")) and not isinstance(
+        exc, feedparser.ThingsNobodyCaresAboutButMe
+    )
 
 
 def _bozo_reason(parsed: Any) -> str:
