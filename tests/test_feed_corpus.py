@@ -151,3 +151,14 @@ def test_plan_reports_storable_counts_and_syndication() -> None:
     carriers = plan.syndicated()
     assert any(len(files) >= 2 for files in carriers.values())
     assert all(len(files) == len(set(files)) for files in carriers.values())
+
+
+def test_hostile_text_quirks_reach_the_parsed_entries(
+    corpus: tuple[Path, dict[str, int], Parsed],
+) -> None:
+    _, _, parsed = corpus
+    titles = [e.get("title", "") for e in _entries(parsed)]
+    assert any("\x1b[31m" in title for title in titles)  # ANSI escape a TUI must not print
+    assert any("&amp;" in title for title in titles)  # double-escaped by the publisher
+    permalinks = [e for e in parsed["feed-032.xml"].entries if e and "p/" in e.get("id", "")]
+    assert permalinks and all(e.link == e.id for e in permalinks)
