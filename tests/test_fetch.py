@@ -23,6 +23,8 @@ from conftest_http import (
     stop_server,
     wait_briefly,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from triage.core.fetch import (
     FetchPolicy,
@@ -131,6 +133,21 @@ def test_too_many_redirects(server: RouteServer) -> None:
     result = fetch_one(server.url("/hop0"), FetchPolicy(max_redirects=3, backoff=0.01))
     assert result.error == "too many redirects (3)"
     assert server.hits["/hop3"] == 1 and server.hits["/hop4"] == 0
+
+
+def test_timeout_after_redirect_names_where_it_stalled(server: RouteServer) -> None:
+    server.routes["/to-slow"] = lambda h: send(h, 302, b"", {"Location": "/slow"})
+
+    def slow(h: Handler) -> None:
+        wait_briefly(1.5)
+        send(h, 200, b"late")
+
+    server.routes["/slow"] = slow
+    policy = FetchPolicy(read_timeout=5, total_timeout=0.5, backoff=0.01)
+    result = fetch_one(server.url("/to-slow"), policy)
+    assert result.error == "timed out after 0.5 s"
+    assert result.final_url == server.url("/slow")
+    assert result.status is None
 
 
 def test_redirect_to_other_scheme_is_refused(server: RouteServer) -> None:
@@ -364,6 +381,29 @@ def test_bounded_body_stacked_encodings() -> None:
     body = BoundedBody("deflate, gzip", 1000, human_size)
     body.feed(gzip.compress(zlib.compress(b"twice " * 50)))
     assert body.content() == b"twice " * 50
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.binary(max_size=4000),
+    encoding=st.sampled_from(["", "gzip", "deflate"]),
+    cap=st.integers(min_value=0, max_value=5000),
+    cut=st.integers(min_value=1, max_value=300),
+)
+def test_bounded_body_is_exact_below_the_cap_and_refuses_above(
+    data: bytes, encoding: str, cap: int, cut: int
+) -> None:
+    raw = {"": data, "gzip": gzip.compress(data), "deflate": zlib.compress(data)}[encoding]
+    body = BoundedBody(encoding, cap, human_size)
+    try:
+        for i in range(0, len(raw), cut):
+            body.feed(raw[i : i + cut])
+    except BodyTooLarge:
+        assert len(data) > cap
+        assert len(body.content()) <= cap
+    else:
+        assert len(data) <= cap
+        assert body.content() == data
 
 
 def test_bounded_body_stops_a_bomb_without_inflating_it() -> None:

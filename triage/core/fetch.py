@@ -171,11 +171,15 @@ async def _read_body(
 
 
 async def _attempt(
-    client: httpx.AsyncClient, request: FetchRequest, policy: FetchPolicy
+    client: httpx.AsyncClient, request: FetchRequest, policy: FetchPolicy, visited: list[str]
 ) -> _Attempt:
-    """Make one attempt: follow redirects by hand, then read the body."""
+    """Make one attempt: follow redirects by hand, then read the body.
+
+    ``visited`` collects the URLs tried, so a caller whose attempt is cut short
+    (timeout, network error) can still say where it ended.
+    """
     url = request.url.strip()
-    visited = {url}
+    visited.append(url)
     for _hop in range(policy.max_redirects + 1):
         problem = _scheme_error(url)
         if problem:
@@ -187,7 +191,7 @@ async def _attempt(
                 url = str(response.url.join(location))
                 if url in visited:
                     return _failure(request, url, f"redirect loop (back to {url})", status)
-                visited.add(url)
+                visited.append(url)
                 continue
             if status == 304:
                 headers = _collect_headers(response)
@@ -229,22 +233,23 @@ async def _fetch_with_retries(
     loop = asyncio.get_running_loop()
     started = loop.time()
     deadline = started + policy.total_timeout
-    host = _host_key(request.url).rsplit(":", 1)[0]
     last: _Attempt | None = None
     for attempt_number in range(policy.retries + 1):
+        visited: list[str] = []
         try:
             async with asyncio.timeout_at(deadline):
-                outcome = await _attempt(client, request, policy)
+                outcome = await _attempt(client, request, policy, visited)
         except TimeoutError:
             if last is None:
-                last = _failure(request, request.url,
+                last = _failure(request, visited[-1] if visited else request.url,
                                 f"timed out after {seconds(policy.total_timeout)}")
             break
         except Exception as exc:  # one bad URL must never sink the batch
-            error = describe_exception(exc, host=host, connect_timeout=policy.connect_timeout,
+            where = visited[-1] if visited else request.url
+            error = describe_exception(exc, host=_host_name(where),
+                                       connect_timeout=policy.connect_timeout,
                                        read_timeout=policy.read_timeout)
-            outcome = _failure(request, request.url, error,
-                               transient=is_transient_exception(exc))
+            outcome = _failure(request, where, error, transient=is_transient_exception(exc))
         last = outcome
         if not outcome.transient or attempt_number == policy.retries:
             break
@@ -256,12 +261,22 @@ async def _fetch_with_retries(
     return replace(last.result, elapsed=loop.time() - started)
 
 
-def _host_key(url: str) -> str:
+def _parse(url: str) -> httpx.URL | None:
     try:
-        parsed = httpx.URL(url.strip())
+        return httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError):
-        return ""
-    return f"{parsed.host}:{parsed.port or ''}".lower()
+        return None
+
+
+def _host_name(url: str) -> str:
+    parsed = _parse(url)
+    return parsed.host if parsed is not None else ""
+
+
+def _host_key(url: str) -> str:
+    """The per-host slot a URL uses: host and port (the same site on two ports is two)."""
+    parsed = _parse(url)
+    return f"{parsed.host}:{parsed.port or ''}".lower() if parsed is not None else ""
 
 
 def _make_client(policy: FetchPolicy) -> httpx.AsyncClient:
