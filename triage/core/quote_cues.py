@@ -34,7 +34,11 @@ def _is_cue(tokens: list[Token], index: int) -> int:
     word = tokens[index].word.lower()
     if word == "according" and index + 1 < len(tokens) and tokens[index + 1].word.lower() == "to":
         return 2
-    return 1 if word in CUE_WORDS and tokens[index].word[:1].islower() else 0
+    if word not in CUE_WORDS or not tokens[index].word[:1].islower():
+        return 0
+    if index and tokens[index - 1].word.lower() in _DETERMINER_STARTS | {"this", "that", "a"}:
+        return 0  # "the report said": a noun, not the cue
+    return 1
 
 
 def _closed_by_punctuation(text: str, start: int) -> bool:

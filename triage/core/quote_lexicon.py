@@ -74,7 +74,10 @@ TITLE_WORDS: frozenset[str] = frozenset(
         "officer deputy head founder ceo cfo executive analyst adviser advisor aide "
         "official lawmaker strategist correspondent editor reporter columnist "
         "economist pollster activist host anchor author writer former acting senior "
-        "st st. saint lord lady dame sir field marshal"
+        "st st. saint lord lady dame sir field marshal councillor councilor rector treasurer "
+        "engineer farmer ranger master lawyer doctor nurse teacher student resident worker "
+        "manager owner businessman businesswoman delegate voter supporter organizer "
+        "organiser researcher scientist expert professor historian physician surgeon"
     ).split()
 )
 """Words that, before a name, belong to the speaker's role rather than the name."""

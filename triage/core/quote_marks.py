@@ -21,8 +21,11 @@ CLOSE_SINGLE = "’"
 STRAIGHT_SINGLE = "'"
 
 _PARAGRAPH_BREAK = re.compile(r"\n")
+_DOUBLE_MARK = re.compile("[" + OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE + "]")
+_SINGLE_OPENER = re.compile(r"(?:(?<=[\s(\[{—–\-:>*])|^)[‘'](?=\w)", re.MULTILINE)
 _OPENER_CONTEXT = " \t\n([{—–-/:;,>*_"
-_EDGE_JUNK = " \t\n*_"
+_FILLER = "\x01"
+_EDGE_JUNK = " \t\n*_" + _FILLER
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,8 @@ def _double_role(text: str, index: int, is_open: bool) -> str:
     way round, so the characters on each side decide when they are unambiguous.
     """
     char = text[index]
-    before = text[index - 1] if index > 0 else " "
+    back = index - 2 if index > 0 and text[index - 1] == _FILLER else index - 1
+    before = text[back] if back >= 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     space_before = before in _OPENER_CONTEXT or before in OPEN_SINGLE
     space_after = after.isspace() or after in ".,;:!?)]}—–-*_" or after in CLOSE_SINGLE
@@ -111,10 +115,9 @@ def _scan_double(text: str, bounds: list[tuple[int, int]]) -> list[MarkedSpan]:
     reopen_pending = False
     for number, (para_start, para_end) in enumerate(bounds):
         last_close = para_start
-        for index in range(para_start, para_end):
+        for mark in _DOUBLE_MARK.finditer(text, para_start, para_end):
+            index = mark.start()
             char = text[index]
-            if char not in OPEN_DOUBLE and char not in CLOSE_DOUBLE and char != STRAIGHT_DOUBLE:
-                continue
             role = _double_role(text, index, char in OPEN_DOUBLE)
             if role == "either":
                 role = "close" if open_at is not None and not reopen_pending else "open"
@@ -191,23 +194,15 @@ def _scan_single(text: str, bounds: list[tuple[int, int]], taken: list[MarkedSpa
     spans: list[MarkedSpan] = []
     occupied = [(s.outer_start, s.outer_end) for s in taken]
     for para_start, para_end in bounds:
-        index = para_start
-        while index < para_end:
-            char = text[index]
-            before = text[index - 1] if index > para_start else " "
-            after = text[index + 1] if index + 1 < para_end else " "
-            if (
-                (char in OPEN_SINGLE or char == STRAIGHT_SINGLE)
-                and (before.isspace() or before in "([{—–-:>*")
-                and after.isalnum()
-                and not any(a <= index < b for a, b in occupied)
-            ):
-                close = _single_close(text, index + 1, para_end)
-                if close is not None:
-                    _add(spans, text, index + 1, close, index, close, single=True)
-                    index = close + 1
-                    continue
-            index += 1
+        resume = para_start
+        for opener in _SINGLE_OPENER.finditer(text, para_start, para_end):
+            index = opener.start()
+            if index < resume or any(a <= index < b for a, b in occupied):
+                continue
+            close = _single_close(text, index + 1, para_end)
+            if close is not None:
+                _add(spans, text, index + 1, close, index, close, single=True)
+                resume = close + 1
     return spans
 
 
@@ -235,6 +230,12 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
         Spans between double marks (with missing marks repaired) followed, where
         they do not overlap, by spans between single marks.
     """
+    if _FILLER in text:
+        text = text.replace(_FILLER, " ")
+    if "''" in text:
+        # Some copy writes a double mark as two apostrophes; scan a same-length view
+        # where each pair becomes a filler plus a straight double mark.
+        text = text.replace("''", _FILLER + STRAIGHT_DOUBLE)
     bounds = paragraph_bounds(text)
     doubles = _scan_double(text, bounds)
     singles = _scan_single(text, bounds, doubles)

@@ -50,7 +50,9 @@ def _confidence(text: str, span: MarkedSpan, attribution: Attribution | None) ->
     base = {"after": 0.9, "before": 0.85, "colon": 0.85, "inherit": 0.7}
     score = base.get(attribution.where, 0.45) if attribution else 0.45
     count = len(words)
-    if count <= 2:
+    if count == 1 and not (attribution and attribution.where == "after"):
+        score -= 0.45
+    elif count <= 2:
         score -= 0.35
     elif count <= 4:
         score -= 0.15
@@ -138,7 +140,8 @@ def extract_quotes(text: str) -> list[Quote]:
         para_start, para_end = bounds[paragraph]
         following = spans[number + 1].outer_start if number + 1 < len(spans) else len(text)
         preceding = spans[number - 1].outer_end if number else 0
-        after = attribution_after(text, span.outer_end, min(max(para_end, span.outer_end), following))
+        end_paragraph_end = bounds[_paragraph_of(bounds, max(span.outer_end - 1, 0))][1]
+        after = attribution_after(text, span.outer_end, min(max(end_paragraph_end, span.outer_end), following))
         before = attribution_before(text, max(para_start, preceding), span.outer_start)
         if before is None and span.open_at is not None:
             before = _colon_intro(text, bounds, paragraph, span)

@@ -32,6 +32,13 @@ _OUTLET_WORDS = frozenset(
      "reuters", "press", "guardian", "politico", "newsweek", "bloomberg", "axios", "cnn", "bbc", "abc", "nbc",
      "cbs", "fox", "msnbc", "npr", "afp"}
 )
+_UPPER = "".join(chr(code) for code in range(0x530) if chr(code).isupper())
+_CAPITAL_RUN = re.compile(
+    "[" + _UPPER + r"][\w’'\-.]*(?:[ \t]+(?:(?:de|van|von|bin|al|da|del|der|la|le|di)[ \t]+)?["
+    + _UPPER
+    + r"][\w’'\-.]*)*"
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+\.?)\s+$")
 _MALE = frozenset({"mr", "mr.", "he", "him", "his", "king", "prince", "father", "sir", "lord"})
 _FEMALE = frozenset({"ms", "ms.", "mrs", "mrs.", "she", "her", "queen", "princess", "lady", "dame"})
 
@@ -200,49 +207,56 @@ class MentionIndex:
 
     @classmethod
     def build(cls, text: str) -> MentionIndex:
-        """Collect every capitalised run of ``text`` once, in document order."""
+        """Collect every capitalised run of ``text`` once, in document order.
+
+        A regular expression finds the candidate runs so that only their words
+        (not the whole article) go through the Python tokenizer.
+        """
         index = cls(text)
-        tokens = tokenize(text, 0, len(text))
-        position = 0
-        while position < len(tokens):
-            if not (tokens[position].capitalised and tokens[position].word[:1].isupper()):
-                position += 1
-                continue
-            end = position
-            while end + 1 < len(tokens) and _is_name_token(tokens[end + 1]):
-                end += 1
-            index._add_run(tokens, position, end)
-            position = end + 1
+        for run in _CAPITAL_RUN.finditer(text):
+            tokens = tokenize(text, run.start(), run.end())
+            position = 0
+            while position < len(tokens):
+                if not (tokens[position].capitalised and tokens[position].word[:1].isupper()):
+                    position += 1
+                    continue
+                end = position
+                while end + 1 < len(tokens) and _is_name_token(tokens[end + 1]):
+                    end += 1
+                index._add_run(tokens[position : end + 1])
+                position = end + 1
         return index
 
-    def _add_run(self, tokens: list[Token], first: int, last: int) -> None:
-        """Record one capitalised run, split into role and name parts."""
-        run = tokens[first : last + 1]
+    def _add_run(self, run: list[Token]) -> None:
+        """Record one capitalised run, split into title and name parts."""
         name_from = 0
         for offset, token in enumerate(run):
             if token.word.lower() in TITLE_WORDS:
                 name_from = offset + 1
-        name_tokens = [*run[name_from:-1], _strip_possessive(run[-1])] if name_from < len(run) else []
-        if not name_tokens:
+        if name_from >= len(run):
             return
+        name_tokens = [*run[name_from:-1], _strip_possessive(run[-1])]
         words = tuple(t.word for t in name_tokens)
-        org = _looks_like_org(name_tokens)
-        role_words = [t for t in run[:name_from]]
-        back = first - 1
-        while back >= 0 and tokens[back].word.islower() and tokens[back].word in TITLE_WORDS:
-            role_words.insert(0, tokens[back])
-            back -= 1
-            while back >= 0 and tokens[back].capitalised and tokens[back].word[:1].isupper():
-                role_words.insert(0, tokens[back])
-                back -= 1
-        role = self.text[role_words[0].start : role_words[-1].end] if role_words else ""
-        before = tokens[first - 1].word.lower() if first > 0 else ""
-        if before in _MALE | _FEMALE or (name_from and run[name_from - 1].word.lower() in _MALE | _FEMALE):
-            marker = before if before in _MALE | _FEMALE else run[name_from - 1].word.lower()
+        title = self.text[run[0].start : run[name_from - 1].end] if name_from else ""
+        marker = run[name_from - 1].word.lower() if name_from else self._word_before(run[0].start)
+        if marker in _MALE or marker in _FEMALE:
             self.gender.setdefault(words[-1].lower(), "m" if marker in _MALE else "f")
-        person = not org and (len(words) >= 2 or bool(role_words))
+        org = _looks_like_org(name_tokens)
+        person = not org and (len(words) >= 2 or bool(title))
         start, end = name_tokens[0].start, name_tokens[-1].end
-        self.mentions.append(Mention(self.text[start:end], start, end, words, person, role))
+        self.mentions.append(Mention(self.text[start:end], start, end, words, person, title))
+
+    def _word_before(self, offset: int) -> str:
+        """Return the lower-cased word just before ``offset`` ("" if none)."""
+        match = _WORD_BEFORE.search(self.text, max(0, offset - 12), offset)
+        return match.group(1).lower() if match else ""
+
+    def role_of(self, mention: Mention) -> str:
+        """Return the role written with a mention ("Kremlin spokesman Dmitry Peskov")."""
+        if mention.role:
+            return mention.role
+        window = tokenize(self.text, max(0, mention.start - 60), mention.start)
+        return _role_text(self.text, window)
 
     def fullest(self, name: str, before: int) -> tuple[str, str]:
         """Return the fullest earlier form of ``name`` and the role given with it."""
@@ -256,8 +270,8 @@ class MentionIndex:
                 break
             if mention.tokens[-1].lower() == last and len(mention.tokens) > len(best.split()):
                 best = mention.name
-            if mention.tokens[-1].lower() == last and mention.role and not role:
-                role = mention.role
+            if mention.tokens[-1].lower() == last and not role:
+                role = self.role_of(mention)
         if best == name and len(words) == 1 and words[0].isupper():
             best = self._expand_acronym(words[0]) or name
         return best, role
@@ -268,7 +282,10 @@ class MentionIndex:
             r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)\(" + re.escape(acronym) + r"\)"
         )
         match = pattern.search(self.text)
-        return match.group(1).strip() if match else None
+        if match is None:
+            return None
+        expansion = match.group(1).strip()
+        return expansion[4:] if expansion.startswith("The ") else expansion
 
     def resolve_noun(self, phrase: str, before: int) -> tuple[str, int, int] | None:
         """Resolve "the ministry" to the most recent named run with that head word."""
