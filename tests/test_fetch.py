@@ -289,6 +289,8 @@ def test_exception_descriptions_are_plain_words() -> None:
     assert described(httpx.ConnectTimeout("")) == "could not connect within 5 s"
     assert described(httpx.ReadTimeout("")) == "no data for 10 s (read timeout)"
     assert described(ValueError("odd\nthing")) == "unexpected error: ValueError: odd thing"
+    assert described(TimeoutError()) == "timed out (network)"
+    assert is_transient_exception(TimeoutError())
     tls = httpx.ConnectError("handshake failed")
     tls.__cause__ = ssl.SSLError(1, "[SSL] bad handshake")
     assert described(tls).startswith("TLS error")

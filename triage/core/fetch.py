@@ -236,16 +236,17 @@ async def _fetch_with_retries(
     last: _Attempt | None = None
     for attempt_number in range(policy.retries + 1):
         visited: list[str] = []
+        scope = asyncio.timeout_at(deadline)
         try:
-            async with asyncio.timeout_at(deadline):
+            async with scope:
                 outcome = await _attempt(client, request, policy, visited)
-        except TimeoutError:
-            if last is None:
-                last = _failure(request, visited[-1] if visited else request.url,
-                                f"timed out after {seconds(policy.total_timeout)}")
-            break
         except Exception as exc:  # one bad URL must never sink the batch
             where = visited[-1] if visited else request.url
+            if isinstance(exc, TimeoutError) and scope.expired():
+                if last is None:  # else the previous attempt's failure says more
+                    last = _failure(request, where,
+                                    f"timed out after {seconds(policy.total_timeout)}")
+                break
             error = describe_exception(exc, host=_host_name(where),
                                        connect_timeout=policy.connect_timeout,
                                        read_timeout=policy.read_timeout)

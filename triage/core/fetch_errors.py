@@ -113,6 +113,8 @@ def describe_exception(
         text = f"connection lost ({exc or type(exc).__name__})"
     elif isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         text = f"invalid URL ({exc})"
+    elif isinstance(exc, TimeoutError):
+        text = "timed out (network)"
     elif isinstance(exc, httpx.HTTPError):
         text = f"{type(exc).__name__} ({exc})"
     else:
@@ -126,7 +128,7 @@ def is_transient_exception(exc: BaseException) -> bool:
     Certificate and other TLS failures are not transient: asking again gives the
     same answer.
     """
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return True
     if isinstance(exc, httpx.ConnectError):
         return not _is_tls_failure(exc)
