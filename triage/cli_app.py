@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -24,10 +25,24 @@ def prepare_demo(path: Path) -> Desk:
 
 
 def run_app(index: str | None, demo: bool = False) -> int:
-    """Open the TUI on a desk; returns the process exit status."""
+    """Open the TUI on a desk; returns the process exit status.
+
+    A broken config file is reported on stderr (status 2) rather than ignored, so
+    the editor knows why their settings did not apply.
+    """
+    from triage.config import ConfigError, load_config
+
     path = Path(index) if (demo and index) else demo_desk_path() if demo else locate_desk(index)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(f"triage: {exc}", file=sys.stderr)
+        return 2
     desk = prepare_demo(path) if demo else Desk(path)
     from triage.ui.app import TriageApp
 
-    TriageApp(desk).run()
+    try:
+        TriageApp(desk, config).run()
+    finally:
+        desk.close()
     return 0

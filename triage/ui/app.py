@@ -1,0 +1,72 @@
+"""The triage app: a desk, the editor's config, and the main screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from triage.config import Config
+from triage.core.desk import Desk
+from triage.core.models import utc_now
+from triage.ui.commands import TriageCommands
+from triage.ui.screens.help import HelpScreen, binding_rows
+from triage.ui.screens.main import MainScreen
+from triage.ui.widgets.cluster_pane import ClusterPane
+from triage.ui.widgets.quote_pane import QuotePane
+from triage.ui.widgets.reader import Reader
+from triage.ui.widgets.search_bar import SearchBar
+from triage.ui.widgets.story_list import StoryList
+
+Clock = Callable[[], datetime]
+
+
+class TriageApp(App[None]):
+    """A keyboard-driven desk for news editors.
+
+    Args:
+        desk: The desk to work on.
+        config: Settings (refresh interval, theme, key overrides).
+        clock: Returns "now" (UTC); tests freeze it so relative times are stable.
+    """
+
+    TITLE = "triage"
+    CSS_PATH = "triage.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {TriageCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
+                id="previous_pane"),
+    ]
+
+    def __init__(self, desk: Desk, config: Config | None = None,
+                 clock: Clock | None = None) -> None:
+        super().__init__()
+        self.desk = desk
+        self.config = config or Config()
+        self.clock: Clock = clock or utc_now
+
+    def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.push_screen(MainScreen())
+
+    def action_help(self) -> None:
+        """Show every key, pane by pane."""
+        sections = [
+            ("Everywhere", [*binding_rows(self.BINDINGS), ("ctrl+p", "Command palette")]),
+            ("Desk", binding_rows(MainScreen.BINDINGS)),
+            ("Search bar", [("enter", "Keep the query"), *binding_rows(SearchBar.BINDINGS)]),
+            ("1 Stories", binding_rows(StoryList.BINDINGS)),
+            ("2 Clusters", binding_rows(ClusterPane.BINDINGS)),
+            ("3 Quotes", binding_rows(QuotePane.BINDINGS)),
+            ("Reader", binding_rows(Reader.BINDINGS)),
+        ]
+        self.push_screen(HelpScreen(sections))

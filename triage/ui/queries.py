@@ -1,0 +1,116 @@
+"""What the screens ask of the desk, as plain functions run in worker threads.
+
+Nothing here touches a widget: each function takes the desk and returns data, so
+the main screen can call it from a thread worker and post the result back.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+
+from triage.core.clusters import Cluster
+from triage.core.desk import Desk
+from triage.core.export import render_export
+from triage.core.models import StoredQuote, Story
+
+EXPORT_LIMIT = 100_000
+
+
+def effective_query(query: str, unread_only: bool) -> str:
+    """The query the desk runs: the editor's words, narrowed to unread when asked."""
+    query = query.strip()
+    if not unread_only:
+        return query
+    return f"({query}) AND is:unread" if query else "is:unread"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of the story list."""
+
+    stories: list[Story]
+    total: int
+    sizes: dict[str, int]
+
+
+def load_page(desk: Desk, query: str, unread_only: bool, limit: int) -> Page:
+    """The first ``limit`` stories of the query, unread first then newest.
+
+    Raises:
+        SearchError: For a query the desk cannot run.
+    """
+    if not query.strip():
+        ids = desk.store.latest_ids(limit, unread_only=unread_only)
+        stories = desk.store.get_stories(ids)
+        total = desk.store.unread_count() if unread_only else desk.store.count()
+    else:
+        page = desk.search(effective_query(query, unread_only), limit=limit, sort="date",
+                           snippets=False)
+        stories = sorted((row.story for row in page.rows), key=lambda s: s.read)
+        total = page.total
+    return Page(stories, total, desk.clusters.sizes([s.id for s in stories]))
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """Everything the reader, clusters and quotes panes show for one story."""
+
+    story: Story
+    cluster: Cluster | None
+    quotes: list[StoredQuote]
+    terms: list[tuple[int, int]]
+    sources: dict[str, str]
+
+
+def load_detail(desk: Desk, story_id: str, query: str, whole_cluster: bool) -> Detail | None:
+    """The story, its cluster, its (or its cluster's) quotes and the query's term spans."""
+    story = desk.store.get_story(story_id)
+    if story is None:
+        return None
+    try:
+        cluster: Cluster | None = desk.clusters.cluster_of(story.id)
+    except KeyError:
+        cluster = None
+    ids = [story.id]
+    sources = {story.id: story.source}
+    if cluster is not None:
+        sources.update({m.story_id: m.source for m in cluster.members})
+        if whole_cluster:
+            ids += [m.story_id for m in cluster.members if m.story_id != story.id]
+    quotes = desk.quotes.for_stories(ids)
+    terms = desk.highlight_terms(story.body, query) if query.strip() else []
+    return Detail(story, cluster, quotes, terms, sources)
+
+
+def load_clusters(desk: Desk, story_ids: list[str]) -> list[Cluster]:
+    """The clusters of the loaded stories (never the whole desk)."""
+    return desk.clusters.clusters(story_ids=story_ids)
+
+
+def desk_signature(desk: Desk) -> tuple[object, ...]:
+    """A cheap fingerprint of what another process may change (stories, reads, tags)."""
+    return (
+        desk.store.count(),
+        desk.store.unread_count(),
+        tuple(desk.tags.all_tags()),
+        tuple(desk.tags.saved_searches()),
+    )
+
+
+def export_search(desk: Desk, query: str, unread_only: bool, fmt: str, path: Path) -> int:
+    """Write every story of the current search to ``path``; returns how many.
+
+    Raises:
+        OSError: When the file cannot be written.
+        SearchError: For a query the desk cannot run.
+    """
+    stories = load_page(desk, query, unread_only, EXPORT_LIMIT).stories
+    path.write_text(render_export(stories, fmt, title=query.strip()), encoding="utf-8")
+    return len(stories)
+
+
+def open_in_browser(url: str) -> bool:
+    """Open a link with the system browser (may block: call it from a worker)."""
+    return webbrowser.open(url)

@@ -1,0 +1,366 @@
+"""The main screen: search bar, Stories | Clusters | Quotes, the reader and the status line.
+
+The screen owns the editor's view state (query, unread-only, page size, selection)
+and does every desk call in a thread worker; widgets only post requests. Each
+load carries a generation number so a slow, stale answer never overwrites a newer
+one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+
+from triage.core.clusters import Cluster
+from triage.core.models import SourceError
+from triage.core.search import SearchError
+from triage.core.store_tags import TagError
+from triage.ui import messages as m
+from triage.ui import queries
+from triage.ui.screens.actions import DeskActions
+from triage.ui.text import attribution
+from triage.ui.widgets.cluster_pane import ClusterPane
+from triage.ui.widgets.quote_pane import QuotePane
+from triage.ui.widgets.reader import Reader
+from triage.ui.widgets.search_bar import SearchBar
+from triage.ui.widgets.status import StatusLine
+from triage.ui.widgets.story_list import StoryList
+
+if TYPE_CHECKING:
+    from triage.ui.app import TriageApp
+
+PAGE_SIZE = 300
+SEARCH_DEBOUNCE = 0.25
+PANES = ("stories", "clusters", "quotes")
+
+
+class MainScreen(DeskActions, Screen[None]):
+    """The desk. Keys here act on the desk as a whole (see BINDINGS)."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("1", "focus_pane('stories')", "Stories", show=False, id="pane_stories"),
+        Binding("2", "focus_pane('clusters')", "Clusters", show=False, id="pane_clusters"),
+        Binding("3", "focus_pane('quotes')", "Quotes", show=False, id="pane_quotes"),
+        Binding("R", "refresh_feeds", "Refresh", id="refresh"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("s", "save_search", "Save search", id="save_search"),
+        Binding("S", "saved_searches", "Saved", id="saved_searches"),
+        Binding("L", "feed_log", "Feed log", show=False, id="feed_log"),
+        *[
+            Binding(f"ctrl+{n}", f"recall({n})", f"Saved search {n}", show=False,
+                    id=f"recall_{n}")
+            for n in range(1, 10)
+        ],
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+        self.unread_only = False
+        self.limit = PAGE_SIZE
+        self.generation = 0
+        self.selected_id: str | None = None
+        self.whole_cluster = False
+        self.cluster_mode = "story"
+        self.known_tags: list[str] = []
+        self.saved: list[tuple[str, str]] = []
+        self.last_errors: list[SourceError] = []
+        self.palette: dict[str, str] = {}
+        self.signature: tuple[object, ...] | None = None
+        self._debounce: Timer | None = None
+        self.refreshing = False
+
+    @property
+    def triage(self) -> TriageApp:
+        """The app, typed."""
+        from triage.ui.app import TriageApp
+
+        assert isinstance(self.app, TriageApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        clock = self.triage.clock
+        yield SearchBar(id="search")
+        with Vertical(id="body"):
+            with Horizontal(id="panes"):
+                yield StoryList(clock, id="stories")
+                yield ClusterPane(clock, id="clusters")
+                yield QuotePane(id="quotes")
+            yield Reader(clock, id="reader")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(StoryList).focus()
+        self.reload()
+        self.load_side_data()
+        config = self.triage.config
+        if config.refresh_minutes > 0:
+            self.set_interval(config.refresh_minutes * 60, self.action_refresh_feeds)
+        if config.poll_seconds > 0:
+            self.set_interval(config.poll_seconds, self.poll)
+
+    # -- focus and layout ----------------------------------------------------------------
+
+    def on_descendant_focus(self, event: object) -> None:
+        focused = self.focused
+        name = focused.id if isinstance(focused, Widget) else None
+        for pane in (*PANES, "reader"):
+            self.set_class(name == pane, f"-focus-{pane}")
+        self.set_class(name == "reader", "-reading")
+
+    def action_focus_search(self) -> None:
+        """Go to the search bar."""
+        self.query_one(SearchBar).focus()
+
+    def action_focus_pane(self, name: str) -> None:
+        """Focus one of the three panes."""
+        self.query_one(f"#{name}").focus()
+
+    async def action_pane(self, name: str, action: str) -> None:
+        """Run a pane's action (for the command palette), focusing the pane first."""
+        pane = self.query_one(f"#{name}")
+        pane.focus()
+        await pane.run_action(action)
+
+    # -- search ----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(SEARCH_DEBOUNCE, lambda: self.run_query(event.value))
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        self.run_query(event.value)
+        self.query_one(StoryList).focus()
+
+    @on(SearchBar.Cleared)
+    def search_cleared(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.run_query("")
+        self.query_one(StoryList).focus()
+
+    def run_query(self, text: str) -> None:
+        """Show the stories matching ``text`` (the first page)."""
+        if text.strip() == self.query_text and self.limit == PAGE_SIZE:
+            return
+        self.query_text = text.strip()
+        self.limit = PAGE_SIZE
+        self.reload()
+
+    def recall_query(self, text: str) -> None:
+        """Put a query in the search bar and run it now."""
+        bar = self.query_one(SearchBar)
+        with bar.prevent(Input.Changed):
+            bar.value = text
+        self.run_query(text)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-run the current query (keeps the selection and scroll)."""
+        self.generation += 1
+        self.load_stories(self.query_text, self.unread_only, self.limit, self.generation)
+
+    @work(thread=True, exclusive=True, group="stories")
+    def load_stories(self, query: str, unread_only: bool, limit: int, generation: int) -> None:
+        desk = self.triage.desk
+        try:
+            page = queries.load_page(desk, query, unread_only, limit)
+        except SearchError as exc:
+            self.post_message(m.SearchFailed(str(exc)))
+            return
+        self.post_message(m.StoriesLoaded(page.stories, page.total, page.sizes, query, generation))
+
+    @on(m.StoriesLoaded)
+    def stories_loaded(self, event: m.StoriesLoaded) -> None:
+        if event.generation != self.generation:
+            return
+        stories = self.query_one(StoryList)
+        stories.show(event.stories, event.sizes, event.total)
+        status = self.query_one(StatusLine)
+        status.set_problem("")
+        status.set_shown(len(event.stories), event.total)
+        if not event.stories:
+            self.selected_id = None
+            self.query_one(Reader).show(None, [], [], self.palette)
+            self.query_one(QuotePane).show([], self.palette, {})
+            self.query_one(ClusterPane).show_cluster(None)
+        elif self.selected_id is not None:
+            self.load_detail(self.selected_id, self.query_text, self.whole_cluster)
+        if self.cluster_mode != "story":
+            self.load_cluster_list([s.id for s in event.stories])
+        self.load_side_data()
+
+    @on(m.SearchFailed)
+    def search_failed(self, event: m.SearchFailed) -> None:
+        self.query_one(StatusLine).set_problem(f"search: {event.error}")
+
+    @on(m.LoadMoreStories)
+    def load_more(self) -> None:
+        if self.limit <= len(self.query_one(StoryList).stories):
+            self.limit += PAGE_SIZE
+            self.reload()
+
+    @on(m.UnreadOnlyToggled)
+    def unread_toggled(self, event: m.UnreadOnlyToggled) -> None:
+        self.unread_only = event.unread_only
+        self.limit = PAGE_SIZE
+        self.reload()
+
+    @on(m.StorySelected)
+    def story_selected(self, event: m.StorySelected) -> None:
+        self.selected_id = event.story_id
+        self.load_detail(event.story_id, self.query_text, self.whole_cluster)
+
+    @on(m.StoryOpened)
+    def story_opened(self, event: m.StoryOpened) -> None:
+        if event.story_id != self.selected_id:
+            self.story_selected(m.StorySelected(event.story_id))
+        self.query_one(Reader).focus()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def load_detail(self, story_id: str, query: str, whole_cluster: bool) -> None:
+        detail = queries.load_detail(self.triage.desk, story_id, query, whole_cluster)
+        if detail is not None:
+            self.post_message(m.DetailLoaded(detail.story, detail.cluster, detail.quotes,
+                                             detail.terms, detail.sources))
+
+    @on(m.DetailLoaded)
+    def detail_loaded(self, event: m.DetailLoaded) -> None:
+        if event.story.id != self.selected_id:
+            return
+        self.query_one(Reader).show(event.story, event.quotes, event.terms, self.palette)
+        self.query_one(ClusterPane).show_cluster(event.cluster)
+        self.query_one(QuotePane).show(event.quotes, self.palette, event.sources)
+
+    @on(m.QuoteSelected)
+    def quote_selected(self, event: m.QuoteSelected) -> None:
+        reader = self.query_one(Reader)
+        if reader.story is not None and event.quote.story_id != reader.story.id:
+            self.selected_id = event.quote.story_id
+            self.load_detail(event.quote.story_id, self.query_text, self.whole_cluster)
+            return
+        reader.scroll_to_quote(event.quote)
+
+    @on(m.QuoteScopeChanged)
+    def quote_scope_changed(self, event: m.QuoteScopeChanged) -> None:
+        self.whole_cluster = event.whole_cluster
+        if self.selected_id:
+            self.load_detail(self.selected_id, self.query_text, self.whole_cluster)
+
+    @on(m.ClusterModeChanged)
+    def cluster_mode_changed(self, event: m.ClusterModeChanged) -> None:
+        self.cluster_mode = event.mode
+        if event.mode != "story":
+            self.load_cluster_list([s.id for s in self.query_one(StoryList).stories])
+
+    @work(thread=True, exclusive=True, group="clusters")
+    def load_cluster_list(self, story_ids: list[str]) -> None:
+        clusters: list[Cluster] = queries.load_clusters(self.triage.desk, story_ids)
+        self.post_message(m.ClustersLoaded(clusters))
+
+    @on(m.ClustersLoaded)
+    def clusters_loaded(self, event: m.ClustersLoaded) -> None:
+        self.query_one(ClusterPane).show_all(event.clusters)
+
+    @work(thread=True, exclusive=True, group="side")
+    def load_side_data(self) -> None:
+        """Counts, feed errors, tags (for completion) and saved searches."""
+        desk = self.triage.desk
+        tags = [tag for tag, _ in desk.tags.all_tags()]
+        saved = desk.tags.saved_searches()
+        counts = (desk.store.count(), desk.store.unread_count(), len(desk.feeds.errors()))
+        signature = queries.desk_signature(desk)
+        self.app.call_from_thread(self._side_data, tags, saved, counts, signature)
+
+    def _side_data(self, tags: list[str], saved: list[tuple[str, str]],
+                   counts: tuple[int, int, int], signature: tuple[object, ...]) -> None:
+        self.known_tags, self.saved, self.signature = tags, saved, signature
+        self.query_one(StatusLine).set_counts(*counts)
+
+    # -- changes made elsewhere ------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Look for changes made by another process (the CLI) and show them."""
+        self.check_signature()
+
+    @work(thread=True, exclusive=True, group="poll")
+    def check_signature(self) -> None:
+        signature = queries.desk_signature(self.triage.desk)
+        if self.signature is not None and signature != self.signature:
+            self.app.call_from_thread(self.reload)
+
+    # -- desk edits ------------------------------------------------------------------------
+
+    @on(m.MarkRead)
+    def mark_read(self, event: m.MarkRead) -> None:
+        self.write_read(event.story_ids, event.read)
+
+    @work(thread=True, group="edits")
+    def write_read(self, story_ids: list[str], read: bool) -> None:
+        self.triage.desk.store.set_read(story_ids, read)
+        self.app.call_from_thread(self.load_side_data)
+
+    @on(m.TagStories)
+    def tag_stories(self, event: m.TagStories) -> None:
+        self.ask_tags("story" if len(event.story_ids) == 1 else f"{len(event.story_ids)} stories",
+                      event.remove, lambda tags: self.write_tags(event.story_ids, [], tags,
+                                                                 event.remove))
+
+    @on(m.TagQuote)
+    def tag_quote(self, event: m.TagQuote) -> None:
+        self.ask_tags("quote", event.remove,
+                      lambda tags: self.write_tags([], event.quote_ids, tags, event.remove))
+
+    @work(thread=True, group="edits")
+    def write_tags(self, story_ids: list[str], quote_ids: list[str], tags: list[str],
+                   remove: bool) -> None:
+        desk = self.triage.desk
+        try:
+            if story_ids:
+                (desk.tags.untag_stories if remove else desk.tags.tag_stories)(story_ids, tags)
+            if quote_ids:
+                (desk.tags.untag_quotes if remove else desk.tags.tag_quotes)(quote_ids, tags)
+        except TagError as exc:
+            self.app.call_from_thread(self.tell, str(exc), "error")
+            return
+        verb = "Removed" if remove else "Tagged"
+        self.app.call_from_thread(self.tell, f"{verb}: {' '.join(tags)}")
+        self.app.call_from_thread(self.reload)
+
+    @on(m.OpenLink)
+    def open_link(self, event: m.OpenLink) -> None:
+        self.browse(event.url)
+
+    @work(thread=True, group="browser")
+    def browse(self, url: str) -> None:
+        if not queries.open_in_browser(url):
+            self.app.call_from_thread(self.tell, f"No browser to open {url}", "warning")
+
+    @on(m.CopyQuote)
+    def copy_quote(self, event: m.CopyQuote) -> None:
+        quote = event.quote.quote
+        outlet = self.query_one(QuotePane).sources.get(event.quote.story_id, "")
+        text = attribution(quote.text, quote.speaker, quote.role, outlet)
+        self.app.copy_to_clipboard(text)
+        self.tell(f"Copied: {text}")
+
+    def tell(self, text: str, severity: str = "information") -> None:
+        """A notification that never interprets the text as markup."""
+        self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
+

@@ -1,0 +1,74 @@
+"""The status line: counts, last refresh, feed errors, search errors and progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+from triage.ui.text import plain
+
+
+class StatusLine(Horizontal):
+    """One line telling the editor where the desk stands."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.counts = (0, 0)
+        self.shown = (0, 0)
+        self.last_refresh: datetime | None = None
+        self.feed_errors = 0
+        self.problem = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-text")
+        yield ProgressBar(total=None, show_eta=False, id="refresh-progress")
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self.render_status()
+
+    def render_status(self) -> None:
+        """Redraw the line from the current figures."""
+        stories, unread = self.counts
+        shown, total = self.shown
+        line = Text(f"{stories} stories · {unread} unread · showing {shown} of {total}", end="")
+        when = f"{self.last_refresh:%H:%M}" if self.last_refresh else "never"
+        line.append(f" · refreshed {when}")
+        if self.feed_errors:
+            line.append(f" · {self.feed_errors} feed errors (L)", style="bold red")
+        if self.problem:
+            line.append(" · ")
+            line.append_text(plain(self.problem, "bold red", one_line=True))
+        self.query_one("#status-text", Static).update(line)
+
+    def set_counts(self, stories: int, unread: int, feed_errors: int) -> None:
+        """Update the desk's totals."""
+        self.counts, self.feed_errors = (stories, unread), feed_errors
+        self.render_status()
+
+    def set_shown(self, shown: int, total: int) -> None:
+        """Update how much of the current query is loaded."""
+        self.shown = (shown, total)
+        self.render_status()
+
+    def set_problem(self, problem: str) -> None:
+        """Show (or clear, with "") a search error."""
+        self.problem = problem
+        self.render_status()
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        """Show refresh progress (total 0 hides the bar)."""
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=max(total, 1), progress=done)
+        bar.tooltip = stage
+
+    def finished(self, when: datetime) -> None:
+        """Hide the progress bar and remember when the refresh ended."""
+        self.query_one(ProgressBar).display = False
+        self.last_refresh = when
+        self.render_status()

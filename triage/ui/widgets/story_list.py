@@ -1,0 +1,196 @@
+"""The story list: one page of the current query, unread first then newest.
+
+Only a page (a few hundred rows) is ever in the table; when the cursor nears the
+end the list asks for more. Rows are ``rich.text.Text`` cells, so a headline can
+never be parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from triage.core.models import Story
+from triage.ui.messages import (
+    LoadMoreStories,
+    MarkRead,
+    OpenLink,
+    StoryOpened,
+    StorySelected,
+    TagStories,
+    UnreadOnlyToggled,
+)
+from triage.ui.text import plain, relative_time
+
+LOAD_MORE_MARGIN = 25
+AGE_WIDTH, OUTLET_WIDTH = 4, 12
+
+
+class StoryList(DataTable[Text]):
+    """The stories of the current query.
+
+    Keys: ``j``/``k`` or arrows move, ``g``/``G`` go to the first/last loaded story,
+    ``enter`` opens the reader, ``space`` marks read and moves on, ``t``/``T`` tag
+    and untag, ``o`` opens the link in the browser, ``u`` shows unread only.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="down"),
+        Binding("k", "cursor_up", "Up", show=False, id="up"),
+        Binding("g", "first", "First", show=False, id="first"),
+        Binding("G", "last", "Last", show=False, id="last"),
+        Binding("enter", "open", "Read", id="open"),
+        Binding("space", "mark_read", "Read+next", id="mark_read"),
+        Binding("t", "tag", "Tag", id="tag"),
+        Binding("T", "untag", "Untag", id="untag"),
+        Binding("o", "open_link", "Browser", id="open_link"),
+        Binding("u", "toggle_unread", "Unread only", id="unread_only"),
+    ]
+
+    def __init__(self, clock: Callable[[], datetime], **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.stories: list[Story] = []
+        self.sizes: dict[str, int] = {}
+        self.total = 0
+        self.unread_only = False
+        self._read_here: dict[str, bool] = {}
+
+    def on_mount(self) -> None:
+        self.border_title = "1 Stories"
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        self.clear(columns=True)
+        title_width = max(10, self.scrollable_content_region.width - AGE_WIDTH - OUTLET_WIDTH - 7)
+        self.add_column("Age", width=AGE_WIDTH, key="age")
+        self.add_column("Outlet", width=OUTLET_WIDTH, key="outlet")
+        self.add_column("Story", width=title_width, key="title")
+
+    @property
+    def selected(self) -> Story | None:
+        """The story under the cursor, if any."""
+        if not self.stories or not 0 <= self.cursor_row < len(self.stories):
+            return None
+        return self.stories[self.cursor_row]
+
+    def _row(self, story: Story, now: datetime) -> list[Text]:
+        read = self._read_here.get(story.id, story.read)
+        weight = "" if read else "bold"
+        size = self.sizes.get(story.id, 1)
+        title = Text(end="", no_wrap=True, overflow="ellipsis")
+        if size > 1:
+            title.append(f"×{size}", style="reverse")
+            title.append(" ")
+        for tag in story.tags:
+            title.append_text(plain(f"#{tag}", "italic cyan", one_line=True))
+            title.append(" ")
+        title.append_text(plain(story.title, weight, one_line=True))
+        return [
+            Text(relative_time(story.published, now), style="dim", end=""),
+            plain(story.source, weight, one_line=True),
+            title,
+        ]
+
+    def show(self, stories: list[Story], sizes: dict[str, int], total: int) -> None:
+        """Replace the rows, keeping the cursor on the same story and the scroll put."""
+        keep = self.selected.id if self.selected else None
+        scroll_y, row = self.scroll_y, self.cursor_row
+        self.stories, self.sizes, self.total = stories, sizes, total
+        self._read_here = {}
+        self._fill()
+        ids = [s.id for s in stories]
+        if keep in ids:
+            target = ids.index(keep)
+            self.move_cursor(row=target, animate=False, scroll=False)
+            self.call_after_refresh(self._restore_scroll, scroll_y + (target - row))
+        elif stories:
+            self.move_cursor(row=min(row, len(stories) - 1), animate=False)
+        if self.selected and self.selected.id != keep:
+            self.post_message(StorySelected(self.selected.id))
+
+    def _restore_scroll(self, y: float) -> None:
+        self.scroll_to(y=y, animate=False, immediate=True)
+
+    def _fill(self) -> None:
+        now = self.clock()
+        self.clear()
+        for story in self.stories:
+            self.add_row(*self._row(story, now), key=story.id)
+
+    def on_resize(self) -> None:
+        if self.columns:
+            self._add_columns()
+            keep = self.cursor_row
+            self._fill()
+            if self.stories:
+                self.move_cursor(row=min(keep, len(self.stories) - 1), animate=False)
+
+    def set_read_here(self, story_id: str, read: bool) -> None:
+        """Show a read mark at once (the store is updated by the main screen)."""
+        self._read_here[story_id] = read
+        if story_id in self.rows:
+            index = self.get_row_index(story_id)
+            for key, cell in zip(("age", "outlet", "title"),
+                                 self._row(self.stories[index], self.clock()), strict=True):
+                self.update_cell(story_id, key, cell)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        story = self.selected
+        if story is not None:
+            self.post_message(StorySelected(story.id))
+        near_end = self.cursor_row >= len(self.stories) - LOAD_MORE_MARGIN
+        if len(self.stories) < self.total and near_end:
+            self.post_message(LoadMoreStories())
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+
+    def action_first(self) -> None:
+        """Go to the first story."""
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        """Go to the last loaded story (more load as the cursor gets there)."""
+        self.move_cursor(row=max(0, len(self.stories) - 1))
+
+    def action_open(self) -> None:
+        """Open the selected story in the reader."""
+        if self.selected:
+            self.post_message(StoryOpened(self.selected.id))
+
+    def action_mark_read(self) -> None:
+        """Mark the selected story read and move to the next one."""
+        story = self.selected
+        if story is None:
+            return
+        self.set_read_here(story.id, True)
+        self.post_message(MarkRead([story.id], True))
+        self.action_cursor_down()
+
+    def action_tag(self) -> None:
+        """Tag the selected story."""
+        if self.selected:
+            self.post_message(TagStories([self.selected.id]))
+
+    def action_untag(self) -> None:
+        """Remove a tag from the selected story."""
+        if self.selected:
+            self.post_message(TagStories([self.selected.id], remove=True))
+
+    def action_open_link(self) -> None:
+        """Open the selected story's link in the browser."""
+        if self.selected and self.selected.url:
+            self.post_message(OpenLink(self.selected.url))
+
+    def action_toggle_unread(self) -> None:
+        """Show only unread stories, or everything again."""
+        self.unread_only = not self.unread_only
+        self.border_subtitle = "unread only" if self.unread_only else ""
+        self.post_message(UnreadOnlyToggled(self.unread_only))
