@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import run_triage, write_articles
 
 from triage.cli import main
 from triage.core.desk import Desk
@@ -17,6 +16,8 @@ from triage.demo import demo_paths
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+__all__ = ["CliResult", "run_triage", "write_articles"]
 
 
 @pytest.fixture
@@ -71,12 +72,3 @@ def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path):  # type: ignore[no-
 
     run.index = index  # type: ignore[attr-defined]
     return run
-
-
-def run_triage(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-               timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a separate process (for cross-process and crash tests)."""
-    return subprocess.run(
-        [sys.executable, "-m", "triage.cli", *args],
-        capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout,
-    )

@@ -136,6 +136,8 @@ def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
         author = ", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict))
         published = _parse_iso(item.get("date_published")) or _parse_iso(item.get("date_modified"))
+        if not (item.get("title") or body or summary or item.get("url")):
+            continue
         entries.append(
             Entry(
                 title=clean_line(str(item.get("title") or "")) or clean_line(body[:120]),

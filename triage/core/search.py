@@ -25,7 +25,14 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import matching, query, sorting
-from whoosh.analysis import CharsetFilter, SimpleAnalyzer, StemmingAnalyzer
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    SimpleAnalyzer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.fields import DATETIME, ID, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.qparser import AndGroup, MultifieldParser
@@ -33,7 +40,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.qparser.plugins import GtLtPlugin, PlusMinusPlugin
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the schema changes; an index of another version is rebuilt."""
 
 DEFAULT_FIELDS = ("title", "body")
@@ -50,7 +57,14 @@ class IndexUnavailable(SearchError):
 
 
 def _text_analyzer() -> Any:
-    return StemmingAnalyzer() | CharsetFilter(accent_map)
+    """Words folded to unaccented lower case *before* stemming, so "brûlée" == "brulee"."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter()
+        | StemFilter()
+    )
 
 
 def _name_analyzer() -> Any:
@@ -198,14 +212,15 @@ def rewrite_virtual(q: Any, resolve: VirtualResolver) -> Any:
     return q
 
 
-def _make_parser(schema: Schema) -> MultifieldParser:
+def _make_parser(schema: Schema, errors: list[str]) -> MultifieldParser:
     parser_schema = Schema(
         **{name: schema[name] for name in schema.names()}, tag=ID(), **{"is": ID()}
     )
     parser = MultifieldParser(list(DEFAULT_FIELDS), parser_schema, group=AndGroup)
-    parser.add_plugin(DateParserPlugin(free=False))
+    parser.add_plugin(DateParserPlugin(free=False, callback=errors.append))
     parser.add_plugin(GtLtPlugin())
-    parser.add_plugin(PlusMinusPlugin())
+    # "-word" excludes, but only at the start of a word: "follow-up" stays one word.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     return parser
 
 
@@ -224,9 +239,7 @@ def _compact_dates(text: str) -> str:
     def compact(match: re.Match[str]) -> str:
         return "".join(part for part in match.groups() if part)
 
-    return _DATE_CLAUSE.sub(
-        lambda m: "published:" + _ISO_DATE.sub(compact, m.group(2)), text
-    )
+    return _DATE_CLAUSE.sub(lambda m: "published:" + _ISO_DATE.sub(compact, m.group(2)), text)
 
 
 def parse_query(text: str, resolve: VirtualResolver, schema: Schema | None = None) -> Any:
@@ -240,11 +253,14 @@ def parse_query(text: str, resolve: VirtualResolver, schema: Schema | None = Non
     stripped = text.strip()
     if stripped in ("", "*"):
         return query.Every()
-    parser = _make_parser(schema or build_schema())
+    errors: list[str] = []
+    parser = _make_parser(schema or build_schema(), errors)
     try:
         parsed = parser.parse(_compact_dates(stripped))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
         raise SearchError(f"cannot parse query {stripped!r}: {exc}") from None
+    if errors:
+        raise SearchError(f"cannot read the date {errors[0]!r} in query {stripped!r}")
     return rewrite_virtual(parsed, resolve)
 
 

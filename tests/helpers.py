@@ -1,0 +1,62 @@
+"""Small helpers shared by test modules (importable as ``helpers`` under pytest)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+WORDS = [
+    "harbour",
+    "council",
+    "ferry",
+    "budget",
+    "storm",
+    "rail",
+    "museum",
+    "festival",
+    "bridge",
+    "school",
+    "clinic",
+    "market",
+    "bakery",
+    "airport",
+    "lifeboat",
+    "library",
+    "theatre",
+    "stadium",
+    "reservoir",
+    "orchard",
+]
+
+
+def write_articles(folder: Path, count: int, start: int = 0) -> list[Path]:
+    """Write ``count`` distinct plain-text articles and return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(start, start + count):
+        topic = WORDS[number % len(WORDS)]
+        path = folder / f"article-{number:05d}.txt"
+        path.write_text(
+            f"{topic.title()} story number {number}\n\n"
+            f"The {topic} in town {number} reported news on day {number % 28 + 1}. "
+            f"\u201cWe are watching story {number} closely,\u201d said Alex Morgan{number}, "
+            f"a spokesperson.\n\nA second paragraph about the {topic} and code {number * 7}.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def run_triage(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a separate process (for cross-process and crash tests)."""
+    return subprocess.run(
+        [sys.executable, "-m", "triage", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )

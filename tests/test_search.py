@@ -1,0 +1,129 @@
+"""Search semantics over a real Whoosh index in tmp_path: terms, phrases, fields, dates, state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from triage.core.desk import Desk
+from triage.core.search import SearchError, parse_query
+
+STORIES = {
+    "dock.txt": (
+        "Dockers strike at Brennock port",
+        "Port workers began a strike on Monday. Container traffic stopped.",
+    ),
+    "talks.txt": (
+        "Strike talks collapse",
+        "Union leaders said talks with the port authority had collapsed.",
+    ),
+    "storm.txt": (
+        "Storm warning for the coast",
+        "Forecasters warned of gusts. The port of Skelda closed early.",
+    ),
+    "cafe.txt": ("Café wins award", "The crème brûlée at a seaside café won a regional prize."),
+}
+
+
+@pytest.fixture
+def news(desk: Desk, tmp_path: Path) -> dict[str, str]:
+    """A desk with four stories; returns title → story id."""
+    folder = tmp_path / "Harbour Gazette"
+    folder.mkdir()
+    for name, (title, body) in STORIES.items():
+        (folder / name).write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    report = desk.ingest([str(folder)])
+    assert report.added == len(STORIES)
+    return {s.title: s.id for s in desk.store.get_stories(report.story_ids)}
+
+
+def titles(desk: Desk, query: str) -> set[str]:
+    return {row.story.title for row in desk.search(query, limit=None).rows}
+
+
+def test_plain_words_and_across_title_and_body(desk: Desk, news: dict[str, str]) -> None:
+    assert titles(desk, "strike") == {"Dockers strike at Brennock port", "Strike talks collapse"}
+    assert titles(desk, "strike port") == {
+        "Dockers strike at Brennock port",
+        "Strike talks collapse",
+    }
+    assert titles(desk, "strike storm") == set()
+    assert titles(desk, "striking") == titles(desk, "strike")  # stemming
+
+
+def test_phrases_or_not_and_minus(desk: Desk, news: dict[str, str]) -> None:
+    assert titles(desk, '"port authority"') == {"Strike talks collapse"}
+    assert titles(desk, "storm OR award") == {"Storm warning for the coast", "Café wins award"}
+    assert titles(desk, "port NOT strike") == {"Storm warning for the coast"}
+    assert titles(desk, "port -strike") == {"Storm warning for the coast"}
+
+
+def test_field_queries_and_accent_folding(desk: Desk, news: dict[str, str]) -> None:
+    assert titles(desk, "title:strike") == {
+        "Dockers strike at Brennock port",
+        "Strike talks collapse",
+    }
+    assert titles(desk, "body:forecasters") == {"Storm warning for the coast"}
+    assert len(titles(desk, 'source:"harbour gazette"')) == 4
+    assert titles(desk, "creme brulee") == {"Café wins award"}
+
+
+def test_empty_query_and_star_match_everything(desk: Desk, news: dict[str, str]) -> None:
+    assert len(titles(desk, "")) == len(titles(desk, "*")) == 4
+
+
+def test_tags_are_searchable_at_once_and_compose(desk: Desk, news: dict[str, str]) -> None:
+    dock = news["Dockers strike at Brennock port"]
+    desk.tags.tag_stories([dock], ["Follow-Up"])
+    assert titles(desk, "tag:follow-up") == {"Dockers strike at Brennock port"}
+    assert titles(desk, "strike -tag:follow-up") == {"Strike talks collapse"}
+    assert titles(desk, "tag:follow-up OR storm") == {
+        "Dockers strike at Brennock port",
+        "Storm warning for the coast",
+    }
+    assert titles(desk, "tag:fol*") == {"Dockers strike at Brennock port"}
+    desk.tags.untag_stories([dock], ["follow-up"])
+    assert titles(desk, "tag:follow-up") == set()
+
+
+def test_read_state_is_searchable(desk: Desk, news: dict[str, str]) -> None:
+    desk.store.set_read([news["Café wins award"]])
+    assert "Café wins award" not in titles(desk, "is:unread")
+    assert titles(desk, "is:read") == {"Café wins award"}
+    assert len(titles(desk, "is:unread")) == 3
+
+
+def test_date_ranges(desk: Desk, tmp_path: Path) -> None:
+    feed = tmp_path / "dated.rss"
+    items = "".join(
+        f"<item><title>Day {day}</title><link>https://d.example/{day}</link>"
+        f"<pubDate>{day} Nov 2026 12:00:00 GMT</pubDate><description>Body {day}</description></item>"
+        for day in (18, 19, 20, 21)
+    )
+    feed.write_text(f"<rss version='2.0'><channel><title>D</title>{items}</channel></rss>")
+    desk.ingest([str(feed)])
+    assert titles(desk, "published:[2026-11-19 to 2026-11-20]") == {"Day 19", "Day 20"}
+    assert titles(desk, "published:2026-11-21") == {"Day 21"}
+    assert titles(desk, "published:>=2026-11-20") == {"Day 20", "Day 21"}
+    ordered = [r.story.title for r in desk.search("body", sort="date").rows]
+    assert ordered == ["Day 21", "Day 20", "Day 19", "Day 18"]
+
+
+def test_snippets_highlight_the_matched_words(desk: Desk, news: dict[str, str]) -> None:
+    row = desk.search("collapsed").rows[0]
+    start, end = row.snippet.spans[0]
+    assert row.snippet.text[start:end] == "collapsed"
+
+
+def test_bad_query_is_a_search_error(desk: Desk) -> None:
+    with pytest.raises(SearchError):
+        parse_query("published:notadate", lambda field, value: set())
+
+
+def test_reindex_rebuilds_without_losing_state(desk: Desk, news: dict[str, str]) -> None:
+    dock = news["Dockers strike at Brennock port"]
+    desk.tags.tag_stories([dock], ["lead"])
+    desk.store.set_read([dock])
+    assert desk.reindex() == 4
+    assert titles(desk, "tag:lead is:read") == {"Dockers strike at Brennock port"}
