@@ -6,28 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-WORDS = [
-    "harbour",
-    "council",
-    "ferry",
-    "budget",
-    "storm",
-    "rail",
-    "museum",
-    "festival",
-    "bridge",
-    "school",
-    "clinic",
-    "market",
-    "bakery",
-    "airport",
-    "lifeboat",
-    "library",
-    "theatre",
-    "stadium",
-    "reservoir",
-    "orchard",
-]
+WORDS = (
+    "harbour council ferry budget storm rail museum festival bridge school clinic market "
+    "bakery airport lifeboat library theatre stadium reservoir orchard"
+).split()
 
 
 def write_articles(folder: Path, count: int, start: int = 0) -> list[Path]:

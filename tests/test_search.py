@@ -98,7 +98,8 @@ def test_date_ranges(desk: Desk, tmp_path: Path) -> None:
     feed = tmp_path / "dated.rss"
     items = "".join(
         f"<item><title>Day {day}</title><link>https://d.example/{day}</link>"
-        f"<pubDate>{day} Nov 2026 12:00:00 GMT</pubDate><description>Body {day}</description></item>"
+        f"<pubDate>{day} Nov 2026 12:00:00 GMT</pubDate>"
+        f"<description>Body {day}</description></item>"
         for day in (18, 19, 20, 21)
     )
     feed.write_text(f"<rss version='2.0'><channel><title>D</title>{items}</channel></rss>")

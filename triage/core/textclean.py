@@ -72,44 +72,10 @@ def clean_text(text: str | None) -> str:
 
 
 _BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tr",
-        "td",
-        "th",
-        "ul",
-    ]
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
+    "h5 h6 header hr li main nav ol p pre section table tr td th ul".split()
 )
-_SKIP_TAGS = frozenset(
-    ["script", "style", "noscript", "template", "svg", "iframe", "object", "head", "button", "form"]
-)
+_SKIP_TAGS = frozenset("script style noscript template svg iframe object head button form".split())
 
 
 class _TextExtractor(HTMLParser):
