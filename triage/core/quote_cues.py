@@ -11,8 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage.core.quote_lexicon import AUXILIARIES, CLAUSE_STOPS, CUE_WORDS, NON_NAME_CAPITALS
+from triage.core.quote_lexicon import (
+    AUXILIARIES,
+    CLAUSE_STOPS,
+    CUE_WORDS,
+    NON_NAME_CAPITALS,
+    OTHER_PRONOUNS,
+    PERSON_PRONOUNS,
+    TITLE_WORDS,
+)
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
+
+_PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
 _SENTENCE_END = frozenset({".", "?", "!"})
 _LEADING_PUNCT = frozenset({",", ".", "?", "!", "—", "–", "-", ";", "*", "_", ")", "…"})
@@ -81,21 +91,97 @@ def _split_commas(tokens: list[Token]) -> list[list[Token]]:
     return segments
 
 
-def _subject_before_cue(text: str, tokens: list[Token]) -> Speaker | None:
+def _trailing_phrase(tokens: list[Token]) -> list[Token]:
+    """Return the noun phrase that ends ``tokens`` ("… army spokesman A B").
+
+    Walks back over name words, titles and up to two lower-case modifiers of a
+    title, stopping at a determiner (kept) or at any other word.
+    """
+    common = _common_noun_phrase(tokens)
+    if common:
+        return common
+    kept: list[Token] = []
+    modifiers = 0
+    for token in reversed(tokens):
+        lower = token.word.lower()
+        if lower in PERSON_PRONOUNS | OTHER_PRONOUNS and not kept:
+            return [token]
+        if lower in _DETERMINER_STARTS:
+            if kept:
+                kept.insert(0, token)
+            break
+        if token.word[:1].isupper() and lower not in NON_NAME_CAPITALS:
+            kept.insert(0, token)
+        elif lower in TITLE_WORDS or lower in _PARTICLES:
+            kept.insert(0, token)
+        elif token.word.isalpha() and token.word.islower() and kept and modifiers < 2 and (
+            kept[0].word.lower() in TITLE_WORDS or modifiers
+        ):
+            kept.insert(0, token)
+            modifiers += 1
+        else:
+            break
+    while kept and kept[0].word.islower() and kept[0].word.lower() not in TITLE_WORDS | _DETERMINER_STARTS:
+        kept.pop(0)
+    return kept
+
+
+def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
+    """Return "the newspaper" / "the ISW assessment" when ``tokens`` end with one."""
+    if not tokens or not tokens[-1].word.isalpha() or not tokens[-1].word.islower():
+        return []
+    for back in range(len(tokens) - 1, max(len(tokens) - 5, -1), -1):
+        word = tokens[back].word
+        if word.lower() in _DETERMINER_STARTS:
+            return tokens[back:]
+        if not word.isalpha() or word in CLAUSE_STOPS or word in CUE_WORDS:
+            return []
+    return []
+
+
+def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return the subject at the head of a sentence ("A B, who …, told …")."""
+    for segment in _split_commas(tokens):
+        if not segment:
+            continue
+        lower = segment[0].word.lower()
+        if lower in PERSON_PRONOUNS:
+            return Speaker(segment[0].word, segment[0].start, segment[0].end, kind="pronoun")
+        if lower in CLAUSE_STOPS or (lower in NON_NAME_CAPITALS and lower not in _DETERMINER_STARTS):
+            continue
+        head: list[Token] = []
+        for token in segment:
+            if token.word[:1].isupper() or token.word.lower() in TITLE_WORDS | _DETERMINER_STARTS | _PARTICLES:
+                head.append(token)
+            else:
+                break
+        speaker = parse_phrase(text, head) if head else None
+        if speaker is not None and speaker.kind in {"person", "org"}:
+            return speaker
+        return None
+    return None
+
+
+def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False) -> Speaker | None:
     """Parse the subject that precedes a cue, skipping appositives and dates.
 
     In "On July 6, A B, a party senator, said" the segment right before the cue
     is empty, the appositive starting with a determiner is a role, the one starting
     with a preposition is a date: the name is "A B" and the appositive its role.
+    A participle cue after a comma ("…, adding") takes the subject of the sentence.
     """
     while tokens and tokens[-1].word.lower() in AUXILIARIES:
         tokens = tokens[:-1]
     segments = [s for s in _split_commas(tokens) if s]
     if not segments:
         return None
-    last = segments[-1]
-    if tokens and tokens[-1].word not in {",", ")", "—", "–"}:
-        return parse_phrase(text, last[-10:])
+    ends_with_comma = tokens[-1].word in {",", ")", "—", "–"}
+    if participle and ends_with_comma:
+        return leading_subject(text, tokens)
+    if not ends_with_comma:
+        phrase = _trailing_phrase(segments[-1])
+        speaker = parse_phrase(text, phrase) if phrase else None
+        return speaker if speaker is not None else leading_subject(text, tokens)
     role = ""
     for segment in reversed(segments):
         first = segment[0].word.lower()
@@ -109,7 +195,7 @@ def _subject_before_cue(text: str, tokens: list[Token]) -> Speaker | None:
             if role and not speaker.role:
                 speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
             return speaker
-    return None
+    return leading_subject(text, tokens)
 
 
 def _subject_after_clause(text: str, tokens: list[Token]) -> Speaker | None:
@@ -147,6 +233,9 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
                 speaker = _phrase_after_cue(text, tokens[index + 2 :])
             elif punctuated:
                 speaker = _subject_before_cue(text, tokens[:index])
+                head = _split_commas(tokens[:index])[0]
+                if any(t.word.islower() and t.word in CLAUSE_STOPS for t in head):
+                    return None
             else:
                 speaker = _subject_after_clause(text, tokens[:index])
             if speaker is None:
@@ -159,7 +248,7 @@ def sentence_tokens(text: str, start: int, end: int) -> list[Token]:
     """Return the tokens of the last sentence inside [start, end)."""
     tokens = tokenize(text, start, end)
     for index in range(len(tokens) - 1, -1, -1):
-        if tokens[index].word in _SENTENCE_END and index < len(tokens) - 1:
+        if tokens[index].word in _SENTENCE_END:
             return tokens[index + 1 :]
     return tokens
 
@@ -174,7 +263,8 @@ def attribution_before(text: str, start: int, end: int, where: str = "before") -
         if length == 2:
             speaker = _phrase_after_cue(text, tokens[index + 2 :])
         else:
-            speaker = _subject_before_cue(text, tokens[:index])
+            participle = tokens[index].word.lower().endswith("ing")
+            speaker = _subject_before_cue(text, tokens[:index], participle)
             if speaker is None and index + 1 < len(tokens) and tokens[index].word.lower() == "said":
                 speaker = _phrase_after_cue(text, tokens[index + 1 :])
         return Attribution(_cue_text(text, tokens, index, length), speaker, where)

@@ -16,7 +16,7 @@ _CUE_LEMMAS = (
     "counter testify caption muse answer agree lament opine blast slam tout proclaim "
     "recount reiterate assert contend maintain charge deny allege mention affirm "
     "whisper scream cry plead demand retort interject reason estimate assure concur "
-    "disclose divulge reveal inform order instruct advise wonder mock scoff sneer "
+    "disclose divulge reveal inform order instruct advise wonder mock scoff sneer find "
     "accuse threaten thunder fume rage gush marvel"
 ).split()
 
@@ -24,6 +24,7 @@ _IRREGULAR = {
     "say": ("said", "says", "saying", "say"),
     "tell": ("told", "tells", "telling", "tell"),
     "write": ("wrote", "writes", "writing", "written", "write"),
+    "find": ("found", "finds", "finding"),
     "read": ("read", "reads"),
     "speak": ("spoke", "speaks", "speaking"),
     "put": ("put", "puts"),
@@ -48,8 +49,12 @@ def _inflect(lemma: str) -> set[str]:
     return forms
 
 
+_BASE_FORM_CUES = frozenset(
+    "say tell write ask add warn insist argue explain agree predict admit acknowledge".split()
+)
+
 CUE_WORDS: frozenset[str] = frozenset(
-    {form for lemma in _CUE_LEMMAS for form in _inflect(lemma)}
+    {form for lemma in _CUE_LEMMAS for form in _inflect(lemma) if form != lemma or lemma in _BASE_FORM_CUES}
     | {form for forms in _IRREGULAR.values() for form in forms}
 )
 """Every inflected form of a verb that can introduce or close a quotation."""

@@ -12,6 +12,7 @@ model files, and fails in ways an editor can understand:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from triage.core.models import Quote
@@ -36,12 +37,9 @@ class _Resolved:
     role: str = ""
 
 
-def _paragraph_of(bounds: list[tuple[int, int]], offset: int) -> int:
+def _paragraph_of(starts: list[int], offset: int) -> int:
     """Return the index of the paragraph holding ``offset``."""
-    for number, (start, end) in enumerate(bounds):
-        if start <= offset < end or offset < start:
-            return number
-    return max(len(bounds) - 1, 0)
+    return max(bisect_right(starts, offset) - 1, 0)
 
 
 def _confidence(text: str, span: MarkedSpan, attribution: Attribution | None) -> float:
@@ -132,15 +130,16 @@ def extract_quotes(text: str) -> list[Quote]:
     if not spans:
         return []
     bounds = paragraph_bounds(text)
+    starts = [start for start, _ in bounds]
     index = MentionIndex.build(text)
     quotes: list[Quote] = []
     previous: tuple[int, _Resolved, str] | None = None
     for number, span in enumerate(spans):
-        paragraph = _paragraph_of(bounds, span.outer_start)
+        paragraph = _paragraph_of(starts, span.outer_start)
         para_start, para_end = bounds[paragraph]
         following = spans[number + 1].outer_start if number + 1 < len(spans) else len(text)
         preceding = spans[number - 1].outer_end if number else 0
-        end_paragraph_end = bounds[_paragraph_of(bounds, max(span.outer_end - 1, 0))][1]
+        end_paragraph_end = bounds[_paragraph_of(starts, max(span.outer_end - 1, 0))][1]
         after = attribution_after(text, span.outer_end, min(max(end_paragraph_end, span.outer_end), following))
         before = attribution_before(text, max(para_start, preceding), span.outer_start)
         if before is None and span.open_at is not None:

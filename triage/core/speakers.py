@@ -203,6 +203,8 @@ class MentionIndex:
     text: str
     mentions: list[Mention] = field(default_factory=list)
     gender: dict[str, str] = field(default_factory=dict)
+    by_last: dict[str, list[Mention]] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
     speakers_seen: set[str] = field(default_factory=set)
 
     @classmethod
@@ -214,6 +216,11 @@ class MentionIndex:
         """
         index = cls(text)
         for run in _CAPITAL_RUN.finditer(text):
+            word = run.group()
+            if word.isalpha():
+                if word.lower() not in NON_NAME_CAPITALS:
+                    index._add_run([Token(word, run.start(), run.end())])
+                continue
             tokens = tokenize(text, run.start(), run.end())
             position = 0
             while position < len(tokens):
@@ -244,7 +251,9 @@ class MentionIndex:
         org = _looks_like_org(name_tokens)
         person = not org and (len(words) >= 2 or bool(title))
         start, end = name_tokens[0].start, name_tokens[-1].end
-        self.mentions.append(Mention(self.text[start:end], start, end, words, person, title))
+        mention = Mention(self.text[start:end], start, end, words, person, title)
+        self.mentions.append(mention)
+        self.by_last.setdefault(words[-1].lower(), []).append(mention)
 
     def _word_before(self, offset: int) -> str:
         """Return the lower-cased word just before ``offset`` ("" if none)."""
@@ -255,22 +264,23 @@ class MentionIndex:
         """Return the role written with a mention ("Kremlin spokesman Dmitry Peskov")."""
         if mention.role:
             return mention.role
-        window = tokenize(self.text, max(0, mention.start - 60), mention.start)
-        return _role_text(self.text, window)
+        if mention.start not in self.roles:
+            window = tokenize(self.text, max(0, mention.start - 60), mention.start)
+            self.roles[mention.start] = _role_text(self.text, window)
+        return self.roles[mention.start]
 
     def fullest(self, name: str, before: int) -> tuple[str, str]:
         """Return the fullest earlier form of ``name`` and the role given with it."""
         words = name.split()
         if not words:
             return name, ""
-        last = words[-1].lower()
         best, role = name, ""
-        for mention in self.mentions:
+        for mention in self.by_last.get(words[-1].lower(), ()):
             if mention.start >= before and mention.tokens != tuple(words):
                 break
-            if mention.tokens[-1].lower() == last and len(mention.tokens) > len(best.split()):
+            if len(mention.tokens) > len(best.split()):
                 best = mention.name
-            if mention.tokens[-1].lower() == last and not role:
+            if not role:
                 role = self.role_of(mention)
         if best == name and len(words) == 1 and words[0].isupper():
             best = self._expand_acronym(words[0]) or name
