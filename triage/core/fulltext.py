@@ -1,0 +1,271 @@
+"""Full text for summary-only feeds: fetch each story's page and keep its article text.
+
+Many outlets' feeds carry a headline and one sentence, which is too little for
+search, clustering and quotations. For a feed with the full-text setting, the
+pipeline hands its prepared stories to :func:`enrich`, which for every story whose
+body is only a summary:
+
+* reuses the body already stored for it, when an earlier run extracted it and the
+  feed has not changed the entry (no request at all);
+* otherwise fetches the linked page with the fetching layer's limits, one request
+  per host at a time and a pause between two requests to the same host, sending
+  the validators of the cached copy so an unchanged page costs a 304;
+* extracts the article (:mod:`triage.core.fulltext_extract`) and makes it the
+  story's body, the feed's summary staying its ``summary``.
+
+When that fails (HTTP error, timeout, page too large, not HTML, nothing extracted)
+the summary stays the body and the story's ``note`` says why in one line; the
+ingest carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from triage.core.fetch import FetchRequest, FetchResult, fetch_all
+from triage.core.fetch_types import FetchPolicy
+from triage.core.fulltext_cache import CachedPage, PageCache
+from triage.core.fulltext_extract import decode_html, extract_article, is_html, word_count
+from triage.core.identity import content_hash
+from triage.core.ingest import PreparedStory
+from triage.core.models import Story, utc_now
+
+if TYPE_CHECKING:
+    from triage.core.desk import Desk
+
+__all__ = ["HOST_DELAY", "MIN_FULL_WORDS", "enrich", "fetch_paced", "needs_full_text"]
+
+log = logging.getLogger(__name__)
+
+MIN_FULL_WORDS = 120
+"""A body shorter than this many words is taken to be a summary, not the article."""
+HOST_DELAY = 0.5
+"""Seconds between the end of one request to a host and the next request to it."""
+PAGE_MAX_BYTES = 5 * 1024 * 1024
+"""Cap on one article page (decoded), below the feed cap: no article needs more."""
+UNAVAILABLE = "full text unavailable"
+_TRUNCATED = re.compile(
+    r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|read the full (story|article))"
+    r"\W*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """The article text of one page, or why there is none."""
+
+    text: str = ""
+    reason: str = ""
+
+
+def needs_full_text(story: Story) -> bool:
+    """Whether a story's body is only a summary worth replacing with the article.
+
+    That is a body shorter than :data:`MIN_FULL_WORDS`, or one that ends the way
+    truncated summaries do ("…", "Read more"), for a story with a web link.
+    """
+    if urlsplit(story.url).scheme.lower() not in ("http", "https"):
+        return False
+    return word_count(story.body) < MIN_FULL_WORDS or bool(_TRUNCATED.search(story.body))
+
+
+def _with_body(item: PreparedStory, body: str, note: str) -> PreparedStory:
+    """The prepared story with a new body and note, and its content hash recomputed.
+
+    The hash covers the same fields, in the same order, as
+    :func:`triage.core.ingest.prepare_entries`, plus the note when there is one, so
+    a failure note reaches the store even when the body did not change, and an
+    unchanged re-ingest stays "unchanged".
+    """
+    story = replace(item.story, body=body, note=note)
+    fields = [
+        story.title, story.body, story.summary, story.url, story.author,
+        story.published.isoformat() if item.dated else "",
+    ]
+    if note:
+        fields.append(note)
+    return replace(item, story=story, hash=content_hash(*fields))
+
+
+def _stored_full_bodies(desk: Desk, items: Sequence[PreparedStory]) -> dict[str, str]:
+    """Bodies already extracted for these stories, when the feed has not changed them.
+
+    A stored body counts when it is fuller than what the feed gives now, carries no
+    note (so it is not a failure) and the entry's title and summary are the ones it
+    was extracted for; otherwise the page is worth asking for again.
+    """
+    found: dict[str, str] = {}
+    conn = desk.store.conn
+    for item in items:
+        row = conn.execute(
+            "SELECT title, summary, body, note FROM stories WHERE identity = ?", (item.identity,)
+        ).fetchone()
+        if row is None or row["note"]:
+            continue
+        if word_count(row["body"]) <= word_count(item.story.body):
+            continue
+        if row["title"] == item.story.title and row["summary"] == item.story.summary:
+            found[item.identity] = str(row["body"])
+    return found
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+
+
+def fetch_paced(
+    requests: Sequence[FetchRequest],
+    policy: FetchPolicy,
+    host_delay: float = HOST_DELAY,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[FetchResult]:
+    """Fetch pages in rounds holding at most one request per host, pausing between rounds.
+
+    Different hosts are fetched concurrently within a round; a host with several
+    pages gets one per round, and each round waits ``host_delay`` after the
+    previous one finished, so a publisher never sees two of our requests closer
+    than that. Results come back in request order.
+    """
+    queues: dict[str, list[FetchRequest]] = {}
+    for request in requests:
+        queues.setdefault(_host(request.url), []).append(request)
+    by_request: dict[int, FetchResult] = {}
+    depth = max((len(q) for q in queues.values()), default=0)
+    for round_number in range(depth):
+        if round_number:
+            sleep(host_delay)
+        batch = [q[round_number] for q in queues.values() if len(q) > round_number]
+        for request, result in zip(batch, fetch_all(batch, policy), strict=True):
+            by_request[id(request)] = result
+    return [by_request[id(r)] for r in requests]
+
+
+def _page_outcome(result: FetchResult, cached: CachedPage | None, title: str) -> _Outcome:
+    """Read one fetch result into article text or a reason."""
+    if result.error:
+        return _Outcome(reason=result.error)
+    if result.not_modified:
+        if cached is not None and cached.usable:
+            return _Outcome(text=cached.text)
+        return _Outcome(reason="page not modified but no cached copy")
+    content_type = result.headers.get("content-type", "")
+    if not is_html(content_type):
+        kind = content_type.split(";", 1)[0].strip()
+        return _Outcome(reason=f"not an HTML page ({kind})")
+    markup = decode_html(result.content, content_type)
+    extraction = extract_article(markup, result.final_url or result.request.url, title)
+    if not extraction.text:
+        return _Outcome(reason="no article text found on the page")
+    return _Outcome(text=extraction.text)
+
+
+def _fetch_outcomes(
+    cache: PageCache, wanted: dict[str, str], policy: FetchPolicy, host_delay: float
+) -> dict[str, _Outcome]:
+    """Outcomes for ``wanted`` (URL to story title), from the cache or the network."""
+    now = utc_now()
+    cached = cache.get_many(wanted)
+    outcomes: dict[str, _Outcome] = {}
+    requests: list[FetchRequest] = []
+    for url in wanted:
+        page = cached.get(url)
+        if page is not None and page.failed_recently(now):
+            outcomes[url] = _Outcome(reason=page.error)
+            continue
+        usable = page is not None and page.usable
+        requests.append(
+            FetchRequest(
+                url=url,
+                etag=page.etag if page and usable else "",
+                last_modified=page.last_modified if page and usable else "",
+                key=url,
+            )
+        )
+    page_policy = replace(policy, per_host=1, max_bytes=min(policy.max_bytes, PAGE_MAX_BYTES))
+    fresh: list[CachedPage] = []
+    for result in fetch_paced(requests, page_policy, host_delay):
+        url = result.request.key
+        outcome = _page_outcome(result, cached.get(url), wanted[url])
+        outcomes[url] = outcome
+        fresh.append(_cache_entry(url, result, outcome, cached.get(url), now))
+    if fresh:
+        cache.put_many(fresh)
+    return outcomes
+
+
+def _cache_entry(
+    url: str, result: FetchResult, outcome: _Outcome, old: CachedPage | None, now: datetime
+) -> CachedPage:
+    if outcome.reason:
+        return CachedPage(url=url, fetched=now, status=result.status, error=outcome.reason)
+    return CachedPage(
+        url=url,
+        etag=result.etag or (old.etag if old and result.not_modified else ""),
+        last_modified=result.last_modified
+        or (old.last_modified if old and result.not_modified else ""),
+        fetched=now,
+        status=result.status,
+        text=outcome.text,
+    )
+
+
+def enrich(
+    desk: Desk,
+    prepared: list[PreparedStory],
+    policy: FetchPolicy,
+    *,
+    host_delay: float | None = None,
+) -> list[PreparedStory]:
+    """Replace summary-only bodies with the article text of each story's page.
+
+    Args:
+        desk: The desk being ingested into (its store holds the page cache).
+        prepared: One feed's prepared stories, as :func:`prepare_entries` made them.
+        policy: The fetching limits of this ingest (timeouts, size cap, retries).
+        host_delay: Pause between two requests to one host; :data:`HOST_DELAY`
+            when None.
+
+    Returns:
+        The stories in the same order; those that needed full text have the
+        article as body (summary kept as ``summary``) or, when it could not be
+        had, their summary as body and a one-line ``note`` saying why.
+    """
+    candidates = [item for item in prepared if needs_full_text(item.story)]
+    if not candidates:
+        return prepared
+    stored = _stored_full_bodies(desk, candidates)
+    wanted = {
+        item.story.url: item.story.title for item in candidates if item.identity not in stored
+    }
+    outcomes: dict[str, _Outcome] = {}
+    if wanted:
+        delay = HOST_DELAY if host_delay is None else host_delay
+        outcomes = _fetch_outcomes(PageCache(desk.store), wanted, policy, delay)
+    result: list[PreparedStory] = []
+    for item in prepared:
+        if not needs_full_text(item.story):
+            result.append(item)
+        elif item.identity in stored:
+            result.append(_with_body(item, stored[item.identity], ""))
+        else:
+            result.append(_apply(item, outcomes[item.story.url]))
+    return result
+
+
+def _apply(item: PreparedStory, outcome: _Outcome) -> PreparedStory:
+    summary_body = item.story.body
+    if outcome.reason:
+        return _with_body(item, summary_body, f"{UNAVAILABLE}: {outcome.reason}")
+    if word_count(outcome.text) <= word_count(summary_body):
+        reason = "the page has no more text than the feed"
+        return _with_body(item, summary_body, f"{UNAVAILABLE}: {reason}")
+    return _with_body(item, outcome.text, "")
