@@ -14,6 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from triage.core.parse import split_front_matter
 from triage.demo import DEMO_DIR, demo_paths
 
 FEED_NAMES = {"harbour-gazette.rss", "northern-wire.atom", "daily-ledger.xml"}
@@ -94,7 +95,9 @@ def test_article_files_follow_the_article_conventions() -> None:
     articles = {p.suffix: p for p in demo_paths() if p.parent.name == "articles"}
     page = articles[".html"].read_text(encoding="utf-8")
     assert "<title>" in page and "<h1>" in page and "<footer" in page and "<nav>" in page
-    for path in (p for p in demo_paths() if p.suffix == ".txt"):
-        lines = path.read_text(encoding="utf-8").splitlines()
+    for path in (p for p in demo_paths() if p.suffix in (".txt", ".md")):
+        fields, text = split_front_matter(path.read_text(encoding="utf-8"))
+        assert {"published", "source"} <= set(fields), f"{path.name} gives its date and outlet"
+        lines = text.splitlines()
         first = next(i for i, line in enumerate(lines) if line.strip())
         assert lines[first + 1] == "" and len(lines[first]) < 100

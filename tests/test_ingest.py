@@ -298,3 +298,30 @@ def test_realistic_feed_corpus_ingests_every_readable_entry(
     assert report.errors == []
     assert len(report.story_ids) == sum(expected.values())
     assert desk.index.doc_count() == desk.store.count() == len(set(report.story_ids))
+
+
+def test_article_front_matter_and_html_meta(desk: Desk, tmp_path: Path) -> None:
+    txt = write(
+        tmp_path / "saved" / "a.txt",
+        "---\ndate: 2026-11-18T06:30:00Z\nsource: Coast Courier\nauthor: R. Hale\n---\n"
+        "Pier reopens\n\nThe pier reopened.",
+    )
+    page = write(
+        tmp_path / "saved" / "b.html",
+        '<html><head><meta property="article:published_time" '
+        'content="2026-11-17T10:00:00+01:00"><meta property="og:site_name" '
+        'content="Valley Post"><meta property="og:url" '
+        'content="https://valley.example/mill?utm_source=x"></head>'
+        "<body><h1>Mill sold</h1><p>The mill was sold.</p></body></html>",
+    )
+    report = desk.ingest([str(txt), str(page)])
+    stories = {s.title: s for s in desk.store.get_stories(report.story_ids)}
+    pier, mill = stories["Pier reopens"], stories["Mill sold"]
+    assert (pier.source, pier.author, pier.body) == (
+        "Coast Courier",
+        "R. Hale",
+        "The pier reopened.",
+    )
+    assert pier.published.isoformat() == "2026-11-18T06:30:00+00:00"
+    assert (mill.source, mill.url) == ("Valley Post", "https://valley.example/mill")
+    assert mill.published.isoformat() == "2026-11-17T09:00:00+00:00"

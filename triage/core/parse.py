@@ -261,28 +261,67 @@ def parse_article_text(text: str, markdown: bool = False) -> tuple[str, str]:
     return "", ""
 
 
+_FRONT_MATTER_KEYS = {
+    "title": "title", "date": "published", "published": "published", "source": "source",
+    "outlet": "source", "author": "author", "by": "author", "url": "link", "link": "link",
+}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Read an optional ``---`` block of ``key: value`` lines at the top of an article.
+
+    Editors who save articles by hand can record what a feed would have given
+    (``date``, ``source``, ``author``, ``url``, ``title``); unknown keys are ignored.
+    Returns the recognised fields and the text after the block.
+    """
+    stripped = text.lstrip("\ufeff")
+    if not stripped.startswith("---"):
+        return {}, text
+    lines = stripped.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text
+    fields: dict[str, str] = {}
+    for index, line in enumerate(lines[1:40], 1):
+        if line.strip() == "---":
+            return fields, "\n".join(lines[index + 1 :])
+        key, sep, value = line.partition(":")
+        name = _FRONT_MATTER_KEYS.get(key.strip().lower())
+        if sep and name:
+            fields[name] = value.strip().strip("\"'")
+    return {}, text
+
+
 def parse_article_file(path: Path, data: bytes) -> Entry:
     """Read an article file (.txt, .md or .html) as one story.
+
+    The outlet is the folder's name and the date the file's modification time,
+    unless a front-matter block (see :func:`split_front_matter`) says otherwise.
 
     Raises:
         ParseError: When the file holds no text.
     """
     text = decode_text_file(data)
     suffix = path.suffix.lower()
+    fields: dict[str, str] = {}
     if suffix in (".html", ".htm") or (suffix not in (".txt", ".md") and looks_like_html(text)):
-        title, body = html_document_text(text)
+        title, body, fields = html_document_text(text)
+        if "url" in fields:
+            fields["link"] = fields.pop("url")
     else:
+        fields, text = split_front_matter(text)
         title, body = parse_article_text(text, markdown=suffix in (".md", ".markdown"))
+    title = clean_line(fields.get("title")) or title
     if not title and not body:
         raise ParseError("empty article file")
     mtime = datetime.fromtimestamp(int(path.stat().st_mtime), UTC) if path.exists() else None
     return Entry(
         title=title or path.stem,
-        link=path.resolve().as_uri(),
+        link=fields.get("link") or path.resolve().as_uri(),
         body=body,
         summary=body[:300],
-        published=mtime,
-        source=clean_line(path.parent.name) or "files",
+        author=clean_line(fields.get("author")),
+        published=_parse_iso(fields.get("published")) or mtime,
+        source=clean_line(fields.get("source")) or clean_line(path.parent.name) or "files",
     )
 
 

@@ -78,6 +78,14 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset("script style noscript template svg iframe object head button form".split())
 
 
+_META_NAMES = {
+    "article:published_time": "published", "og:published_time": "published",
+    "date": "published", "dc.date": "published", "pubdate": "published",
+    "og:site_name": "source", "author": "author", "article:author": "author",
+    "og:url": "url",
+}
+
+
 class _TextExtractor(HTMLParser):
     """Collect visible text from HTML, breaking paragraphs at block elements."""
 
@@ -86,12 +94,19 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self.title = ""
         self.h1 = ""
+        self.meta: dict[str, str] = {}
         self._skip_depth = 0
         self._in_title = False
         self._in_h1 = False
         self._skip_tags = _SKIP_TAGS | ({"nav", "footer", "aside"} if skip_layout else set())
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            values = dict(attrs)
+            name = (values.get("property") or values.get("name") or "").lower()
+            if name in _META_NAMES and values.get("content"):
+                self.meta.setdefault(_META_NAMES[name], str(values["content"]))
+            return
         if tag in self._skip_tags:
             self._skip_depth += 1
         elif tag == "title":
@@ -156,16 +171,17 @@ def html_to_text(markup: str | None) -> str:
     return clean_text("".join(_extract(markup, skip_layout=False).parts))
 
 
-def html_document_text(markup: str) -> tuple[str, str]:
-    """Return ``(title, body)`` of a whole HTML page.
+def html_document_text(markup: str) -> tuple[str, str, dict[str, str]]:
+    """Return ``(title, body, meta)`` of a whole HTML page.
 
-    The title comes from ``<title>`` (or the first ``<h1>`` when there is none);
-    navigation, headers-of-site and footers are skipped so the body is the page's
-    visible prose.
+    The title comes from the first ``<h1>`` (``<title>`` usually carries the site's
+    name too) or else ``<title>``; navigation, site headers and footers are skipped
+    so the body is the page's visible prose. ``meta`` holds what the page's
+    ``<meta>`` tags say of ``published``, ``source``, ``author`` and ``url``.
     """
     parser = _extract(markup, skip_layout=True)
     title = clean_line(parser.h1) or clean_line(parser.title)
     body = clean_text("".join(parser.parts))
     if title and body.startswith(title):
         body = body[len(title) :].lstrip()
-    return title, body
+    return title, body, {key: clean_line(value) for key, value in parser.meta.items()}
