@@ -22,6 +22,7 @@ from triage.core.quote_lexicon import (
 )
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
 
+_RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
 _SENTENCE_END = frozenset({".", "?", "!"})
@@ -188,7 +189,9 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
         if first in _DETERMINER_STARTS and role == "" and len(segments) > 1:
             role = text[segment[1].start if len(segment) > 1 else segment[0].start : segment[-1].end]
             continue
-        if first in CLAUSE_STOPS or segment[0].word.lower() in NON_NAME_CAPITALS - _DETERMINER_STARTS:
+        if first in CLAUSE_STOPS or first in _RELATIVES or first in NON_NAME_CAPITALS - _DETERMINER_STARTS:
+            continue
+        if len(segment) == 1 and segment[0].word.islower():
             continue
         speaker = parse_phrase(text, segment[-10:])
         if speaker is not None:
@@ -267,5 +270,9 @@ def attribution_before(text: str, start: int, end: int, where: str = "before") -
             speaker = _subject_before_cue(text, tokens[:index], participle)
             if speaker is None and index + 1 < len(tokens) and tokens[index].word.lower() == "said":
                 speaker = _phrase_after_cue(text, tokens[index + 1 :])
+                if speaker is not None and speaker.kind not in {"person", "org"}:
+                    speaker = None
         return Attribution(_cue_text(text, tokens, index, length), speaker, where)
+    if tokens and tokens[-1].word == ":":
+        return Attribution(":", leading_subject(text, tokens), where)
     return None

@@ -17,7 +17,8 @@ _CUE_LEMMAS = (
     "recount reiterate assert contend maintain charge deny allege mention affirm "
     "whisper scream cry plead demand retort interject reason estimate assure concur "
     "disclose divulge reveal inform order instruct advise wonder mock scoff sneer find "
-    "accuse threaten thunder fume rage gush marvel"
+    "accuse threaten thunder fume rage gush marvel call label praise criticize criticise "
+    "dismiss deride brand hail"
 ).split()
 
 _IRREGULAR = {

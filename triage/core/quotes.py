@@ -16,7 +16,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from triage.core.models import Quote
-from triage.core.quote_cues import Attribution, attribution_after, attribution_before
+from triage.core.quote_cues import (
+    Attribution,
+    attribution_after,
+    attribution_before,
+    leading_subject,
+    sentence_tokens,
+)
 from triage.core.quote_lexicon import CALL_WORDS
 from triage.core.quote_marks import MarkedSpan, find_marked_spans, paragraph_bounds
 from triage.core.speakers import MentionIndex, Speaker
@@ -114,7 +120,7 @@ def _colon_intro(text: str, bounds: list[tuple[int, int]], paragraph: int, span:
     found = attribution_before(text, prev_start, prev_end, where="colon")
     if found is not None:
         return found
-    return Attribution(":", None, "colon")
+    return Attribution(":", leading_subject(text, sentence_tokens(text, prev_start, prev_end)), "colon")
 
 
 def extract_quotes(text: str) -> list[Quote]:
@@ -134,11 +140,12 @@ def extract_quotes(text: str) -> list[Quote]:
     index = MentionIndex.build(text)
     quotes: list[Quote] = []
     previous: tuple[int, _Resolved, str] | None = None
+    last_kept_end = 0
     for number, span in enumerate(spans):
         paragraph = _paragraph_of(starts, span.outer_start)
         para_start, para_end = bounds[paragraph]
         following = spans[number + 1].outer_start if number + 1 < len(spans) else len(text)
-        preceding = spans[number - 1].outer_end if number else 0
+        preceding = last_kept_end
         end_paragraph_end = bounds[_paragraph_of(starts, max(span.outer_end - 1, 0))][1]
         after = attribution_after(text, span.outer_end, min(max(end_paragraph_end, span.outer_end), following))
         before = attribution_before(text, max(para_start, preceding), span.outer_start)
@@ -152,12 +159,12 @@ def extract_quotes(text: str) -> list[Quote]:
             resolved, cue = previous[1], cue or previous[2]
             confidence = max(confidence, _confidence(text, span, Attribution(cue, None, "inherit")))
         if not resolved.name and attribution is None:
-            mention = index.last_person(max(para_start, preceding), span.outer_start)
-            if mention is not None:
-                full, role = index.fullest(mention.name, mention.start + 1)
-                resolved = _Resolved(full, mention.start, mention.end, role)
+            resolved = _context_speaker(text, index, max(para_start, preceding), span.outer_start)
+        if resolved.name:
+            previous = (paragraph, resolved, cue)
         if confidence < CONFIDENCE_THRESHOLD:
             continue
+        last_kept_end = span.outer_end
         quotes.append(
             Quote(
                 text=text[span.start : span.end],
@@ -171,9 +178,24 @@ def extract_quotes(text: str) -> list[Quote]:
                 role=resolved.role,
             )
         )
-        if resolved.name:
-            previous = (paragraph, resolved, cue)
     return quotes
+
+
+def _context_speaker(text: str, index: MentionIndex, start: int, end: int) -> _Resolved:
+    """Guess the speaker of an unattributed quote from its sentence.
+
+    The subject of the sentence leading into the quote ("A B praised the plan for
+    its “…”") is the best guess; failing that, the last person named before it in
+    the paragraph.
+    """
+    subject = leading_subject(text, sentence_tokens(text, start, end))
+    if subject is not None:
+        return _resolve(index, subject, end)
+    mention = index.last_person(start, end)
+    if mention is None:
+        return _Resolved()
+    full, role = index.fullest(mention.name, mention.start + 1)
+    return _Resolved(full, mention.start, mention.end, role)
 
 
 def _continues(text: str, bounds: list[tuple[int, int]], prev_paragraph: int, paragraph: int, span: MarkedSpan) -> bool:

@@ -22,7 +22,12 @@ from triage.core.quote_lexicon import (
 )
 
 TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]|\.(?=\w))*\.?|\d+(?:[.,]\d+)*\w*|[^\w\s]")
-_ABBREVIATION = re.compile(r"(?:[A-Z]\.|[A-Z][a-z]{0,3}\.|(?:[A-Za-z]\.){2,})")
+_ABBREVIATION = re.compile(
+    r"(?:[A-Z]\.|(?:[A-Za-z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Jr|Sr|St|Rev|Prof"
+    r"|Maj|Cmdr|Gens|Sens|Reps|Supt|Insp|Det|Pres|Amb|Hon|Mt|Ft|No|Inc|Corp|Co|Ltd|Jan|Feb|Aug|Sept|Oct"
+    r"|Nov|Dec|Calif|Ariz|Ala|Ark|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont"
+    r"|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\.)"
+)
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
