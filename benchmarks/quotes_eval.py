@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from triage.core.quotes import extract_quotes  # noqa: E402
+from triage.core.quotes import extract_quotes
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "polnear-quotes.jsonl"
 MARKS = " \t\n“”\"‘’'«»„*_,"
@@ -68,7 +68,11 @@ def _match(found: list[Span], gold: list[Span]) -> list[tuple[int, int]]:
 
 def _words(name: str) -> set[str]:
     """Lower-case alphabetic words of a name, possessives dropped."""
-    return {w for w in re.findall(r"[^\W\d_]+", name.lower().replace("’s", "").replace("'s", "")) if len(w) > 1}
+    return {
+        w
+        for w in re.findall(r"[^\W\d_]+", name.lower().replace("’s", "").replace("'s", ""))
+        if len(w) > 1
+    }
 
 
 def speaker_right(found: str, gold: str) -> bool:
@@ -105,7 +109,11 @@ def _ours_parts(text: str) -> list[Span]:
 def _attribution_only(gap: str) -> bool:
     """Whether the text between two parts is just their attribution ("X said.")."""
     inner = gap.strip(MARKS + ".?!:;—–")
-    return "\n" not in gap and len(inner.split()) <= MAX_SPLIT_WORDS and not re.search(r"[.?!]\s", inner)
+    return (
+        "\n" not in gap
+        and len(inner.split()) <= MAX_SPLIT_WORDS
+        and not re.search(r"[.?!]\s", inner)
+    )
 
 
 def _ours(text: str) -> list[Span]:
@@ -121,14 +129,21 @@ def _ours(text: str) -> list[Span]:
         if merged:
             last_start, last_end, last_speaker = merged[-1]
             gap = text[last_end:start]
-            if speaker and speaker == last_speaker and text[last_end : last_end + 1] == "," and _attribution_only(gap):
+            if (
+                speaker
+                and speaker == last_speaker
+                and text[last_end : last_end + 1] == ","
+                and _attribution_only(gap)
+            ):
                 merged[-1] = (last_start, end, speaker)
                 continue
         merged.append((start, end, speaker))
     return merged
 
 
-def evaluate(rows: list[dict[str, object]], extractor: Callable[[str], list[Span]]) -> dict[str, float]:
+def evaluate(
+    rows: list[dict[str, object]], extractor: Callable[[str], list[Span]]
+) -> dict[str, float]:
     """Score one extractor on the given articles."""
     true_pos = found_total = gold_total = speaker_total = speaker_hits = 0
     timings: list[float] = []
@@ -195,16 +210,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results, indent=2))
         return 0
     print(
-        f"{len(rows) - len(labelled)} of {len(rows)} articles write quotes as '' pairs and carry no "
-        "gold quotes (unlabelled); the *_labelled rows leave them out."
+        f"{len(rows) - len(labelled)} of {len(rows)} articles write quotes as '' pairs and "
+        "carry no gold quotes (unlabelled); the *_labelled rows leave them out."
     )
     for name in ("extractor", "extractor_parts", "naive", "extractor_labelled", "naive_labelled"):
         r = results[name]
         assert isinstance(r, dict)
         print(
-            f"{name:18} split={args.split} articles={r['articles']} gold={r['gold']} found={r['found']} "
-            f"P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} "
-            f"speaker={r['speaker_accuracy']:.3f} (n={r['speaker_scored']}) median={r['median_ms']:.2f} ms/article"
+            f"{name:18} split={args.split} articles={r['articles']} gold={r['gold']} "
+            f"found={r['found']} P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} "
+            f"speaker={r['speaker_accuracy']:.3f} (n={r['speaker_scored']}) "
+            f"median={r['median_ms']:.2f} ms/article"
         )
     return 0
 

@@ -41,7 +41,7 @@ def test_attribution_after_with_curly_marks() -> None:
     assert quote.speaker == "Tilda Brannock"
     assert quote.role == "Mayor"
     assert quote.cue == "said"
-    assert text[quote.speaker_start : quote.speaker_end] == "Tilda Brannock"  # type: ignore[misc]
+    assert text[quote.speaker_start : quote.speaker_end] == "Tilda Brannock"
 
 
 def test_attribution_after_inverted_said_name() -> None:
@@ -61,7 +61,7 @@ def test_attribution_before_with_colon() -> None:
 
 
 def test_colon_at_end_of_previous_paragraph() -> None:
-    text = "Councillor Bram Oduya then added:\n\n“The budget does not add up, and everyone here knows it.”"
+    text = "Councillor Bram Oduya then added:\n\n“The budget does not add up, and we all know it.”"
     quote = _only(text)
     assert quote.speaker == "Bram Oduya"
     assert quote.cue == "added"
@@ -71,7 +71,10 @@ def test_split_quote_gives_both_parts_the_speaker() -> None:
     text = "“The river is rising,” Nadia Orlov said. “We expect the peak by Friday night.”"
     quotes = extract_quotes(text)
     _check_offsets(text, quotes)
-    assert [q.text for q in quotes] == ["The river is rising", "We expect the peak by Friday night."]
+    assert [q.text for q in quotes] == [
+        "The river is rising",
+        "We expect the peak by Friday night.",
+    ]
     assert all(q.speaker == "Nadia Orlov" for q in quotes)
 
 
@@ -91,7 +94,7 @@ def test_surname_resolves_to_fullest_earlier_form_and_role() -> None:
     quote = _only(text)
     assert quote.speaker == "Emil Varga"
     assert quote.role == "Port authority spokesman"
-    assert text[quote.speaker_start : quote.speaker_end] == "Varga"  # type: ignore[misc]
+    assert text[quote.speaker_start : quote.speaker_end] == "Varga"
 
 
 def test_pronoun_resolves_to_most_recent_compatible_person() -> None:
@@ -101,7 +104,7 @@ def test_pronoun_resolves_to_most_recent_compatible_person() -> None:
     )
     quote = _only(text)
     assert quote.speaker == "Hallie Brook"
-    assert text[quote.speaker_start : quote.speaker_end] == "she"  # type: ignore[misc]
+    assert text[quote.speaker_start : quote.speaker_end] == "she"
 
 
 def test_he_said_after_named_speaker() -> None:
@@ -134,8 +137,24 @@ def test_outlet_noun_speaker() -> None:
 
 @pytest.mark.parametrize(
     "cue",
-    ["told", "added", "wrote", "insisted", "warned", "tweeted", "posted", "stated", "noted",
-     "explained", "argued", "asked", "replied", "claimed", "declared", "announced"],
+    [
+        "told",
+        "added",
+        "wrote",
+        "insisted",
+        "warned",
+        "tweeted",
+        "posted",
+        "stated",
+        "noted",
+        "explained",
+        "argued",
+        "asked",
+        "replied",
+        "claimed",
+        "declared",
+        "announced",
+    ],
 )
 def test_cue_verbs_beyond_said(cue: str) -> None:
     text = f"“The festival will go ahead as planned this summer,” Greta Lindqvist {cue}."
@@ -145,7 +164,9 @@ def test_cue_verbs_beyond_said(cue: str) -> None:
 
 
 def test_according_to() -> None:
-    text = "“Turnout was the highest in a decade,” according to Rafael Munro, the returning officer."
+    text = (
+        "“Turnout was the highest in a decade,” according to Rafael Munro, the returning officer."
+    )
     quote = _only(text)
     assert quote.cue == "according to"
     assert quote.speaker == "Rafael Munro"
@@ -183,18 +204,18 @@ def test_mixed_straight_and_curly_marks() -> None:
 
 def test_missing_closing_mark_ends_at_paragraph() -> None:
     text = (
-        "Commissioner Lotte Ibsen said: “We will publish every invoice online. Nothing is hidden!\n\n"
+        "Commissioner Lotte Ibsen said: “We will publish every invoice online. Nothing is hid!\n\n"
         "The council has not responded."
     )
     quote = _only(text)
-    assert quote.text == "We will publish every invoice online. Nothing is hidden!"
+    assert quote.text == "We will publish every invoice online. Nothing is hid!"
     assert quote.speaker == "Lotte Ibsen"
 
 
 def test_missing_opening_mark_with_attribution_after() -> None:
     text = (
         "The institute released a report.\n\n"
-        "Farmers are leaving the valley faster than at any time since records began,” the report said."
+        "Farmers are leaving the valley faster than at any time since 1950,” the report said."
     )
     quote = _only(text)
     assert quote.text.startswith("Farmers are leaving")

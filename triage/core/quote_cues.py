@@ -73,7 +73,11 @@ def _phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             break
         if token.word[:1].islower() and lower in CLAUSE_STOPS:
             break
-        if token.word[:1].isupper() and lower in NON_NAME_CAPITALS and lower not in _DETERMINER_STARTS:
+        if (
+            token.word[:1].isupper()
+            and lower in NON_NAME_CAPITALS
+            and lower not in _DETERMINER_STARTS
+        ):
             break
         phrase.append(token)
         if len(phrase) > 10:
@@ -111,18 +115,25 @@ def _trailing_phrase(tokens: list[Token]) -> list[Token]:
             if kept:
                 kept.insert(0, token)
             break
-        if token.word[:1].isupper() and lower not in NON_NAME_CAPITALS:
+        name_like = token.word[:1].isupper() and lower not in NON_NAME_CAPITALS
+        if name_like or lower in TITLE_WORDS or lower in _PARTICLES:
             kept.insert(0, token)
-        elif lower in TITLE_WORDS or lower in _PARTICLES:
-            kept.insert(0, token)
-        elif token.word.isalpha() and token.word.islower() and kept and modifiers < 2 and (
-            kept[0].word.lower() in TITLE_WORDS or modifiers
+        elif (
+            token.word.isalpha()
+            and token.word.islower()
+            and kept
+            and modifiers < 2
+            and (kept[0].word.lower() in TITLE_WORDS or modifiers)
         ):
             kept.insert(0, token)
             modifiers += 1
         else:
             break
-    while kept and kept[0].word.islower() and kept[0].word.lower() not in TITLE_WORDS | _DETERMINER_STARTS:
+    while (
+        kept
+        and kept[0].word.islower()
+        and kept[0].word.lower() not in TITLE_WORDS | _DETERMINER_STARTS
+    ):
         kept.pop(0)
     return kept
 
@@ -148,11 +159,16 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
         lower = segment[0].word.lower()
         if lower in PERSON_PRONOUNS:
             return Speaker(segment[0].word, segment[0].start, segment[0].end, kind="pronoun")
-        if lower in CLAUSE_STOPS or (lower in NON_NAME_CAPITALS and lower not in _DETERMINER_STARTS):
+        if lower in CLAUSE_STOPS or (
+            lower in NON_NAME_CAPITALS and lower not in _DETERMINER_STARTS
+        ):
             continue
         head: list[Token] = []
         for token in segment:
-            if token.word[:1].isupper() or token.word.lower() in TITLE_WORDS | _DETERMINER_STARTS | _PARTICLES:
+            if (
+                token.word[:1].isupper()
+                or token.word.lower() in TITLE_WORDS | _DETERMINER_STARTS | _PARTICLES
+            ):
                 head.append(token)
             else:
                 break
@@ -187,9 +203,15 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
     for segment in reversed(segments):
         first = segment[0].word.lower()
         if first in _DETERMINER_STARTS and role == "" and len(segments) > 1:
-            role = text[segment[1].start if len(segment) > 1 else segment[0].start : segment[-1].end]
+            role = text[
+                segment[1].start if len(segment) > 1 else segment[0].start : segment[-1].end
+            ]
             continue
-        if first in CLAUSE_STOPS or first in _RELATIVES or first in NON_NAME_CAPITALS - _DETERMINER_STARTS:
+        if (
+            first in CLAUSE_STOPS
+            or first in _RELATIVES
+            or first in NON_NAME_CAPITALS - _DETERMINER_STARTS
+        ):
             continue
         if len(segment) == 1 and segment[0].word.islower():
             continue
@@ -256,7 +278,9 @@ def sentence_tokens(text: str, start: int, end: int) -> list[Token]:
     return tokens
 
 
-def attribution_before(text: str, start: int, end: int, where: str = "before") -> Attribution | None:
+def attribution_before(
+    text: str, start: int, end: int, where: str = "before"
+) -> Attribution | None:
     """Find the last cue of the sentence that leads into a quotation at ``end``."""
     tokens = sentence_tokens(text, start, end)
     for index in range(len(tokens) - 1, -1, -1):

@@ -55,7 +55,12 @@ _BASE_FORM_CUES = frozenset(
 )
 
 CUE_WORDS: frozenset[str] = frozenset(
-    {form for lemma in _CUE_LEMMAS for form in _inflect(lemma) if form != lemma or lemma in _BASE_FORM_CUES}
+    {
+        form
+        for lemma in _CUE_LEMMAS
+        for form in _inflect(lemma)
+        if form != lemma or lemma in _BASE_FORM_CUES
+    }
     | {form for forms in _IRREGULAR.values() for form in forms}
 )
 """Every inflected form of a verb that can introduce or close a quotation."""

@@ -185,7 +185,9 @@ def _add(
         spans.append(MarkedSpan(start, end, open_at, close_at, single))
 
 
-def _scan_single(text: str, bounds: list[tuple[int, int]], taken: list[MarkedSpan]) -> list[MarkedSpan]:
+def _scan_single(
+    text: str, bounds: list[tuple[int, int]], taken: list[MarkedSpan]
+) -> list[MarkedSpan]:
     """Find single-quoted spans that lie outside every double-quoted one.
 
     Apostrophes look like closing single marks, so a span only counts when it opens

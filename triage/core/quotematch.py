@@ -32,7 +32,6 @@ _TRANSLITERATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"ja|ya"), "ia"),
     (re.compile(r"ju|yu"), "iu"),
     (re.compile(r"ts|tz"), "c"),
-    (re.compile(r"w"), "v"),
 )
 
 

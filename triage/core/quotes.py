@@ -64,7 +64,9 @@ def _confidence(text: str, span: MarkedSpan, attribution: Attribution | None) ->
         score += 0.1
     if attribution and attribution.where == "before" and attribution.cue.lower() in CALL_WORDS:
         score -= 0.15 if count <= 6 else 0.0
-    titled = all(w[:1].isupper() or w.lower() in {"of", "the", "and", "a", "in", "on"} for w in words)
+    titled = all(
+        w[:1].isupper() or w.lower() in {"of", "the", "and", "a", "in", "on"} for w in words
+    )
     if titled and count <= 8 and not (attribution and attribution.where == "after"):
         score -= 0.3
     if span.single:
@@ -104,12 +106,18 @@ def _prefer(after: Attribution | None, before: Attribution | None) -> Attributio
         return before
     if before is None or before.speaker is None:
         return after
-    if after.speaker is not None and after.speaker.kind == "pronoun" and before.speaker.kind != "pronoun":
+    if (
+        after.speaker is not None
+        and after.speaker.kind == "pronoun"
+        and before.speaker.kind != "pronoun"
+    ):
         return before
     return after
 
 
-def _colon_intro(text: str, bounds: list[tuple[int, int]], paragraph: int, span: MarkedSpan) -> Attribution | None:
+def _colon_intro(
+    text: str, bounds: list[tuple[int, int]], paragraph: int, span: MarkedSpan
+) -> Attribution | None:
     """Attribute a paragraph-opening quote introduced by "X said:" in the paragraph before."""
     start, _ = bounds[paragraph]
     if text[start : span.outer_start].strip(" *_") or paragraph == 0:
@@ -120,7 +128,9 @@ def _colon_intro(text: str, bounds: list[tuple[int, int]], paragraph: int, span:
     found = attribution_before(text, prev_start, prev_end, where="colon")
     if found is not None:
         return found
-    return Attribution(":", leading_subject(text, sentence_tokens(text, prev_start, prev_end)), "colon")
+    return Attribution(
+        ":", leading_subject(text, sentence_tokens(text, prev_start, prev_end)), "colon"
+    )
 
 
 def extract_quotes(text: str) -> list[Quote]:
@@ -143,11 +153,13 @@ def extract_quotes(text: str) -> list[Quote]:
     last_kept_end = 0
     for number, span in enumerate(spans):
         paragraph = _paragraph_of(starts, span.outer_start)
-        para_start, para_end = bounds[paragraph]
+        para_start = bounds[paragraph][0]
         following = spans[number + 1].outer_start if number + 1 < len(spans) else len(text)
         preceding = last_kept_end
         end_paragraph_end = bounds[_paragraph_of(starts, max(span.outer_end - 1, 0))][1]
-        after = attribution_after(text, span.outer_end, min(max(end_paragraph_end, span.outer_end), following))
+        after = attribution_after(
+            text, span.outer_end, min(max(end_paragraph_end, span.outer_end), following)
+        )
         before = attribution_before(text, max(para_start, preceding), span.outer_start)
         if before is None and span.open_at is not None:
             before = _colon_intro(text, bounds, paragraph, span)
@@ -155,7 +167,11 @@ def extract_quotes(text: str) -> list[Quote]:
         confidence = _confidence(text, span, attribution)
         resolved = _resolve(index, attribution.speaker if attribution else None, span.start)
         cue = attribution.cue if attribution else ""
-        if not resolved.name and previous is not None and _continues(text, bounds, previous[0], paragraph, span):
+        if (
+            not resolved.name
+            and previous is not None
+            and _continues(text, bounds, previous[0], paragraph, span)
+        ):
             resolved, cue = previous[1], cue or previous[2]
             confidence = max(confidence, _confidence(text, span, Attribution(cue, None, "inherit")))
         if not resolved.name and attribution is None:
@@ -198,7 +214,9 @@ def _context_speaker(text: str, index: MentionIndex, start: int, end: int) -> _R
     return _Resolved(full, mention.start, mention.end, role)
 
 
-def _continues(text: str, bounds: list[tuple[int, int]], prev_paragraph: int, paragraph: int, span: MarkedSpan) -> bool:
+def _continues(
+    text: str, bounds: list[tuple[int, int]], prev_paragraph: int, paragraph: int, span: MarkedSpan
+) -> bool:
     """Whether an unattributed quote continues the previous speaker's words.
 
     True for a later quote in the same paragraph, or a quote opening the paragraph

@@ -31,15 +31,44 @@ _ABBREVIATION = re.compile(
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
-_OUTLET_NOUNS = frozenset({"newspaper", "paper", "outlet", "broadcaster", "magazine", "website", "site", "network"})
+_OUTLET_NOUNS = frozenset(
+    {"newspaper", "paper", "outlet", "broadcaster", "magazine", "website", "site", "network"}
+)
 _OUTLET_WORDS = frozenset(
-    {"post", "times", "journal", "news", "tribune", "herald", "gazette", "telegraph", "daily", "magazine",
-     "reuters", "press", "guardian", "politico", "newsweek", "bloomberg", "axios", "cnn", "bbc", "abc", "nbc",
-     "cbs", "fox", "msnbc", "npr", "afp"}
+    {
+        "post",
+        "times",
+        "journal",
+        "news",
+        "tribune",
+        "herald",
+        "gazette",
+        "telegraph",
+        "daily",
+        "magazine",
+        "reuters",
+        "press",
+        "guardian",
+        "politico",
+        "newsweek",
+        "bloomberg",
+        "axios",
+        "cnn",
+        "bbc",
+        "abc",
+        "nbc",
+        "cbs",
+        "fox",
+        "msnbc",
+        "npr",
+        "afp",
+    }
 )
 _UPPER = "".join(chr(code) for code in range(0x530) if chr(code).isupper())
 _CAPITAL_RUN = re.compile(
-    "[" + _UPPER + r"][\w’'\-.]*(?:[ \t]+(?:(?:de|van|von|bin|al|da|del|der|la|le|di)[ \t]+)?["
+    "["
+    + _UPPER
+    + r"][\w’'\-.]*(?:[ \t]+(?:(?:de|van|von|bin|al|da|del|der|la|le|di)[ \t]+)?["
     + _UPPER
     + r"][\w’'\-.]*)*"
 )
@@ -158,7 +187,11 @@ def _role_text(text: str, tokens: list[Token]) -> str:
         if not token.word[:1].isalpha() or lower in NON_NAME_CAPITALS or lower in _DETERMINERS:
             break
         kept.insert(0, token)
-    while kept and not kept[0].word[:1].isupper() and not any(t.word.lower() in TITLE_WORDS for t in kept):
+    while (
+        kept
+        and not kept[0].word[:1].isupper()
+        and not any(t.word.lower() in TITLE_WORDS for t in kept)
+    ):
         kept.pop(0)
     if not kept or not any(t.word.lower() in TITLE_WORDS or t.word[:1].isupper() for t in kept):
         return ""
@@ -294,7 +327,9 @@ class MentionIndex:
     def _expand_acronym(self, acronym: str) -> str | None:
         """Find "Long Name (ACR)" earlier in the text and return the long name."""
         pattern = re.compile(
-            r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)\(" + re.escape(acronym) + r"\)"
+            r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)\("
+            + re.escape(acronym)
+            + r"\)"
         )
         match = pattern.search(self.text)
         if match is None:
@@ -323,7 +358,9 @@ class MentionIndex:
         for mention in reversed(self.mentions):
             if mention.start >= before:
                 continue
-            if not (mention.person or mention.name in self.speakers_seen or self._surname_known(mention)):
+            if not (
+                mention.person or mention.name in self.speakers_seen or self._surname_known(mention)
+            ):
                 continue
             full, _ = self.fullest(mention.name, mention.start + 1)
             gender = self.gender.get(full.split()[-1].lower())
