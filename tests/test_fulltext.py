@@ -26,6 +26,7 @@ from triage.core.desk import Desk
 from triage.core.fetch import FetchRequest, FetchResult
 from triage.core.fetch_types import FetchPolicy
 from triage.core.fulltext_cache import PageCache
+from triage.core.ingest import fetch_urls, parse_fetched, prepare_entries
 from triage.core.models import Story
 from triage.core.pipeline import Pipeline
 
@@ -132,6 +133,19 @@ def test_ingest_replaces_summaries_with_article_text(desk: Desk, all_layouts: st
         paragraphs = [normalize(p) for p in story.body.split("\n\n")]
         assert all(normalize(p) in paragraphs for p in gold(layout)), layout  # kept apart
         assert not story.body.startswith(TITLES[layout])
+
+
+def test_enrich_reports_progress(desk: Desk, all_layouts: str) -> None:
+    seen: list[tuple[str, int, int]] = []
+    Pipeline(desk, progress=lambda *a: seen.append(a)).run([all_layouts])  # summaries
+    parsed = parse_fetched(fetch_urls([(all_layouts, "", "")])[0])
+    prepared = prepare_entries(parsed.entries, all_layouts, parsed.link, WHEN)
+    enriched = fulltext.enrich(
+        desk, prepared, FetchPolicy(), progress=lambda *a: seen.append(a)
+    )
+    assert [s for s in seen if s[0] == "fulltext"][-1] == ("fulltext", 6, 6)
+    assert all(item.story.note == "" for item in enriched)
+    assert [i.identity for i in enriched] == [i.identity for i in prepared]
 
 
 def test_article_text_feeds_quotes_and_search(desk: Desk, all_layouts: str) -> None:
@@ -315,6 +329,21 @@ def test_needs_full_text_threshold() -> None:
     assert not fulltext.needs_full_text(story("Short.", url="file:///tmp/a.txt"))
 
 
+class FakeClock:
+    """A clock that only moves when someone sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.pauses: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append(round(seconds, 6))
+        self.now += seconds
+
+
 def test_fetch_paced_sends_one_request_per_host_per_round(monkeypatch: pytest.MonkeyPatch) -> None:
     batches: list[list[str]] = []
 
@@ -322,16 +351,23 @@ def test_fetch_paced_sends_one_request_per_host_per_round(monkeypatch: pytest.Mo
         batches.append([r.url for r in requests])
         return [FetchResult(request=r, status=200, final_url=r.url) for r in requests]
 
-    pauses: list[float] = []
+    clock = FakeClock()
+    pacer = fulltext.HostPacer(clock=clock, sleep=clock.sleep)
     monkeypatch.setattr(fulltext, "fetch_all", fake_fetch_all)
     urls = ["http://a.test/1", "http://b.test/1", "http://a.test/2", "http://a.test/3"]
     results = fulltext.fetch_paced(
-        [FetchRequest(url=u) for u in urls], FetchPolicy(), host_delay=0.7, sleep=pauses.append
+        [FetchRequest(url=u) for u in urls], FetchPolicy(), host_delay=0.7, pacer=pacer
     )
     assert [r.request.url for r in results] == urls
     assert batches == [["http://a.test/1", "http://b.test/1"], ["http://a.test/2"],
                        ["http://a.test/3"]]
-    assert pauses == [0.7, 0.7]
+    assert clock.pauses == [0.7, 0.7]
+    # A second feed of the same outlet right after: its host still waits its turn,
+    # another host does not.
+    clock.now += 0.2
+    fulltext.fetch_paced([FetchRequest(url="http://a.test/4")], FetchPolicy(), 0.7, pacer)
+    fulltext.fetch_paced([FetchRequest(url="http://c.test/1")], FetchPolicy(), 0.7, pacer)
+    assert clock.pauses == [0.7, 0.7, 0.5]
 
 
 def test_decode_html_prefers_header_then_meta() -> None:

@@ -21,7 +21,9 @@ ingest carries on.
 from __future__ import annotations
 
 import logging
+import math
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -40,7 +42,10 @@ from triage.core.models import Story, utc_now
 if TYPE_CHECKING:
     from triage.core.desk import Desk
 
-__all__ = ["HOST_DELAY", "MIN_FULL_WORDS", "enrich", "fetch_paced", "needs_full_text"]
+__all__ = [
+    "HOST_DELAY", "MIN_FULL_WORDS", "PACER", "HostPacer", "enrich", "fetch_paced",
+    "needs_full_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -122,30 +127,77 @@ def _host(url: str) -> str:
     return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
 
 
+class HostPacer:
+    """Remembers when each host last answered us, so the next request can wait its turn.
+
+    One pacer is shared by every ingest in the process (:data:`PACER`), so two
+    feeds of the same outlet, ingested one after the other or from two threads,
+    still keep their page requests apart.
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait_for(self, hosts: Sequence[str], delay: float) -> None:
+        """Sleep until ``delay`` has passed since the last answer of each of ``hosts``."""
+        with self._lock:
+            due = max((self._last.get(h, -math.inf) + delay for h in hosts), default=-math.inf)
+        pause = due - self.clock()
+        if pause > 0:
+            self.sleep(pause)
+
+    def done(self, hosts: Sequence[str]) -> None:
+        """Record that ``hosts`` just answered."""
+        now = self.clock()
+        with self._lock:
+            if len(self._last) > 10_000:  # a long-running app: forget hosts long quiet
+                self._last = {h: t for h, t in self._last.items() if now - t < 3600}
+            self._last.update(dict.fromkeys(hosts, now))
+
+
+PACER = HostPacer()
+
+
 def fetch_paced(
     requests: Sequence[FetchRequest],
     policy: FetchPolicy,
     host_delay: float = HOST_DELAY,
-    sleep: Callable[[float], None] = time.sleep,
+    pacer: HostPacer | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[FetchResult]:
-    """Fetch pages in rounds holding at most one request per host, pausing between rounds.
+    """Fetch pages in rounds holding at most one request per host, pacing each host.
 
     Different hosts are fetched concurrently within a round; a host with several
-    pages gets one per round, and each round waits ``host_delay`` after the
-    previous one finished, so a publisher never sees two of our requests closer
-    than that. Results come back in request order.
+    pages gets one per round, and a round starts only when ``host_delay`` has
+    passed since each of its hosts last answered, so a publisher never sees two of
+    our requests closer than that. Results come back in request order;
+    ``progress(done, total)`` is called after each round.
     """
+    pacer = pacer or PACER
     queues: dict[str, list[FetchRequest]] = {}
     for request in requests:
         queues.setdefault(_host(request.url), []).append(request)
     by_request: dict[int, FetchResult] = {}
     depth = max((len(q) for q in queues.values()), default=0)
     for round_number in range(depth):
-        if round_number:
-            sleep(host_delay)
-        batch = [q[round_number] for q in queues.values() if len(q) > round_number]
-        for request, result in zip(batch, fetch_all(batch, policy), strict=True):
+        hosts = [h for h, q in queues.items() if len(q) > round_number]
+        batch = [queues[h][round_number] for h in hosts]
+        pacer.wait_for(hosts, host_delay)
+        try:
+            results = fetch_all(batch, policy)
+        finally:
+            pacer.done(hosts)
+        for request, result in zip(batch, results, strict=True):
             by_request[id(request)] = result
+        if progress is not None:
+            progress(len(by_request), len(requests))
     return [by_request[id(r)] for r in requests]
 
 
@@ -169,7 +221,8 @@ def _page_outcome(result: FetchResult, cached: CachedPage | None, title: str) ->
 
 
 def _fetch_outcomes(
-    cache: PageCache, wanted: dict[str, str], policy: FetchPolicy, host_delay: float
+    cache: PageCache, wanted: dict[str, str], policy: FetchPolicy, host_delay: float,
+    progress: Callable[[int, int], None] | None,
 ) -> dict[str, _Outcome]:
     """Outcomes for ``wanted`` (URL to story title), from the cache or the network."""
     now = utc_now()
@@ -192,7 +245,7 @@ def _fetch_outcomes(
         )
     page_policy = replace(policy, per_host=1, max_bytes=min(policy.max_bytes, PAGE_MAX_BYTES))
     fresh: list[CachedPage] = []
-    for result in fetch_paced(requests, page_policy, host_delay):
+    for result in fetch_paced(requests, page_policy, host_delay, progress=progress):
         url = result.request.key
         outcome = _page_outcome(result, cached.get(url), wanted[url])
         outcomes[url] = outcome
@@ -224,6 +277,7 @@ def enrich(
     policy: FetchPolicy,
     *,
     host_delay: float | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[PreparedStory]:
     """Replace summary-only bodies with the article text of each story's page.
 
@@ -233,6 +287,8 @@ def enrich(
         policy: The fetching limits of this ingest (timeouts, size cap, retries).
         host_delay: Pause between two requests to one host; :data:`HOST_DELAY`
             when None.
+        progress: Called as ``progress("fulltext", done, total)`` as pages arrive,
+            like the pipeline's other stages.
 
     Returns:
         The stories in the same order; those that needed full text have the
@@ -249,7 +305,11 @@ def enrich(
     outcomes: dict[str, _Outcome] = {}
     if wanted:
         delay = HOST_DELAY if host_delay is None else host_delay
-        outcomes = _fetch_outcomes(PageCache(desk.store), wanted, policy, delay)
+        def pages_done(done: int, total: int) -> None:
+            if progress is not None:
+                progress("fulltext", done, total)
+
+        outcomes = _fetch_outcomes(PageCache(desk.store), wanted, policy, delay, pages_done)
     result: list[PreparedStory] = []
     for item in prepared:
         if not needs_full_text(item.story):
