@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -176,7 +177,9 @@ def test_without_full_text_the_summary_stays(desk: Desk, all_layouts: str,
     assert page_hits(httpserver, "/news/article") == 0
 
 
-def test_failures_keep_the_summary_and_say_why(desk: Desk, httpserver: HTTPServer) -> None:
+def test_failures_keep_the_summary_and_say_why(
+    desk: Desk, httpserver: HTTPServer, cli: Callable[..., Any]
+) -> None:
     def slow(_: Request) -> Response:
         time.sleep(1.5)
         return Response("<html><body><p>too late</p></body></html>", content_type="text/html")
@@ -213,6 +216,8 @@ def test_failures_keep_the_summary_and_say_why(desk: Desk, httpserver: HTTPServe
         assert story.body == story.summary == f"{title} summary."
         assert story.note.startswith("full text unavailable: ") and reason in story.note
         assert "\n" not in story.note
+    shown = cli("show", stories["Missing"].id, index_dir=desk.path)
+    assert "note: full text unavailable: HTTP 404" in " ".join(shown.out.split())
 
 
 def test_reingest_reuses_stored_bodies_and_revalidates_changed_entries(
