@@ -114,8 +114,19 @@ class MainScreen(DeskActions, Screen[None]):
     # -- focus and layout ----------------------------------------------------------------
 
     def on_descendant_focus(self, event: object) -> None:
+        self.update_focus_classes()
+
+    def on_resize(self, event: object) -> None:
+        self.call_after_refresh(self.update_focus_classes)
+
+    def update_focus_classes(self) -> None:
+        """Tell the narrow layout which pane has focus (it gets the room).
+
+        Only the narrow layout uses these classes, and changing a screen class
+        restyles every widget, so the wide layout leaves them alone.
+        """
         focused = self.focused
-        name = focused.id if isinstance(focused, Widget) else None
+        name = focused.id if isinstance(focused, Widget) and self.has_class("-narrow") else None
         for pane in (*PANES, "reader"):
             self.set_class(name == pane, f"-focus-{pane}")
         self.set_class(name == "reader", "-reading")
