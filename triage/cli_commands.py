@@ -157,8 +157,8 @@ def cmd_tag(desk: Desk, args: argparse.Namespace) -> int:
         quote = desk.quotes.get(args.id)
         if quote is None:
             raise CliError(f"no quote with id {args.id!r}")
-        change = desk.tags.untag_quotes if untag else desk.tags.tag_quotes
-        tags = change([quote.id], args.tags)
+        change_quote = desk.tags.untag_quotes if untag else desk.tags.tag_quotes
+        tags = change_quote([quote.id], args.tags)
         print(f"{'untagged' if untag else 'tagged'} quote {quote.id}: {' '.join(tags)}")
         return 0
     targets = _tag_targets(desk, args)
