@@ -1,0 +1,372 @@
+"""Incremental story clustering: which items are one story, and who had it first.
+
+Each new story is compared only with candidates drawn from an inverted index of its
+rarest terms within a time window (never with the whole desk), scored by tf-idf
+cosine over words, names and numbers, and joins the cluster it matches on average
+(average link keeps two similar events apart better than nearest-neighbour
+chaining). Shared quotations and verbatim passages lower the bar to join and mark
+the later story as a copy. Editor corrections are stored as facts about stories and
+replayed on every assignment, so ``rebuild`` reproduces them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from triage.core.cluster_signals import (
+    StorySignals,
+    extract,
+    fold,
+    pack_shingles,
+    quotes_shared,
+    shared_spans,
+    unpack_shingles,
+    weigh,
+)
+from triage.core.cluster_store import ClusterTables, StoredStory, iso
+from triage.core.models import Quote, Story
+
+_YEAR = re.compile(r"n:(?:19|20)\d\d")
+
+Relation = Literal["origin", "copy", "related"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    """One story as seen inside its cluster."""
+
+    story_id: str
+    title: str
+    source: str
+    url: str
+    published: datetime
+    relation: Relation
+    copy_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPassage:
+    """Text that several members carry word for word (a quote or a passage)."""
+
+    text: str
+    story_ids: tuple[str, ...]
+    kind: Literal["quote", "passage"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """One event: its members, origin and the text they share."""
+
+    id: str
+    title: str
+    size: int
+    origin: str
+    members: tuple[ClusterMember, ...]
+    shared: tuple[SharedPassage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """Tunable weights and switches; the switches exist for the ablation benchmark.
+
+    Attributes:
+        threshold: Score a cluster must reach for a story to join it.
+        link_threshold: Lower bar for a cluster holding a story we share text with.
+        max_link_weight: Share of the score taken by the best single match (the rest
+            is the average over all members).
+        window: Candidates must be published within this distance.
+        vector_terms: Features kept per story.
+        query_terms: Rarest features used to look up candidates.
+        max_candidates: Candidates scored exactly.
+        common_fraction: Terms in more than this share of the desk are not looked up.
+        passage_shingles: Sampled shared shingles that make a passage "substantial".
+        common_cut: Terms in more than this share of the desk get no weight.
+        small_desk_margin: Extra score demanded while the desk is small (fades as
+            ``10 / (10 + N)``), when idf cannot yet tell topic words from event words.
+        date_conflict_factor: Similarity multiplier when two stories name disjoint years.
+    """
+
+    threshold: float = 0.17
+    link_threshold: float = 0.08
+    max_link_weight: float = 0.7
+    window: timedelta = timedelta(days=4)
+    vector_terms: int = 80
+    query_terms: int = 20
+    max_candidates: int = 40
+    common_fraction: float = 0.05
+    passage_shingles: int = 3
+    use_entities: bool = True
+    use_title: bool = True
+    use_idf: bool = True
+    use_quotes: bool = True
+    use_passages: bool = True
+    use_time: bool = True
+    use_dates: bool = True
+    common_cut: float = 0.5
+    small_desk_margin: float = 0.3
+    date_conflict_factor: float = 0.3
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """What a new story shares with one candidate."""
+
+    similarity: float
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def shares_text(self) -> bool:
+        return bool(self.links)
+
+
+def _idf(df: int, total: int, common_cut: float) -> float:
+    """Smoothed idf; zero for a term in most of the desk (once the desk has a few
+    stories), which in a small desk would otherwise dominate every vector."""
+    if total >= 4 and df > common_cut * total:
+        return 0.0
+    return math.log((total + 1) / (df + 1)) + 1
+
+
+def _years(features: Iterable[str]) -> frozenset[str]:
+    """Return the years a story mentions ("n:2011"): disjoint years mean different events."""
+    return frozenset(f for f in features if _YEAR.fullmatch(f))
+
+
+class ClusterEngine:
+    """Assigns stories to clusters inside the caller's SQLite transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, config: ClusterConfig | None = None) -> None:
+        self.tables = ClusterTables(conn)
+        self.config = config or ClusterConfig()
+
+    # ----- ingest -------------------------------------------------------------------
+
+    def assign(self, story: Story, quotes: Sequence[Quote]) -> str:
+        """Put a new or changed story into a cluster and return the cluster id."""
+        existing = self.tables.get(story.id)
+        if existing is not None:
+            self._forget(existing)
+        cfg = self.config
+        signals = extract(story, quotes, cfg.use_entities, cfg.use_title)
+        vector, frequencies = self._vector(signals)
+        published = iso(story.published)
+        evidence = self._evidence(story, signals, vector, frequencies, published)
+        cluster_id = self._forced_cluster(story.id) or self._best_cluster(evidence)
+        if cluster_id is None:
+            cluster_id = self._fresh_cluster_id(story.id)
+        shingles = pack_shingles(signals.shingles)
+        row = StoredStory(
+            story_id=story.id,
+            cluster_id=cluster_id,
+            seq=self.tables.next_seq(),
+            title=story.title,
+            source=story.source,
+            url=story.url,
+            published=published,
+            names=signals.names,
+            quotes=signals.quotes,
+            features=tuple(signals.counts),
+            shingles=shingles,
+        )
+        self.tables.insert_story(row, vector)
+        self.tables.add_links(
+            story.id,
+            [(other, kind, text) for other, ev in evidence.items() for kind, text in ev.links],
+        )
+        return cluster_id
+
+    def remove(self, story_id: str) -> None:
+        """Take a story out of the desk's clusters (its corrections are kept)."""
+        existing = self.tables.get(story_id)
+        if existing is not None:
+            self._forget(existing)
+
+    def rebuild(self, stories: Iterable[tuple[Story, Sequence[Quote]]]) -> None:
+        """Recluster from scratch (stories in date order), replaying corrections."""
+        self.tables.clear_derived()
+        for story, quotes in stories:
+            self.assign(story, quotes)
+
+    # ----- editor corrections -------------------------------------------------------
+
+    def merge(self, a: str, b: str) -> str:
+        """Join the clusters of ``a`` and ``b`` (cluster or story ids); persisted."""
+        first, second = self._first_member(a), self._first_member(b)
+        if first.cluster_id == second.cluster_id:
+            return first.cluster_id
+        if second.seq < first.seq:
+            first, second = second, first
+        self.tables.add_correction("merge", first.story_id, second.story_id)
+        self.tables.relabel(second.cluster_id, first.cluster_id)
+        return first.cluster_id
+
+    def split(self, story_id: str) -> str:
+        """Move a story into a cluster of its own; persisted, survives rebuild."""
+        stored = self.tables.get(story_id)
+        if stored is None:
+            raise KeyError(story_id)
+        self.tables.add_correction("split", story_id, story_id)
+        if self.tables.cluster_sizes([stored.cluster_id]).get(stored.cluster_id, 0) <= 1:
+            return stored.cluster_id
+        cluster_id = self._fresh_cluster_id(story_id)
+        self.tables.move(story_id, cluster_id)
+        return cluster_id
+
+    # ----- reading ------------------------------------------------------------------
+
+    def cluster_of(self, story_id: str) -> Cluster:
+        """Return the cluster holding ``story_id``."""
+        from triage.core.cluster_view import build_cluster
+
+        stored = self.tables.get(story_id)
+        if stored is None:
+            raise KeyError(story_id)
+        return build_cluster(self.tables, stored.cluster_id)
+
+    def clusters(self, story_ids: Iterable[str] | None = None, min_size: int = 1) -> list[Cluster]:
+        """Return the clusters of the given stories (all when None), biggest first."""
+        from triage.core.cluster_view import build_cluster
+
+        ids = None if story_ids is None else list(story_ids)
+        found = [build_cluster(self.tables, c) for c in self.tables.cluster_ids(ids)]
+        kept = [c for c in found if c.size >= min_size]
+        return sorted(kept, key=lambda c: (-c.size, c.id))
+
+    def sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Return story id -> size of its cluster (one query, for a UI badge)."""
+        return self.tables.sizes_of_stories(list(story_ids))
+
+    # ----- internals ----------------------------------------------------------------
+
+    def _forget(self, stored: StoredStory) -> None:
+        self.tables.add_frequencies(stored.features, -1)
+        self.tables.delete_story(stored.story_id)
+
+    def _vector(self, signals: StorySignals) -> tuple[dict[str, float], dict[str, int]]:
+        """Count the story into df, then weigh its features by the desk's idf."""
+        cfg = self.config
+        features = list(signals.counts)
+        self.tables.add_frequencies(features, 1)
+        total = self.tables.story_count() + 1
+        frequencies = self.tables.document_frequencies(features)
+        idf: dict[str, float] = {}
+        if self.config.use_idf:
+            idf = {f: _idf(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+        return weigh(signals.counts, idf, self.config.vector_terms), frequencies
+
+    def _evidence(
+        self,
+        story: Story,
+        signals: StorySignals,
+        vector: dict[str, float],
+        frequencies: dict[str, int],
+        published: str,
+    ) -> dict[str, _Evidence]:
+        """Score the candidates the index offers; never scans the whole desk."""
+        cfg = self.config
+        total = self.tables.story_count() + 1
+        common = max(30.0, cfg.common_fraction * total)
+        ranked = sorted(vector, key=lambda t: (-vector[t], t))
+        query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
+        since, until = "", "\uffff"
+        if cfg.use_time:
+            since = iso(story.published - cfg.window)
+            until = iso(story.published + cfg.window)
+        partial: dict[str, float] = defaultdict(float)
+        for other, term, weight in self.tables.postings(query, since, until):
+            if other != story.id:
+                partial[other] += weight * vector[term]
+        best = sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
+        exact: dict[str, float] = defaultdict(float)
+        for other, term, weight in self.tables.vectors_overlap(best, list(vector)):
+            exact[other] += weight * vector[term]
+        evidence = {other: _Evidence(similarity=exact[other]) for other in best}
+        years = _years(signals.counts)
+        for stored in self.tables.many(best):
+            found = evidence[stored.story_id]
+            their = _years(stored.features) if cfg.use_dates and years else frozenset()
+            if their and not years & their:
+                found.similarity *= cfg.date_conflict_factor
+            if cfg.use_quotes or cfg.use_passages:
+                found.links = self._shared_text(story, signals, stored)
+        return evidence
+
+    def _shared_text(
+        self, story: Story, signals: StorySignals, other: StoredStory
+    ) -> list[tuple[str, str]]:
+        """Return (kind, text) for quotes and substantial passages shared with ``other``."""
+        links: list[tuple[str, str]] = []
+        quotes: list[str] = []
+        if self.config.use_quotes:
+            quotes = quotes_shared(signals.quotes, other.quotes)
+            links.extend(("quote", q) for q in quotes)
+        if self.config.use_passages:
+            theirs = unpack_shingles(other.shingles)
+            positions = [pos for key, pos in signals.shingles.items() if key in theirs]
+            if len(positions) >= self.config.passage_shingles:
+                folded_quotes = [fold(q) for q in quotes]
+                for span in shared_spans(story.body, positions):
+                    if not any(fold(span) in q or q in fold(span) for q in folded_quotes):
+                        links.append(("passage", span))
+        return links
+
+    def _best_cluster(self, evidence: dict[str, _Evidence]) -> str | None:
+        """Pick the cluster this story matches best, or None to start one."""
+        if not evidence:
+            return None
+        cfg = self.config
+        stored = {s.story_id: s for s in self.tables.many(list(evidence))}
+        by_cluster: dict[str, list[_Evidence]] = defaultdict(list)
+        for story_id, ev in evidence.items():
+            if story_id in stored:
+                by_cluster[stored[story_id].cluster_id].append(ev)
+        sizes = self.tables.cluster_sizes(by_cluster)
+        total = self.tables.story_count()
+        threshold = cfg.threshold + cfg.small_desk_margin * 10 / (10 + total)
+        best_id, best_score = None, 0.0
+        for cluster_id, items in sorted(by_cluster.items()):
+            average = sum(ev.similarity for ev in items) / max(sizes.get(cluster_id, 1), 1)
+            top = max(ev.similarity for ev in items)
+            score = cfg.max_link_weight * top + (1 - cfg.max_link_weight) * average
+            shares = any(ev.shares_text and ev.similarity >= cfg.link_threshold for ev in items)
+            if shares:
+                score = max(score, threshold + top)
+            if score >= threshold and score > best_score:
+                best_id, best_score = cluster_id, score
+        return best_id
+
+    def _forced_cluster(self, story_id: str) -> str | None:
+        """Apply the editor's latest correction about this story, if any."""
+        forced: str | None = None
+        for kind, story_a, story_b in self.tables.corrections(story_id):
+            if kind == "split":
+                forced = self._fresh_cluster_id(story_id)
+                continue
+            other = self.tables.get(story_b if story_a == story_id else story_a)
+            if other is not None:
+                forced = other.cluster_id
+        return forced
+
+    def _fresh_cluster_id(self, story_id: str) -> str:
+        candidate, suffix = "c" + story_id, 1
+        while self.tables.cluster_sizes([candidate]):
+            suffix += 1
+            candidate = f"c{story_id}.{suffix}"
+        return candidate
+
+    def _first_member(self, cluster_or_story: str) -> StoredStory:
+        """Resolve a cluster id or story id to its cluster's first-assigned member."""
+        members = self.tables.members(cluster_or_story)
+        if members:
+            return members[0]
+        stored = self.tables.get(cluster_or_story)
+        if stored is None:
+            raise KeyError(cluster_or_story)
+        return self.tables.members(stored.cluster_id)[0]
