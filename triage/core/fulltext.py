@@ -35,8 +35,7 @@ from triage.core.fetch import FetchRequest, FetchResult, fetch_all
 from triage.core.fetch_types import FetchPolicy
 from triage.core.fulltext_cache import CachedPage, PageCache
 from triage.core.fulltext_extract import decode_html, extract_article, is_html, word_count
-from triage.core.identity import content_hash
-from triage.core.ingest import PreparedStory
+from triage.core.ingest import PreparedStory, story_hash
 from triage.core.models import Story, utc_now
 
 if TYPE_CHECKING:
@@ -85,19 +84,11 @@ def needs_full_text(story: Story) -> bool:
 def _with_body(item: PreparedStory, body: str, note: str) -> PreparedStory:
     """The prepared story with a new body and note, and its content hash recomputed.
 
-    The hash covers the same fields, in the same order, as
-    :func:`triage.core.ingest.prepare_entries`, plus the note when there is one, so
-    a failure note reaches the store even when the body did not change, and an
-    unchanged re-ingest stays "unchanged".
+    The note is part of the hash, so a failure note reaches the store even when
+    the body did not change, and an unchanged re-ingest stays "unchanged".
     """
     story = replace(item.story, body=body, note=note)
-    fields = [
-        story.title, story.body, story.summary, story.url, story.author,
-        story.published.isoformat() if item.dated else "",
-    ]
-    if note:
-        fields.append(note)
-    return replace(item, story=story, hash=content_hash(*fields))
+    return replace(item, story=story, hash=story_hash(story, item.dated))
 
 
 def _stored_full_bodies(desk: Desk, items: Sequence[PreparedStory]) -> dict[str, str]:

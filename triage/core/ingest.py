@@ -137,6 +137,26 @@ class PreparedStory:
     dated: bool
 
 
+def story_hash(story: Story, dated: bool) -> str:
+    """Hash of what an ingest may change in a story, to tell updates from re-ingests.
+
+    The publication time counts only when the feed gave one (an undated entry
+    gets the fetch time, which changes every run); the note counts when there is
+    one, so a new full-text failure reason is saved.
+    """
+    fields = [
+        story.title,
+        story.body,
+        story.summary,
+        story.url,
+        story.author,
+        story.published.isoformat() if dated else "",
+    ]
+    if story.note:
+        fields.append(story.note)
+    return content_hash(*fields)
+
+
 def prepare_entries(
     entries: Sequence[Entry], feed_key: str, site_link: str, fetched: datetime
 ) -> list[PreparedStory]:
@@ -174,15 +194,8 @@ def prepare_entries(
             feeds=(feed_key,),
             fetched=fetched,
         )
-        digest = content_hash(
-            story.title,
-            story.body,
-            story.summary,
-            story.url,
-            story.author,
-            published.isoformat() if entry.published else "",
-        )
-        prepared.append(PreparedStory(story, identity, digest, entry.published is not None))
+        dated = entry.published is not None
+        prepared.append(PreparedStory(story, identity, story_hash(story, dated), dated))
     return prepared
 
 

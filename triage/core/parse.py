@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import io
 import json
+import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -227,9 +228,7 @@ def _is_malformed(parsed: Any) -> bool:
     would record a success and hide the breakage from the editor.
     """
     exc = parsed.get("bozo_exception")
-    return bool(parsed.get("bozo")) and not isinstance(
-        exc, feedparser.ThingsNobodyCaresAboutButMe
-    )
+    return bool(parsed.get("bozo")) and not isinstance(exc, feedparser.ThingsNobodyCaresAboutButMe)
 
 
 def _bozo_reason(parsed: Any) -> str:
@@ -257,13 +256,44 @@ def parse_article_text(text: str, markdown: bool = False) -> tuple[str, str]:
             title = line.strip()
             if markdown:
                 title = title.lstrip("#").strip()
-            return clean_line(title), clean_text("\n".join(lines[index + 1 :]))
+            return clean_line(title), unwrap_paragraphs(clean_text("\n".join(lines[index + 1 :])))
     return "", ""
 
 
+_LIST_OR_HEADING = re.compile(r"^\s*(?:[-*•#>]|\d+[.)])\s")
+
+
+def unwrap_paragraphs(text: str) -> str:
+    """Normalise plain text to paragraphs separated by one blank line.
+
+    Text that uses blank lines between paragraphs is hard-wrapped: its single
+    line breaks are joined with a space (list items and headings keep theirs).
+    Text without any blank line uses one line per paragraph, so each line break
+    becomes a paragraph break. Either way a quotation that wraps across lines stays
+    one run of text.
+    """
+    if "\n\n" not in text:
+        return text.replace("\n", "\n\n")
+    paragraphs = []
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        joined = lines[0]
+        for line in lines[1:]:
+            joined += ("\n" if _LIST_OR_HEADING.match(line) else " ") + line
+        paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
+
+
 _FRONT_MATTER_KEYS = {
-    "title": "title", "date": "published", "published": "published", "source": "source",
-    "outlet": "source", "author": "author", "by": "author", "url": "link", "link": "link",
+    "title": "title",
+    "date": "published",
+    "published": "published",
+    "source": "source",
+    "outlet": "source",
+    "author": "author",
+    "by": "author",
+    "url": "link",
+    "link": "link",
 }
 
 

@@ -126,7 +126,7 @@ class Pipeline:
             from triage.core.fulltext import enrich
         except ImportError:  # the optional extractor is not installed
             return prepared
-        return enrich(self.desk, prepared, self.policy)
+        return enrich(self.desk, prepared, self.policy, progress=self.progress)
 
     def _store_feed_file(self, path: Path) -> None:
         try:
