@@ -16,6 +16,7 @@ from triage.core.quote_lexicon import (
     CLAUSE_STOPS,
     CUE_WORDS,
     NON_NAME_CAPITALS,
+    NOUN_LIKE_CUES,
     OTHER_PRONOUNS,
     PERSON_PRONOUNS,
     TITLE_WORDS,
@@ -47,8 +48,16 @@ def _is_cue(tokens: list[Token], index: int) -> int:
         return 2
     if word not in CUE_WORDS or not tokens[index].word[:1].islower():
         return 0
-    if index and tokens[index - 1].word.lower() in _DETERMINER_STARTS | {"this", "that", "a"}:
-        return 0  # "the report said": a noun, not the cue
+    if index:
+        before = tokens[index - 1].word
+        if before.lower() in _DETERMINER_STARTS | {"this", "that", "a"}:
+            return 0  # "the report said": a noun, not the cue
+        if before.endswith(("’s", "'s", "s’", "s'")):
+            return 0  # "Clinton's remarks"
+        if word in NOUN_LIKE_CUES and not (
+            before[:1].isupper() or before.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS
+        ):
+            return 0  # "his comments", "Japanese comments"
     return 1
 
 
@@ -159,8 +168,10 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
         lower = segment[0].word.lower()
         if lower in PERSON_PRONOUNS:
             return Speaker(segment[0].word, segment[0].start, segment[0].end, kind="pronoun")
-        if lower in CLAUSE_STOPS or (
-            lower in NON_NAME_CAPITALS and lower not in _DETERMINER_STARTS
+        if (
+            lower in CLAUSE_STOPS
+            or (lower in NON_NAME_CAPITALS and lower not in _DETERMINER_STARTS)
+            or lower.endswith("ly")
         ):
             continue
         head: list[Token] = []
@@ -273,9 +284,17 @@ def sentence_tokens(text: str, start: int, end: int) -> list[Token]:
     """Return the tokens of the last sentence inside [start, end)."""
     tokens = tokenize(text, start, end)
     for index in range(len(tokens) - 1, -1, -1):
-        if tokens[index].word in _SENTENCE_END:
+        if tokens[index].word in _SENTENCE_END and _ends_sentence(tokens, index):
             return tokens[index + 1 :]
     return tokens
+
+
+def _ends_sentence(tokens: list[Token], index: int) -> bool:
+    """Whether the stop at ``index`` ends a sentence ("(D-Calif.)" and "Pa. on" do not)."""
+    if index + 1 >= len(tokens):
+        return True
+    following = tokens[index + 1].word
+    return following[:1].isupper() or following[:1].isdigit() or following in {"“", '"', "‘"}
 
 
 def attribution_before(
@@ -292,11 +311,17 @@ def attribution_before(
         else:
             participle = tokens[index].word.lower().endswith("ing")
             speaker = _subject_before_cue(text, tokens[:index], participle)
-            if speaker is None and index + 1 < len(tokens) and tokens[index].word.lower() == "said":
+            if speaker is None and index + 1 < len(tokens):
                 speaker = _phrase_after_cue(text, tokens[index + 1 :])
                 if speaker is not None and speaker.kind not in {"person", "org"}:
                     speaker = None
         return Attribution(_cue_text(text, tokens, index, length), speaker, where)
     if tokens and tokens[-1].word == ":":
-        return Attribution(":", leading_subject(text, tokens), where)
+        speaker = leading_subject(text, tokens)
+        if speaker is None:
+            phrase = _trailing_phrase(tokens[:-1])
+            speaker = parse_phrase(text, phrase) if phrase else None
+            if speaker is not None and speaker.kind not in {"person", "org"}:
+                speaker = None
+        return Attribution(":", speaker, where)
     return None

@@ -18,7 +18,7 @@ _CUE_LEMMAS = (
     "whisper scream cry plead demand retort interject reason estimate assure concur "
     "disclose divulge reveal inform order instruct advise wonder mock scoff sneer find "
     "accuse threaten thunder fume rage gush marvel call label praise criticize criticise "
-    "dismiss deride brand hail"
+    "dismiss deride brand hail remember sing"
 ).split()
 
 _IRREGULAR = {
@@ -26,6 +26,7 @@ _IRREGULAR = {
     "tell": ("told", "tells", "telling", "tell"),
     "write": ("wrote", "writes", "writing", "written", "write"),
     "find": ("found", "finds", "finding"),
+    "sing": ("sang", "sings", "singing", "sung"),
     "read": ("read", "reads"),
     "speak": ("spoke", "speaks", "speaking"),
     "put": ("put", "puts"),
@@ -64,6 +65,15 @@ CUE_WORDS: frozenset[str] = frozenset(
     | {form for forms in _IRREGULAR.values() for form in forms}
 )
 """Every inflected form of a verb that can introduce or close a quotation."""
+
+NOUN_LIKE_CUES: frozenset[str] = frozenset(
+    (
+        "remarks comments claims reports notes answers calls demands posts tweets replies "
+        "estimates orders charges promises pledges vows boasts captions jokes cries pleas "
+        "counters reasons"
+    ).split()
+)
+"""Cue forms that are more often plural nouns; they need a name or pronoun before them."""
 
 CALL_WORDS: frozenset[str] = frozenset({"called", "calls", "calling", "call", "dubbed", "labeled"})
 """Verbs that usually frame a short label ("called it “a disaster”") rather than speech."""
@@ -118,7 +128,10 @@ NON_NAME_CAPITALS: frozenset[str] = frozenset(
         "march april may june july august september october november december "
         "mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec "
         "here there what why how who where which yes no not nor even just only both "
-        "all every each any most more last next first asked update read"
+        "all every each any most more last next first asked update read alongside amid "
+        "among despite within without across against around toward towards under over "
+        "through throughout beyond behind besides inside outside near like unlike upon "
+        "instead perhaps indeed yet again once twice already never always"
     ).split()
 )
 """Capitalised words that start sentences or name dates rather than speakers."""
