@@ -16,7 +16,7 @@ from pathlib import Path
 
 from triage.core.clusters import ClusterEngine
 from triage.core.highlight import Snippet, make_snippet
-from triage.core.models import IngestReport, Quote, Story
+from triage.core.models import IngestReport, Progress, Quote, Story
 from triage.core.quotes import extract_quotes
 from triage.core.search import (
     IndexDocument,
@@ -127,7 +127,11 @@ class Desk:
     # -- ingest ------------------------------------------------------------------
 
     def ingest(
-        self, sources: Sequence[str], *, full_text: bool = False, progress: object = None
+        self,
+        sources: Sequence[str],
+        *,
+        full_text: bool = False,
+        progress: Progress | None = None,
     ) -> IngestReport:
         """Read sources into the desk, then analyse and index what changed.
 
@@ -158,7 +162,7 @@ class Desk:
                     conn.execute("UPDATE stories SET analysed = seq WHERE id = ?", (story.id,))
             done += len(stories)
 
-    def sync_index(self, progress: object = None) -> int:
+    def sync_index(self, progress: Progress | None = None) -> int:
         """Write every queued story to the search index, a batch per commit."""
         with self._index_lock:
             if not self.index.exists():
@@ -187,7 +191,7 @@ class Desk:
                 self.index.write(docs, delete_ids=gone)
                 self.store.mark_indexed(pending)
                 written += len(docs)
-                if callable(progress):
+                if progress:
                     progress("index", written, total)
             return written
 
@@ -198,7 +202,7 @@ class Desk:
                 found.setdefault(quote.story_id, []).append(quote.quote.speaker)
         return found
 
-    def reindex(self, progress: object = None) -> int:
+    def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the search index from the store; editor state is untouched."""
         with self._index_lock:
             self.index.create()

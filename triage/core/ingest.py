@@ -15,7 +15,7 @@ A later run (or ``triage reindex``) picks up whatever an interrupted run left.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from triage.core.fetch import FetchRequest, FetchResult, fetch_all
 from triage.core.fetch_types import FetchPolicy
 from triage.core.identity import content_hash, content_key, is_home_page, normalize_url, story_id
-from triage.core.models import IngestReport, SourceError, Story, utc_now
+from triage.core.models import IngestReport, Progress, SourceError, Story, utc_now
 from triage.core.parse import (
     ARTICLE_SUFFIXES,
     FEED_SUFFIXES,
@@ -37,9 +37,6 @@ from triage.core.parse import (
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest local file read, so a stray disk image is refused rather than slurped."""
-
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)`` while an ingest runs."""
 
 
 @dataclass(slots=True)

@@ -7,8 +7,12 @@ that the store, the search index, the CLI and the UI can pass them around freely
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` while a long operation runs."""
 
 
 def utc_now() -> datetime:

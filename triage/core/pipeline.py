@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from triage.core.fetch import FetchResult
 from triage.core.fetch_types import FetchPolicy
 from triage.core.ingest import (
     PreparedStory,
-    Progress,
     fetch_urls,
     parse_fetched,
     plan_sources,
     prepare_entries,
     read_file,
 )
-from triage.core.models import IngestReport, SourceError, utc_now
+from triage.core.models import IngestReport, Progress, SourceError, utc_now
 from triage.core.parse import ParseError, parse_article_file, parse_feed, parse_opml
 
 if TYPE_CHECKING:
@@ -27,9 +26,11 @@ if TYPE_CHECKING:
 class Pipeline:
     """Runs the store, analyse and index stages for one desk."""
 
-    def __init__(self, desk: Desk, progress: Any = None, policy: FetchPolicy | None = None) -> None:
+    def __init__(
+        self, desk: Desk, progress: Progress | None = None, policy: FetchPolicy | None = None
+    ) -> None:
         self.desk = desk
-        self.progress: Progress | None = progress if callable(progress) else None
+        self.progress = progress
         self.policy = policy or FetchPolicy()
         self.report = IngestReport()
 
