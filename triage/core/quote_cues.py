@@ -186,8 +186,31 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
         speaker = parse_phrase(text, head) if head else None
         if speaker is not None and speaker.kind in {"person", "org"}:
             return speaker
-        return None
+        return _leading_noun_phrase(text, segment)
     return None
+
+
+def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:
+    """Return "the prince" / "many reporters" opening a clause, or None.
+
+    Without part-of-speech tags the phrase is cut short: a determiner and at most
+    two more words, stopping at cue verbs, auxiliaries and past forms.
+    """
+    if segment[0].word.lower() not in _DETERMINER_STARTS | {"many", "some", "several"}:
+        return None
+    phrase = [segment[0]]
+    for token in segment[1:3]:
+        lower = token.word.lower()
+        if not token.word.isalpha() or lower in CUE_WORDS | AUXILIARIES | CLAUSE_STOPS:
+            break
+        if lower.endswith("ed") and len(phrase) > 1:
+            break
+        phrase.append(token)
+    if len(phrase) < 2:
+        return None
+    return Speaker(
+        text[phrase[0].start : phrase[-1].end], phrase[0].start, phrase[-1].end, kind="noun"
+    )
 
 
 def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False) -> Speaker | None:
@@ -243,6 +266,17 @@ def _subject_after_clause(text: str, tokens: list[Token]) -> Speaker | None:
     return speaker if speaker is not None and speaker.kind in {"person", "org"} else None
 
 
+def _clause_not_subject(head: list[Token]) -> bool:
+    """Whether the words before a cue read as a clause ("a nod to X"), not a subject.
+
+    A prepositional phrase is fine after a title ("a spokesman for the party").
+    """
+    if not any(t.word.islower() and t.word in CLAUSE_STOPS for t in head):
+        return False
+    nouns = [t for t in head if t.word.lower() not in _DETERMINER_STARTS]
+    return not nouns or nouns[0].word.lower() not in TITLE_WORDS
+
+
 def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
     """Find ``, X said`` or ``, said X`` right after a quotation ending at ``start``."""
     tokens = tokenize(text, start, limit)
@@ -269,9 +303,12 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
                 speaker = _phrase_after_cue(text, tokens[index + 2 :])
             elif punctuated:
                 speaker = _subject_before_cue(text, tokens[:index])
-                head = _split_commas(tokens[:index])[0]
-                if any(t.word.islower() and t.word in CLAUSE_STOPS for t in head):
+                if _clause_not_subject(_split_commas(tokens[:index])[0]):
                     return None
+            elif index and tokens[index - 1].word == ",":
+                speaker = _phrase_after_cue(text, tokens[index + 1 :])
+                if speaker is not None and speaker.kind not in {"person", "org"}:
+                    speaker = None
             else:
                 speaker = _subject_after_clause(text, tokens[:index])
             if speaker is None:
