@@ -17,6 +17,7 @@ from triage.core.quote_lexicon import (
     CUE_WORDS,
     NON_NAME_CAPITALS,
     NOUN_LIKE_CUES,
+    ORG_WORDS,
     OTHER_PRONOUNS,
     PERSON_PRONOUNS,
     TITLE_WORDS,
@@ -63,7 +64,7 @@ def _is_cue(tokens: list[Token], index: int) -> int:
 
 def _closed_by_punctuation(text: str, start: int) -> bool:
     """Whether the quote ending at ``start`` ends a clause (",” X said" style)."""
-    inside = text[max(0, start - 3) : start]
+    inside = text[max(0, start - 8) : start].rstrip("*_")[-3:]
     after = text[start : start + 2]
     return any(ch in ",.?!—–:…" for ch in inside + after)
 
@@ -73,14 +74,30 @@ def _cue_text(text: str, tokens: list[Token], index: int, length: int) -> str:
     return text[tokens[index].start : tokens[index + length - 1].end]
 
 
+def _org_connector(phrase: list[Token], rest: list[Token]) -> bool:
+    """Whether a small word joins an organisation name ("Institute for the Study of War")."""
+    if not phrase or not any(t.word.lower() in ORG_WORDS for t in phrase):
+        return False
+    if rest[0].word not in {"of", "for", "and", "the", "on"}:
+        return False
+    following = [t for t in rest[1:3] if t.word != "the"]
+    return bool(following) and following[0].word[:1].isupper()
+
+
 def _phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
     """Parse the noun phrase that follows a cue ("said Kremlin spokesman X in ...")."""
     phrase: list[Token] = []
-    for token in tokens:
+    for position, token in enumerate(tokens):
         lower = token.word.lower()
         if token.word in {",", ".", ";", ":", "?", "!", "(", "“", "”", '"'}:
             break
         if token.word[:1].islower() and lower in CLAUSE_STOPS:
+            if _org_connector(phrase, tokens[position:]):
+                phrase.append(token)
+                continue
+            if lower == "by" and not any(t.word[:1].isupper() for t in phrase):
+                phrase = []  # "a translation by Newsweek": the outlet is the source
+                continue
             break
         if (
             token.word[:1].isupper()

@@ -101,7 +101,8 @@ def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Re
             return _Resolved(found[0], speaker.start, speaker.end, speaker.role)
         return _Resolved(speaker.name, speaker.start, speaker.end, speaker.role)
     full, role = index.fullest(speaker.name, position)
-    index.speakers_seen.add(speaker.name)
+    if speaker.kind == "person":
+        index.speakers_seen.add(speaker.name)
     return _Resolved(full, speaker.start, speaker.end, speaker.role or role)
 
 
@@ -183,7 +184,10 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             resolved, cue = previous[1], cue or previous[2]
             confidence = max(confidence, _confidence(text, span, Attribution(cue, None, "inherit")))
         if not resolved.name and attribution is None:
-            resolved = _context_speaker(text, index, max(para_start, preceding), span.outer_start)
+            window = max(para_start, preceding)
+            alone = not text[para_start : span.outer_start].strip(" *_")
+            lookback = max(preceding, bounds[max(paragraph - 2, 0)][0]) if alone else window
+            resolved = _context_speaker(text, index, window, span.outer_start, lookback)
         if resolved.name:
             previous = (paragraph, resolved, cue)
         if confidence < threshold:
@@ -205,17 +209,20 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
     return quotes
 
 
-def _context_speaker(text: str, index: MentionIndex, start: int, end: int) -> _Resolved:
+def _context_speaker(
+    text: str, index: MentionIndex, start: int, end: int, lookback: int
+) -> _Resolved:
     """Guess the speaker of an unattributed quote from its sentence.
 
     The subject of the sentence leading into the quote ("A B praised the plan for
     its “…”") is the best guess; failing that, the last person named before it in
-    the paragraph.
+    the paragraph, or, for a quote standing alone as a paragraph, in the two
+    paragraphs before (a name heading a pull quote).
     """
     subject = leading_subject(text, sentence_tokens(text, start, end))
     if subject is not None:
         return _resolve(index, subject, end)
-    mention = index.last_person(start, end)
+    mention = index.last_person(start, end) or index.last_person(lookback, end)
     if mention is None:
         return _Resolved()
     full, role = index.fullest(mention.name, mention.start + 1)

@@ -159,8 +159,19 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     if run_end is None:
         return _noun_phrase(text, words)
     run_start = run_end
-    while run_start > 0 and _is_name_token(words[run_start - 1]):
+    while run_start > 0 and (
+        _is_name_token(words[run_start - 1]) or _joins_org(words, run_start - 1)
+    ):
         run_start -= 1
+    if run_end < len(words) - 1 and all(t.word.isalpha() for t in words[run_end + 1 :]):
+        # "The Ukrainian government", "the ISW assessment": the head noun comes last.
+        first = (
+            run_start - 1
+            if run_start and words[run_start - 1].word.lower() in _DETERMINERS
+            else run_start
+        )
+        start, end = words[first].start, words[-1].end
+        return Speaker(text[start:end], start, end, kind="noun")
     run = words[run_start : run_end + 1]
     name_from = 0
     for index, token in enumerate(run):
@@ -173,6 +184,25 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     kind = "org" if _looks_like_org(name_tokens) else "person"
     start, end = name_tokens[0].start, name_tokens[-1].end
     return Speaker(text[start:end], start, end, role=role, kind=kind)
+
+
+def _joins_org(words: list[Token], index: int) -> bool:
+    """Whether ``words[index]`` is a small word inside an organisation's name."""
+    if words[index].word not in {"of", "for", "and", "the", "on"}:
+        return False
+    before = index - 1
+    while before >= 0 and words[before].word in {"of", "for", "and", "the", "on"}:
+        before -= 1
+    if before < 0 or not words[before].word[:1].isupper():
+        return False
+    head = before
+    while head >= 0 and (
+        words[head].word[:1].isupper() or words[head].word in {"of", "for", "and", "the", "on"}
+    ):
+        if words[head].word.lower() in ORG_WORDS:
+            return True
+        head -= 1
+    return False
 
 
 def _role_text(text: str, tokens: list[Token]) -> str:
@@ -303,7 +333,8 @@ class MentionIndex:
         if mention.role:
             return mention.role
         if mention.start not in self.roles:
-            window = tokenize(self.text, max(0, mention.start - 60), mention.start)
+            line_start = self.text.rfind("\n", 0, mention.start) + 1
+            window = tokenize(self.text, max(line_start, mention.start - 60), mention.start)
             self.roles[mention.start] = _role_text(self.text, window)
         return self.roles[mention.start]
 
