@@ -64,7 +64,9 @@ def _is_cue(tokens: list[Token], index: int) -> int:
 
 def _closed_by_punctuation(text: str, start: int) -> bool:
     """Whether the quote ending at ``start`` ends a clause (",” X said" style)."""
-    inside = text[max(0, start - 8) : start].rstrip("*_")[-3:]
+    inside = (
+        text[max(0, start - 9) : max(0, start - 1)].rstrip("*_ ")[-2:] + text[start - 1 : start]
+    )
     after = text[start : start + 2]
     return any(ch in ",.?!—–:…" for ch in inside + after)
 

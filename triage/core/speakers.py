@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from triage.core.quote_lexicon import (
+    CUE_WORDS,
     NON_NAME_CAPITALS,
     ORG_WORDS,
     OTHER_PRONOUNS,
@@ -163,7 +164,11 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
         _is_name_token(words[run_start - 1]) or _joins_org(words, run_start - 1)
     ):
         run_start -= 1
-    if run_end < len(words) - 1 and all(t.word.isalpha() for t in words[run_end + 1 :]):
+    if (
+        run_end < len(words) - 1
+        and all(t.word.isalpha() for t in words[run_end + 1 :])
+        and not _looks_like_org(words[run_start : run_end + 1])
+    ):
         # "The Ukrainian government", "the ISW assessment": the head noun comes last.
         first = (
             run_start - 1
@@ -214,7 +219,12 @@ def _role_text(text: str, tokens: list[Token]) -> str:
     kept: list[Token] = []
     for token in reversed(tokens):
         lower = token.word.lower()
-        if not token.word[:1].isalpha() or lower in NON_NAME_CAPITALS or lower in _DETERMINERS:
+        if (
+            not token.word[:1].isalpha()
+            or lower in NON_NAME_CAPITALS
+            or lower in _DETERMINERS
+            or lower in CUE_WORDS
+        ):
             break
         kept.insert(0, token)
     while (
@@ -345,7 +355,7 @@ class MentionIndex:
             return name, ""
         best, role = name, ""
         for mention in self.by_last.get(words[-1].lower(), ()):
-            if mention.start >= before and mention.tokens != tuple(words):
+            if mention.start >= before:
                 break
             if len(mention.tokens) > len(best.split()):
                 best = mention.name
