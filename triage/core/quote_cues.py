@@ -9,6 +9,7 @@ resolving that subject to a full name is the job of :mod:`triage.core.speakers`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from triage.core.quote_lexicon import (
@@ -24,12 +25,13 @@ from triage.core.quote_lexicon import (
 )
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
 
+_AFFILIATION = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*$")
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
 _SENTENCE_END = frozenset({".", "?", "!"})
 _LEADING_PUNCT = frozenset({",", ".", "?", "!", "—", "–", "-", ";", "*", "_", ")", "…"})
-_DETERMINER_STARTS = frozenset({"a", "an", "the", "his", "her", "their", "its", "one"})
+_DETERMINER_STARTS = frozenset({"a", "an", "the", "his", "her", "their", "its", "one", "another"})
 _MAX_SUBJECT_TOKENS = 24
 
 
@@ -174,7 +176,8 @@ def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
         word = tokens[back].word
         if word.lower() in _DETERMINER_STARTS:
             return tokens[back:]
-        if not word.isalpha() or word in CLAUSE_STOPS or word in CUE_WORDS:
+        title_of = word == "of" and back > 0 and tokens[back - 1].word.lower() in TITLE_WORDS
+        if not word.isalpha() or (word in CLAUSE_STOPS and not title_of) or word in CUE_WORDS:
             return []
     return []
 
@@ -266,7 +269,7 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
             or first in NON_NAME_CAPITALS - _DETERMINER_STARTS
         ):
             continue
-        if len(segment) == 1 and segment[0].word.islower():
+        if len(segment) == 1 and (segment[0].word.islower() or _AFFILIATION.match(segment[0].word)):
             continue
         speaker = parse_phrase(text, segment[-10:])
         if speaker is not None:
@@ -373,11 +376,9 @@ def attribution_before(
                     speaker = None
         return Attribution(_cue_text(text, tokens, index, length), speaker, where)
     if tokens and tokens[-1].word == ":":
-        speaker = leading_subject(text, tokens)
-        if speaker is None:
-            phrase = _trailing_phrase(tokens[:-1])
-            speaker = parse_phrase(text, phrase) if phrase else None
-            if speaker is not None and speaker.kind not in {"person", "org"}:
-                speaker = None
+        phrase = _trailing_phrase(tokens[:-1])
+        speaker = parse_phrase(text, phrase) if phrase else None
+        if speaker is None or speaker.kind not in {"person", "org"}:
+            speaker = leading_subject(text, tokens)
         return Attribution(":", speaker, where)
     return None
