@@ -65,7 +65,6 @@ async def test_tab_shift_tab_and_digits_switch_panes(ui_desk: Desk) -> None:
         screen = app.screen
         await pilot.press("2")
         assert screen.query_one(ClusterPane).has_focus
-        assert screen.has_class("-focus-clusters")
         await pilot.press("3")
         assert screen.query_one(QuotePane).has_focus
         await pilot.press("1")
@@ -190,3 +189,23 @@ async def test_only_a_page_is_loaded_and_more_arrive_near_the_end(desk: Desk) ->
         assert len(listing.stories) == PAGE_SIZE * 2
         assert listing.cursor_row == PAGE_SIZE - 1, "loading more keeps the cursor"
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_narrow_terminal_gives_the_focused_pane_the_room(ui_desk: Desk) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.has_class("-narrow")
+        assert not screen.query_one(Reader).display or not screen.query_one(Reader).region
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.has_class("-focus-clusters")
+        assert screen.query_one(ClusterPane).region.height > stories_of(app).region.height
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        assert screen.has_class("-reading")
+        assert screen.query_one(Reader).region.height >= 15
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.has_class("-reading")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -57,6 +58,12 @@ class TriageApp(App[None]):
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self.push_screen(MainScreen())
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        """Back from another window (perhaps the CLI): show what changed meanwhile."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.poll()
 
     def action_help(self) -> None:
         """Show every key, pane by pane."""

@@ -48,7 +48,7 @@ class MainScreen(DeskActions, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("slash", "focus_search", "Search", key_display="/", id="search"),
         Binding("1", "focus_pane('stories')", "Stories", show=False, id="pane_stories"),
         Binding("2", "focus_pane('clusters')", "Clusters", show=False, id="pane_clusters"),
         Binding("3", "focus_pane('quotes')", "Quotes", show=False, id="pane_quotes"),

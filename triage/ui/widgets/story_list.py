@@ -29,6 +29,7 @@ from triage.ui.text import plain, relative_time
 
 LOAD_MORE_MARGIN = 25
 AGE_WIDTH, OUTLET_WIDTH = 4, 12
+WIDE_TABLE = 70
 
 
 class StoryList(DataTable[Text]):
@@ -67,9 +68,11 @@ class StoryList(DataTable[Text]):
 
     def _add_columns(self) -> None:
         self.clear(columns=True)
-        title_width = max(10, self.scrollable_content_region.width - AGE_WIDTH - OUTLET_WIDTH - 7)
+        width = self.scrollable_content_region.width
+        outlet = OUTLET_WIDTH + (4 if width >= WIDE_TABLE else 0)
+        title_width = max(10, width - AGE_WIDTH - outlet - 7)
         self.add_column("Age", width=AGE_WIDTH, key="age")
-        self.add_column("Outlet", width=OUTLET_WIDTH, key="outlet")
+        self.add_column("Outlet", width=outlet, key="outlet")
         self.add_column("Story", width=title_width, key="title")
 
     @property
