@@ -26,6 +26,10 @@ from triage.core.quote_lexicon import (
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
 
 _AFFILIATION = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*$")
+_CONNECTIVES = frozenset(
+    "and but so then yet still meanwhile however also later now instead indeed "
+    "moreover further furthermore thus hence separately finally first second".split()
+)
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
@@ -185,9 +189,13 @@ def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
 def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
     """Return the subject at the head of a sentence ("A B, who …, told …")."""
     for segment in _split_commas(tokens):
+        while segment and segment[0].word.lower() in _CONNECTIVES:
+            segment = segment[1:]
         if not segment:
             continue
         lower = segment[0].word.lower()
+        if segment[0].word[:1].isupper() and lower.endswith(("ing", "ed")) and len(segment) > 1:
+            continue  # "Speaking at a rally, …", "Reached by phone, …"
         if lower in PERSON_PRONOUNS:
             return Speaker(segment[0].word, segment[0].start, segment[0].end, kind="pronoun")
         if (

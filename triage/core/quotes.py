@@ -57,7 +57,10 @@ def _confidence(text: str, span: MarkedSpan, attribution: Attribution | None) ->
     """Score how likely a marked span is a quotation rather than a scare quote or title."""
     words = _WORD.findall(text[span.start : span.end])
     base = {"after": 0.9, "before": 0.85, "colon": 0.85, "inherit": 0.7}
-    score = base.get(attribution.where, 0.45) if attribution else 0.45
+    where = attribution.where if attribution else ""
+    if attribution and where == "after" and attribution.speaker is None:
+        where = "before"  # ",” adding, …": a cue without its own subject
+    score = base.get(where, 0.45)
     count = len(words)
     if count == 1 and not (attribution and attribution.where == "after"):
         score -= 0.55
@@ -112,6 +115,8 @@ def _prefer(after: Attribution | None, before: Attribution | None) -> Attributio
         return before
     if before is None or before.speaker is None:
         return after
+    if after.speaker is None:
+        return before
     if (
         after.speaker is not None
         and after.speaker.kind == "pronoun"
