@@ -288,7 +288,14 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
 
 
 def _subject_after_clause(text: str, tokens: list[Token]) -> Speaker | None:
-    """Parse ``…” for the victory, X said``: only a name right after a comma counts."""
+    """Parse ``…” for the victory, X said``: only a name right after a comma counts.
+
+    A bare name right after the closing mark (``…” Grubbs said``) counts too.
+    """
+    if tokens and len(tokens) <= 4 and all(t.word[:1].isupper() for t in tokens):
+        speaker = parse_phrase(text, tokens)
+        if speaker is not None and speaker.kind in {"person", "org"}:
+            return speaker
     segments = _split_commas(tokens)
     if len(segments) < 2 or not segments[-1]:
         return None
@@ -325,7 +332,9 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
     punctuated = _closed_by_punctuation(text, start)
     for index, token in enumerate(tokens[:_MAX_SUBJECT_TOKENS]):
-        if token.word in _SENTENCE_END or token.word in {"“", '"', ":"}:
+        if token.word in {"“", '"', ":"}:
+            return None
+        if token.word in _SENTENCE_END and _ends_sentence(tokens, index):
             return None
         length = _is_cue(tokens, index)
         if length:
