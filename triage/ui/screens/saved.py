@@ -62,7 +62,8 @@ class SavedSearchPicker(ModalScreen[str | None]):
             yield Label("Saved searches", classes="dialog-title")
             options = []
             for index, (name, query) in enumerate(self.searches, 1):
-                line = Text(f"{index}. " if index < 10 else "   ", style="bold", end="")
+                line = Text(end="")
+                line.append(f"{index}. " if index < 10 else "   ", style="bold")
                 line.append_text(plain(name, "bold", one_line=True))
                 line.append_text(plain(f"  {query}", "dim", one_line=True))
                 options.append(Option(line, id=name))

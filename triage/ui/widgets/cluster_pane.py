@@ -64,7 +64,8 @@ class ClusterPane(OptionList):
 
     def _member(self, member: ClusterMember, now: datetime) -> Option:
         mark, style = MARKS[member.relation]
-        line = Text(mark, style=style, end="")
+        line = Text(end="")
+        line.append(mark, style=style)
         line.append_text(plain(member.source, "bold", one_line=True))
         line.append(f" {relative_time(member.published, now)} ", style="dim")
         if member.relation == "copy":
@@ -93,15 +94,17 @@ class ClusterPane(OptionList):
             self.add_option(Option(Text("No cluster", style="dim"), disabled=True))
             return
         now = self.clock()
-        heading = Text(f"{cluster.size} {'story' if cluster.size == 1 else 'stories'}: ",
-                       style="bold", end="")
+        heading = Text(end="")
+        heading.append(f"{cluster.size} {'story' if cluster.size == 1 else 'stories'}: ",
+                       style="bold")
         heading.append_text(plain(cluster.title, one_line=True))
         options = [Option(heading, disabled=True)]
         options.extend(self._member(m, now) for m in cluster.members)
         if cluster.shared:
             options.append(Option(Text("Shared", style="bold underline"), disabled=True))
         for index, passage in enumerate(cluster.shared):
-            line = Text("❝ " if passage.kind == "quote" else "¶ ", style="cyan", end="")
+            line = Text(end="")
+            line.append("❝ " if passage.kind == "quote" else "¶ ", style="cyan")
             line.append_text(plain(passage.text, one_line=True))
             line.append(f"  ({len(passage.story_ids)} stories)", style="dim")
             options.append(Option(line, id=f"p:{index}"))
@@ -118,8 +121,8 @@ class ClusterPane(OptionList):
         )
         options = []
         for cluster in ordered:
-            line = Text(f"×{cluster.size:<3}", style="reverse" if cluster.size > 1 else "dim",
-                        end="")
+            line = Text(end="")
+            line.append(f"×{cluster.size:<3}", style="reverse" if cluster.size > 1 else "dim")
             line.append(f" {relative_time(_newest(cluster), now):>4} ", style="dim")
             line.append_text(plain(cluster.title, one_line=True))
             options.append(Option(line, id=f"c:{cluster.origin}"))

@@ -62,7 +62,8 @@ class QuotePane(OptionList):
             quote = stored.quote
             speaker = quote.speaker or "unattributed"
             colour = speaker_colour(speaker, palette) if quote.speaker else "dim"
-            line = plain(speaker, f"bold {colour}", one_line=True)
+            line = Text(end="")
+            line.append_text(plain(speaker, f"bold {colour}", one_line=True))
             if quote.role:
                 line.append_text(plain(f" ({quote.role})", "dim", one_line=True))
             if self.whole_cluster and stored.story_id in sources:

@@ -1,8 +1,9 @@
 """The reader: one story's body with its quotations and search terms highlighted.
 
-The body is shown paragraph by paragraph (one ``Static`` each, built from a
-``rich.text.Text``), so jumping to a quote is a scroll to its paragraph. Quotes
-take their speaker's colour; search terms are reversed.
+The whole story is one ``rich.text.Text`` in one ``Static`` (updating it is far
+cheaper than mounting a widget per paragraph); jumping to a quote scrolls to the
+wrapped line where it starts. Quotes take their speaker's colour; search terms
+are reversed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -24,34 +26,23 @@ TERM_STYLE = "reverse bold"
 CHOSEN_STYLE = "underline bold"
 
 
-def paragraphs(body: str) -> list[tuple[int, str]]:
-    """Split a body on blank lines, keeping each paragraph's offset in the body."""
-    found: list[tuple[int, str]] = []
-    offset = 0
-    for part in body.split("\n\n"):
-        if part.strip():
-            found.append((offset, part))
-        offset += len(part) + 2
-    return found
+def styled_body(body: str, quotes: list[StoredQuote], terms: list[tuple[int, int]],
+                palette: dict[str, str], chosen: str | None) -> Text:
+    """The body as literal text, quotes in their speaker's colour, terms reversed.
 
-
-def styled_paragraph(offset: int, text: str, quotes: list[StoredQuote],
-                     terms: list[tuple[int, int]], palette: dict[str, str],
-                     chosen: str | None) -> Text:
-    """One paragraph as literal text with quote and term spans styled."""
-    line = plain(text)
-    end = offset + len(text)
+    Offsets of quotes and terms index ``body`` and :func:`plain` keeps lengths, so
+    spans land exactly (paragraph breaks are the body's own blank lines).
+    """
+    text = Text(end="")
+    text.append_text(plain(body))
     for stored in quotes:
         quote = stored.quote
-        if quote.end <= offset or quote.start >= end:
-            continue
         colour = speaker_colour(quote.speaker, palette) if quote.speaker else "white"
         style = f"{colour} {CHOSEN_STYLE}" if stored.id == chosen else colour
-        line.stylize(style, max(0, quote.start - offset), min(len(text), quote.end - offset))
+        text.stylize(style, quote.start, quote.end)
     for start, stop in terms:
-        if stop > offset and start < end:
-            line.stylize(TERM_STYLE, max(0, start - offset), min(len(text), stop - offset))
-    return line
+        text.stylize(TERM_STYLE, start, stop)
+    return text
 
 
 class Reader(VerticalScroll):
@@ -82,7 +73,11 @@ class Reader(VerticalScroll):
         self.terms: list[tuple[int, int]] = []
         self.palette: dict[str, str] = {}
         self.chosen: str | None = None
-        self._offsets: list[int] = []
+        self._page = Text()
+        self._body_at = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reader-page")
 
     def on_mount(self) -> None:
         self.border_title = "Reader"
@@ -97,7 +92,8 @@ class Reader(VerticalScroll):
         self._render_story(keep_scroll=same)
 
     def _header(self, story: Story) -> Text:
-        head = plain(story.title, "bold", one_line=True)
+        head = Text(end="")
+        head.append_text(plain(story.title, "bold", one_line=True))
         head.append("\n")
         head.append_text(plain(story.source, "italic", one_line=True))
         head.append(f" · {story.published:%Y-%m-%d %H:%M} UTC"
@@ -113,43 +109,41 @@ class Reader(VerticalScroll):
         return head
 
     def _render_story(self, keep_scroll: bool) -> None:
-        y = self.scroll_y
-        self.remove_children()
         story = self.story
+        page = self.query_one("#reader-page", Static)
         if story is None:
             self.border_subtitle = ""
-            self.mount(Static(Text("Select a story to read it.", style="dim")))
+            self._body_at = 0
+            page.update(Text("Select a story to read it.", style="dim"))
             return
         self.border_subtitle = f"{len(self.quotes)} quotes" if self.quotes else ""
-        widgets = [Static(self._header(story), classes="reader-head")]
-        self._offsets = []
         own = [q for q in self.quotes if q.story_id == story.id]
-        for offset, text in paragraphs(story.body):
-            self._offsets.append(offset)
-            widgets.append(Static(styled_paragraph(offset, text, own, self.terms, self.palette,
-                                                   self.chosen), classes="para"))
+        text = self._header(story)
+        text.append("\n\n")
+        self._body_at = len(text)
+        text.append_text(styled_body(story.body, own, self.terms, self.palette, self.chosen))
         if story.note:
-            widgets.append(Static(plain(story.note, "dim italic"), classes="para"))
-        self.mount_all(widgets)
-        if keep_scroll:
-            self.call_after_refresh(self.scroll_to, y=y, animate=False)
-        else:
+            text.append("\n\n")
+            text.append_text(plain(story.note, "dim italic"))
+        self._page = text
+        page.update(text)
+        if not keep_scroll:
             self.scroll_home(animate=False)
 
+    def line_of(self, offset: int) -> int:
+        """The wrapped line (0-based) where a body offset is shown."""
+        width = max(10, self.scrollable_content_region.width)
+        prefix = self._page[: self._body_at + offset]
+        return max(0, len(prefix.wrap(self.app.console, width)) - 1)
+
     def scroll_to_quote(self, quote: StoredQuote) -> None:
-        """Emphasise a quote and bring its paragraph into view."""
+        """Emphasise a quote and bring it into view (two lines of context above)."""
         if self.story is None or quote.story_id != self.story.id:
             return
         self.chosen = quote.id
         self._render_story(keep_scroll=True)
-        index = max((i for i, off in enumerate(self._offsets) if off <= quote.quote.start),
-                    default=0)
-        self.call_after_refresh(self._scroll_to_paragraph, index)
-
-    def _scroll_to_paragraph(self, index: int) -> None:
-        paras = list(self.query(".para"))
-        if 0 <= index < len(paras):
-            self.scroll_to_widget(paras[index], top=True, animate=False)
+        line = self.line_of(quote.quote.start)
+        self.call_after_refresh(self.scroll_to, y=max(0, line - 2), animate=False)
 
     def action_open_link(self) -> None:
         """Open the story's link in the browser."""
