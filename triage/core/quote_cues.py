@@ -21,6 +21,7 @@ from triage.core.quote_lexicon import (
     ORG_WORDS,
     OTHER_PRONOUNS,
     PERSON_PRONOUNS,
+    PHRASAL_CUES,
     TITLE_WORDS,
 )
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
@@ -51,7 +52,10 @@ class Attribution:
 def _is_cue(tokens: list[Token], index: int) -> int:
     """Return how many tokens form a cue at ``index`` (0 when there is none)."""
     word = tokens[index].word.lower()
-    if word == "according" and index + 1 < len(tokens) and tokens[index + 1].word.lower() == "to":
+    following = tokens[index + 1].word.lower() if index + 1 < len(tokens) else ""
+    if word == "according" and following == "to":
+        return 2
+    if (word, following) in PHRASAL_CUES:
         return 2
     if word not in CUE_WORDS or not tokens[index].word[:1].islower():
         return 0
@@ -181,7 +185,8 @@ def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
         if word.lower() in _DETERMINER_STARTS:
             return tokens[back:]
         title_of = word == "of" and back > 0 and tokens[back - 1].word.lower() in TITLE_WORDS
-        if not word.isalpha() or (word in CLAUSE_STOPS and not title_of) or word in CUE_WORDS:
+        plain = word.removesuffix("’s").removesuffix("'s")
+        if not plain.isalpha() or (word in CLAUSE_STOPS and not title_of) or word in CUE_WORDS:
             return []
     return []
 
@@ -338,7 +343,7 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             return None
         length = _is_cue(tokens, index)
         if length:
-            if length == 2:
+            if length == 2 and tokens[index].word.lower() == "according":
                 speaker = _phrase_after_cue(text, tokens[index + 2 :])
             elif punctuated:
                 speaker = _subject_before_cue(text, tokens[:index])
@@ -382,7 +387,7 @@ def attribution_before(
         length = _is_cue(tokens, index)
         if not length:
             continue
-        if length == 2:
+        if length == 2 and tokens[index].word.lower() == "according":
             speaker = _phrase_after_cue(text, tokens[index + 2 :])
         else:
             participle = tokens[index].word.lower().endswith("ing")

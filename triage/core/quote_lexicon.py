@@ -75,6 +75,15 @@ NOUN_LIKE_CUES: frozenset[str] = frozenset(
 )
 """Cue forms that are more often plural nouns; they need a name or pronoun before them."""
 
+PHRASAL_CUES: frozenset[tuple[str, str]] = frozenset(
+    (verb, particle)
+    for verb in ("shot", "fired", "hit", "pushed", "snapped", "shoots", "fires", "hits", "pushes")
+    for particle in ("back",)
+) | frozenset(
+    {("went", "on"), ("goes", "on"), ("chimed", "in"), ("weighed", "in"), ("opened", "up")}
+)
+"""Two-word cues ("shot back", "went on") whose verb alone is not a speech verb."""
+
 CALL_WORDS: frozenset[str] = frozenset({"called", "calls", "calling", "call", "dubbed", "labeled"})
 """Verbs that usually frame a short label ("called it “a disaster”") rather than speech."""
 
