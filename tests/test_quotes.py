@@ -272,6 +272,58 @@ def test_confidence_in_range() -> None:
     assert 0.0 < _only(text).confidence <= 1.0
 
 
+def test_two_apostrophes_as_double_marks() -> None:
+    text = "''We will fight on for the old mill,'' Mr. Dale Aston said."
+    quote = _only(text)
+    assert quote.text == "We will fight on for the old mill"
+    assert quote.speaker == "Dale Aston"
+
+
+def test_participle_cue_takes_the_sentence_subject() -> None:
+    text = "Then Mayor Ruth Okafor praised the volunteers, saying, “They saved the whole street.”"
+    quote = _only(text)
+    assert quote.speaker == "Ruth Okafor"
+    assert quote.cue == "saying"
+
+
+def test_split_partial_quote_with_participle_keeps_speaker() -> None:
+    text = "Ivo Brandt said the plan was “far too timid,” adding, “We need twice the budget.”"
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert [q.speaker for q in quotes] == ["Ivo Brandt", "Ivo Brandt"]
+
+
+def test_phrasal_cue() -> None:
+    text = "Kai Lindgren shot back: “That account of the meeting is simply untrue.”"
+    quote = _only(text)
+    assert quote.speaker == "Kai Lindgren"
+    assert quote.cue == "shot back"
+
+
+def test_party_affiliation_in_attribution() -> None:
+    text = "“We will block the bill in committee,” Sen. Mara Quint (D-Ore.) said on Tuesday."
+    quote = _only(text)
+    assert quote.speaker == "Mara Quint"
+
+
+def test_single_quoted_word_is_a_term_unless_asked_for() -> None:
+    text = "The ministry said its troops would “withdraw” from the town."
+    assert extract_quotes(text) == []
+    terms = extract_quotes(text, min_confidence=0.3)
+    _check_offsets(text, terms)
+    assert [q.text for q in terms] == ["withdraw"]
+
+
+def test_unattributed_partial_quote_takes_sentence_subject() -> None:
+    text = "Governor Ada Brisk praised the plan for its “bold and overdue vision of the harbour.”"
+    assert _only(text).speaker == "Ada Brisk"
+
+
+def test_head_noun_subject_is_kept_whole() -> None:
+    text = "“The figures simply do not add up this year,” the Danish government said."
+    assert _only(text).speaker == "the Danish government"
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
 def test_seed_articles_offsets_slice_back() -> None:
     for path in sorted(SEEDS.glob("*.txt")):

@@ -282,7 +282,8 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
             or first in NON_NAME_CAPITALS - _DETERMINER_STARTS
         ):
             continue
-        if len(segment) == 1 and (segment[0].word.islower() or _AFFILIATION.match(segment[0].word)):
+        words = [t for t in segment if t.word != "."]
+        if len(words) == 1 and (words[0].word.islower() or _AFFILIATION.match(words[0].word)):
             continue
         speaker = parse_phrase(text, segment[-10:])
         if speaker is not None:

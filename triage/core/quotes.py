@@ -83,7 +83,7 @@ def _confidence(text: str, span: MarkedSpan, attribution: Attribution | None) ->
         score = min(score, 0.3)
     if span.close_at is None and count < 4:
         score = min(score, 0.3)
-    return max(0.01, min(0.99, score))
+    return round(max(0.01, min(0.99, score)), 3)
 
 
 def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Resolved:
