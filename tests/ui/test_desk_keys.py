@@ -52,7 +52,8 @@ async def test_question_mark_lists_every_key(ui_desk: Desk) -> None:
         assert isinstance(app.screen, HelpScreen)
         keys = {key for _, rows in app.screen.sections for key, _ in rows}
         for key in ("/", "1", "2", "3", "j", "k", "g", "G", "enter", "t", "T", "space", "u",
-                    "R", "e", "s", "S", "o", "y", "q", "?", "L", "a", "c", "ctrl+p", "tab"):
+                    "R", "e", "s", "S", "o", "y", "q", "?", "L", "a", "c", "ctrl+p", "tab",
+                    "ctrl+1…9"):
             assert key in keys, key
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -16,9 +16,16 @@ from textual.widgets import Static
 def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     """(key, description) for each binding that has a description."""
     rows = []
+    numbered = False
     for binding in bindings:
-        if isinstance(binding, Binding) and binding.description:
-            rows.append((binding.key_display or binding.key, binding.description))
+        if not isinstance(binding, Binding) or not binding.description:
+            continue
+        if binding.key.startswith("ctrl+") and binding.key[-1].isdigit():
+            if not numbered:  # ctrl+1 … ctrl+9: one line is enough
+                rows.append(("ctrl+1…9", "Recall saved search 1–9 (or S)"))
+                numbered = True
+            continue
+        rows.append((binding.key_display or binding.key, binding.description))
     return rows
 
 
@@ -40,8 +47,8 @@ class HelpScreen(ModalScreen[None]):
             for title, rows in self.sections:
                 table = Table(title=Text(title, style="bold"), show_header=False, box=None,
                               expand=True, title_justify="left")
-                table.add_column(style="bold cyan", width=16)
-                table.add_column()
+                table.add_column(style="bold cyan", width=12, no_wrap=True)
+                table.add_column(ratio=1)
                 for key, description in rows:
                     table.add_row(Text(key), Text(description))
                 yield Static(table)

@@ -102,7 +102,7 @@ class MainScreen(DeskActions, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(StoryList).focus()
+        self.set_focus(self.query_one(StoryList))
         self.reload()
         self.load_side_data()
         config = self.triage.config
@@ -133,16 +133,16 @@ class MainScreen(DeskActions, Screen[None]):
 
     def action_focus_search(self) -> None:
         """Go to the search bar."""
-        self.query_one(SearchBar).focus()
+        self.set_focus(self.query_one(SearchBar))
 
     def action_focus_pane(self, name: str) -> None:
         """Focus one of the three panes."""
-        self.query_one(f"#{name}").focus()
+        self.set_focus(self.query_one(f"#{name}"))
 
     async def action_pane(self, name: str, action: str) -> None:
         """Run a pane's action (for the command palette), focusing the pane first."""
         pane = self.query_one(f"#{name}")
-        pane.focus()
+        self.set_focus(pane)
         await pane.run_action(action)
 
     # -- search ----------------------------------------------------------------------------
@@ -156,14 +156,14 @@ class MainScreen(DeskActions, Screen[None]):
     @on(Input.Submitted, "#search")
     def search_submitted(self, event: Input.Submitted) -> None:
         self.run_query(event.value)
-        self.query_one(StoryList).focus()
+        self.set_focus(self.query_one(StoryList))
 
     @on(SearchBar.Cleared)
     def search_cleared(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
         self.run_query("")
-        self.query_one(StoryList).focus()
+        self.set_focus(self.query_one(StoryList))
 
     def run_query(self, text: str) -> None:
         """Show the stories matching ``text`` (the first page)."""
@@ -242,7 +242,7 @@ class MainScreen(DeskActions, Screen[None]):
     def story_opened(self, event: m.StoryOpened) -> None:
         if event.story_id != self.selected_id:
             self.story_selected(m.StorySelected(event.story_id))
-        self.query_one(Reader).focus()
+        self.set_focus(self.query_one(Reader))
 
     @work(thread=True, exclusive=True, group="detail")
     def load_detail(self, story_id: str, query: str, whole_cluster: bool) -> None:

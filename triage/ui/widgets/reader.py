@@ -162,4 +162,4 @@ class Reader(VerticalScroll):
 
     def action_back(self) -> None:
         """Back to the story list."""
-        self.screen.query_one("#stories").focus()
+        self.screen.set_focus(self.screen.query_one("#stories"))
