@@ -38,6 +38,7 @@ _SENTENCE_END = frozenset({".", "?", "!"})
 _LEADING_PUNCT = frozenset({",", ".", "?", "!", "—", "–", "-", ";", "*", "_", ")", "…"})
 _DETERMINER_STARTS = frozenset({"a", "an", "the", "his", "her", "their", "its", "one", "another"})
 _MAX_SUBJECT_TOKENS = 24
+_SENTENCE_WINDOW = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +364,12 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
 
 
 def sentence_tokens(text: str, start: int, end: int) -> list[Token]:
-    """Return the tokens of the last sentence inside [start, end)."""
+    """Return the tokens of the last sentence inside [start, end).
+
+    Only the last few hundred characters are read: an attribution sits close to
+    its quote, and long paragraphs would otherwise be tokenised once per quote.
+    """
+    start = max(start, end - _SENTENCE_WINDOW)
     tokens = tokenize(text, start, end)
     for index in range(len(tokens) - 1, -1, -1):
         if tokens[index].word in _SENTENCE_END and _ends_sentence(tokens, index):
