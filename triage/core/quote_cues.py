@@ -249,6 +249,40 @@ def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:
     )
 
 
+def _first_named_segment(text: str, segments: list[list[Token]]) -> Speaker | None:
+    """Return the clause subject in "X, <appositives and asides>, said".
+
+    Reading left to right skips dates and prepositional openers ("On July 6"),
+    keeps a determiner-led description as the role ("the head of …, A B, said")
+    and stops at the first segment that is a name. Asides after the name
+    ("speaking in Columbus, Ohio") can then not be mistaken for the speaker.
+    """
+    role = ""
+    for segment in segments:
+        first = segment[0]
+        lower = first.word.lower()
+        if (
+            lower in CLAUSE_STOPS
+            or lower in _CONNECTIVES
+            or lower in NON_NAME_CAPITALS - _DETERMINER_STARTS
+        ):
+            continue
+        if first.word[:1].islower():
+            if lower in _DETERMINER_STARTS and not role and len(segment) > 1:
+                role = text[segment[1].start : segment[-1].end]
+                continue
+            return None
+        if lower.endswith(("ing", "ed")) and len(segment) > 1:
+            continue
+        speaker = parse_phrase(text, segment[:10])
+        if speaker is None or speaker.kind not in {"person", "org"}:
+            return None
+        if role and not speaker.role:
+            speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
+        return speaker
+    return None
+
+
 def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False) -> Speaker | None:
     """Parse the subject that precedes a cue, skipping appositives and dates.
 
@@ -269,6 +303,9 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
         phrase = _trailing_phrase(segments[-1])
         speaker = parse_phrase(text, phrase) if phrase else None
         return speaker if speaker is not None else leading_subject(text, tokens)
+    named = _first_named_segment(text, segments)
+    if named is not None:
+        return named
     role = ""
     for segment in reversed(segments):
         first = segment[0].word.lower()
