@@ -1,0 +1,91 @@
+"""Ingest figures: the real pipeline against a bare Whoosh writer on the same documents."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from triage.core.desk import Desk
+from triage.core.search import build_schema
+
+
+@dataclass(slots=True)
+class IngestTiming:
+    """Seconds spent per stage of one ingest run."""
+
+    stories: int
+    total: float
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.stories / self.total if self.total else 0.0
+
+
+def _timed_method(target: Any, name: str, stages: dict[str, float], label: str) -> None:
+    """Wrap ``target.name`` so its wall time accumulates into ``stages[label]``."""
+    original: Callable[..., Any] = getattr(target, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            stages[label] = stages.get(label, 0.0) + time.perf_counter() - start
+
+    setattr(target, name, wrapper)
+
+
+def ingest_desk(feed_dir: Path, desk_dir: Path) -> IngestTiming:
+    """Build a desk from the feed files through the real pipeline, timing each stage."""
+    desk = Desk(desk_dir)
+    stages: dict[str, float] = {}
+    _timed_method(desk, "analyse_pending", stages, "analyse")
+    _timed_method(desk, "sync_index", stages, "index")
+    start = time.perf_counter()
+    report = desk.ingest([str(feed_dir)])
+    total = time.perf_counter() - start
+    stages["parse+store"] = total - stages.get("analyse", 0.0) - stages.get("index", 0.0)
+    count = desk.store.count()
+    desk.close()
+    if report.errors:
+        raise RuntimeError(f"corpus ingest failed: {report.errors[:3]}")
+    return IngestTiming(stories=count, total=total, stages=stages)
+
+
+def bare_whoosh(desk_dir: Path, limit: int | None = None) -> IngestTiming:
+    """Index the desk's stories with one plain Whoosh writer and one commit.
+
+    Same schema (``build_schema()``) and same fields as the desk's index, no store,
+    no analysis: the speed the pure-Python index allows on this machine.
+    """
+    desk = Desk(desk_dir)
+    docs = []
+    for story in desk.store.iter_stories():
+        docs.append(story)
+        if limit and len(docs) >= limit:
+            break
+    desk.close()
+    target = Path(tempfile.mkdtemp(prefix="bare-whoosh-"))
+    try:
+        start = time.perf_counter()
+        ix = whoosh_index.create_in(str(target), build_schema())
+        writer = ix.writer()
+        for s in docs:
+            writer.add_document(
+                id=s.id, title=s.title, body=s.body, source=s.source, author=s.author,
+                speaker="", feed=" ".join(s.feeds) or None,
+                published=s.published.replace(tzinfo=None),
+            )
+        writer.commit()
+        total = time.perf_counter() - start
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+    return IngestTiming(stories=len(docs), total=total)

@@ -1,0 +1,95 @@
+"""TUI figures, run in a child process: cold start, key-press latency, peak memory.
+
+Usage (``run.py`` does this)::
+
+    python benchmarks/_tui.py DESK_DIR START_EPOCH [--feeds DIR] [--presses N]
+
+Prints one JSON object. ``START_EPOCH`` is the parent's ``time.time()`` just before
+it started this process, so the cold start includes the interpreter and imports.
+With ``--feeds``, a background thread ingests those feed files (parse, store,
+analyse, index: a refresh's work without the network) while keys are pressed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident set size of this process, from the kernel's own accounting."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
+                   presses: int) -> dict[str, Any]:
+    from _stats import Samples
+
+    from triage.config import Config
+    from triage.core.desk import Desk
+    from triage.ui.app import TriageApp
+    from triage.ui.widgets.story_list import StoryList
+
+    desk = Desk(desk_dir)
+    app = TriageApp(desk, Config(poll_seconds=0, refresh_minutes=0))
+    figures: dict[str, Any] = {}
+    async with app.run_test(size=(140, 45)) as pilot:
+        story_list = app.screen.query_one(StoryList)
+        for _ in range(3000):
+            if story_list.row_count:
+                break
+            await asyncio.sleep(0.002)
+        await pilot.pause()
+        figures["cold_start_s"] = round(time.time() - start_epoch, 3)
+        figures["rows"] = story_list.row_count
+        quiet = Samples()
+        for _ in range(presses):
+            begin = time.perf_counter()
+            await pilot.press("j")
+            await pilot.pause()
+            quiet.add((time.perf_counter() - begin) * 1000)
+        figures["key_ms"] = quiet.summary()
+        if feeds is not None:
+            busy = Samples()
+            done = threading.Event()
+
+            def refresh() -> None:
+                try:
+                    desk.ingest([str(feeds)])
+                finally:
+                    done.set()
+
+            worker = threading.Thread(target=refresh, daemon=True)
+            worker.start()
+            while not done.is_set() and len(busy.values) < presses * 4:
+                begin = time.perf_counter()
+                await pilot.press("j" if len(busy.values) % 40 < 20 else "k")
+                await pilot.pause()
+                busy.add((time.perf_counter() - begin) * 1000)
+            figures["key_during_refresh_ms"] = busy.summary()
+            worker.join()
+    figures["peak_rss_mb"] = round(_peak_rss_mb(), 1)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("desk", type=Path)
+    parser.add_argument("start", type=float)
+    parser.add_argument("--feeds", type=Path)
+    parser.add_argument("--presses", type=int, default=60)
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    figures = asyncio.run(_measure(args.desk, args.start, args.feeds, args.presses))
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
