@@ -272,6 +272,20 @@ def test_confidence_in_range() -> None:
     assert 0.0 < _only(text).confidence <= 1.0
 
 
+def test_appositive_role_after_name() -> None:
+    text = (
+        "“Every ferry is cancelled until noon,” Lene Holt, a harbour spokeswoman, told reporters."
+    )
+    quote = _only(text)
+    assert quote.speaker == "Lene Holt"
+    assert quote.role == "harbour spokeswoman"
+
+
+def test_aside_after_name_is_not_the_speaker() -> None:
+    text = "Tova Lind, speaking to reporters in Harwick, said the plan was “a costly mistake.”"
+    assert _only(text).speaker == "Tova Lind"
+
+
 def test_two_apostrophes_as_double_marks() -> None:
     text = "''We will fight on for the old mill,'' Mr. Dale Aston said."
     quote = _only(text)

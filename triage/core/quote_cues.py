@@ -258,7 +258,7 @@ def _first_named_segment(text: str, segments: list[list[Token]]) -> Speaker | No
     ("speaking in Columbus, Ohio") can then not be mistaken for the speaker.
     """
     role = ""
-    for segment in segments:
+    for number, segment in enumerate(segments):
         first = segment[0]
         lower = first.word.lower()
         if (
@@ -277,6 +277,9 @@ def _first_named_segment(text: str, segments: list[list[Token]]) -> Speaker | No
         speaker = parse_phrase(text, segment[:10])
         if speaker is None or speaker.kind not in {"person", "org"}:
             return None
+        following = segments[number + 1] if number + 1 < len(segments) else []
+        if not role and len(following) > 1 and following[0].word.lower() in _DETERMINER_STARTS:
+            role = text[following[1].start : following[-1].end]  # "A B, a party senator, said"
         if role and not speaker.role:
             speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
         return speaker
