@@ -51,7 +51,7 @@ def clean_line(text: str | None) -> str:
     """Clean a one-line field (title, author, outlet): no newlines, single spaces."""
     if not text:
         return ""
-    text = strip_controls(html.unescape(text) if "&" in text else text)
+    text = strip_controls(safe_unescape(text) if "&" in text else text)
     text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())[:1000]
 
@@ -141,10 +141,38 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
 
+# A numeric character reference of 8+ significant digits is past U+10FFFF, so it
+# means U+FFFD; html.unescape would instead try int() on it, which raises for
+# thousands of digits (Python's integer-string limit).
+_HUGE_CHARREF = re.compile(r"&#0*[1-9][0-9]{7,};?")
+# A "<" that does not open a tag closed before the next "<", or an opening comment
+# never closed: CPython's HTMLParser rescans the rest of the input for each of them,
+# so 30 KB of "<a " took 25 s and a megabyte would hang ingest. As text they are
+# what a browser shows anyway.
+_STRAY_LT = re.compile(r"<!--|<(?![A-Za-z/!?][^<>]*>)")
+
+
+def safe_unescape(text: str) -> str:
+    """``html.unescape`` that cannot raise on absurdly long numeric references."""
+    return html.unescape(_HUGE_CHARREF.sub("\ufffd", text))
+
+
+def _defuse_markup(markup: str) -> str:
+    """Escape the ``<`` that would make HTMLParser take quadratic time (see above)."""
+    last_comment_end = markup.rfind("-->")
+
+    def escape(match: re.Match[str]) -> str:
+        if match.group() == "<!--" and match.start() < last_comment_end:
+            return "<!--"
+        return "&lt;" + match.group()[1:]
+
+    return _STRAY_LT.sub(escape, _HUGE_CHARREF.sub("\ufffd", markup))
+
+
 def _extract(markup: str, skip_layout: bool) -> _TextExtractor:
     parser = _TextExtractor(skip_layout)
     try:
-        parser.feed(markup[: MAX_TEXT_CHARS * 4])
+        parser.feed(_defuse_markup(markup[: MAX_TEXT_CHARS * 4]))
         parser.close()
     except (AssertionError, ValueError):  # pragma: no cover - HTMLParser is lenient
         pass
