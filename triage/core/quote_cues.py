@@ -31,6 +31,7 @@ _CONNECTIVES = frozenset(
     "and but so then yet still meanwhile however also later now instead indeed "
     "moreover further furthermore thus hence separately finally first second".split()
 )
+_PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
@@ -202,6 +203,8 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
         lower = segment[0].word.lower()
         if segment[0].word[:1].isupper() and lower.endswith(("ing", "ed")) and len(segment) > 1:
             continue  # "Speaking at a rally, …", "Reached by phone, …"
+        if segment[0].word.isupper() and len(segment[0].word) > 4:
+            continue  # a dateline ("HARBOURTON, May 2 —")
         if lower in PERSON_PRONOUNS:
             return Speaker(segment[0].word, segment[0].start, segment[0].end, kind="pronoun")
         if (
@@ -294,6 +297,8 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
     with a preposition is a date: the name is "A B" and the appositive its role.
     A participle cue after a comma ("…, adding") takes the subject of the sentence.
     """
+    if tokens and tokens[-1].word.lower() in _PASSIVE:
+        return None  # "were told": the quote was said to them, not by them
     while tokens and tokens[-1].word.lower() in AUXILIARIES:
         tokens = tokens[:-1]
     segments = [s for s in _split_commas(tokens) if s]
@@ -305,6 +310,9 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
     if not ends_with_comma:
         phrase = _trailing_phrase(segments[-1])
         speaker = parse_phrase(text, phrase) if phrase else None
+        if speaker is not None and participle and speaker.kind == "noun":
+            # "X issued a statement saying …": the statement is X's.
+            return leading_subject(text, tokens) or speaker
         return speaker if speaker is not None else leading_subject(text, tokens)
     named = _first_named_segment(text, segments)
     if named is not None:

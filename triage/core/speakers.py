@@ -302,6 +302,8 @@ class MentionIndex:
             word = run.group()
             if word.isalpha():
                 lower = word.lower()
+                if word.isupper() and len(word) > 4:
+                    continue
                 if lower not in NON_NAME_CAPITALS and lower not in TITLE_WORDS:
                     index._add_single(word, run.start(), run.end())
                 continue
@@ -325,7 +327,12 @@ class MentionIndex:
         self.by_last.setdefault(word.lower(), []).append(mention)
 
     def _add_run(self, run: list[Token]) -> None:
-        """Record one capitalised run, split into title and name parts."""
+        """Record one capitalised run, split into title and name parts.
+
+        All-capital runs of long words are headlines or datelines, not names.
+        """
+        if all(t.word.isupper() for t in run) and max(len(t.word) for t in run) > 4:
+            return
         name_from = 0
         for offset, token in enumerate(run):
             if token.word.lower() in TITLE_WORDS:
