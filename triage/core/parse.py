@@ -29,6 +29,7 @@ from triage.core.textclean import (
     html_document_text,
     html_to_text,
     looks_like_html,
+    strip_controls,
 )
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
@@ -76,6 +77,15 @@ def domain_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def clean_field(value: object) -> str:
+    """A link or GUID as text without escape sequences, controls or bidi overrides.
+
+    They are shown to editors (``triage show``, exports) but are not prose, so
+    they get no whitespace folding; only what could drive a terminal is removed.
+    """
+    return strip_controls(str(value or "")).strip() if value else ""
+
+
 def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
     if not value:
         return None
@@ -112,12 +122,12 @@ def _feedparser_entries(parsed: Any, outlet: str) -> list[Entry]:
         entries.append(
             Entry(
                 title=title or clean_line(summary[:120]) or "(untitled)",
-                link=str(raw.get("link") or "").strip(),
+                link=clean_field(raw.get("link")),
                 body=body,
                 summary=summary,
                 author=clean_line(raw.get("author")),
                 published=published,
-                guid=str(raw.get("id") or "").strip(),
+                guid=clean_field(raw.get("id")),
                 source=outlet,
             )
         )
@@ -149,12 +159,12 @@ def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
         entries.append(
             Entry(
                 title=clean_line(str(item.get("title") or "")) or clean_line(body[:120]),
-                link=str(item.get("url") or ""),
+                link=clean_field(item.get("url")),
                 body=body or summary,
                 summary=summary,
                 author=clean_line(author),
                 published=published,
-                guid=str(item.get("id") or ""),
+                guid=clean_field(item.get("id")),
                 source=title,
             )
         )
@@ -362,7 +372,7 @@ def parse_article_file(path: Path, data: bytes) -> Entry:
         raise ParseError("empty article file")
     mtime = datetime.fromtimestamp(int(path.stat().st_mtime), UTC) if path.exists() else None
     return Entry(
-        title=title or path.stem,
+        title=title or clean_line(path.stem),
         link=fields.get("link") or path.resolve().as_uri(),
         body=body,
         summary=body[:300],
