@@ -245,7 +245,9 @@ def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
     if args.tag:
         quotes = [q for q in quotes if args.tag.lower() in q.tags]
     if args.json:
-        print(json.dumps([render.quote_json(q) for q in quotes], ensure_ascii=False, indent=2))
+        print(
+            json.dumps([render.stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2)
+        )
     else:
         render.quotes_table(
             quotes,

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from triage.core.clusters import Cluster
 from triage.core.desk import SearchPage, SearchRow
-from triage.core.export import iso_z, story_summary_json
+from triage.core.export import iso_z, quote_json, relative_time, story_summary_json
 from triage.core.highlight import Snippet
 from triage.core.ingest import read_file
 from triage.core.models import Feed, IngestReport, StoredQuote, Story
@@ -53,18 +53,9 @@ def ingest_summary(report: IngestReport) -> None:
     console.print(Text(line))
 
 
-def relative_time(moment: datetime, now: datetime | None = None) -> str:
-    """ "5m", "3h", "2d" or a date: how editors read story ages."""
-    seconds = ((now or datetime.now(UTC)) - moment).total_seconds()
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    if seconds < 86400 * 14:
-        return f"{int(seconds // 86400)}d"
-    return moment.strftime("%Y-%m-%d")
+def age(moment: datetime) -> str:
+    """How long ago, as the story list shows it."""
+    return relative_time(moment, datetime.now(UTC))
 
 
 def snippet_text(snippet: Snippet) -> Text:
@@ -100,7 +91,7 @@ def search_table(page: SearchPage, query: str) -> None:
             story_cell.append_text(snippet_text(row.snippet))
         table.add_row(
             Text(row.story.id),
-            Text(relative_time(row.story.published)),
+            Text(age(row.story.published)),
             Text(row.story.source),
             story_cell,
             Text(" ".join(row.story.tags), style="magenta"),
@@ -157,7 +148,7 @@ def feeds_table(feeds: Sequence[Feed]) -> None:
         table.add_row(
             name,
             Text(str(feed.item_count)),
-            Text(relative_time(feed.last_success) if feed.last_success else "never"),
+            Text(age(feed.last_success) if feed.last_success else "never"),
             state,
         )
     console.print(table)
@@ -198,7 +189,7 @@ def clusters_table(clusters: Sequence[Cluster]) -> None:
         for member in cluster.members:
             mark = {"origin": "★", "copy": "↳", "related": "·"}[member.relation]
             line = Text(f"  {mark} {member.story_id} ")
-            line.append(f"{member.source} {relative_time(member.published)} ", style="dim")
+            line.append(f"{member.source} {age(member.published)} ", style="dim")
             line.append(member.title)
             if member.copy_of:
                 line.append(f"  (copy of {member.copy_of})", style="yellow")
@@ -207,21 +198,12 @@ def clusters_table(clusters: Sequence[Cluster]) -> None:
             console.print(Text(f"    “{shared.text[:160]}”", style="green"))
 
 
-def quote_json(quote: StoredQuote) -> dict[str, object]:
+def stored_quote_json(quote: StoredQuote) -> dict[str, object]:
     """A stored quote as printed by ``triage quotes --json``."""
-    q = quote.quote
     return {
         "id": quote.id,
         "story_id": quote.story_id,
-        "text": q.text,
-        "start": q.start,
-        "end": q.end,
-        "speaker": q.speaker,
-        "speaker_start": q.speaker_start,
-        "speaker_end": q.speaker_end,
-        "role": q.role,
-        "cue": q.cue,
-        "confidence": round(q.confidence, 3),
+        **quote_json(quote.quote),
         "tags": list(quote.tags),
     }
 
@@ -259,21 +241,7 @@ def quotes_from_files(paths: Sequence[str], as_json: bool) -> int:
             err_console.print(Text(f"triage: error: {name}: {exc}"))
             status = 1
             continue
-        for q in extract_quotes(text):
-            found.append(
-                {
-                    "file": name,
-                    "text": q.text,
-                    "start": q.start,
-                    "end": q.end,
-                    "speaker": q.speaker,
-                    "speaker_start": q.speaker_start,
-                    "speaker_end": q.speaker_end,
-                    "role": q.role,
-                    "cue": q.cue,
-                    "confidence": round(q.confidence, 3),
-                }
-            )
+        found.extend({"file": name, **quote_json(q)} for q in extract_quotes(text))
     if as_json:
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:

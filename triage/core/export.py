@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from triage.core.models import Story
+from triage.core.models import Quote, Story
 
 EXPORT_FORMATS = ("md", "json", "csv")
 
@@ -16,6 +16,35 @@ EXPORT_FORMATS = ("md", "json", "csv")
 def iso_z(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, as every JSON output prints times."""
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def relative_time(moment: datetime, now: datetime) -> str:
+    """Age as an editor reads it: ``now``, ``12m``, ``5h``, ``3d``, or a date."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    if seconds < 7 * 86400:
+        return f"{int(seconds // 86400)}d"
+    return moment.strftime("%d %b")
+
+
+def quote_json(quote: Quote) -> dict[str, object]:
+    """A quotation's fields as every ``--json`` output prints them."""
+    return {
+        "text": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+        "speaker": quote.speaker,
+        "speaker_start": quote.speaker_start,
+        "speaker_end": quote.speaker_end,
+        "role": quote.role,
+        "cue": quote.cue,
+        "confidence": round(quote.confidence, 3),
+    }
 
 
 def story_summary_json(story: Story) -> dict[str, object]:
