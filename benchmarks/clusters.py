@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import itertools
 import json
 import math
 import random
@@ -205,7 +206,7 @@ def synthetic_desk(count: int, seed: int = 7) -> list[Story]:
     """Generate ``count`` dated stories: events of 1-12 stories over a shared vocabulary."""
     rng = random.Random(seed)
     vocabulary = [f"word{n}" for n in range(30_000)]
-    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocabulary))))
     names = [f"Name{n} Surname{n % 977}" for n in range(20_000)]
     stories: list[Story] = []
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -217,7 +218,7 @@ def synthetic_desk(count: int, seed: int = 7) -> list[Story]:
         cast = rng.sample(names, 3)
         day = start + timedelta(days=len(stories) / per_day)
         for copy in range(rng.randint(1, 12)):
-            words = rng.choices(vocabulary, weights, k=250)
+            words = rng.choices(vocabulary, cum_weights=cumulative, k=250)
             words += rng.choices(topic, k=40) + [c for c in cast for _ in range(3)]
             rng.shuffle(words)
             body = " ".join(words)

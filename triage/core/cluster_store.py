@@ -23,9 +23,11 @@ CREATE TABLE IF NOT EXISTS cluster_story (
     source TEXT NOT NULL,
     url TEXT NOT NULL,
     published TEXT NOT NULL,
-    names TEXT NOT NULL,
+    names TEXT NOT NULL, -- space-separated outlet keys
     quotes TEXT NOT NULL,
     features TEXT NOT NULL,
+    vector TEXT NOT NULL,
+    years TEXT NOT NULL,
     shingles BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cluster_story_by_cluster ON cluster_story (cluster_id);
@@ -85,12 +87,25 @@ class StoredStory:
     published: str
     names: frozenset[str]
     quotes: tuple[str, ...]
-    features: tuple[str, ...]
+    features_json: str
+    vector_json: str
+    years: frozenset[str]
     shingles: bytes
+
+    @property
+    def features(self) -> list[str]:
+        """Every feature the story counted into document frequencies."""
+        return list(json.loads(self.features_json))
+
+    @property
+    def vector(self) -> dict[str, float]:
+        """The story's stored unit tf-idf vector."""
+        return dict(json.loads(self.vector_json))
 
 
 _STORY_COLUMNS = (
-    "story_id, cluster_id, seq, title, source, url, published, names, quotes, features, shingles"
+    "story_id, cluster_id, seq, title, source, url, published, names, quotes, features, vector, "
+    "years, shingles"
 )
 
 
@@ -103,10 +118,12 @@ def _decode(row: Sequence[object]) -> StoredStory:
         source=str(row[4]),
         url=str(row[5]),
         published=str(row[6]),
-        names=frozenset(json.loads(str(row[7]))),
+        names=frozenset(str(row[7]).split()),
         quotes=tuple(json.loads(str(row[8]))),
-        features=tuple(json.loads(str(row[9]))),
-        shingles=bytes(row[10]),  # type: ignore[call-overload]
+        features_json=str(row[9]),
+        vector_json=str(row[10]),
+        years=frozenset(str(row[11]).split()),
+        shingles=bytes(row[12]),  # type: ignore[call-overload]
     )
 
 
@@ -128,7 +145,8 @@ class ClusterTables:
 
     def story_count(self) -> int:
         """Return how many stories are clustered (the N of idf)."""
-        return int(self.conn.execute("SELECT COUNT(*) FROM cluster_story").fetchone()[0])
+        row = self.conn.execute("SELECT value FROM cluster_meta WHERE key = 'count'").fetchone()
+        return int(row[0]) if row else 0
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """Return df for each known term of ``terms`` (unknown ones are absent)."""
@@ -154,10 +172,10 @@ class ClusterTables:
         if delta < 0:
             self.conn.execute("DELETE FROM cluster_df WHERE df <= 0")
 
-    def insert_story(self, story: StoredStory, vector: dict[str, float]) -> None:
-        """Store a story's row and its term postings."""
+    def insert_story(self, story: StoredStory) -> None:
+        """Store a story's row and the postings of its vector."""
         self.conn.execute(
-            f"INSERT INTO cluster_story ({_STORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO cluster_story ({_STORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 story.story_id,
                 story.cluster_id,
@@ -166,23 +184,35 @@ class ClusterTables:
                 story.source,
                 story.url,
                 story.published,
-                json.dumps(sorted(story.names)),
+                " ".join(sorted(story.names)),
                 json.dumps(list(story.quotes)),
-                json.dumps(list(story.features)),
+                story.features_json,
+                story.vector_json,
+                " ".join(sorted(story.years)),
                 story.shingles,
             ),
         )
         self.conn.executemany(
             "INSERT INTO cluster_term VALUES (?, ?, ?, ?)",
-            [(term, story.story_id, weight, story.published) for term, weight in vector.items()],
+            [(term, story.story_id, w, story.published) for term, w in story.vector.items()],
         )
+        self._add_count(1)
 
     def delete_story(self, story_id: str) -> None:
         """Forget a story's row, postings and links (corrections stay)."""
-        self.conn.execute("DELETE FROM cluster_story WHERE story_id = ?", (story_id,))
+        deleted = self.conn.execute("DELETE FROM cluster_story WHERE story_id = ?", (story_id,))
+        if deleted.rowcount:
+            self._add_count(-deleted.rowcount)
         self.conn.execute("DELETE FROM cluster_term WHERE story_id = ?", (story_id,))
         self.conn.execute(
             "DELETE FROM cluster_link WHERE story_id = ? OR other_id = ?", (story_id, story_id)
+        )
+
+    def _add_count(self, delta: int) -> None:
+        self.conn.execute(
+            "INSERT INTO cluster_meta VALUES ('count', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = value + excluded.value",
+            (delta,),
         )
 
     def get(self, story_id: str) -> StoredStory | None:
@@ -225,20 +255,6 @@ class ClusterTables:
             [*terms, since, until],
         )
         return [(str(s), str(t), float(w)) for s, t, w in rows]
-
-    def vectors_overlap(
-        self, story_ids: Sequence[str], terms: Sequence[str]
-    ) -> list[tuple[str, str, float]]:
-        """Return (story, term, weight) postings of ``terms`` for the given stories."""
-        if not story_ids or not terms:
-            return []
-        story_marks = ",".join("?" * len(story_ids))
-        rows = self.conn.execute(
-            f"SELECT story_id, term, weight FROM cluster_term WHERE story_id IN ({story_marks})",
-            list(story_ids),
-        )
-        wanted = set(terms)
-        return [(str(s), str(t), float(w)) for s, t, w in rows if t in wanted]
 
     def cluster_sizes(self, cluster_ids: Iterable[str]) -> dict[str, int]:
         """Return cluster id -> member count."""

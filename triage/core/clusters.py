@@ -11,6 +11,7 @@ replayed on every assignment, so ``rebuild`` reproduces them.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -98,9 +99,9 @@ class ClusterConfig:
     max_link_weight: float = 0.7
     window: timedelta = timedelta(days=4)
     vector_terms: int = 80
-    query_terms: int = 20
-    max_candidates: int = 40
-    common_fraction: float = 0.05
+    query_terms: int = 12
+    max_candidates: int = 25
+    common_fraction: float = 0.01
     passage_shingles: int = 3
     use_entities: bool = True
     use_title: bool = True
@@ -172,10 +173,12 @@ class ClusterEngine:
             published=published,
             names=signals.names,
             quotes=signals.quotes,
-            features=tuple(signals.counts),
+            features_json=json.dumps(list(signals.counts)),
+            vector_json=json.dumps(vector),
+            years=_years(signals.counts),
             shingles=shingles,
         )
-        self.tables.insert_story(row, vector)
+        self.tables.insert_story(row)
         self.tables.add_links(
             story.id,
             [(other, kind, text) for other, ev in evidence.items() for kind, text in ev.links],
@@ -284,16 +287,14 @@ class ClusterEngine:
             if other != story.id:
                 partial[other] += weight * vector[term]
         best = sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
-        exact: dict[str, float] = defaultdict(float)
-        for other, term, weight in self.tables.vectors_overlap(best, list(vector)):
-            exact[other] += weight * vector[term]
-        evidence = {other: _Evidence(similarity=exact[other]) for other in best}
+        evidence: dict[str, _Evidence] = {}
         years = _years(signals.counts)
         for stored in self.tables.many(best):
-            found = evidence[stored.story_id]
-            their = _years(stored.features) if cfg.use_dates and years else frozenset()
-            if their and not years & their:
-                found.similarity *= cfg.date_conflict_factor
+            theirs = stored.vector
+            similarity = sum(w * theirs.get(t, 0.0) for t, w in vector.items())
+            if cfg.use_dates and years and stored.years and not years & stored.years:
+                similarity *= cfg.date_conflict_factor
+            found = evidence[stored.story_id] = _Evidence(similarity=similarity)
             if cfg.use_quotes or cfg.use_passages:
                 found.links = self._shared_text(story, signals, stored)
         return evidence
