@@ -19,13 +19,17 @@ from triage.core.models import IngestReport, StoredQuote, Story
 
 @dataclass
 class StoriesLoaded(Message):
-    """A page of the current query is ready (``generation`` tells stale pages apart)."""
+    """A page of the current query is ready (``generation`` tells stale pages apart).
+
+    ``offset`` 0 replaces the list; otherwise the stories continue it from there.
+    """
 
     stories: list[Story]
     total: int
     sizes: dict[str, int]
     query: str
     generation: int
+    offset: int = 0
 
 
 @dataclass

@@ -35,20 +35,20 @@ class Page:
     sizes: dict[str, int]
 
 
-def load_page(desk: Desk, query: str, unread_only: bool, limit: int) -> Page:
-    """The first ``limit`` stories of the query, unread first then newest.
+def load_page(desk: Desk, query: str, unread_only: bool, limit: int, offset: int = 0) -> Page:
+    """Stories ``offset`` to ``limit`` of the query, unread first then newest.
 
     Raises:
         SearchError: For a query the desk cannot run.
     """
     if not query.strip():
-        ids = desk.store.latest_ids(limit, unread_only=unread_only)
+        ids = desk.store.latest_ids(limit - offset, offset=offset, unread_only=unread_only)
         stories = desk.store.get_stories(ids)
         total = desk.store.unread_count() if unread_only else desk.store.count()
     else:
         page = desk.search(effective_query(query, unread_only), limit=limit, sort="date",
                            snippets=False)
-        stories = sorted((row.story for row in page.rows), key=lambda s: s.read)
+        stories = sorted((row.story for row in page.rows[offset:]), key=lambda s: s.read)
         total = page.total
     return Page(stories, total, desk.clusters.sizes([s.id for s in stories]))
 

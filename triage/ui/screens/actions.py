@@ -21,6 +21,7 @@ from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.feed_log import FeedLogScreen
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
+from triage.ui.text import attribution
 
 if TYPE_CHECKING:
     from triage.ui.app import TriageApp
@@ -52,6 +53,26 @@ class DeskActions:
 
         status: StatusLine = self.query_one(StatusLine)
         return status
+
+    # -- browser and clipboard -------------------------------------------------------------
+
+    def on_open_link(self, event: m.OpenLink) -> None:
+        self.browse(event.url)
+
+    @work(thread=True, group="browser")
+    def browse(self, url: str) -> None:
+        """Open a link without blocking the UI (a browser may take a while to start)."""
+        if not queries.open_in_browser(url):
+            self.triage.call_from_thread(self.tell, f"No browser to open {url}", "warning")
+
+    def on_copy_quote(self, event: m.CopyQuote) -> None:
+        from triage.ui.widgets.quote_pane import QuotePane
+
+        quote = event.quote.quote
+        outlet = self.query_one(QuotePane).sources.get(event.quote.story_id, "")
+        text = attribution(quote.text, quote.speaker, quote.role, outlet)
+        self.triage.copy_to_clipboard(text)
+        self.tell(f"Copied: {text}")
 
     # -- tags ------------------------------------------------------------------------------
 

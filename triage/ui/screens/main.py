@@ -26,7 +26,6 @@ from triage.core.store_tags import TagError
 from triage.ui import messages as m
 from triage.ui import queries
 from triage.ui.screens.actions import DeskActions
-from triage.ui.text import attribution
 from triage.ui.widgets.cluster_pane import ClusterPane
 from triage.ui.widgets.quote_pane import QuotePane
 from triage.ui.widgets.reader import Reader
@@ -189,19 +188,37 @@ class MainScreen(DeskActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="stories")
     def load_stories(self, query: str, unread_only: bool, limit: int, generation: int) -> None:
+        self.fetch_page(query, unread_only, limit, generation, 0)
+
+    def fetch_page(self, query: str, unread_only: bool, limit: int, generation: int,
+                   offset: int) -> None:
+        """Load a page in this (worker) thread and post it back."""
         desk = self.triage.desk
         try:
-            page = queries.load_page(desk, query, unread_only, limit)
+            page = queries.load_page(desk, query, unread_only, limit, offset)
         except SearchError as exc:
             self.post_message(m.SearchFailed(str(exc)))
             return
-        self.post_message(m.StoriesLoaded(page.stories, page.total, page.sizes, query, generation))
+        self.post_message(
+            m.StoriesLoaded(page.stories, page.total, page.sizes, query, generation, offset)
+        )
+
+    @work(thread=True, exclusive=True, group="more")
+    def load_more_stories(self, query: str, unread_only: bool, limit: int, generation: int,
+                          offset: int) -> None:
+        """The next page (its own group, so it never cancels a full reload)."""
+        self.fetch_page(query, unread_only, limit, generation, offset)
 
     @on(m.StoriesLoaded)
     def stories_loaded(self, event: m.StoriesLoaded) -> None:
         if event.generation != self.generation:
             return
         stories = self.query_one(StoryList)
+        if event.offset:
+            if event.offset == len(stories.stories):
+                stories.extend(event.stories, event.sizes, event.total)
+                self.query_one(StatusLine).set_shown(len(stories.stories), event.total)
+            return
         stories.show(event.stories, event.sizes, event.total)
         status = self.query_one(StatusLine)
         status.set_problem("")
@@ -223,9 +240,11 @@ class MainScreen(DeskActions, Screen[None]):
 
     @on(m.LoadMoreStories)
     def load_more(self) -> None:
-        if self.limit <= len(self.query_one(StoryList).stories):
-            self.limit += PAGE_SIZE
-            self.reload()
+        loaded = len(self.query_one(StoryList).stories)
+        if self.limit <= loaded:
+            self.limit = loaded + PAGE_SIZE
+            self.load_more_stories(self.query_text, self.unread_only, self.limit,
+                                   self.generation, loaded)
 
     @on(m.UnreadOnlyToggled)
     def unread_toggled(self, event: m.UnreadOnlyToggled) -> None:
@@ -353,23 +372,6 @@ class MainScreen(DeskActions, Screen[None]):
         verb = "Removed" if remove else "Tagged"
         self.app.call_from_thread(self.tell, f"{verb}: {' '.join(tags)}")
         self.app.call_from_thread(self.reload)
-
-    @on(m.OpenLink)
-    def open_link(self, event: m.OpenLink) -> None:
-        self.browse(event.url)
-
-    @work(thread=True, group="browser")
-    def browse(self, url: str) -> None:
-        if not queries.open_in_browser(url):
-            self.app.call_from_thread(self.tell, f"No browser to open {url}", "warning")
-
-    @on(m.CopyQuote)
-    def copy_quote(self, event: m.CopyQuote) -> None:
-        quote = event.quote.quote
-        outlet = self.query_one(QuotePane).sources.get(event.quote.story_id, "")
-        text = attribution(quote.text, quote.speaker, quote.role, outlet)
-        self.app.copy_to_clipboard(text)
-        self.tell(f"Copied: {text}")
 
     def tell(self, text: str, severity: str = "information") -> None:
         """A notification that never interprets the text as markup."""

@@ -117,6 +117,17 @@ class StoryList(DataTable[Text]):
         if self.selected and self.selected.id != keep:
             self.post_message(StorySelected(self.selected.id))
 
+    def extend(self, stories: list[Story], sizes: dict[str, int], total: int) -> None:
+        """Add the next page below the loaded rows (cursor and scroll stay put)."""
+        known = {s.id for s in self.stories}
+        fresh = [s for s in stories if s.id not in known]
+        self.stories.extend(fresh)
+        self.sizes.update(sizes)
+        self.total = total
+        now = self.clock()
+        for story in fresh:
+            self.add_row(*self._row(story, now), key=story.id)
+
     def _restore_scroll(self, y: float) -> None:
         self.scroll_to(y=y, animate=False, immediate=True)
 
