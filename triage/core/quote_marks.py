@@ -11,6 +11,7 @@ repaired by the attribution pass.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 OPEN_DOUBLE = "“„«"
@@ -194,12 +195,14 @@ def _scan_single(
     at a word start and closes before a non-letter in the same paragraph.
     """
     spans: list[MarkedSpan] = []
-    occupied = [(s.outer_start, s.outer_end) for s in taken]
+    occupied_starts = [s.outer_start for s in taken]
+    occupied_ends = [s.outer_end for s in taken]
     for para_start, para_end in bounds:
         resume = para_start
         for opener in _SINGLE_OPENER.finditer(text, para_start, para_end):
             index = opener.start()
-            if index < resume or any(a <= index < b for a, b in occupied):
+            inside = bisect_right(occupied_starts, index) - 1
+            if index < resume or (inside >= 0 and index < occupied_ends[inside]):
                 continue
             close = _single_close(text, index + 1, para_end)
             if close is not None:

@@ -11,6 +11,7 @@ person, "the ministry" to the named ministry.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -74,6 +75,8 @@ _CAPITAL_RUN = re.compile(
     + _UPPER
     + r"][\w’'\-.]*)*"
 )
+_LOOKBACK = 300
+_EXPANSION = re.compile(r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)$")
 _MALE = frozenset({"mr", "mr.", "he", "him", "his", "king", "prince", "father", "sir", "lord"})
 _FEMALE = frozenset({"ms", "ms.", "mrs", "mrs.", "she", "her", "queen", "princess", "lady", "dame"})
 
@@ -288,6 +291,8 @@ class MentionIndex:
     gender: dict[str, str] = field(default_factory=dict)
     by_last: dict[str, list[Mention]] = field(default_factory=dict)
     roles: dict[int, str] = field(default_factory=dict)
+    acronyms: dict[str, str | None] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list)
     speakers_seen: set[str] = field(default_factory=set)
 
     @classmethod
@@ -368,7 +373,7 @@ class MentionIndex:
         if not words:
             return name, ""
         best, role = name, ""
-        for mention in self.by_last.get(words[-1].lower(), ()):
+        for mention in self.by_last.get(words[-1].lower(), [])[:_LOOKBACK]:
             if mention.start >= before:
                 break
             if len(mention.tokens) > len(best.split()):
@@ -381,12 +386,16 @@ class MentionIndex:
 
     def _expand_acronym(self, acronym: str) -> str | None:
         """Find "Long Name (ACR)" earlier in the text and return the long name."""
-        pattern = re.compile(
-            r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)\("
-            + re.escape(acronym)
-            + r"\)"
-        )
-        match = pattern.search(self.text)
+        if acronym not in self.acronyms:
+            self.acronyms[acronym] = self._find_expansion(acronym)
+        return self.acronyms[acronym]
+
+    def _find_expansion(self, acronym: str) -> str | None:
+        """Search the text once for an acronym's expansion ("Long Name (ACR)")."""
+        at = self.text.find("(" + acronym + ")")
+        if at < 0:
+            return None
+        match = _EXPANSION.search(self.text, max(0, at - 150), at)
         if match is None:
             return None
         expansion = match.group(1).strip()
@@ -407,12 +416,21 @@ class MentionIndex:
                 return mention.name, mention.start, mention.end
         return None
 
+    def _recent(self, before: int) -> list[Mention]:
+        """Return the mentions starting before ``before``, most recent first (bounded).
+
+        Bounded so that a very long text cannot make every lookup quadratic;
+        a pronoun's antecedent is never hundreds of names back.
+        """
+        if len(self._starts) != len(self.mentions):
+            self._starts = [m.start for m in self.mentions]
+        stop = bisect_left(self._starts, before)
+        return self.mentions[max(0, stop - _LOOKBACK) : stop][::-1]
+
     def resolve_pronoun(self, pronoun: str, before: int) -> Mention | None:
         """Return the most recent person before ``before`` compatible with ``pronoun``."""
         wanted = "m" if pronoun.lower() == "he" else "f"
-        for mention in reversed(self.mentions):
-            if mention.start >= before:
-                continue
+        for mention in self._recent(before):
             if not (
                 mention.person or mention.name in self.speakers_seen or self._surname_known(mention)
             ):
@@ -426,18 +444,18 @@ class MentionIndex:
 
     def _surname_known(self, mention: Mention) -> bool:
         """Whether a one-word mention repeats the surname of an earlier person."""
-        last = mention.tokens[-1].lower()
-        return any(
-            m.person and len(m.tokens) > 1 and m.tokens[-1].lower() == last
-            for m in self.mentions
-            if m.start < mention.start
-        )
+        for earlier in self.by_last.get(mention.tokens[-1].lower(), ()):
+            if earlier.start >= mention.start:
+                return False
+            if earlier.person and len(earlier.tokens) > 1:
+                return True
+        return False
 
     def last_person(self, start: int, before: int) -> Mention | None:
         """Return the last person mentioned inside [start, before)."""
-        for mention in reversed(self.mentions):
-            if start <= mention.start < before and (
-                mention.person or self._surname_known(mention) or mention.name in self.speakers_seen
-            ):
+        for mention in self._recent(before):
+            if mention.start < start:
+                return None
+            if mention.person or self._surname_known(mention) or mention.name in self.speakers_seen:
                 return mention
         return None
