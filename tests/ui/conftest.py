@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerState
 
@@ -46,6 +49,14 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
             return
         if busy:
             await asyncio.sleep(0.01)
+
+
+def screen_text(app: App[None]) -> str:
+    """What the terminal shows, as plain text (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace(
+        "\xa0", " "
+    )
 
 
 @pytest.fixture(scope="session")

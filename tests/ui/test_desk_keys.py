@@ -6,7 +6,7 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.widgets import Log
 
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, screen_text, settle
 from triage.config import Config
 from triage.core.desk import Desk
 from triage.ui import messages as m
@@ -91,3 +91,20 @@ async def test_key_overrides_from_config(ui_desk: Desk) -> None:
         await pilot.press("f5")
         await settle(pilot)
         assert any(isinstance(e, m.RefreshFinished) for e in posted)
+
+
+async def test_saved_searches_with_markup_in_their_names_are_literal_in_the_palette(
+    ui_desk: Desk,
+) -> None:
+    ui_desk.tags.save_search("[@click=app.quit]boom[/]", "strike [/]")
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"boom")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "[@click=app.quit]boom[/]" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        assert app.screen.query_text == "strike [/]"  # type: ignore[attr-defined]

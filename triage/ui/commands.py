@@ -1,11 +1,20 @@
-"""Command palette entries (ctrl+p) for every action an editor has a key for."""
+"""Command palette entries (ctrl+p) for every action an editor has a key for.
+
+Saved searches are offered too. Their names and queries are the editor's own
+text, and the palette parses both ``Matcher.highlight`` input and help text as
+markup, so entries are built with :func:`literal_highlight` and help is escaped.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+from textual.markup import escape
+
+from triage.ui.text import clean
 
 # (command name, help, action run against the main screen, key)
 ACTIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -42,20 +51,42 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def literal_highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` as literal content with the fuzzy-matched letters underlined."""
+    content = Content(clean(text, keep_newlines=False))
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            content = content.stylize("underline", offset, offset + 1)
+    return content
+
+
 class TriageCommands(Provider):
-    """The triage actions, searchable by name."""
+    """The triage actions and saved searches, searchable by name."""
+
+    def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
+        entries: list[tuple[str, str, Callable[[], object]]] = [
+            (f"{name}  ({key})", help_text, partial(self.app.run_action, action))
+            for name, help_text, action, key in ACTIONS
+        ]
+        from triage.ui.screens.main import MainScreen
+
+        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None:
+            for name, query in main.saved:
+                entries.append((f"Saved search: {name}", escape(f"Run {clean(query, False)}"),
+                                partial(main.recall_query, query)))
+        return entries
 
     async def discover(self) -> Hits:
-        for name, help_text, action, key in ACTIONS:
-            yield DiscoveryHit(
-                Content(f"{name}  ({key})"), partial(self.app.run_action, action),
-                text=name, help=help_text,
-            )
+        for text, help_text, command in self._entries():
+            yield DiscoveryHit(Content(clean(text, keep_newlines=False)), command, text=text,
+                               help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, action, key in ACTIONS:
-            score = matcher.match(name)
+        for text, help_text, command in self._entries():
+            score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(f"{name}  ({key})"),
-                          partial(self.app.run_action, action), text=name, help=help_text)
+                yield Hit(score, literal_highlight(matcher, text), command, text=text,
+                          help=help_text)

@@ -23,8 +23,10 @@ def default_export_name(fmt: str, now: datetime) -> str:
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     """Choose a format and a path; dismisses with ``(fmt, path)`` or None.
 
-    Keys: ``m``/``j``/``c`` pick Markdown, JSON or CSV while the path is not focused,
-    ``enter`` exports, ``escape`` cancels.
+    The format is picked in the radio set (``shift+tab`` to it, arrows, ``enter``)
+    or by the suffix of the typed path (``.md``, ``.json``, ``.csv``), which wins.
+    A directory gets a fresh file name inside it. Keys: ``enter`` in the path
+    exports, ``escape`` cancels.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="cancel")]
