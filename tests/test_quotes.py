@@ -286,6 +286,11 @@ def test_aside_after_name_is_not_the_speaker() -> None:
     assert _only(text).speaker == "Tova Lind"
 
 
+def test_participle_after_quote_names_the_audience_not_the_speaker() -> None:
+    text = "Mayor Bo Strand called the vote “a fine result for the town,” telling reporters so."
+    assert _only(text).speaker == "Bo Strand"
+
+
 def test_two_apostrophes_as_double_marks() -> None:
     text = "''We will fight on for the old mill,'' Mr. Dale Aston said."
     quote = _only(text)

@@ -31,6 +31,8 @@ _CONNECTIVES = frozenset(
     "and but so then yet still meanwhile however also later now instead indeed "
     "moreover further furthermore thus hence separately finally first second".split()
 )
+_ADDRESSEE_CUES = frozenset({"told", "tells", "tell", "informed", "urged"})
+_QUOTE_TOKENS = frozenset({"“", "”", '"', "‘", "’", "'", "«", "»"})
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
@@ -297,6 +299,8 @@ def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False
     with a preposition is a date: the name is "A B" and the appositive its role.
     A participle cue after a comma ("…, adding") takes the subject of the sentence.
     """
+    while tokens and tokens[-1].word in _QUOTE_TOKENS:
+        tokens = tokens[:-1]  # ",” telling": the comma sits inside an earlier quote's marks
     if tokens and tokens[-1].word.lower() in _PASSIVE:
         return None  # "were told": the quote was said to them, not by them
     while tokens and tokens[-1].word.lower() in AUXILIARIES:
@@ -383,7 +387,11 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         lead += 1
     length = _is_cue(tokens, lead)
     if length:
-        speaker = _phrase_after_cue(text, tokens[lead + length :])
+        cue_word = tokens[lead].word.lower()
+        if length == 1 and (cue_word.endswith("ing") or cue_word in _ADDRESSEE_CUES):
+            speaker = None  # ",” telling reporters": the words after are the audience
+        else:
+            speaker = _phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
     punctuated = _closed_by_punctuation(text, start)
     for index, token in enumerate(tokens[:_MAX_SUBJECT_TOKENS]):
