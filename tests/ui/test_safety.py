@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import pkgutil
+import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
+
+import pytest
 
 import triage.core
 from tests.ui.conftest import FROZEN_NOW, make_app, screen_text, settle
 from triage.core.desk import Desk
 from triage.core.models import Story
+from triage.ui import queries
 from triage.ui.widgets.reader import Reader
+from triage.ui.widgets.status import StatusLine
 from triage.ui.widgets.story_list import StoryList
 
 HOSTILE_TITLE = "[@click=app.quit]CLICK ME[/]"
@@ -74,3 +79,20 @@ def test_core_never_imports_textual() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+async def test_a_failing_desk_call_is_reported_not_fatal(
+    ui_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise sqlite3.OperationalError("no such column: vector")
+
+    monkeypatch.setattr(queries, "load_detail", broken)
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.is_running
+        assert app.screen.query_one(StatusLine).problem == "loading the story failed"
+        assert any("no such column" in n.message for n in app._notifications)

@@ -79,6 +79,14 @@ class SearchFailed(Message):
 
 
 @dataclass
+class WorkFailed(Message):
+    """A desk call in a worker failed; the status line says what and why."""
+
+    what: str
+    error: str
+
+
+@dataclass
 class RefreshProgress(Message):
     """A refresh stage advanced (posted from the refresh worker's thread)."""
 

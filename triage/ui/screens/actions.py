@@ -17,6 +17,7 @@ from triage.core.pipeline import Pipeline
 from triage.core.search import SearchError
 from triage.ui import messages as m
 from triage.ui import queries
+from triage.ui.guard import guarded
 from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.feed_log import FeedLogScreen
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
@@ -60,6 +61,7 @@ class DeskActions:
         self.browse(event.url)
 
     @work(thread=True, group="browser")
+    @guarded("opening the link")
     def browse(self, url: str) -> None:
         """Open a link without blocking the UI (a browser may take a while to start)."""
         if not queries.open_in_browser(url):
@@ -97,6 +99,7 @@ class DeskActions:
         self.run_refresh()
 
     @work(thread=True, exclusive=True, group="refresh")
+    @guarded("refreshing feeds")
     def run_refresh(self) -> None:
         def progress(stage: str, done: int, total: int) -> None:
             self.post_message(m.RefreshProgress(stage, done, total))
@@ -128,6 +131,7 @@ class DeskActions:
         self.load_feed_log()
 
     @work(thread=True, group="feeds")
+    @guarded("reading the feed log")
     def load_feed_log(self) -> None:
         failing = self.triage.desk.feeds.errors()
         self.triage.call_from_thread(
@@ -149,6 +153,7 @@ class DeskActions:
         self.triage.push_screen(ExportScreen(self.triage.clock(), total), chosen)
 
     @work(thread=True, group="export")
+    @guarded("exporting")
     def write_export(self, query: str, unread_only: bool, fmt: str, path: Path) -> None:
         try:
             count = queries.export_search(self.triage.desk, query, unread_only, fmt, path)
@@ -173,6 +178,7 @@ class DeskActions:
         self.triage.push_screen(SaveSearchPrompt(query), named)
 
     @work(thread=True, group="edits")
+    @guarded("saving to the desk")
     def write_saved_search(self, name: str, query: str) -> None:
         self.triage.desk.tags.save_search(name, query)
         self.triage.call_from_thread(self.tell, f"Saved search {name!r}")
@@ -191,6 +197,7 @@ class DeskActions:
         self.triage.push_screen(picker, picked)
 
     @work(thread=True, group="edits")
+    @guarded("saving to the desk")
     def forget_searches(self, names: list[str]) -> None:
         for name in names:
             self.triage.desk.tags.delete_search(name)

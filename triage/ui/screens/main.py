@@ -25,6 +25,7 @@ from triage.core.search import SearchError
 from triage.core.store_tags import TagError
 from triage.ui import messages as m
 from triage.ui import queries
+from triage.ui.guard import guarded
 from triage.ui.screens.actions import DeskActions
 from triage.ui.widgets.cluster_pane import ClusterPane
 from triage.ui.widgets.quote_pane import QuotePane
@@ -187,6 +188,7 @@ class MainScreen(DeskActions, Screen[None]):
         self.load_stories(self.query_text, self.unread_only, self.limit, self.generation)
 
     @work(thread=True, exclusive=True, group="stories")
+    @guarded("loading stories")
     def load_stories(self, query: str, unread_only: bool, limit: int, generation: int) -> None:
         self.fetch_page(query, unread_only, limit, generation, 0)
 
@@ -204,6 +206,7 @@ class MainScreen(DeskActions, Screen[None]):
         )
 
     @work(thread=True, exclusive=True, group="more")
+    @guarded("loading more stories")
     def load_more_stories(self, query: str, unread_only: bool, limit: int, generation: int,
                           offset: int) -> None:
         """The next page (its own group, so it never cancels a full reload)."""
@@ -238,6 +241,11 @@ class MainScreen(DeskActions, Screen[None]):
     def search_failed(self, event: m.SearchFailed) -> None:
         self.query_one(StatusLine).set_problem(f"search: {event.error}")
 
+    @on(m.WorkFailed)
+    def work_failed(self, event: m.WorkFailed) -> None:
+        self.query_one(StatusLine).set_problem(f"{event.what} failed")
+        self.tell(f"Failed {event.what}: {event.error}", "error")
+
     @on(m.LoadMoreStories)
     def load_more(self) -> None:
         loaded = len(self.query_one(StoryList).stories)
@@ -264,6 +272,7 @@ class MainScreen(DeskActions, Screen[None]):
         self.set_focus(self.query_one(Reader))
 
     @work(thread=True, exclusive=True, group="detail")
+    @guarded("loading the story")
     def load_detail(self, story_id: str, query: str, whole_cluster: bool) -> None:
         detail = queries.load_detail(self.triage.desk, story_id, query, whole_cluster)
         if detail is not None:
@@ -300,6 +309,7 @@ class MainScreen(DeskActions, Screen[None]):
             self.load_cluster_list([s.id for s in self.query_one(StoryList).stories])
 
     @work(thread=True, exclusive=True, group="clusters")
+    @guarded("loading clusters")
     def load_cluster_list(self, story_ids: list[str]) -> None:
         clusters: list[Cluster] = queries.load_clusters(self.triage.desk, story_ids)
         self.post_message(m.ClustersLoaded(clusters))
@@ -309,6 +319,7 @@ class MainScreen(DeskActions, Screen[None]):
         self.query_one(ClusterPane).show_all(event.clusters)
 
     @work(thread=True, exclusive=True, group="side")
+    @guarded("reading desk counts")
     def load_side_data(self) -> None:
         """Counts, feed errors, tags (for completion) and saved searches."""
         desk = self.triage.desk
@@ -330,6 +341,7 @@ class MainScreen(DeskActions, Screen[None]):
         self.check_signature()
 
     @work(thread=True, exclusive=True, group="poll")
+    @guarded("checking for changes")
     def check_signature(self) -> None:
         signature = queries.desk_signature(self.triage.desk)
         if self.signature is not None and signature != self.signature:
@@ -342,6 +354,7 @@ class MainScreen(DeskActions, Screen[None]):
         self.write_read(event.story_ids, event.read)
 
     @work(thread=True, group="edits")
+    @guarded("saving to the desk")
     def write_read(self, story_ids: list[str], read: bool) -> None:
         self.triage.desk.store.set_read(story_ids, read)
         self.app.call_from_thread(self.load_side_data)
@@ -358,6 +371,7 @@ class MainScreen(DeskActions, Screen[None]):
                       lambda tags: self.write_tags([], event.quote_ids, tags, event.remove))
 
     @work(thread=True, group="edits")
+    @guarded("saving to the desk")
     def write_tags(self, story_ids: list[str], quote_ids: list[str], tags: list[str],
                    remove: bool) -> None:
         desk = self.triage.desk
