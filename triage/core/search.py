@@ -15,6 +15,7 @@ rebuilt from it at any time (``triage reindex``). That lets us:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -375,7 +376,12 @@ class SearchIndex:
             version = int(self.version_file.read_text().strip())
         except (OSError, ValueError):
             return False
-        return version == SCHEMA_VERSION and whoosh_index.exists_in(str(self.path))
+        if version != SCHEMA_VERSION:
+            return False
+        try:
+            return bool(whoosh_index.exists_in(str(self.path)))
+        except Exception:  # present but corrupt: opening it reports why
+            return True
 
     def create(self) -> None:
         """Create an empty index, replacing whatever is in the directory."""
@@ -398,10 +404,21 @@ class SearchIndex:
             try:
                 self._index = whoosh_index.open_dir(str(self.path), schema=self.schema)
             except Exception as exc:
-                raise IndexUnavailable(
-                    f"search index at {self.path} is unreadable ({exc}); run `triage reindex`"
-                ) from None
+                raise self._unreadable(exc) from None
         return self._index
+
+    def _unreadable(self, exc: BaseException) -> IndexUnavailable:
+        """Forget the handles of a damaged index and say, in one line, how to fix it.
+
+        A truncated or deleted segment file (a disk filling up, a stray ``rm``)
+        surfaces from Whoosh as EOFError, struct.error, FileNotFoundError and the
+        like, at open, search or write time; the store of record is unaffected.
+        """
+        self.close()
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return IndexUnavailable(
+            f"search index at {self.path} is unreadable ({reason}); run `triage reindex`"
+        )
 
     def close(self) -> None:
         """Release the cached searcher and index handles."""
@@ -415,7 +432,11 @@ class SearchIndex:
         """A current searcher, refreshed if the index changed since the last call."""
         with self._lock:
             if self._searcher is None:
-                self._searcher = self._open().searcher()
+                index = self._open()
+                try:
+                    self._searcher = index.searcher()
+                except Exception as exc:
+                    raise self._unreadable(exc) from None
             else:
                 try:
                     self._searcher = self._searcher.refresh()
@@ -446,6 +467,8 @@ class SearchIndex:
                 writer = ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.1)
             except LockError:
                 raise SearchError("search index is locked by another writer") from None
+            except Exception as exc:
+                raise self._unreadable(exc) from None
             try:
                 for story_id in to_delete:
                     writer.delete_by_term("id", story_id)
@@ -461,8 +484,11 @@ class SearchIndex:
                         published=doc.published.replace(tzinfo=None),
                     )
                 writer.commit()
-            except BaseException:
-                writer.cancel()
+            except BaseException as exc:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                if isinstance(exc, Exception) and not isinstance(exc, SearchError):
+                    raise self._unreadable(exc) from None
                 raise
         return len(docs)
 
