@@ -4,42 +4,38 @@ Attributions come after the quote (``“…,” X said`` / ``said X``), before i
 same sentence (``X said: “…”``, ``X said the plan was “…”``, ``according to X,
 “…”``) or at the end of the previous paragraph (``X added:``). This module looks
 at the words on each side of a quote and returns the cue and the parsed subject;
-resolving that subject to a full name is the job of :mod:`triage.core.speakers`.
+parsing the subject is :mod:`triage.core.quote_subjects`' job and resolving it to a
+full name :mod:`triage.core.quote_mentions`'.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from triage.core.quote_lexicon import (
     AUXILIARIES,
-    CLAUSE_STOPS,
     CUE_WORDS,
-    NON_NAME_CAPITALS,
     NOUN_LIKE_CUES,
-    ORG_WORDS,
     OTHER_PRONOUNS,
     PERSON_PRONOUNS,
     PHRASAL_CUES,
-    TITLE_WORDS,
+)
+from triage.core.quote_subjects import (
+    DETERMINER_STARTS,
+    clause_not_subject,
+    leading_subject,
+    phrase_after_cue,
+    split_commas,
+    subject_after_clause,
+    subject_before_cue,
+    trailing_phrase,
 )
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
 
-_AFFILIATION = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*$")
-_CONNECTIVES = frozenset(
-    "and but so then yet still meanwhile however also later now instead indeed "
-    "moreover further furthermore thus hence separately finally first second".split()
-)
 _ADDRESSEE_CUES = frozenset({"told", "tells", "tell", "informed", "urged"})
-_QUOTE_TOKENS = frozenset({"“", "”", '"', "‘", "’", "'", "«", "»"})
-_PASSIVE = frozenset({"was", "were", "been", "being"})
-_RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
-_PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
 _SENTENCE_END = frozenset({".", "?", "!"})
 _LEADING_PUNCT = frozenset({",", ".", "?", "!", "—", "–", "-", ";", "*", "_", ")", "…"})
-_DETERMINER_STARTS = frozenset({"a", "an", "the", "his", "her", "their", "its", "one", "another"})
 _MAX_SUBJECT_TOKENS = 24
 _SENTENCE_WINDOW = 500
 
@@ -65,7 +61,7 @@ def _is_cue(tokens: list[Token], index: int) -> int:
         return 0
     if index:
         before = tokens[index - 1].word
-        if before.lower() in _DETERMINER_STARTS | {"this", "that", "a"}:
+        if before.lower() in DETERMINER_STARTS | {"this", "that", "a"}:
             return 0  # "the report said": a noun, not the cue
         if before.endswith(("’s", "'s", "s’", "s'")):
             return 0  # "Clinton's remarks"
@@ -90,289 +86,6 @@ def _cue_text(text: str, tokens: list[Token], index: int, length: int) -> str:
     return text[tokens[index].start : tokens[index + length - 1].end]
 
 
-def _org_connector(phrase: list[Token], rest: list[Token]) -> bool:
-    """Whether a small word joins an organisation name ("Institute for the Study of War")."""
-    if not phrase or not any(t.word.lower() in ORG_WORDS for t in phrase):
-        return False
-    if rest[0].word not in {"of", "for", "and", "the", "on"}:
-        return False
-    following = [t for t in rest[1:3] if t.word != "the"]
-    return bool(following) and following[0].word[:1].isupper()
-
-
-def _phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
-    """Parse the noun phrase that follows a cue ("said Kremlin spokesman X in ...")."""
-    phrase: list[Token] = []
-    for position, token in enumerate(tokens):
-        lower = token.word.lower()
-        if token.word in {",", ".", ";", ":", "?", "!", "(", "“", "”", '"'}:
-            break
-        if token.word[:1].islower() and lower in CLAUSE_STOPS:
-            if _org_connector(phrase, tokens[position:]):
-                phrase.append(token)
-                continue
-            if lower == "by" and not any(t.word[:1].isupper() for t in phrase):
-                phrase = []  # "a translation by Newsweek": the outlet is the source
-                continue
-            break
-        if (
-            token.word[:1].isupper()
-            and lower in NON_NAME_CAPITALS
-            and lower not in _DETERMINER_STARTS
-        ):
-            break
-        phrase.append(token)
-        if len(phrase) > 10:
-            return None
-    return parse_phrase(text, phrase)
-
-
-def _split_commas(tokens: list[Token]) -> list[list[Token]]:
-    """Split tokens into comma-separated segments."""
-    segments: list[list[Token]] = [[]]
-    for token in tokens:
-        if token.word in {",", "(", ")", "—", "–"}:
-            segments.append([])
-        else:
-            segments[-1].append(token)
-    return segments
-
-
-def _trailing_phrase(tokens: list[Token]) -> list[Token]:
-    """Return the noun phrase that ends ``tokens`` ("… army spokesman A B").
-
-    Walks back over name words, titles and up to two lower-case modifiers of a
-    title, stopping at a determiner (kept) or at any other word.
-    """
-    common = _common_noun_phrase(tokens)
-    if common:
-        return common
-    kept: list[Token] = []
-    modifiers = 0
-    for token in reversed(tokens):
-        lower = token.word.lower()
-        if lower in PERSON_PRONOUNS | OTHER_PRONOUNS and not kept:
-            return [token]
-        if lower in _DETERMINER_STARTS:
-            if kept:
-                kept.insert(0, token)
-            break
-        name_like = token.word[:1].isupper() and lower not in NON_NAME_CAPITALS
-        if name_like or lower in TITLE_WORDS or lower in _PARTICLES:
-            kept.insert(0, token)
-        elif (
-            token.word.isalpha()
-            and token.word.islower()
-            and kept
-            and modifiers < 2
-            and (kept[0].word.lower() in TITLE_WORDS or modifiers)
-        ):
-            kept.insert(0, token)
-            modifiers += 1
-        else:
-            break
-    while (
-        kept
-        and kept[0].word.islower()
-        and kept[0].word.lower() not in TITLE_WORDS | _DETERMINER_STARTS
-    ):
-        kept.pop(0)
-    return kept
-
-
-def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
-    """Return "the newspaper" / "the ISW assessment" when ``tokens`` end with one."""
-    if not tokens or not tokens[-1].word.isalpha() or not tokens[-1].word.islower():
-        return []
-    for back in range(len(tokens) - 1, max(len(tokens) - 5, -1), -1):
-        word = tokens[back].word
-        if word.lower() in _DETERMINER_STARTS:
-            return tokens[back:]
-        title_of = word == "of" and back > 0 and tokens[back - 1].word.lower() in TITLE_WORDS
-        plain = word.removesuffix("’s").removesuffix("'s")
-        if not plain.isalpha() or (word in CLAUSE_STOPS and not title_of) or word in CUE_WORDS:
-            return []
-    return []
-
-
-def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
-    """Return the subject at the head of a sentence ("A B, who …, told …")."""
-    for segment in _split_commas(tokens):
-        while segment and segment[0].word.lower() in _CONNECTIVES:
-            segment = segment[1:]
-        if not segment:
-            continue
-        lower = segment[0].word.lower()
-        if segment[0].word[:1].isupper() and lower.endswith(("ing", "ed")) and len(segment) > 1:
-            continue  # "Speaking at a rally, …", "Reached by phone, …"
-        if segment[0].word.isupper() and len(segment[0].word) > 4:
-            continue  # a dateline ("HARBOURTON, May 2 —")
-        if lower in PERSON_PRONOUNS:
-            return Speaker(segment[0].word, segment[0].start, segment[0].end, kind="pronoun")
-        if (
-            lower in CLAUSE_STOPS
-            or (lower in NON_NAME_CAPITALS and lower not in _DETERMINER_STARTS)
-            or lower.endswith("ly")
-        ):
-            continue
-        head: list[Token] = []
-        for token in segment:
-            if (
-                token.word[:1].isupper()
-                or token.word.lower() in TITLE_WORDS | _DETERMINER_STARTS | _PARTICLES
-            ):
-                head.append(token)
-            else:
-                break
-        speaker = parse_phrase(text, head) if head else None
-        if speaker is not None and speaker.kind in {"person", "org"}:
-            return speaker
-        return _leading_noun_phrase(text, segment)
-    return None
-
-
-def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:
-    """Return "the prince" / "many reporters" opening a clause, or None.
-
-    Without part-of-speech tags the phrase is cut short: a determiner and at most
-    two more words, stopping at cue verbs, auxiliaries and past forms.
-    """
-    if segment[0].word.lower() not in _DETERMINER_STARTS | {"many", "some", "several"}:
-        return None
-    phrase = [segment[0]]
-    for token in segment[1:3]:
-        lower = token.word.lower()
-        if not token.word.isalpha() or lower in CUE_WORDS | AUXILIARIES | CLAUSE_STOPS:
-            break
-        if lower.endswith("ed") and len(phrase) > 1:
-            break
-        phrase.append(token)
-    if len(phrase) < 2:
-        return None
-    return Speaker(
-        text[phrase[0].start : phrase[-1].end], phrase[0].start, phrase[-1].end, kind="noun"
-    )
-
-
-def _first_named_segment(text: str, segments: list[list[Token]]) -> Speaker | None:
-    """Return the clause subject in "X, <appositives and asides>, said".
-
-    Reading left to right skips dates and prepositional openers ("On July 6"),
-    keeps a determiner-led description as the role ("the head of …, A B, said")
-    and stops at the first segment that is a name. Asides after the name
-    ("speaking in Columbus, Ohio") can then not be mistaken for the speaker.
-    """
-    role = ""
-    for number, segment in enumerate(segments):
-        first = segment[0]
-        lower = first.word.lower()
-        if (
-            lower in CLAUSE_STOPS
-            or lower in _CONNECTIVES
-            or lower in NON_NAME_CAPITALS - _DETERMINER_STARTS
-        ):
-            continue
-        if first.word[:1].islower():
-            if lower in _DETERMINER_STARTS and not role and len(segment) > 1:
-                role = text[segment[1].start : segment[-1].end]
-                continue
-            return None
-        if lower.endswith(("ing", "ed")) and len(segment) > 1:
-            continue
-        speaker = parse_phrase(text, segment[:10])
-        if speaker is None or speaker.kind not in {"person", "org"}:
-            return None
-        following = segments[number + 1] if number + 1 < len(segments) else []
-        if not role and len(following) > 1 and following[0].word.lower() in _DETERMINER_STARTS:
-            role = text[following[1].start : following[-1].end]  # "A B, a party senator, said"
-        if role and not speaker.role:
-            speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
-        return speaker
-    return None
-
-
-def _subject_before_cue(text: str, tokens: list[Token], participle: bool = False) -> Speaker | None:
-    """Parse the subject that precedes a cue, skipping appositives and dates.
-
-    In "On July 6, A B, a party senator, said" the segment right before the cue
-    is empty, the appositive starting with a determiner is a role, the one starting
-    with a preposition is a date: the name is "A B" and the appositive its role.
-    A participle cue after a comma ("…, adding") takes the subject of the sentence.
-    """
-    while tokens and tokens[-1].word in _QUOTE_TOKENS:
-        tokens = tokens[:-1]  # ",” telling": the comma sits inside an earlier quote's marks
-    if tokens and tokens[-1].word.lower() in _PASSIVE:
-        return None  # "were told": the quote was said to them, not by them
-    while tokens and tokens[-1].word.lower() in AUXILIARIES:
-        tokens = tokens[:-1]
-    segments = [s for s in _split_commas(tokens) if s]
-    if not segments:
-        return None
-    ends_with_comma = tokens[-1].word in {",", ")", "—", "–"}
-    if participle and ends_with_comma:
-        return leading_subject(text, tokens)
-    if not ends_with_comma:
-        phrase = _trailing_phrase(segments[-1])
-        speaker = parse_phrase(text, phrase) if phrase else None
-        if speaker is not None and participle and speaker.kind == "noun":
-            # "X issued a statement saying …": the statement is X's.
-            return leading_subject(text, tokens) or speaker
-        return speaker if speaker is not None else leading_subject(text, tokens)
-    named = _first_named_segment(text, segments)
-    if named is not None:
-        return named
-    role = ""
-    for segment in reversed(segments):
-        first = segment[0].word.lower()
-        if first in _DETERMINER_STARTS and role == "" and len(segments) > 1:
-            role = text[
-                segment[1].start if len(segment) > 1 else segment[0].start : segment[-1].end
-            ]
-            continue
-        if (
-            first in CLAUSE_STOPS
-            or first in _RELATIVES
-            or first in NON_NAME_CAPITALS - _DETERMINER_STARTS
-        ):
-            continue
-        words = [t for t in segment if t.word != "."]
-        if len(words) == 1 and (words[0].word.islower() or _AFFILIATION.match(words[0].word)):
-            continue
-        speaker = parse_phrase(text, segment[-10:])
-        if speaker is not None:
-            if role and not speaker.role:
-                speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
-            return speaker
-    return leading_subject(text, tokens)
-
-
-def _subject_after_clause(text: str, tokens: list[Token]) -> Speaker | None:
-    """Parse ``…” for the victory, X said``: only a name right after a comma counts.
-
-    A bare name right after the closing mark (``…” Grubbs said``) counts too.
-    """
-    if tokens and len(tokens) <= 4 and all(t.word[:1].isupper() for t in tokens):
-        speaker = parse_phrase(text, tokens)
-        if speaker is not None and speaker.kind in {"person", "org"}:
-            return speaker
-    segments = _split_commas(tokens)
-    if len(segments) < 2 or not segments[-1]:
-        return None
-    speaker = parse_phrase(text, segments[-1])
-    return speaker if speaker is not None and speaker.kind in {"person", "org"} else None
-
-
-def _clause_not_subject(head: list[Token]) -> bool:
-    """Whether the words before a cue read as a clause ("a nod to X"), not a subject.
-
-    A prepositional phrase is fine after a title ("a spokesman for the party").
-    """
-    if not any(t.word.islower() and t.word in CLAUSE_STOPS for t in head):
-        return False
-    nouns = [t for t in head if t.word.lower() not in _DETERMINER_STARTS]
-    return not nouns or nouns[0].word.lower() not in TITLE_WORDS
-
-
 def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
     """Find ``, X said`` or ``, said X`` right after a quotation ending at ``start``."""
     tokens = tokenize(text, start, limit)
@@ -391,7 +104,7 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         if length == 1 and (cue_word.endswith("ing") or cue_word in _ADDRESSEE_CUES):
             speaker = None  # ",” telling reporters": the words after are the audience
         else:
-            speaker = _phrase_after_cue(text, tokens[lead + length :])
+            speaker = phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
     punctuated = _closed_by_punctuation(text, start)
     for index, token in enumerate(tokens[:_MAX_SUBJECT_TOKENS]):
@@ -402,17 +115,17 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         length = _is_cue(tokens, index)
         if length:
             if length == 2 and tokens[index].word.lower() == "according":
-                speaker = _phrase_after_cue(text, tokens[index + 2 :])
+                speaker = phrase_after_cue(text, tokens[index + 2 :])
             elif punctuated:
-                speaker = _subject_before_cue(text, tokens[:index])
-                if _clause_not_subject(_split_commas(tokens[:index])[0]):
+                speaker = subject_before_cue(text, tokens[:index])
+                if clause_not_subject(split_commas(tokens[:index])[0]):
                     return None
             elif index and tokens[index - 1].word == ",":
-                speaker = _phrase_after_cue(text, tokens[index + 1 :])
+                speaker = phrase_after_cue(text, tokens[index + 1 :])
                 if speaker is not None and speaker.kind not in {"person", "org"}:
                     speaker = None
             else:
-                speaker = _subject_after_clause(text, tokens[:index])
+                speaker = subject_after_clause(text, tokens[:index])
             if speaker is None:
                 return None
             return Attribution(_cue_text(text, tokens, index, length), speaker, "after")
@@ -451,17 +164,17 @@ def attribution_before(
         if not length:
             continue
         if length == 2 and tokens[index].word.lower() == "according":
-            speaker = _phrase_after_cue(text, tokens[index + 2 :])
+            speaker = phrase_after_cue(text, tokens[index + 2 :])
         else:
             participle = tokens[index].word.lower().endswith("ing")
-            speaker = _subject_before_cue(text, tokens[:index], participle)
+            speaker = subject_before_cue(text, tokens[:index], participle)
             if speaker is None and index + 1 < len(tokens):
-                speaker = _phrase_after_cue(text, tokens[index + 1 :])
+                speaker = phrase_after_cue(text, tokens[index + 1 :])
                 if speaker is not None and speaker.kind not in {"person", "org"}:
                     speaker = None
         return Attribution(_cue_text(text, tokens, index, length), speaker, where)
     if tokens and tokens[-1].word == ":":
-        phrase = _trailing_phrase(tokens[:-1])
+        phrase = trailing_phrase(tokens[:-1])
         speaker = parse_phrase(text, phrase) if phrase else None
         if speaker is None or speaker.kind not in {"person", "org"}:
             speaker = leading_subject(text, tokens)

@@ -4,8 +4,9 @@ The pipeline is rule-based so that it is fast (it runs on every ingest), needs n
 model files, and fails in ways an editor can understand:
 
 1. :mod:`triage.core.quote_marks` pairs the quotation marks (repairing missing ones);
-2. :mod:`triage.core.quote_cues` finds the cue verb and its subject on each side;
-3. :mod:`triage.core.speakers` resolves the subject to the fullest name;
+2. :mod:`triage.core.quote_cues` finds the cue verb on each side and
+   :mod:`triage.core.quote_subjects` its subject (parsed by :mod:`triage.core.speakers`);
+3. :mod:`triage.core.quote_mentions` resolves the subject to the fullest name;
 4. a confidence score separates quotations from scare quotes and titles.
 """
 
@@ -20,12 +21,13 @@ from triage.core.quote_cues import (
     Attribution,
     attribution_after,
     attribution_before,
-    leading_subject,
     sentence_tokens,
 )
 from triage.core.quote_lexicon import CALL_WORDS
 from triage.core.quote_marks import MarkedSpan, find_marked_spans, paragraph_bounds
-from triage.core.speakers import MentionIndex, Speaker
+from triage.core.quote_mentions import MentionIndex
+from triage.core.quote_subjects import leading_subject
+from triage.core.speakers import Speaker
 
 CONFIDENCE_THRESHOLD = 0.35
 """Quotes scoring below this are dropped; chosen on the train split of the evaluation.

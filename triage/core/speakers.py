@@ -1,18 +1,15 @@
-"""Who is speaking: parse the subject of a cue and resolve it to a full name.
+"""Who is speaking: tokens and the parsing of a speaker phrase.
 
 An attribution names its speaker in many shapes ("Kremlin spokesman Dmitry
 Peskov", "Peskov", "the ministry", "he"). This module turns such a phrase into a
-:class:`Speaker` (name, role and the offsets of the mention) and resolves short
-forms against what the article said earlier: a surname to the fullest name given
-before, an acronym to its expansion, "he"/"she" to the most recent compatible
-person, "the ministry" to the named ministry.
+:class:`Speaker` (name, role and the offsets of the mention). Resolving short
+forms against the rest of the article is :mod:`triage.core.quote_mentions`' job.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from triage.core.quote_lexicon import (
@@ -33,52 +30,7 @@ _ABBREVIATION = re.compile(
 )
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
-_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
-_OUTLET_NOUNS = frozenset(
-    {"newspaper", "paper", "outlet", "broadcaster", "magazine", "website", "site", "network"}
-)
-_OUTLET_WORDS = frozenset(
-    {
-        "post",
-        "times",
-        "journal",
-        "news",
-        "tribune",
-        "herald",
-        "gazette",
-        "telegraph",
-        "daily",
-        "magazine",
-        "reuters",
-        "press",
-        "guardian",
-        "politico",
-        "newsweek",
-        "bloomberg",
-        "axios",
-        "cnn",
-        "bbc",
-        "abc",
-        "nbc",
-        "cbs",
-        "fox",
-        "msnbc",
-        "npr",
-        "afp",
-    }
-)
-_UPPER = "".join(chr(code) for code in range(0x530) if chr(code).isupper())
-_CAPITAL_RUN = re.compile(
-    "["
-    + _UPPER
-    + r"][\w’'\-.]*(?:[ \t]+(?:(?:de|van|von|bin|al|da|del|der|la|le|di)[ \t]+)?["
-    + _UPPER
-    + r"][\w’'\-.]*)*"
-)
-_LOOKBACK = 300
-_EXPANSION = re.compile(r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)$")
-_MALE = frozenset({"mr", "mr.", "he", "him", "his", "king", "prince", "father", "sir", "lord"})
-_FEMALE = frozenset({"ms", "ms.", "mrs", "mrs.", "she", "her", "queen", "princess", "lady", "dame"})
+DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
 
 
 class Token(NamedTuple):
@@ -133,7 +85,7 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
     return tokens
 
 
-def _strip_possessive(token: Token) -> Token:
+def strip_possessive(token: Token) -> Token:
     """Drop a trailing possessive ("Putin’s" -> "Putin")."""
     match = _POSSESSIVE.search(token.word)
     if match and len(token.word) > 2:
@@ -142,7 +94,7 @@ def _strip_possessive(token: Token) -> Token:
     return token
 
 
-def _is_name_token(token: Token) -> bool:
+def is_name_token(token: Token) -> bool:
     """Whether a token can sit inside a capitalised name run."""
     return token.capitalised or token.word.lower() in _PARTICLES
 
@@ -162,25 +114,25 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
         return Speaker(only.word, only.start, only.end, kind="pronoun")
     run_end = None
     for index in range(len(words) - 1, -1, -1):
-        if _is_name_token(words[index]) and words[index].word[:1].isupper():
+        if is_name_token(words[index]) and words[index].word[:1].isupper():
             run_end = index
             break
     if run_end is None:
         return _noun_phrase(text, words)
     run_start = run_end
     while run_start > 0 and (
-        _is_name_token(words[run_start - 1]) or _joins_org(words, run_start - 1)
+        is_name_token(words[run_start - 1]) or _joins_org(words, run_start - 1)
     ):
         run_start -= 1
     if (
         run_end < len(words) - 1
         and all(t.word.isalpha() for t in words[run_end + 1 :])
-        and not _looks_like_org(words[run_start : run_end + 1])
+        and not looks_like_org(words[run_start : run_end + 1])
     ):
         # "The Ukrainian government", "the ISW assessment": the head noun comes last.
         first = (
             run_start - 1
-            if run_start and words[run_start - 1].word.lower() in _DETERMINERS
+            if run_start and words[run_start - 1].word.lower() in DETERMINERS
             else run_start
         )
         start, end = words[first].start, words[-1].end
@@ -192,9 +144,9 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
             name_from = index + 1
     if name_from >= len(run):
         return _noun_phrase(text, words)
-    name_tokens = [*run[name_from:-1], _strip_possessive(run[-1])]
-    role = _role_text(text, words[: run_start + name_from])
-    kind = "org" if _looks_like_org(name_tokens) else "person"
+    name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
+    role = role_text(text, words[: run_start + name_from])
+    kind = "org" if looks_like_org(name_tokens) else "person"
     start, end = name_tokens[0].start, name_tokens[-1].end
     return Speaker(text[start:end], start, end, role=role, kind=kind)
 
@@ -218,7 +170,7 @@ def _joins_org(words: list[Token], index: int) -> bool:
     return False
 
 
-def _role_text(text: str, tokens: list[Token]) -> str:
+def role_text(text: str, tokens: list[Token]) -> str:
     """Return the role words right before a name, or "" when they are not a role.
 
     Only the trailing run of capitalised and title-like words counts, so that
@@ -230,7 +182,7 @@ def _role_text(text: str, tokens: list[Token]) -> str:
         if (
             not token.word[:1].isalpha()
             or lower in NON_NAME_CAPITALS
-            or lower in _DETERMINERS
+            or lower in DETERMINERS
             or lower in CUE_WORDS
         ):
             break
@@ -254,7 +206,7 @@ def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
     if last.word.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS:
         return Speaker(last.word, last.start, last.end, kind="pronoun")
     for index in range(len(words) - 1, -1, -1):
-        if words[index].word.lower() in NON_NAME_CAPITALS - _DETERMINERS:
+        if words[index].word.lower() in NON_NAME_CAPITALS - DETERMINERS:
             words = words[index + 1 :]
             break
     if not words or len(words) > 6 or not words[-1].word[:1].isalpha():
@@ -263,199 +215,8 @@ def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
     return Speaker(text[start:end], start, end, kind="noun")
 
 
-def _looks_like_org(tokens: list[Token]) -> bool:
+def looks_like_org(tokens: list[Token]) -> bool:
     """Whether a capitalised run names an organisation (acronym or org word)."""
     if any(t.word.lower() in ORG_WORDS for t in tokens):
         return True
     return len(tokens) == 1 and tokens[0].word.isupper() and len(tokens[0].word) > 1
-
-
-@dataclass
-class Mention:
-    """A capitalised run seen in the article, used to resolve later short forms."""
-
-    name: str
-    start: int
-    end: int
-    tokens: tuple[str, ...]
-    person: bool
-    role: str = ""
-
-
-@dataclass
-class MentionIndex:
-    """Every name-like run of an article in order, with resolution helpers."""
-
-    text: str
-    mentions: list[Mention] = field(default_factory=list)
-    gender: dict[str, str] = field(default_factory=dict)
-    by_last: dict[str, list[Mention]] = field(default_factory=dict)
-    roles: dict[int, str] = field(default_factory=dict)
-    acronyms: dict[str, str | None] = field(default_factory=dict)
-    _starts: list[int] = field(default_factory=list)
-    speakers_seen: set[str] = field(default_factory=set)
-
-    @classmethod
-    def build(cls, text: str) -> MentionIndex:
-        """Collect every capitalised run of ``text`` once, in document order.
-
-        A regular expression finds the candidate runs so that only their words
-        (not the whole article) go through the Python tokenizer.
-        """
-        index = cls(text)
-        for run in _CAPITAL_RUN.finditer(text):
-            word = run.group()
-            if word.isalpha():
-                lower = word.lower()
-                if word.isupper() and len(word) > 4:
-                    continue
-                if lower not in NON_NAME_CAPITALS and lower not in TITLE_WORDS:
-                    index._add_single(word, run.start(), run.end())
-                continue
-            tokens = tokenize(text, run.start(), run.end())
-            position = 0
-            while position < len(tokens):
-                if not (tokens[position].capitalised and tokens[position].word[:1].isupper()):
-                    position += 1
-                    continue
-                end = position
-                while end + 1 < len(tokens) and _is_name_token(tokens[end + 1]):
-                    end += 1
-                index._add_run(tokens[position : end + 1])
-                position = end + 1
-        return index
-
-    def _add_single(self, word: str, start: int, end: int) -> None:
-        """Record a one-word run cheaply (most runs are one word)."""
-        mention = Mention(word, start, end, (word,), person=False)
-        self.mentions.append(mention)
-        self.by_last.setdefault(word.lower(), []).append(mention)
-
-    def _add_run(self, run: list[Token]) -> None:
-        """Record one capitalised run, split into title and name parts.
-
-        All-capital runs of long words are headlines or datelines, not names.
-        """
-        if all(t.word.isupper() for t in run) and max(len(t.word) for t in run) > 4:
-            return
-        name_from = 0
-        for offset, token in enumerate(run):
-            if token.word.lower() in TITLE_WORDS:
-                name_from = offset + 1
-        if name_from >= len(run):
-            return
-        name_tokens = [*run[name_from:-1], _strip_possessive(run[-1])]
-        words = tuple(t.word for t in name_tokens)
-        title = self.text[run[0].start : run[name_from - 1].end] if name_from else ""
-        marker = run[name_from - 1].word.lower() if name_from else ""
-        if marker in _MALE or marker in _FEMALE:
-            self.gender.setdefault(words[-1].lower(), "m" if marker in _MALE else "f")
-        org = _looks_like_org(name_tokens)
-        person = not org and (len(words) >= 2 or bool(title))
-        start, end = name_tokens[0].start, name_tokens[-1].end
-        mention = Mention(self.text[start:end], start, end, words, person, title)
-        self.mentions.append(mention)
-        self.by_last.setdefault(words[-1].lower(), []).append(mention)
-
-    def role_of(self, mention: Mention) -> str:
-        """Return the role written with a mention ("Kremlin spokesman Dmitry Peskov")."""
-        if mention.role:
-            return mention.role
-        if mention.start not in self.roles:
-            line_start = self.text.rfind("\n", 0, mention.start) + 1
-            window = tokenize(self.text, max(line_start, mention.start - 60), mention.start)
-            self.roles[mention.start] = _role_text(self.text, window)
-        return self.roles[mention.start]
-
-    def fullest(self, name: str, before: int) -> tuple[str, str]:
-        """Return the fullest earlier form of ``name`` and the role given with it."""
-        words = name.split()
-        if not words:
-            return name, ""
-        best, role = name, ""
-        for mention in self.by_last.get(words[-1].lower(), [])[:_LOOKBACK]:
-            if mention.start >= before:
-                break
-            if len(mention.tokens) > len(best.split()):
-                best = mention.name
-            if not role:
-                role = self.role_of(mention)
-        if best == name and len(words) == 1 and words[0].isupper():
-            best = self._expand_acronym(words[0]) or name
-        return best, role
-
-    def _expand_acronym(self, acronym: str) -> str | None:
-        """Find "Long Name (ACR)" earlier in the text and return the long name."""
-        if acronym not in self.acronyms:
-            self.acronyms[acronym] = self._find_expansion(acronym)
-        return self.acronyms[acronym]
-
-    def _find_expansion(self, acronym: str) -> str | None:
-        """Search the text once for an acronym's expansion ("Long Name (ACR)")."""
-        at = self.text.find("(" + acronym + ")")
-        if at < 0:
-            return None
-        match = _EXPANSION.search(self.text, max(0, at - 150), at)
-        if match is None:
-            return None
-        expansion = match.group(1).strip()
-        return expansion[4:] if expansion.startswith("The ") else expansion
-
-    def resolve_noun(self, phrase: str, before: int) -> tuple[str, int, int] | None:
-        """Resolve "the ministry" to the most recent named run with that head word."""
-        words = [w.lower() for w in phrase.split() if w.lower() not in _DETERMINERS]
-        if not words or words[-1] not in ORG_WORDS | _OUTLET_NOUNS:
-            return None
-        for mention in reversed(self.mentions):
-            if mention.start >= before:
-                continue
-            lowered = {t.lower() for t in mention.tokens}
-            if words[-1] in _OUTLET_NOUNS and lowered & _OUTLET_WORDS:
-                return mention.name, mention.start, mention.end
-            if all(w in lowered for w in words):
-                return mention.name, mention.start, mention.end
-        return None
-
-    def _recent(self, before: int) -> list[Mention]:
-        """Return the mentions starting before ``before``, most recent first (bounded).
-
-        Bounded so that a very long text cannot make every lookup quadratic;
-        a pronoun's antecedent is never hundreds of names back.
-        """
-        if len(self._starts) != len(self.mentions):
-            self._starts = [m.start for m in self.mentions]
-        stop = bisect_left(self._starts, before)
-        return self.mentions[max(0, stop - _LOOKBACK) : stop][::-1]
-
-    def resolve_pronoun(self, pronoun: str, before: int) -> Mention | None:
-        """Return the most recent person before ``before`` compatible with ``pronoun``."""
-        wanted = "m" if pronoun.lower() == "he" else "f"
-        for mention in self._recent(before):
-            if not (
-                mention.person or mention.name in self.speakers_seen or self._surname_known(mention)
-            ):
-                continue
-            full, _ = self.fullest(mention.name, mention.start + 1)
-            gender = self.gender.get(full.split()[-1].lower())
-            if gender is None or gender == wanted:
-                self.gender.setdefault(full.split()[-1].lower(), wanted)
-                return mention
-        return None
-
-    def _surname_known(self, mention: Mention) -> bool:
-        """Whether a one-word mention repeats the surname of an earlier person."""
-        for earlier in self.by_last.get(mention.tokens[-1].lower(), ()):
-            if earlier.start >= mention.start:
-                return False
-            if earlier.person and len(earlier.tokens) > 1:
-                return True
-        return False
-
-    def last_person(self, start: int, before: int) -> Mention | None:
-        """Return the last person mentioned inside [start, before)."""
-        for mention in self._recent(before):
-            if mention.start < start:
-                return None
-            if mention.person or self._surname_known(mention) or mention.name in self.speakers_seen:
-                return mention
-        return None
