@@ -51,3 +51,15 @@ def test_the_desks_file_wins_over_the_users(tmp_path: Path,
 def test_no_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(config_module, "user_config_path", lambda: tmp_path / "none.toml")
     assert load_config(tmp_path) == Config()
+
+
+def test_a_broken_desk_config_stops_the_app_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from triage.cli_app import run_app
+
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    (desk / "config.toml").write_text("refresh_minutes = 'often'\n")
+    assert run_app(str(desk)) == 2
+    assert "refresh_minutes" in capsys.readouterr().err
