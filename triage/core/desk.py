@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from triage.core.clusters import ClusterEngine
@@ -26,7 +27,7 @@ from triage.core.search import (
     query_terms,
     term_spans,
 )
-from triage.core.store import Store
+from triage.core.store import Store, iso
 from triage.core.store_feeds import Feeds
 from triage.core.store_quotes import Quotes
 from triage.core.store_tags import Tags
@@ -235,6 +236,31 @@ class Desk:
             return {str(r[0]) for r in rows}
         return None
 
+    def resolve_dates(
+        self, start: datetime | None, end: datetime | None, start_excl: bool, end_excl: bool
+    ) -> set[str]:
+        """Answer a ``published:`` range from the store's date index (naive times are UTC).
+
+        Stored times have whole seconds, so bounds with microseconds are rounded to
+        the second that keeps the comparison exact.
+        """
+        clauses, args = [], []
+        if start is not None:
+            whole = start.replace(microsecond=0, tzinfo=UTC)
+            if start.microsecond and not start_excl:
+                whole += timedelta(seconds=1)
+            clauses.append("published > ?" if start_excl else "published >= ?")
+            args.append(iso(whole))
+        if end is not None:
+            whole = end.replace(microsecond=0, tzinfo=UTC)
+            if end.microsecond and end_excl:
+                whole += timedelta(seconds=1)
+            clauses.append("published < ?" if end_excl else "published <= ?")
+            args.append(iso(whole))
+        where = " AND ".join(clauses) or "1"
+        rows = self.store.conn.execute(f"SELECT id FROM stories WHERE {where}", args)
+        return {str(r[0]) for r in rows}
+
     def search(
         self,
         text: str,
@@ -250,7 +276,7 @@ class Desk:
         """
         if self.store.pending_index_count():
             self.sync_index()
-        q = parse_query(text, self.resolve_virtual, self.index.schema)
+        q = parse_query(text, self.resolve_virtual, self.index.schema, self.resolve_dates)
         try:
             results = self.index.search(q, limit=limit, sort=sort)
         except IndexUnavailable:

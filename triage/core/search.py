@@ -121,6 +121,11 @@ class Results:
 # or None for "every story" (e.g. is:all).
 VirtualResolver = Callable[[str, str], set[str] | None]
 
+# A function that answers a ``published:`` range from the store of record:
+# (start, end, start_excluded, end_excluded) -> story ids; naive times are UTC and
+# None is an open end.
+DateResolver = Callable[[datetime | None, datetime | None, bool, bool], set[str]]
+
 
 class DocSetQuery(query.Query):  # type: ignore[misc]
     """Matches the documents whose ``id`` is in a given set of story ids.
@@ -160,32 +165,44 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
         return matching.ListMatcher(docnums, all_weights=self.boost)
 
 
-_column_cache: dict[int, dict[int, str]] = {}
+_column_cache: dict[int, tuple[Any, dict[int, str]]] = {}
 _column_lock = threading.Lock()
 
 
 def _id_column(searcher: Any) -> dict[int, str]:
-    """docnum -> story id for every live document of this searcher's reader."""
+    """docnum -> story id for every live document of this searcher's reader.
+
+    Cached per reader; the entry keeps its reader so that a new reader that happens
+    to get a dead one's ``id()`` can never be handed the dead one's mapping.
+    """
     reader = searcher.reader()
     key = id(reader)
     with _column_lock:
-        cached = _column_cache.get(key)
-    if cached is None:
+        entry = _column_cache.get(key)
+    if entry is None or entry[0] is not reader:
         column = reader.column_reader("id")
-        cached = {doc: column[doc] for doc in reader.all_doc_ids()}
+        entry = (reader, {doc: column[doc] for doc in reader.all_doc_ids()})
         with _column_lock:
             if len(_column_cache) > 8:
                 _column_cache.clear()
-            _column_cache[key] = cached
-    return cached
+            _column_cache[key] = entry
+    return entry[1]
 
 
 def _docnums_for(searcher: Any, story_id: str) -> list[int]:
     return list(searcher.document_numbers(id=story_id))
 
 
-def rewrite_virtual(q: Any, resolve: VirtualResolver) -> Any:
-    """Replace ``tag:…`` / ``is:…`` terms in a parsed query by :class:`DocSetQuery` nodes."""
+def rewrite_virtual(q: Any, resolve: VirtualResolver, dates: DateResolver | None = None) -> Any:
+    """Replace ``tag:…`` / ``is:…`` terms in a parsed query by :class:`DocSetQuery` nodes.
+
+    With ``dates``, ``published:`` ranges are answered by the store too: Whoosh
+    walks a trie of numeric terms for a date range (~50 ms CPU on 10k stories for
+    a few days), an indexed SQLite range is a millisecond or two.
+    """
+    if dates is not None and isinstance(q, query.DateRange) and q.fieldname == "published":
+        found = dates(q.startdate, q.enddate, bool(q.startexcl), bool(q.endexcl))
+        return DocSetQuery(frozenset(found), str(q), boost=q.boost)
     if isinstance(q, query.Term) and q.fieldname in VIRTUAL_FIELDS:
         ids = resolve(q.fieldname, str(q.text))
         return (
@@ -206,11 +223,15 @@ def rewrite_virtual(q: Any, resolve: VirtualResolver) -> Any:
             else DocSetQuery(frozenset(ids), f"{q.fieldname}:{q.text}*")
         )
     if isinstance(q, query.Not):
-        return query.Not(rewrite_virtual(q.query, resolve))
+        return query.Not(rewrite_virtual(q.query, resolve, dates))
     if isinstance(q, query.BinaryQuery):
-        return q.__class__(rewrite_virtual(q.a, resolve), rewrite_virtual(q.b, resolve))
+        return q.__class__(
+            rewrite_virtual(q.a, resolve, dates), rewrite_virtual(q.b, resolve, dates)
+        )
     if isinstance(q, query.CompoundQuery):
-        return q.__class__([rewrite_virtual(sub, resolve) for sub in q.subqueries], boost=q.boost)
+        return q.__class__(
+            [rewrite_virtual(sub, resolve, dates) for sub in q.subqueries], boost=q.boost
+        )
     return q
 
 
@@ -244,10 +265,16 @@ def _compact_dates(text: str) -> str:
     return _DATE_CLAUSE.sub(lambda m: "published:" + _ISO_DATE.sub(compact, m.group(2)), text)
 
 
-def parse_query(text: str, resolve: VirtualResolver, schema: Schema | None = None) -> Any:
+def parse_query(
+    text: str,
+    resolve: VirtualResolver,
+    schema: Schema | None = None,
+    dates: DateResolver | None = None,
+) -> Any:
     """Parse Whoosh query language (plus ``tag:`` and ``is:``) into a query tree.
 
-    An empty query or ``*`` matches everything.
+    An empty query or ``*`` matches everything. ``dates``, if given, answers
+    ``published:`` ranges (see :func:`rewrite_virtual`).
 
     Raises:
         SearchError: When the text cannot be parsed.
@@ -263,7 +290,7 @@ def parse_query(text: str, resolve: VirtualResolver, schema: Schema | None = Non
         raise SearchError(f"cannot parse query {stripped!r}: {exc}") from None
     if errors:
         raise SearchError(f"cannot read the date {errors[0]!r} in query {stripped!r}")
-    return rewrite_virtual(parsed, resolve)
+    return rewrite_virtual(parsed, resolve, dates)
 
 
 def query_terms(q: Any) -> set[str]:
@@ -515,7 +542,11 @@ class SearchIndex:
             restrict: If given, only these story ids can match.
         """
         searcher = self.searcher()
-        kwargs: dict[str, Any] = {"limit": limit}
+        # optimize=False: score every match in one pass. Whoosh's block-quality
+        # skipping saves scoring but then cannot count, and len(results) re-runs the
+        # query to count it; one full pass is 1.5-2x cheaper than skip + recount
+        # (10k stories: two-term AND 27 ms vs 40 ms CPU, phrase 33 vs 70 ms).
+        kwargs: dict[str, Any] = {"limit": limit, "optimize": False}
         if restrict is not None:
             kwargs["filter"] = DocSetQuery(restrict, "restrict")
         if sort == "date":
@@ -524,7 +555,8 @@ class SearchIndex:
             results = searcher.search(q, **kwargs)
         except Exception as exc:
             raise SearchError(f"search failed: {exc}") from None
-        hits = [Hit(id=hit["id"], score=float(hit.score or 0.0)) for hit in results]
+        ids = _id_column(searcher)
+        hits = [Hit(id=ids[hit.docnum], score=float(hit.score or 0.0)) for hit in results]
         return Results(hits=hits, total=len(results))
 
     def indexed_ids(self) -> set[str]:
