@@ -75,6 +75,8 @@ async def test_t_in_the_clusters_pane_tags_every_member(ui_desk: Desk) -> None:
         ids = [s.id for s in listing(app).stories]
         listing(app).move_cursor(row=ids.index(big))
         await settle(pilot)
+        pane = app.screen.query_one(ClusterPane)
+        assert pane.get_option_at_index(pane.highlighted or 0).id == f"m:{big}"
         await pilot.press("2", "t", *"rail", "enter")
         await settle(pilot)
         members = [mb.story_id for mb in ui_desk.clusters.cluster_of(big).members]

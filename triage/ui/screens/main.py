@@ -284,7 +284,7 @@ class MainScreen(DeskActions, Screen[None]):
         if event.story.id != self.selected_id:
             return
         self.query_one(Reader).show(event.story, event.quotes, event.terms, self.palette)
-        self.query_one(ClusterPane).show_cluster(event.cluster)
+        self.query_one(ClusterPane).show_cluster(event.cluster, event.story.id)
         self.query_one(QuotePane).show(event.quotes, self.palette, event.sources)
 
     @on(m.QuoteSelected)

@@ -53,6 +53,7 @@ class ClusterPane(OptionList):
         self.clock = clock
         self.mode = "story"
         self.cluster: Cluster | None = None
+        self.current: str | None = None
         self.all_clusters: list[Cluster] = []
 
     def on_mount(self) -> None:
@@ -65,6 +66,8 @@ class ClusterPane(OptionList):
     def _member(self, member: ClusterMember, now: datetime) -> Option:
         mark, style = MARKS[member.relation]
         line = Text(end="")
+        if member.story_id == self.current:
+            line.append("▶ ", style="bold")
         line.append(mark, style=style)
         line.append_text(plain(member.source, "bold", one_line=True))
         line.append(f" {relative_time(member.published, now)} ", style="dim")
@@ -75,9 +78,10 @@ class ClusterPane(OptionList):
         line.append_text(plain(member.title, one_line=True))
         return Option(line, id=f"m:{member.story_id}")
 
-    def show_cluster(self, cluster: Cluster | None) -> None:
-        """Show the selected story's cluster (story mode)."""
+    def show_cluster(self, cluster: Cluster | None, current: str | None = None) -> None:
+        """Show the selected story's cluster (story mode), the cursor on ``current``."""
         self.cluster = cluster
+        self.current = current
         if self.mode == "story":
             self._render_story()
 
@@ -109,7 +113,9 @@ class ClusterPane(OptionList):
             line.append(f"  ({len(passage.story_ids)} stories)", style="dim")
             options.append(Option(line, id=f"p:{index}"))
         self.add_options(options)
-        self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        mine = next((i for i, o in enumerate(options) if o.id == f"m:{self.current}"), None)
+        first = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self.highlighted = mine if mine is not None else first
 
     def _render_list(self) -> None:
         self.clear_options()
