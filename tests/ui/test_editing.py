@@ -192,7 +192,12 @@ async def test_s_saves_S_and_ctrl_digit_recall(ui_desk: Desk) -> None:
 
 async def test_o_opens_the_link_in_a_worker(ui_desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(queries, "open_in_browser", lambda url: opened.append(url) or True)
+
+    def fake_browser(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(queries, "open_in_browser", fake_browser)
     app = make_app(ui_desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
