@@ -17,6 +17,7 @@ def test_clean_replaces_controls_one_for_one() -> None:
     assert len(cleaned) == len(text)
     assert "\x1b" not in cleaned and "\x07" not in cleaned and "\n" in cleaned
     assert "\n" not in clean(text, keep_newlines=False)
+    assert "\u202e" not in clean("abc\u202edef") and len(clean("abc\u202edef")) == 7
 
 
 def test_plain_never_parses_markup() -> None:

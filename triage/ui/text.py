@@ -1,7 +1,7 @@
 """Untrusted text made safe to show, and the small formatting the panes share.
 
 Everything from feeds and articles goes through :func:`plain` before it reaches a
-widget: control characters become a visible replacement (one for one, so quote
+widget: control characters and bidi overrides become a visible replacement (one for one, so quote
 and highlight offsets stay valid) and the result is a ``rich.text.Text``, which
 is never parsed as markup.
 """
@@ -13,7 +13,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"
 SPEAKER_COLOURS = ("cyan", "magenta", "green", "yellow", "bright_blue", "bright_red", "orange1")
 
