@@ -163,38 +163,50 @@ class Desk:
                     conn.execute("UPDATE stories SET analysed = seq WHERE id = ?", (story.id,))
             done += len(stories)
 
-    def sync_index(self, progress: Progress | None = None) -> int:
-        """Write every queued story to the search index, a batch per commit."""
-        with self._index_lock:
-            if not self.index.exists():
-                self.index.create()
-                self.store.queue_all_for_index()
-            written = 0
-            total = self.store.pending_index_count()
-            while pending := self.store.pending_index(INDEX_BATCH):
-                ids = [sid for sid, _ in pending]
-                stories = {s.id: s for s in self.store.get_stories(ids)}
-                speakers = self._speakers(ids)
-                docs = [
-                    IndexDocument(
-                        id=s.id,
-                        title=s.title,
-                        body=s.body,
-                        source=s.source,
-                        author=s.author,
-                        published=s.published,
-                        speakers=speakers.get(s.id, ()),
-                        feeds=s.feeds,
-                    )
-                    for s in stories.values()
-                ]
-                gone = [sid for sid in ids if sid not in stories]
-                self.index.write(docs, delete_ids=gone)
-                self.store.mark_indexed(pending)
-                written += len(docs)
-                if progress:
-                    progress("index", written, total)
-            return written
+    def sync_index(self, progress: Progress | None = None, wait: bool = True) -> int:
+        """Write every queued story to the search index, a batch per commit.
+
+        With ``wait`` false, return 0 at once if another thread is already
+        indexing (it drains the same queue), instead of queueing behind it.
+        """
+        if not self._index_lock.acquire(blocking=wait):
+            return 0
+        try:
+            return self._drain_index_queue(progress)
+        finally:
+            self._index_lock.release()
+
+    def _drain_index_queue(self, progress: Progress | None) -> int:
+        """Write the index queue in batches (the caller holds the index lock)."""
+        if not self.index.exists():
+            self.index.create()
+            self.store.queue_all_for_index()
+        written = 0
+        total = self.store.pending_index_count()
+        while pending := self.store.pending_index(INDEX_BATCH):
+            ids = [sid for sid, _ in pending]
+            stories = {s.id: s for s in self.store.get_stories(ids)}
+            speakers = self._speakers(ids)
+            docs = [
+                IndexDocument(
+                    id=s.id,
+                    title=s.title,
+                    body=s.body,
+                    source=s.source,
+                    author=s.author,
+                    published=s.published,
+                    speakers=speakers.get(s.id, ()),
+                    feeds=s.feeds,
+                )
+                for s in stories.values()
+            ]
+            gone = [sid for sid in ids if sid not in stories]
+            self.index.write(docs, delete_ids=gone)
+            self.store.mark_indexed(pending)
+            written += len(docs)
+            if progress:
+                progress("index", written, total)
+        return written
 
     def _speakers(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
@@ -275,7 +287,9 @@ class Desk:
             SearchError: For a query that cannot be parsed, or an unreadable index.
         """
         if self.store.pending_index_count():
-            self.sync_index()
+            # A refresh indexing in another thread holds the lock for seconds; search
+            # what is indexed now rather than stall search-as-you-type behind it.
+            self.sync_index(wait=not self.index.exists())
         q = parse_query(text, self.resolve_virtual, self.index.schema, self.resolve_dates)
         try:
             results = self.index.search(q, limit=limit, sort=sort)
