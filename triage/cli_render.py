@@ -179,23 +179,32 @@ def cluster_json(cluster: Cluster) -> dict[str, object]:
     }
 
 
+def _one_line(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def clusters_table(clusters: Sequence[Cluster]) -> None:
-    """Clusters with their members; the origin and copies marked."""
+    """Clusters with their members, one line each; the origin and copies marked.
+
+    ★ marks the origin, ↳ a copy (rewrite) of another member, · a related report;
+    up to three shared quotes or passages follow in green.
+    """
     for cluster in clusters:
         head = Text(f"{cluster.id}  ", style="cyan")
-        head.append(cluster.title, style="bold")
+        head.append(_one_line(cluster.title), style="bold")
         head.append(f"  ({cluster.size})", style="dim")
-        console.print(head)
+        console.print(head, no_wrap=True, overflow="ellipsis")
         for member in cluster.members:
             mark = {"origin": "★", "copy": "↳", "related": "·"}[member.relation]
             line = Text(f"  {mark} {member.story_id} ")
             line.append(f"{member.source} {age(member.published)} ", style="dim")
-            line.append(member.title)
+            line.append(_one_line(member.title, 70))
             if member.copy_of:
                 line.append(f"  (copy of {member.copy_of})", style="yellow")
-            console.print(line)
+            console.print(line, no_wrap=True, overflow="ellipsis")
         for shared in cluster.shared[:3]:
-            console.print(Text(f"    “{shared.text[:160]}”", style="green"))
+            quote = Text(f"    “{_one_line(shared.text, 110)}”", style="green")
+            console.print(quote, no_wrap=True, overflow="ellipsis")
 
 
 def stored_quote_json(quote: StoredQuote) -> dict[str, object]:
