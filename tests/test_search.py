@@ -128,3 +128,13 @@ def test_reindex_rebuilds_without_losing_state(desk: Desk, news: dict[str, str])
     desk.store.set_read([dock])
     assert desk.reindex() == 4
     assert titles(desk, "tag:lead is:read") == {"Dockers strike at Brennock port"}
+
+
+def test_a_missing_or_outdated_index_is_rebuilt_from_the_store(
+    desk: Desk, news: dict[str, str]
+) -> None:
+    desk.tags.tag_stories([news["Strike talks collapse"]], ["lead"])
+    desk.index.close()
+    (desk.index.path / "triage-schema-version").write_text("0\n")  # an index of an older triage
+    assert titles(desk, "tag:lead collapse") == {"Strike talks collapse"}
+    assert desk.index.exists()

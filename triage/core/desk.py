@@ -286,10 +286,11 @@ class Desk:
         Raises:
             SearchError: For a query that cannot be parsed, or an unreadable index.
         """
-        if self.store.pending_index_count():
+        missing = not self.index.exists()  # new desk, deleted index, or older schema
+        if missing or self.store.pending_index_count():
             # A refresh indexing in another thread holds the lock for seconds; search
             # what is indexed now rather than stall search-as-you-type behind it.
-            self.sync_index(wait=not self.index.exists())
+            self.sync_index(wait=missing)
         q = parse_query(text, self.resolve_virtual, self.index.schema, self.resolve_dates)
         try:
             results = self.index.search(q, limit=limit, sort=sort)
