@@ -9,9 +9,12 @@ is never parsed as markup.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from rich.text import Text
+
+from triage.core.export import relative_time
+
+__all__ = ["clean", "plain", "relative_time", "speaker_colour"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"
@@ -29,20 +32,6 @@ def clean(text: str, keep_newlines: bool = True) -> str:
 def plain(text: str, style: str = "", one_line: bool = False) -> Text:
     """A literal ``Text`` for untrusted content (never markup)."""
     return Text(clean(text, keep_newlines=not one_line), style=style, end="")
-
-
-def relative_time(moment: datetime, now: datetime) -> str:
-    """Age as an editor reads it: ``now``, ``12m``, ``5h``, ``3d``, or a date."""
-    seconds = (now - moment).total_seconds()
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    if seconds < 7 * 86400:
-        return f"{int(seconds // 86400)}d"
-    return moment.strftime("%d %b")
 
 
 def speaker_colour(speaker: str, palette: dict[str, str]) -> str:
