@@ -22,6 +22,11 @@ CLOSE_SINGLE = "’"
 STRAIGHT_SINGLE = "'"
 
 _PARAGRAPH_BREAK = re.compile(r"\n")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_MIN_WRAP = 1
+_MAX_WRAP = 100
+"""Line lengths (characters) of hard-wrapped text; one-line paragraphs run longer."""
+_LINE_ENDS = ".?!:;”\"’'»)"
 _DOUBLE_MARK = re.compile("[" + OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE + "]")
 _SINGLE_OPENER = re.compile(r"(?:(?<=[\s(\[{—–\-:>*])|^)[‘'](?=\w)", re.MULTILINE)
 _OPENER_CONTEXT = " \t\n([{—–-/:;,>*_"
@@ -59,16 +64,68 @@ class MarkedSpan:
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
-    """Split ``text`` into non-empty line-paragraphs as (start, end) pairs."""
+    """Split ``text`` into non-empty paragraphs as (start, end) pairs.
+
+    Most copy puts each paragraph on one line, so a line is a paragraph. A block
+    of hard-wrapped lines (a plain-text file wrapped at a fixed width) is one
+    paragraph instead: a line break there falls mid-sentence, and ending a
+    quotation at it would cut the quote in two.
+    """
     bounds: list[tuple[int, int]] = []
     position = 0
-    for match in _PARAGRAPH_BREAK.finditer(text):
-        if text[position : match.start()].strip():
-            bounds.append((position, match.start()))
+    for match in _BLANK_LINE.finditer(text):
+        _block_bounds(text, position, match.start(), bounds)
         position = match.end()
-    if text[position:].strip():
-        bounds.append((position, len(text)))
+    _block_bounds(text, position, len(text), bounds)
     return bounds
+
+
+def _block_bounds(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> None:
+    """Append the paragraphs of the block between two blank lines."""
+    lines: list[tuple[int, int]] = []
+    position = start
+    for match in _PARAGRAPH_BREAK.finditer(text, start, end):
+        if text[position : match.start()].strip():
+            lines.append((position, match.start()))
+        position = match.end()
+    if text[position:end].strip():
+        lines.append((position, end))
+    if len(lines) > 1 and _hard_wrapped(text, lines):
+        bounds.append((lines[0][0], lines[-1][1]))
+    else:
+        bounds.extend(lines)
+
+
+def _hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Whether a block's lines were wrapped at a fixed width rather than written as paragraphs.
+
+    Wrapped lines are of middling length and mostly stop mid-sentence; one-line
+    paragraphs are usually long, or end with a full stop or closing mark.
+    """
+    body = lines[:-1]
+    if any(not _MIN_WRAP <= end - start <= _MAX_WRAP for start, end in body):
+        return False
+    open_ended = sum(
+        1
+        for (start, end), (next_start, next_end) in zip(body, lines[1:], strict=True)
+        if _breaks_mid_sentence(text[start:end], text[next_start:next_end])
+    )
+    return open_ended * 2 >= len(body)
+
+
+def _breaks_mid_sentence(line: str, next_line: str) -> bool:
+    """Whether the break after ``line`` falls inside a sentence.
+
+    True after a comma or dash, or between a lower-case word and a lower-case one.
+    Headlines end with a capitalised word, and list items start with one.
+    """
+    words, following = line.split(), next_line.split()
+    if not words or not following:
+        return False
+    last = words[-1]
+    if last[-1] in ",-–—":
+        return True
+    return last[-1] not in _LINE_ENDS and last[:1].islower() and not following[0][:1].isupper()
 
 
 def _double_role(text: str, index: int, is_open: bool) -> str:

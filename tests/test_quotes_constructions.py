@@ -1,0 +1,54 @@
+"""Unit tests for quote constructions fixed after error analysis, one per test.
+
+Every text here is invented for the test.
+"""
+
+from __future__ import annotations
+
+from triage.core.models import Quote
+from triage.core.quote_marks import paragraph_bounds
+from triage.core.quotes import extract_quotes
+
+
+def _quotes(text: str) -> list[Quote]:
+    """Extract quotes and check that each slices back out of the text."""
+    quotes = extract_quotes(text)
+    for quote in quotes:
+        assert text[quote.start : quote.end] == quote.text
+    return quotes
+
+
+def test_single_line_break_inside_quote_does_not_end_it() -> None:
+    text = (
+        "The ferry ran late again on Sunday morning, and the queue at the pier grew\n"
+        "long. “We waited for three hours in the rain and nobody from the company\n"
+        "came to tell us anything at all,” said Ada Pemberton, a commuter.\n"
+    )
+    quotes = _quotes(text)
+    assert len(quotes) == 1
+    assert quotes[0].text.startswith("We waited")
+    assert quotes[0].text.endswith("anything at all")
+    assert quotes[0].speaker == "Ada Pemberton"
+
+
+def test_short_wrapped_lines_still_join() -> None:
+    text = "“We waited for\nthree hours in the\nrain,” said Ada Pemberton."
+    (quote,) = _quotes(text)
+    assert quote.text == "We waited for\nthree hours in the\nrain"
+
+
+def test_blank_line_still_ends_an_open_quote() -> None:
+    text = "“We waited for three hours, said Ada Pemberton.\n\nThe company did not reply."
+    (quote,) = extract_quotes(text, 0.0)
+    assert "company" not in quote.text
+
+
+def test_one_line_paragraphs_stay_separate() -> None:
+    text = "Harbour Board Votes On Ferry Fares\nFirst paragraph of the story.\nSecond one."
+    assert len(paragraph_bounds(text)) == 3
+
+
+def test_list_lines_are_not_joined() -> None:
+    text = "Intro.\n\nStop the delays\nFix the timetable\nAnswer the phone\n\nEnd."
+    lines = [text[start:end] for start, end in paragraph_bounds(text)]
+    assert lines == ["Intro.", "Stop the delays", "Fix the timetable", "Answer the phone", "End."]
