@@ -144,6 +144,12 @@ def _finish_run(text: str, run: list[str], end: int) -> Iterable[str]:
     yield " ".join(words)
 
 
+def _title_case(text: str) -> bool:
+    """Whether most words are capitalised (a headline style), so capitals mark no names."""
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+
+
 def term_counts(
     title: str, body: str, use_entities: bool = True, title_boost: float = TITLE_BOOST
 ) -> dict[str, float]:
@@ -161,10 +167,12 @@ def term_counts(
             counts["w:" + word] += weight
         if not use_entities:
             continue
-        for name in _entity_runs(text):
-            counts["e:" + name] += weight
+        if not _title_case(text):
+            for name in _entity_runs(text):
+                counts["e:" + name] += weight
         for number in _NUMBER.findall(text):
-            counts["n:" + number.replace(",", "")] += weight
+            if len(number) >= 2 and not number.startswith("0"):  # not "5", "05" (clock times)
+                counts["n:" + number.replace(",", "")] += weight
     return dict(counts)
 
 

@@ -101,7 +101,7 @@ class ClusterConfig:
     vector_terms: int = 80
     query_terms: int = 12
     max_candidates: int = 25
-    common_fraction: float = 0.01
+    common_fraction: float = 0.002
     passage_shingles: int = 3
     use_entities: bool = True
     use_title: bool = True
