@@ -36,6 +36,9 @@ PRONOUNS = frozenset(
     "someone some others".split()
 )
 MAX_GAP_WORDS = 30
+SHORT_GAP_WORDS = 10
+"""A gap shorter than this (words) can join two parts across sentence ends."""
+SENTENCE_END = re.compile(r"[.?!][”\"’']?\s")
 TERMS_CONFIDENCE = 0.3
 """Threshold that also keeps single quoted words with a cue (the data counts them)."""
 NAIVE = re.compile(r"[“\"]([^“”\"]+)[”\"]")
@@ -110,18 +113,30 @@ def _ours_parts(text: str, min_confidence: float | None = None) -> list[Span]:
 
 
 def _split_quote_gap(text: str, first_end: int, second_start: int) -> bool:
-    """Whether two quote parts form one split quote (``“A,” X said. “B.”``).
+    """Whether two quote parts of one speaker form one quotation in the gold data.
 
-    The first part must stop mid-sentence (a comma inside its marks) and the text
-    between must be one attribution sentence with a cue verb, in the same paragraph.
+    The gold data joins the parts of a quotation that one attribution splits,
+    within one paragraph: ``“A,” X said, “B.”``, ``“A.” X said. “B.”`` (one
+    attribution sentence between), ``“A.” X said, pausing. Then: “B.”`` (two short
+    sentences), and a run of fragments with no cue between (``called it “A” and
+    “B”``). A gap with a cue but no sentence end (``“A” and called it “B”``) is
+    two quotations there.
     """
     gap = text[first_end:second_start]
+    if "\n" in gap:
+        return False
     inner = gap.strip(MARKS + ".?!:;—–")
-    if text[first_end : first_end + 1] != "," or "\n" in gap:
-        return False
-    if len(inner.split()) > MAX_GAP_WORDS or re.search(r"[.?!]\s", inner):
-        return False
-    return bool({word.lower() for word in re.findall(r"[^\W\d_]+", inner)} & CUE_WORDS)
+    words = len(inner.split())
+    has_cue = bool({word.lower() for word in re.findall(r"[^\W\d_]+", inner)} & CUE_WORDS)
+    sentence_ends = len(SENTENCE_END.findall(gap))
+    comma_split = text[first_end : first_end + 1] == "," and not re.search(r"[.?!]\s", inner)
+    if comma_split and has_cue and words <= MAX_GAP_WORDS:
+        return True
+    if not has_cue:
+        return sentence_ends == 0 and words < SHORT_GAP_WORDS
+    if sentence_ends == 1:
+        return words < SHORT_GAP_WORDS
+    return sentence_ends == 2 and words < 2 * SHORT_GAP_WORDS
 
 
 def _ours(text: str, min_confidence: float | None = None) -> list[Span]:
@@ -130,7 +145,8 @@ def _ours(text: str, min_confidence: float | None = None) -> list[Span]:
     The gold data marks a split quote ``“A,” X said. “B.”`` as one quotation
     running over the attribution, while the extractor returns both parts, each
     with the speaker. Consecutive parts with the same speaker that form a split
-    quote are joined here so that both sides count quotations the same way.
+    quote (see :func:`_split_quote_gap`) are joined here so that both sides count
+    quotations the same way.
     """
     merged: list[Span] = []
     for start, end, speaker in _ours_parts(text, min_confidence):
