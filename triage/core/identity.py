@@ -65,6 +65,8 @@ def normalize_url(url: str) -> str:
     if scheme not in ("http", "https"):
         return url
     host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:  # an IPv6 literal: hostname dropped its brackets
+        host = f"[{host}]"
     try:
         port = parts.port
     except ValueError:
@@ -74,7 +76,9 @@ def normalize_url(url: str) -> str:
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     )
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, query, ""))
+    # Strip again: dropping the query or fragment can expose trailing spaces of the
+    # path, and normalising twice must give the same key.
+    return urlunsplit((scheme, netloc, path, query, "")).strip()
 
 
 def is_home_page(url: str, site_link: str) -> bool:
