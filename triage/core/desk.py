@@ -36,6 +36,7 @@ INDEX_ENV = "TRIAGE_INDEX"
 DB_NAME = "triage.sqlite3"
 INDEX_DIR = "whoosh"
 INDEX_BATCH = 300
+INDEX_COMMIT = 5000
 
 
 def locate_desk(option: str | None = None) -> Path:
@@ -177,36 +178,58 @@ class Desk:
             self._index_lock.release()
 
     def _drain_index_queue(self, progress: Progress | None) -> int:
-        """Write the index queue in batches (the caller holds the index lock)."""
+        """Write the index queue (the caller holds the index lock).
+
+        Stories are read :data:`INDEX_BATCH` at a time but committed only every
+        :data:`INDEX_COMMIT` stories (one Whoosh writer in between, see
+        :meth:`SearchIndex.writing`); queue entries are dropped only after their
+        commit, so a crash leaves them queued.
+        """
         if not self.index.exists():
             self.index.create()
             self.store.queue_all_for_index()
         written = 0
         total = self.store.pending_index_count()
-        while pending := self.store.pending_index(INDEX_BATCH):
-            ids = [sid for sid, _ in pending]
-            stories = {s.id: s for s in self.store.get_stories(ids)}
-            speakers = self._speakers(ids)
-            docs = [
-                IndexDocument(
-                    id=s.id,
-                    title=s.title,
-                    body=s.body,
-                    source=s.source,
-                    author=s.author,
-                    published=s.published,
-                    speakers=speakers.get(s.id, ()),
-                    feeds=s.feeds,
-                )
-                for s in stories.values()
-            ]
-            gone = [sid for sid in ids if sid not in stories]
-            self.index.write(docs, delete_ids=gone)
-            self.store.mark_indexed(pending)
-            written += len(docs)
-            if progress:
-                progress("index", written, total)
-        return written
+        after = -1
+        while True:
+            committed: list[tuple[str, int]] = []
+            with self.index.writing() as batch:
+                while len(committed) < INDEX_COMMIT:
+                    rows = self.store.conn.execute(
+                        "SELECT rowid, story_id, seq FROM index_queue WHERE rowid > ?"
+                        " ORDER BY rowid LIMIT ?",
+                        (after, INDEX_BATCH),
+                    ).fetchall()
+                    if not rows:
+                        break
+                    after = int(rows[-1][0])
+                    pending = [(str(r[1]), int(r[2])) for r in rows]
+                    written += batch.add(*self._documents([sid for sid, _ in pending]))
+                    committed.extend(pending)
+                    if progress:
+                        progress("index", written, total)
+            if not committed:
+                return written
+            self.store.mark_indexed(committed)
+
+    def _documents(self, ids: list[str]) -> tuple[list[IndexDocument], list[str]]:
+        """Index documents for the stories ``ids``, and the ids no longer stored."""
+        stories = {s.id: s for s in self.store.get_stories(ids)}
+        speakers = self._speakers(ids)
+        docs = [
+            IndexDocument(
+                id=s.id,
+                title=s.title,
+                body=s.body,
+                source=s.source,
+                author=s.author,
+                published=s.published,
+                speakers=speakers.get(s.id, ()),
+                feeds=s.feeds,
+            )
+            for s in stories.values()
+        ]
+        return docs, [sid for sid in ids if sid not in stories]
 
     def _speakers(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
