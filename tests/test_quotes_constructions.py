@@ -52,3 +52,30 @@ def test_list_lines_are_not_joined() -> None:
     text = "Intro.\n\nStop the delays\nFix the timetable\nAnswer the phone\n\nEnd."
     lines = [text[start:end] for start, end in paragraph_bounds(text)]
     assert lines == ["Intro.", "Stop the delays", "Fix the timetable", "Answer the phone", "End."]
+
+
+def test_single_marks_in_a_double_mark_article_are_not_quotes() -> None:
+    text = (
+        "Harbour chief: ‘We Will Not Close The Pier’\n\n"
+        "“We are keeping every berth open this winter,” said harbour master Jonah Kell."
+    )
+    quotes = _quotes(text)
+    assert [q.text for q in quotes] == ["We are keeping every berth open this winter"]
+
+
+def test_single_marks_quote_when_the_article_uses_no_double_marks() -> None:
+    text = "‘We are keeping every berth open this winter,’ said harbour master Jonah Kell."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Jonah Kell"
+
+
+def test_one_word_quoted_from_a_named_person_is_kept() -> None:
+    text = "Councillor Hana Ruel called the new fares “outrageous” at Monday's meeting."
+    (quote,) = _quotes(text)
+    assert quote.text == "outrageous"
+    assert quote.speaker == "Hana Ruel"
+
+
+def test_one_word_quoted_from_an_institution_stays_a_term() -> None:
+    text = "The agency said the timetable would “evolve” over the winter."
+    assert _quotes(text) == []
