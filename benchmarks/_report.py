@@ -30,8 +30,11 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("Mark read + is:read search, ms", "read+search_ms", ""),
     ("Cluster assign, ms (p95)", "assign_ms", "<= 20"),
     ("TUI cold start, s", "tui_cold_start_s", "<= 1.5"),
-    ("TUI key to repaint, ms (p95)", "tui_key_ms", "<= 50"),
-    ("TUI key during refresh, ms (p95)", "tui_key_during_refresh_ms", "<= 50"),
+    ("TUI key to repaint, ms (p95)", "tui_key_repaint_ms", "<= 50"),
+    ("TUI key to repaint during refresh, ms (p95)", "tui_key_repaint_during_refresh_ms",
+     "<= 50"),
+    ("TUI pilot press+pause, ms (p95)", "tui_key_ms", ""),
+    ("TUI pilot press+pause during refresh, ms (p95)", "tui_key_during_refresh_ms", ""),
     ("TUI peak RSS, MB", "tui_peak_rss_mb", "<= 400"),
 )
 

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -115,22 +116,30 @@ def measure_size(size: int, args: argparse.Namespace, cache: Path, log: Any) -> 
     scratch = Path(tempfile.mkdtemp(prefix=f"triage-bench-{size}-"))
     work = scratch / "desk"
     shutil.copytree(desk_dir, work)  # tags and read marks never touch the cache
+    desk = Desk(work)
+
+    def edits() -> dict[str, Any]:
+        found = _edits.time_edits(desk, args.repeats * 4)
+        return {f"{name}_ms": samples.summary(2) for name, samples in found.items()}
+
+    sections: dict[str, Callable[[], dict[str, Any]]] = {
+        "search": lambda: search_figures(desk, args.repeats, scratch),
+        "edits": edits,
+        "assign": lambda: {"assign_ms": _edits.time_assign(desk, args.repeats * 8).summary()},
+        "tui": lambda: tui_figures(desk_dir, scratch, log),
+    }
     try:
-        desk = Desk(work)
-        if "search" in args.only:
-            log(f"{size}: search")
-            figures.update(search_figures(desk, args.repeats, scratch))
-        if "edits" in args.only:
-            log(f"{size}: tag, untag, mark read")
-            for name, samples in _edits.time_edits(desk, args.repeats * 4).items():
-                figures[f"{name}_ms"] = samples.summary(2)
-        if "assign" in args.only:
-            log(f"{size}: cluster assignment of fresh stories")
-            figures["assign_ms"] = _edits.time_assign(desk, args.repeats * 8).summary()
-        desk.close()
-        if "tui" in args.only:
-            figures.update(tui_figures(desk_dir, scratch, log))
+        for name, measure in sections.items():
+            if name not in args.only:
+                continue
+            log(f"{size}: {name}")
+            try:
+                figures.update(measure())
+            except Exception as exc:  # one broken section must not hide the others
+                log(f"{size}: {name} failed: {exc!r}")
+                figures[f"{name}_error"] = repr(exc)[:300]
     finally:
+        desk.close()
         shutil.rmtree(scratch, ignore_errors=True)
     return figures
 
