@@ -79,3 +79,62 @@ def test_one_word_quoted_from_a_named_person_is_kept() -> None:
 def test_one_word_quoted_from_an_institution_stays_a_term() -> None:
     text = "The agency said the timetable would “evolve” over the winter."
     assert _quotes(text) == []
+
+
+def test_possessive_organisation_role_then_name_after_cue() -> None:
+    text = "“It is what travellers asked for,” said Sealine’s fleet manager, Tomas Ridley."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Tomas Ridley"
+    assert quote.role == "Sealine’s fleet manager"
+
+
+def test_determiner_role_then_name_after_cue() -> None:
+    text = (
+        '"People want this route," said the port\'s commercial manager, Ravi Dunmore. "We listen."'
+    )
+    quotes = _quotes(text)
+    assert [q.speaker for q in quotes] == ["Ravi Dunmore", "Ravi Dunmore"]
+
+
+def test_organisation_role_then_name_before_cue() -> None:
+    text = (
+        "“We will call every customer ourselves,” said Birch & Cole’s finance director, Owen Tarr."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Owen Tarr"
+
+
+def test_acronym_modifying_a_role_noun_is_not_the_speaker() -> None:
+    text = "In a post online, the TV gardener said: “Our water bill doubled this year.”"
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the TV gardener"
+
+
+def test_street_after_from_is_not_a_pronoun_antecedent() -> None:
+    text = (
+        "Mina Harrow, 52, from Copper Lane, criticised the landlord on Monday. "
+        "“Nobody told us anything,” she said."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Mina Harrow"
+
+
+def test_street_after_on_is_not_a_pronoun_antecedent() -> None:
+    text = (
+        "Mina Harrow, who lives on Copper Lane with her father, was angry. "
+        "“Nobody told us anything,” she said."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Mina Harrow"
+
+
+def test_trailing_full_stop_is_not_part_of_the_name() -> None:
+    text = "“We are ready for the final,” said club captain Farah Mo."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Farah Mo"
+
+
+def test_initials_and_suffix_keep_their_full_stop() -> None:
+    text = "“We are ready for the final,” said Peter R. Vane Jr."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Peter R. Vane Jr."

@@ -65,6 +65,7 @@ _CAPITAL_RUN = re.compile(
     + r"][\w’'\-.]*)*"
 )
 _LOOKBACK = 300
+_PLACE_PREPOSITIONS = frozenset({"on", "from", "in", "at", "near"})
 _EXPANSION = re.compile(r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)$")
 _MALE = frozenset({"mr", "mr.", "he", "him", "his", "king", "prince", "father", "sir", "lord"})
 _FEMALE = frozenset({"ms", "ms.", "mrs", "mrs.", "she", "her", "queen", "princess", "lady", "dame"})
@@ -151,11 +152,20 @@ class MentionIndex:
         if marker in _MALE or marker in _FEMALE:
             self.gender.setdefault(words[-1].lower(), "m" if marker in _MALE else "f")
         org = looks_like_org(name_tokens)
-        person = not org and (len(words) >= 2 or bool(title))
+        person = not org and (len(words) >= 2 or bool(title)) and not self._after_place_word(run[0])
         start, end = name_tokens[0].start, name_tokens[-1].end
         mention = Mention(self.text[start:end], start, end, words, person, title)
         self.mentions.append(mention)
         self.by_last.setdefault(words[-1].lower(), []).append(mention)
+
+    def _after_place_word(self, first: Token) -> bool:
+        """Whether a run follows "on", "from", "in", "at" or "near": a place, not a person.
+
+        "A B, 41, from Copper Lane" or "who lives on Mill Lane": the street is
+        capitalised like a name but can never be the speaker a pronoun refers to.
+        """
+        before = self.text[max(0, first.start - 8) : first.start].split()
+        return bool(before) and before[-1] in _PLACE_PREPOSITIONS
 
     def role_of(self, mention: Mention) -> str:
         """Return the role written with a mention ("Kremlin spokesman Dmitry Peskov")."""

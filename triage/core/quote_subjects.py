@@ -44,11 +44,17 @@ def _org_connector(phrase: list[Token], rest: list[Token]) -> bool:
 
 
 def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
-    """Parse the noun phrase that follows a cue ("said Kremlin spokesman X in ...")."""
+    """Parse the noun phrase that follows a cue ("said Kremlin spokesman X in ...").
+
+    A role followed by the name in apposition ("said the port's harbour master,
+    A B") gives the name, with the role kept as its role.
+    """
     phrase: list[Token] = []
+    stop = len(tokens)
     for position, token in enumerate(tokens):
         lower = token.word.lower()
         if token.word in {",", ".", ";", ":", "?", "!", "(", "“", "”", '"'}:
+            stop = position
             break
         if token.word[:1].islower() and lower in CLAUSE_STOPS:
             if _org_connector(phrase, tokens[position:]):
@@ -67,7 +73,30 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
         phrase.append(token)
         if len(phrase) > 10:
             return None
-    return parse_phrase(text, phrase)
+    speaker = parse_phrase(text, phrase)
+    if (speaker is None or speaker.kind == "noun") and phrase:
+        named = _apposed_name(text, tokens, stop)
+        if named is not None:
+            role = text[phrase[0].start : phrase[-1].end]
+            return Speaker(named.name, named.start, named.end, role, named.kind)
+    return speaker
+
+
+def _apposed_name(text: str, tokens: list[Token], comma: int) -> Speaker | None:
+    """Return the name set off by a comma after a role ("…, A B." / "…, A B, who")."""
+    if comma >= len(tokens) or tokens[comma].word != ",":
+        return None
+    name: list[Token] = []
+    for token in tokens[comma + 1 :]:
+        if token.word in {",", ".", ";", ":", "?", "!", "(", "—", "–"}:
+            break
+        if not (token.word[:1].isupper() or token.word.lower() in _PARTICLES):
+            return None
+        name.append(token)
+        if len(name) > 5:
+            return None
+    speaker = parse_phrase(text, name) if name else None
+    return speaker if speaker is not None and speaker.kind == "person" else None
 
 
 def split_commas(tokens: list[Token]) -> list[list[Token]]:

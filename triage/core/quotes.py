@@ -40,6 +40,9 @@ them, so ``min_confidence=0.3`` trades precision for recall when that is wanted.
 SINGLE_IN_DOUBLE_HOUSE = 0.2
 """Highest score of a single-marked span in an article that quotes with double marks."""
 
+_TRAILING = ".,;:’'\""
+_KEEPS_STOP = re.compile(r"(?:\b(?:Jr|Sr)|\b[A-Z]\.(?:[A-Z]\.)*|\b[A-Z])\.$")
+
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
 
 
@@ -100,6 +103,18 @@ def _confidence(
     if span.close_at is None and count < 4:
         score = min(score, 0.3)
     return round(max(0.01, min(0.99, score)), 3)
+
+
+def _tidy(resolved: _Resolved) -> _Resolved:
+    """Drop punctuation trailing a speaker's name ("Ada Brisk." -> "Ada Brisk").
+
+    Abbreviations that end a name ("Jr.", "U.S.") keep their full stop.
+    """
+    name = resolved.name
+    trimmed = name.rstrip(_TRAILING)
+    if trimmed == name or not trimmed or _KEEPS_STOP.search(name.rstrip(",;:’'\"")):
+        return resolved
+    return _Resolved(trimmed, resolved.start, resolved.end, resolved.role)
 
 
 def _named_person(attribution: Attribution | None) -> bool:
@@ -233,6 +248,7 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
         if confidence < threshold:
             continue
         last_kept_end = span.outer_end
+        resolved = _tidy(resolved)
         quotes.append(
             Quote(
                 text=text[span.start : span.end],

@@ -124,10 +124,11 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
         is_name_token(words[run_start - 1]) or _joins_org(words, run_start - 1)
     ):
         run_start -= 1
+    run_words = words[run_start : run_end + 1]
     if (
         run_end < len(words) - 1
         and all(t.word.isalpha() for t in words[run_end + 1 :])
-        and not looks_like_org(words[run_start : run_end + 1])
+        and (not looks_like_org(run_words) or _modifier_acronym(words, run_start, run_end))
     ):
         # "The Ukrainian government", "the ISW assessment": the head noun comes last.
         first = (
@@ -149,6 +150,17 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     kind = "org" if looks_like_org(name_tokens) else "person"
     start, end = name_tokens[0].start, name_tokens[-1].end
     return Speaker(text[start:end], start, end, role=role, kind=kind)
+
+
+def _modifier_acronym(words: list[Token], run_start: int, run_end: int) -> bool:
+    """Whether a lone acronym after a determiner modifies the head noun ("the TV cook")."""
+    return (
+        run_start == run_end
+        and run_start > 0
+        and words[run_start - 1].word.lower() in DETERMINERS
+        and words[run_start].word.isupper()
+        and all(t.word.islower() for t in words[run_end + 1 :])
+    )
 
 
 def _joins_org(words: list[Token], index: int) -> bool:
