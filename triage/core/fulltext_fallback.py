@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from triage.core.textclean import defuse_markup
+
 _SKIP_TAGS = frozenset(
     {
         "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
@@ -218,7 +220,7 @@ def extract_fallback(markup: str) -> str:
     """
     parser = _ParagraphParser()
     try:
-        parser.feed(markup)
+        parser.feed(defuse_markup(markup))
         parser.close()
     except (AssertionError, ValueError):  # pragma: no cover - HTMLParser is lenient
         pass

@@ -157,7 +157,7 @@ def safe_unescape(text: str) -> str:
     return html.unescape(_HUGE_CHARREF.sub("\ufffd", text))
 
 
-def _defuse_markup(markup: str) -> str:
+def defuse_markup(markup: str) -> str:
     """Escape the ``<`` that would make HTMLParser take quadratic time (see above)."""
     last_comment_end = markup.rfind("-->")
 
@@ -172,7 +172,7 @@ def _defuse_markup(markup: str) -> str:
 def _extract(markup: str, skip_layout: bool) -> _TextExtractor:
     parser = _TextExtractor(skip_layout)
     try:
-        parser.feed(_defuse_markup(markup[: MAX_TEXT_CHARS * 4]))
+        parser.feed(defuse_markup(markup[: MAX_TEXT_CHARS * 4]))
         parser.close()
     except (AssertionError, ValueError):  # pragma: no cover - HTMLParser is lenient
         pass
