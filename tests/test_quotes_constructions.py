@@ -138,3 +138,32 @@ def test_initials_and_suffix_keep_their_full_stop() -> None:
     text = "“We are ready for the final,” said Peter R. Vane Jr."
     (quote,) = _quotes(text)
     assert quote.speaker == "Peter R. Vane Jr."
+
+
+def test_full_stopped_quote_is_not_attributed_to_the_next_sentence() -> None:
+    text = (
+        "Ravel called the board’s decision “a reckless gamble with our money.” "
+        "Tam Hollis, a local organiser, warned on Saturday that the move could hurt the party."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ravel"
+
+
+def test_full_stopped_quote_keeps_a_short_attribution_after_it() -> None:
+    text = "“We will not close the pier.” Tam Hollis said on Saturday."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Tam Hollis"
+
+
+def test_called_takes_its_object_as_the_label_not_the_speaker() -> None:
+    text = (
+        "Ravel thanked the members “for their support in my campaign” and called "
+        "Harbour Nurses Union “one of the sponsors of my campaign and I appreciate that.”"
+    )
+    assert all(q.speaker != "Harbour Nurses Union" for q in _quotes(text))
+
+
+def test_coordinated_cue_takes_the_sentence_subject() -> None:
+    text = "Hollis praised the Harbour Club and the Town Council but said: “It is time we changed.”"
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hollis"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from triage.core.quote_lexicon import (
     AUXILIARIES,
+    CALL_WORDS,
     CUE_WORDS,
     NOUN_LIKE_CUES,
     OTHER_PRONOUNS,
@@ -38,6 +39,8 @@ _SENTENCE_END = frozenset({".", "?", "!"})
 _LEADING_PUNCT = frozenset({",", ".", "?", "!", "—", "–", "-", ";", "*", "_", ")", "…"})
 _MAX_SUBJECT_TOKENS = 24
 _SENTENCE_WINDOW = 500
+_SHORT_TAIL = 4
+"""Words a cue may carry after a full-stopped quote ("“…done.” A B said on Monday.")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,26 @@ def _closed_by_punctuation(text: str, start: int) -> bool:
     return any(ch in ",.?!—–:…" for ch in inside + after)
 
 
+def _ends_with_full_stop(text: str, start: int) -> bool:
+    """Whether the quote ending at ``start`` closes its sentence with a full stop.
+
+    American copy ends a quote that an attribution follows with a comma (or ?
+    and !); a full stop inside the marks means the next words are a new sentence.
+    """
+    inside = text[max(0, start - 3) : start].rstrip("”\"’'»*_ ")
+    return inside.endswith(".") and not inside.endswith("..")
+
+
+def _clause_follows(tokens: list[Token], after_cue: int) -> bool:
+    """Whether the cue has more than a short name or time phrase before its sentence ends."""
+    for count, token in enumerate(tokens[after_cue:]):
+        if token.word in _SENTENCE_END or token.word in {"“", '"'}:
+            return False
+        if count >= _SHORT_TAIL:
+            return True
+    return False
+
+
 def _cue_text(text: str, tokens: list[Token], index: int, length: int) -> str:
     """Return the cue as written."""
     return text[tokens[index].start : tokens[index + length - 1].end]
@@ -107,6 +130,7 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             speaker = phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
     punctuated = _closed_by_punctuation(text, start)
+    full_stop = _ends_with_full_stop(text, start)
     for index, token in enumerate(tokens[:_MAX_SUBJECT_TOKENS]):
         if token.word in {"“", '"', ":"}:
             return None
@@ -114,6 +138,8 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             return None
         length = _is_cue(tokens, index)
         if length:
+            if full_stop and _clause_follows(tokens, index + length):
+                return None  # “…done.” A B, an aide, warned that …: a new sentence
             if length == 2 and tokens[index].word.lower() == "according":
                 speaker = phrase_after_cue(text, tokens[index + 2 :])
             elif punctuated:
@@ -168,7 +194,8 @@ def attribution_before(
         else:
             participle = tokens[index].word.lower().endswith("ing")
             speaker = subject_before_cue(text, tokens[:index], participle)
-            if speaker is None and index + 1 < len(tokens):
+            object_cue = tokens[index].word.lower() in CALL_WORDS | _ADDRESSEE_CUES
+            if speaker is None and index + 1 < len(tokens) and not object_cue:
                 speaker = phrase_after_cue(text, tokens[index + 1 :])
                 if speaker is not None and speaker.kind not in {"person", "org"}:
                     speaker = None

@@ -28,6 +28,7 @@ _CONNECTIVES = frozenset(
     "moreover further furthermore thus hence separately finally first second".split()
 )
 _QUOTE_TOKENS = frozenset({"“", "”", '"', "‘", "’", "'", "«", "»"})
+_COORDINATORS = frozenset({"and", "but"})
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
@@ -277,6 +278,8 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
         return None  # "were told": the quote was said to them, not by them
     while tokens and tokens[-1].word.lower() in AUXILIARIES:
         tokens = tokens[:-1]
+    if len(tokens) > 2 and tokens[-1].word in _COORDINATORS:
+        return leading_subject(text, tokens)  # "A B met voters and said": A B said it
     segments = [s for s in split_commas(tokens) if s]
     if not segments:
         return None
