@@ -167,3 +167,30 @@ def test_coordinated_cue_takes_the_sentence_subject() -> None:
     text = "Hollis praised the Harbour Club and the Town Council but said: “It is time we changed.”"
     (quote,) = _quotes(text)
     assert quote.speaker == "Hollis"
+
+
+def test_surname_that_is_a_common_word() -> None:
+    text = (
+        "Harbour Board chair Ian Read spoke on Monday.\n\n"
+        "“We have assessed the deal carefully,” Read said."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker.endswith("Read")
+
+
+def test_common_word_without_a_first_name_is_not_a_surname() -> None:
+    text = "“We have assessed the deal carefully,” Will said."
+    (quote,) = extract_quotes(text, 0.0)
+    assert quote.speaker == ""
+
+
+def test_bare_plural_subject_after_quote() -> None:
+    text = "“The harm caused is beyond measure,” federal prosecutors wrote in the filing."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "federal prosecutors"
+
+
+def test_quantified_subject_after_quote() -> None:
+    text = "“Hey, hey, ho, ho, the harbour fee has to go!” some protesters chanted."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "some protesters"

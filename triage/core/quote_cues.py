@@ -10,16 +10,19 @@ full name :mod:`triage.core.quote_mentions`'.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from triage.core.quote_lexicon import (
     AUXILIARIES,
     CALL_WORDS,
     CUE_WORDS,
+    NON_NAME_CAPITALS,
     NOUN_LIKE_CUES,
     OTHER_PRONOUNS,
     PERSON_PRONOUNS,
     PHRASAL_CUES,
+    TITLE_WORDS,
 )
 from triage.core.quote_subjects import (
     DETERMINER_STARTS,
@@ -39,6 +42,10 @@ _SENTENCE_END = frozenset({".", "?", "!"})
 _LEADING_PUNCT = frozenset({",", ".", "?", "!", "—", "–", "-", ";", "*", "_", ")", "…"})
 _MAX_SUBJECT_TOKENS = 24
 _SENTENCE_WINDOW = 500
+_FUNCTION_WORDS = frozenset(
+    "the a an this that these those it he she they we i his her their our my its some "
+    "many who what which where when why how there here and but or so yet if".split()
+)
 _SHORT_TAIL = 4
 """Words a cue may carry after a full-stopped quote ("“…done.” A B said on Monday.")."""
 
@@ -82,6 +89,31 @@ def _closed_by_punctuation(text: str, start: int) -> bool:
     )
     after = text[start : start + 2]
     return any(ch in ",.?!—–:…" for ch in inside + after)
+
+
+def _bare_plural(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return "officials" / "some protesters" / "federal prosecutors" right after a quote."""
+    words = [t for t in tokens if t.word not in {",", "”", '"'}]
+    if not 1 <= len(words) <= 3 or not all(t.word.isalpha() and t.word.islower() for t in words):
+        return None
+    if words[-1].word in PERSON_PRONOUNS | OTHER_PRONOUNS or not words[-1].word.endswith("s"):
+        return None
+    return Speaker(text[words[0].start : words[-1].end], words[0].start, words[-1].end, kind="noun")
+
+
+def _surname_elsewhere(text: str, word: str) -> bool:
+    """Whether a capitalised common word ("Read", "Will") is a surname in this article.
+
+    It is when the article also writes it after a first name ("Ian Read"), and
+    it is not a pronoun or function word.
+    """
+    lower = word.lower()
+    if not word[:1].isupper() or lower not in NON_NAME_CAPITALS or lower in _FUNCTION_WORDS:
+        return False
+    for match in re.finditer(r"\b([A-Z][a-z]+) " + re.escape(word) + r"\b", text):
+        if match.group(1).lower() not in NON_NAME_CAPITALS | TITLE_WORDS:
+            return True
+    return False
 
 
 def _ends_with_full_stop(text: str, start: int) -> bool:
@@ -142,8 +174,13 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
                 return None  # “…done.” A B, an aide, warned that …: a new sentence
             if length == 2 and tokens[index].word.lower() == "according":
                 speaker = phrase_after_cue(text, tokens[index + 2 :])
+            elif index == 1 and _surname_elsewhere(text, tokens[0].word):
+                first = tokens[0]  # “…,” Read said: a surname that is also a common word
+                speaker = Speaker(first.word, first.start, first.end)
             elif punctuated:
-                speaker = subject_before_cue(text, tokens[:index])
+                speaker = subject_before_cue(text, tokens[:index]) or _bare_plural(
+                    text, tokens[:index]
+                )
                 if clause_not_subject(split_commas(tokens[:index])[0]):
                     return None
             elif index and tokens[index - 1].word == ",":

@@ -163,7 +163,11 @@ def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
             return tokens[back:]
         title_of = word == "of" and back > 0 and tokens[back - 1].word.lower() in TITLE_WORDS
         plain = word.removesuffix("’s").removesuffix("'s")
-        if not plain.isalpha() or (word in CLAUSE_STOPS and not title_of) or word in CUE_WORDS:
+        if (
+            not plain.replace("-", "").isalpha()
+            or (word in CLAUSE_STOPS and not title_of)
+            or word in CUE_WORDS
+        ):
             return []
     return []
 

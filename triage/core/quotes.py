@@ -277,7 +277,9 @@ def _context_speaker(
     """
     subject = leading_subject(text, sentence_tokens(text, start, end))
     if subject is not None:
-        return _resolve(index, subject, end)
+        resolved = _resolve(index, subject, end)
+        if resolved.name:
+            return resolved
     mention = index.last_person(start, end) or index.last_person(lookback, end)
     if mention is None:
         return _Resolved()
