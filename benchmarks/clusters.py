@@ -54,6 +54,7 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "shared quotes": {"use_quotes": False},
     "shared passages": {"use_passages": False},
     "time window": {"use_time": False},
+    "year conflict": {"use_dates": False},
 }
 
 
