@@ -194,3 +194,13 @@ def test_quantified_subject_after_quote() -> None:
     text = "“Hey, hey, ho, ho, the harbour fee has to go!” some protesters chanted."
     (quote,) = _quotes(text)
     assert quote.speaker == "some protesters"
+
+
+def test_stand_alone_quote_takes_the_previous_paragraph_subject() -> None:
+    text = (
+        "Councillor Hana Ruel met the ferry crews on Monday.\n\n"
+        "Ruel praised the crews for their work in the storm in the Western Isles.\n\n"
+        "“We need people like this running the harbour.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hana Ruel"

@@ -27,7 +27,7 @@ from triage.core.quote_lexicon import CALL_WORDS
 from triage.core.quote_marks import MarkedSpan, find_marked_spans, paragraph_bounds
 from triage.core.quote_mentions import MentionIndex
 from triage.core.quote_subjects import leading_subject
-from triage.core.speakers import Speaker
+from triage.core.speakers import Speaker, tokenize
 
 CONFIDENCE_THRESHOLD = 0.35
 """Quotes scoring below this are dropped; chosen on the train split of the evaluation.
@@ -40,6 +40,8 @@ them, so ``min_confidence=0.3`` trades precision for recall when that is wanted.
 SINGLE_IN_DOUBLE_HOUSE = 0.2
 """Highest score of a single-marked span in an article that quotes with double marks."""
 
+_SUBJECT_WINDOW = 200
+"""Characters read from a paragraph's start to find its subject."""
 _TRAILING = ".,;:’'\""
 _KEEPS_STOP = re.compile(r"(?:\b(?:Jr|Sr)|\b[A-Z]\.(?:[A-Z]\.)*|\b[A-Z])\.$")
 
@@ -242,7 +244,10 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             window = max(para_start, preceding)
             alone = not text[para_start : span.outer_start].strip(" *_")
             lookback = max(preceding, bounds[max(paragraph - 2, 0)][0]) if alone else window
-            resolved = _context_speaker(text, index, window, span.outer_start, lookback)
+            if alone and paragraph > 0:
+                resolved = _paragraph_subject(text, index, bounds[paragraph - 1], preceding)
+            if not resolved.name:
+                resolved = _context_speaker(text, index, window, span.outer_start, lookback)
         if resolved.name:
             previous = (paragraph, resolved, cue)
         if confidence < threshold:
@@ -263,6 +268,26 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             )
         )
     return quotes
+
+
+def _paragraph_subject(
+    text: str, index: MentionIndex, bounds: tuple[int, int], preceding: int
+) -> _Resolved:
+    """Return the person the paragraph before a stand-alone quote is about.
+
+    "A B praised the plan on Monday.⏎“We need this.”": a quote paragraph with no
+    attribution usually carries the words of the previous paragraph's subject.
+    The paragraph must hold no quote of its own (``preceding`` marks the last
+    one), or that quote's speaker would have been inherited already.
+    """
+    start, end = bounds
+    if preceding > start:
+        return _Resolved()
+    first = tokenize(text, start, min(end, start + _SUBJECT_WINDOW))
+    subject = leading_subject(text, first)
+    if subject is None or subject.kind not in {"person", "org"}:
+        return _Resolved()
+    return _resolve(index, subject, end)
 
 
 def _context_speaker(
