@@ -204,3 +204,17 @@ def test_stand_alone_quote_takes_the_previous_paragraph_subject() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Hana Ruel"
+
+
+def test_short_quote_in_a_sentence_led_by_a_person_is_kept() -> None:
+    text = (
+        "Councillor Hana Ruel described the new fares as “plainly unfair to islanders” on Monday."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hana Ruel"
+    assert quote.text == "plainly unfair to islanders"
+
+
+def test_short_quote_in_a_sentence_led_by_an_institution_is_not() -> None:
+    text = "The agency’s closure of the pier is a “temporary pause” in its operations."
+    assert _quotes(text) == []

@@ -37,6 +37,8 @@ Single quoted words score 0.3 even with a cue in the sentence: they are terms
 them, so ``min_confidence=0.3`` trades precision for recall when that is wanted.
 """
 
+SUBJECT_BASE = 0.7
+"""Base score of a quote with no cue inside a sentence whose subject is a person."""
 SINGLE_IN_DOUBLE_HOUSE = 0.2
 """Highest score of a single-marked span in an article that quotes with double marks."""
 
@@ -56,6 +58,8 @@ class _Resolved:
     start: int | None = None
     end: int | None = None
     role: str = ""
+    subject: bool = False
+    """Whether the name is the subject of the quote's own sentence (no cue)."""
 
 
 def _paragraph_of(starts: list[int], offset: int) -> int:
@@ -72,7 +76,7 @@ def _confidence(
     single-marked spans are then headlines, titles and terms, not quotations.
     """
     words = _WORD.findall(text[span.start : span.end])
-    base = {"after": 0.9, "before": 0.85, "colon": 0.85, "inherit": 0.7}
+    base = {"after": 0.9, "before": 0.85, "colon": 0.85, "inherit": 0.7, "subject": SUBJECT_BASE}
     where = attribution.where if attribution else ""
     if attribution and where == "after" and attribution.speaker is None:
         where = "before"  # ",” adding, …": a cue without its own subject
@@ -248,6 +252,9 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
                 resolved = _paragraph_subject(text, index, bounds[paragraph - 1], preceding)
             if not resolved.name:
                 resolved = _context_speaker(text, index, window, span.outer_start, lookback)
+            if resolved.subject:  # "A B praised the plan for its “bold vision”"
+                in_sentence = Attribution("", None, "subject")
+                confidence = max(confidence, _confidence(text, span, in_sentence, house_double))
         if resolved.name:
             previous = (paragraph, resolved, cue)
         if confidence < threshold:
@@ -304,7 +311,8 @@ def _context_speaker(
     if subject is not None:
         resolved = _resolve(index, subject, end)
         if resolved.name:
-            return resolved
+            own = subject.kind == "person" or subject.name.lower() in {"he", "she"}
+            return _Resolved(resolved.name, resolved.start, resolved.end, resolved.role, own)
     mention = index.last_person(start, end) or index.last_person(lookback, end)
     if mention is None:
         return _Resolved()
