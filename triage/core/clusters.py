@@ -84,7 +84,7 @@ class ClusterConfig:
             is the average over all members).
         window: Candidates must be published within this distance.
         vector_terms: Features kept per story.
-        query_terms: Rarest features used to look up candidates.
+        query_terms: Heaviest (tf-idf) features used to look up candidates.
         max_candidates: Candidates scored exactly.
         common_fraction: Terms in more than this share of the desk are not looked up.
         passage_shingles: Sampled shared shingles that make a passage "substantial".
