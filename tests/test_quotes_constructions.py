@@ -218,3 +218,37 @@ def test_short_quote_in_a_sentence_led_by_a_person_is_kept() -> None:
 def test_short_quote_in_a_sentence_led_by_an_institution_is_not() -> None:
     text = "The agency’s closure of the pier is a “temporary pause” in its operations."
     assert _quotes(text) == []
+
+
+def test_title_of_domain_before_name_is_the_role() -> None:
+    text = "Former Secretary of State Mara Quill urged voters on, saying, “There is no other way.”"
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Mara Quill"
+    assert quote.role == "Former Secretary of State"
+
+
+def test_title_of_domain_after_cue() -> None:
+    text = "“No more delays,” said Secretary of State Mara Quill."
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Mara Quill", "Secretary of State")
+
+
+def test_role_with_prepositional_phrase_then_name_after_cue() -> None:
+    text = "“No more delays,” said the secretary of the sailing club, Mara Quill."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Mara Quill"
+
+
+def test_dateline_is_not_the_subject() -> None:
+    text = "HARBOURTON, Dec. 8 (Wire) — Councillor Hana Ruel rallied crews, saying: “We are ready.”"
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hana Ruel"
+
+
+def test_according_to_its_count_is_not_the_attribution() -> None:
+    text = (
+        "Hana Ruel, a member of the board, said on Tuesday that according to its count, "
+        "the party won most seats, but “we are still counting the votes.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hana Ruel"

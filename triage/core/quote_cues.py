@@ -227,6 +227,8 @@ def attribution_before(
         if not length:
             continue
         if length == 2 and tokens[index].word.lower() == "according":
+            if index + 2 < len(tokens) and tokens[index + 2].word.lower() == "its":
+                continue  # "A said that according to its count, …": A's cue is earlier
             speaker = phrase_after_cue(text, tokens[index + 2 :])
         else:
             participle = tokens[index].word.lower().endswith("ing")

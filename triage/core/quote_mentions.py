@@ -145,9 +145,13 @@ class MentionIndex:
                 name_from = offset + 1
         if name_from >= len(run):
             return
+        title_start = run[0].start
+        if len(run) - name_from > 2 and self._after_title_of(run[0]):
+            name_from = len(run) - 2  # "Secretary of State A B"
+            title_start = self.text.rfind(" ", 0, self.text.rfind(" of", 0, title_start)) + 1
         name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
         words = tuple(t.word for t in name_tokens)
-        title = self.text[run[0].start : run[name_from - 1].end] if name_from else ""
+        title = self.text[title_start : run[name_from - 1].end] if name_from else ""
         marker = run[name_from - 1].word.lower() if name_from else ""
         if marker in _MALE or marker in _FEMALE:
             self.gender.setdefault(words[-1].lower(), "m" if marker in _MALE else "f")
@@ -157,6 +161,11 @@ class MentionIndex:
         mention = Mention(self.text[start:end], start, end, words, person, title)
         self.mentions.append(mention)
         self.by_last.setdefault(words[-1].lower(), []).append(mention)
+
+    def _after_title_of(self, first: Token) -> bool:
+        """Whether a run follows "<title> of" ("Secretary of State A B")."""
+        before = self.text[max(0, first.start - 30) : first.start].split()
+        return len(before) >= 2 and before[-1] == "of" and before[-2].lower() in TITLE_WORDS
 
     def _after_place_word(self, first: Token) -> bool:
         """Whether a run follows "on", "from", "in", "at" or "near": a place, not a person.

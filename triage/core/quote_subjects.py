@@ -28,6 +28,9 @@ _CONNECTIVES = frozenset(
     "moreover further furthermore thus hence separately finally first second".split()
 )
 _QUOTE_TOKENS = frozenset({"“", "”", '"', "‘", "’", "'", "«", "»"})
+_DATELINE_TOKENS = 14
+_ROLE_TAIL = 6
+"""Words a role may run on past a preposition before its name ("director of the club, A B")."""
 _COORDINATORS = frozenset({"and", "but"})
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
@@ -58,12 +61,13 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             stop = position
             break
         if token.word[:1].islower() and lower in CLAUSE_STOPS:
-            if _org_connector(phrase, tokens[position:]):
+            if _org_connector(phrase, tokens[position:]) or _title_of(tokens, position):
                 phrase.append(token)
                 continue
             if lower == "by" and not any(t.word[:1].isupper() for t in phrase):
                 phrase = []  # "a translation by Newsweek": the outlet is the source
                 continue
+            stop = position
             break
         if (
             token.word[:1].isupper()
@@ -76,11 +80,22 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             return None
     speaker = parse_phrase(text, phrase)
     if (speaker is None or speaker.kind == "noun") and phrase:
-        named = _apposed_name(text, tokens, stop)
+        comma = _next_comma(tokens, stop)
+        named = _apposed_name(text, tokens, comma)
         if named is not None:
-            role = text[phrase[0].start : phrase[-1].end]
+            role = text[phrase[0].start : tokens[comma - 1].end]
             return Speaker(named.name, named.start, named.end, role, named.kind)
     return speaker
+
+
+def _next_comma(tokens: list[Token], stop: int) -> int:
+    """Return the comma closing a role ("the secretary of the club, A B"), or ``stop``."""
+    for position in range(stop, min(len(tokens), stop + _ROLE_TAIL)):
+        if tokens[position].word == ",":
+            return position
+        if not tokens[position].word[:1].isalpha():
+            return stop
+    return stop
 
 
 def _apposed_name(text: str, tokens: list[Token], comma: int) -> Speaker | None:
@@ -122,10 +137,14 @@ def trailing_phrase(tokens: list[Token]) -> list[Token]:
         return common
     kept: list[Token] = []
     modifiers = 0
-    for token in reversed(tokens):
+    for position in range(len(tokens) - 1, -1, -1):
+        token = tokens[position]
         lower = token.word.lower()
         if lower in PERSON_PRONOUNS | OTHER_PRONOUNS and not kept:
             return [token]
+        if kept and _title_of(tokens, position):
+            kept.insert(0, token)  # "Secretary of State A B"
+            continue
         if lower in DETERMINER_STARTS:
             if kept:
                 kept.insert(0, token)
@@ -174,7 +193,7 @@ def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
 
 def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
     """Return the subject at the head of a sentence ("A B, who …, told …")."""
-    for segment in split_commas(tokens):
+    for segment in split_commas(_after_dateline(tokens)):
         while segment and segment[0].word.lower() in _CONNECTIVES:
             segment = segment[1:]
         if not segment:
@@ -188,15 +207,16 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             return Speaker(segment[0].word, segment[0].start, segment[0].end, kind="pronoun")
         if (
             lower in CLAUSE_STOPS
-            or (lower in NON_NAME_CAPITALS and lower not in DETERMINER_STARTS)
+            or (lower.rstrip(".") in NON_NAME_CAPITALS and lower not in DETERMINER_STARTS)
             or lower.endswith("ly")
         ):
             continue
         head: list[Token] = []
-        for token in segment:
+        for position, token in enumerate(segment):
             if (
                 token.word[:1].isupper()
                 or token.word.lower() in TITLE_WORDS | DETERMINER_STARTS | _PARTICLES
+                or _title_of(segment, position)
             ):
                 head.append(token)
             else:
@@ -206,6 +226,26 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             return speaker
         return _leading_noun_phrase(text, segment)
     return None
+
+
+def _after_dateline(tokens: list[Token]) -> list[Token]:
+    """Drop a dateline ("HARBOURTON, May 2 (Wire) —") from the head of a sentence."""
+    if not tokens or not (tokens[0].word.isupper() and tokens[0].word.isalpha()):
+        return tokens
+    for position, token in enumerate(tokens[:_DATELINE_TOKENS]):
+        if token.word in {"—", "–", "-"}:
+            return tokens[position + 1 :]
+    return tokens
+
+
+def _title_of(segment: list[Token], position: int) -> bool:
+    """Whether ``of`` joins a title to its domain ("Secretary of State A B")."""
+    return (
+        segment[position].word == "of"
+        and 0 < position < len(segment) - 1
+        and segment[position - 1].word.lower() in TITLE_WORDS
+        and segment[position + 1].word[:1].isupper()
+    )
 
 
 def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:

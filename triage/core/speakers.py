@@ -143,6 +143,13 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     for index, token in enumerate(run):
         if token.word.lower().rstrip(".") in TITLE_WORDS or token.word.lower() in TITLE_WORDS:
             name_from = index + 1
+    if (
+        run_start > 1
+        and words[run_start - 1].word == "of"
+        and words[run_start - 2].word.lower() in TITLE_WORDS
+        and len(run) - name_from > 2
+    ):
+        name_from = len(run) - 2  # "Secretary of State A B": the domain is part of the role
     if name_from >= len(run):
         return _noun_phrase(text, words)
     name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
@@ -189,8 +196,12 @@ def role_text(text: str, tokens: list[Token]) -> str:
     "but Kremlin spokesman" yields "Kremlin spokesman".
     """
     kept: list[Token] = []
-    for token in reversed(tokens):
+    for position in range(len(tokens) - 1, -1, -1):
+        token = tokens[position]
         lower = token.word.lower()
+        if lower == "of" and kept and position and tokens[position - 1].word.lower() in TITLE_WORDS:
+            kept.insert(0, token)  # "Secretary of State"
+            continue
         if (
             not token.word[:1].isalpha()
             or lower in NON_NAME_CAPITALS
