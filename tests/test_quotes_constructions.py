@@ -252,3 +252,24 @@ def test_according_to_its_count_is_not_the_attribution() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Hana Ruel"
+
+
+def test_participle_after_quote_takes_the_sentence_subject() -> None:
+    text = "Councillor Hana Ruel defended “island values,” saying the ferry is a lifeline."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hana Ruel"
+
+
+def test_relative_pronoun_cue_falls_back_to_the_sentence_subject() -> None:
+    text = (
+        "Councillor Hana Ruel is disowning remarks by a supporter who said voters should "
+        "“throw the whole board into the harbour” at a rally."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hana Ruel"
+
+
+def test_group_pronoun_is_not_given_a_person() -> None:
+    text = "Hana Ruel met the crews. “We are tired of waiting for the new boat,” they said."
+    (quote,) = _quotes(text)
+    assert quote.speaker == ""

@@ -42,6 +42,7 @@ SUBJECT_BASE = 0.7
 SINGLE_IN_DOUBLE_HOUSE = 0.2
 """Highest score of a single-marked span in an article that quotes with double marks."""
 
+_GROUP_PRONOUNS = frozenset({"they", "we", "i", "you", "it", "some", "others"})
 _SUBJECT_WINDOW = 200
 """Characters read from a paragraph's start to find its subject."""
 _TRAILING = ".,;:’'\""
@@ -121,6 +122,16 @@ def _tidy(resolved: _Resolved) -> _Resolved:
     if trimmed == name or not trimmed or _KEEPS_STOP.search(name.rstrip(",;:’'\"")):
         return resolved
     return _Resolved(trimmed, resolved.start, resolved.end, resolved.role)
+
+
+def _group_speaker(attribution: Attribution | None) -> bool:
+    """Whether a cue's subject is a group or the writer ("they said", "we asked").
+
+    Other unresolved subjects ("who said", ", saying") fall back to the subject
+    of the sentence, but a group is never one named person.
+    """
+    speaker = attribution.speaker if attribution else None
+    return speaker is not None and speaker.name.lower() in _GROUP_PRONOUNS
 
 
 def _named_person(attribution: Attribution | None) -> bool:
@@ -244,7 +255,7 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             resolved, cue = previous[1], cue or previous[2]
             inherited = Attribution(cue, None, "inherit")
             confidence = max(confidence, _confidence(text, span, inherited, house_double))
-        if not resolved.name and attribution is None:
+        if not resolved.name and not _group_speaker(attribution):
             window = max(para_start, preceding)
             alone = not text[para_start : span.outer_start].strip(" *_")
             lookback = max(preceding, bounds[max(paragraph - 2, 0)][0]) if alone else window
