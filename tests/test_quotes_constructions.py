@@ -273,3 +273,21 @@ def test_group_pronoun_is_not_given_a_person() -> None:
     text = "Hana Ruel met the crews. “We are tired of waiting for the new boat,” they said."
     (quote,) = _quotes(text)
     assert quote.speaker == ""
+
+
+def test_place_after_an_opening_participle_is_not_the_subject() -> None:
+    text = (
+        "Speaking at a town hall in Salem, New Hampshire, Hana Ruel went after the board, "
+        "calling it “a total shambles.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hana Ruel"
+
+
+def test_mixed_case_dateline_with_agency_is_not_the_subject() -> None:
+    text = (
+        "Harbourton (Wire) – Councillor Hana Ruel took a swipe at the board, "
+        "saying that “bombastic comments” do more harm than good."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Hana Ruel"

@@ -19,7 +19,14 @@ from triage.core.quote_lexicon import (
     PERSON_PRONOUNS,
     TITLE_WORDS,
 )
-from triage.core.speakers import Speaker, Token, parse_phrase
+from triage.core.quote_phrases import (
+    after_dateline,
+    apposed_name,
+    next_comma,
+    place_tail,
+    title_of,
+)
+from triage.core.speakers import Speaker, Token, parse_phrase, strip_possessive
 
 DETERMINER_STARTS = frozenset({"a", "an", "the", "his", "her", "their", "its", "one", "another"})
 _AFFILIATION = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*$")
@@ -28,9 +35,6 @@ _CONNECTIVES = frozenset(
     "moreover further furthermore thus hence separately finally first second".split()
 )
 _QUOTE_TOKENS = frozenset({"“", "”", '"', "‘", "’", "'", "«", "»"})
-_DATELINE_TOKENS = 14
-_ROLE_TAIL = 6
-"""Words a role may run on past a preposition before its name ("director of the club, A B")."""
 _COORDINATORS = frozenset({"and", "but"})
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
@@ -61,7 +65,7 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             stop = position
             break
         if token.word[:1].islower() and lower in CLAUSE_STOPS:
-            if _org_connector(phrase, tokens[position:]) or _title_of(tokens, position):
+            if _org_connector(phrase, tokens[position:]) or title_of(tokens, position):
                 phrase.append(token)
                 continue
             if lower == "by" and not any(t.word[:1].isupper() for t in phrase):
@@ -80,39 +84,12 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             return None
     speaker = parse_phrase(text, phrase)
     if (speaker is None or speaker.kind == "noun") and phrase:
-        comma = _next_comma(tokens, stop)
-        named = _apposed_name(text, tokens, comma)
+        comma = next_comma(tokens, stop)
+        named = apposed_name(text, tokens, comma)
         if named is not None:
             role = text[phrase[0].start : tokens[comma - 1].end]
             return Speaker(named.name, named.start, named.end, role, named.kind)
     return speaker
-
-
-def _next_comma(tokens: list[Token], stop: int) -> int:
-    """Return the comma closing a role ("the secretary of the club, A B"), or ``stop``."""
-    for position in range(stop, min(len(tokens), stop + _ROLE_TAIL)):
-        if tokens[position].word == ",":
-            return position
-        if not tokens[position].word[:1].isalpha():
-            return stop
-    return stop
-
-
-def _apposed_name(text: str, tokens: list[Token], comma: int) -> Speaker | None:
-    """Return the name set off by a comma after a role ("…, A B." / "…, A B, who")."""
-    if comma >= len(tokens) or tokens[comma].word != ",":
-        return None
-    name: list[Token] = []
-    for token in tokens[comma + 1 :]:
-        if token.word in {",", ".", ";", ":", "?", "!", "(", "—", "–"}:
-            break
-        if not (token.word[:1].isupper() or token.word.lower() in _PARTICLES):
-            return None
-        name.append(token)
-        if len(name) > 5:
-            return None
-    speaker = parse_phrase(text, name) if name else None
-    return speaker if speaker is not None and speaker.kind == "person" else None
 
 
 def split_commas(tokens: list[Token]) -> list[list[Token]]:
@@ -142,7 +119,7 @@ def trailing_phrase(tokens: list[Token]) -> list[Token]:
         lower = token.word.lower()
         if lower in PERSON_PRONOUNS | OTHER_PRONOUNS and not kept:
             return [token]
-        if kept and _title_of(tokens, position):
+        if kept and title_of(tokens, position):
             kept.insert(0, token)  # "Secretary of State A B"
             continue
         if lower in DETERMINER_STARTS:
@@ -193,14 +170,19 @@ def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
 
 def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
     """Return the subject at the head of a sentence ("A B, who …, told …")."""
-    for segment in split_commas(_after_dateline(tokens)):
+    segments = split_commas(after_dateline(tokens))
+    opener = False
+    for number, segment in enumerate(segments):
         while segment and segment[0].word.lower() in _CONNECTIVES:
             segment = segment[1:]
         if not segment:
             continue
-        lower = segment[0].word.lower()
+        lower = strip_possessive(segment[0]).word.lower()
         if segment[0].word[:1].isupper() and lower.endswith(("ing", "ed")) and len(segment) > 1:
+            opener = True
             continue  # "Speaking at a rally, …", "Reached by phone, …"
+        if opener and number + 1 < len(segments) and place_tail(segment):
+            continue  # "Speaking in Salem, Ohio, A B said": the place ends the opener
         if segment[0].word.isupper() and len(segment[0].word) > 4:
             continue  # a dateline ("HARBOURTON, May 2 —")
         if lower in PERSON_PRONOUNS:
@@ -216,7 +198,7 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             if (
                 token.word[:1].isupper()
                 or token.word.lower() in TITLE_WORDS | DETERMINER_STARTS | _PARTICLES
-                or _title_of(segment, position)
+                or title_of(segment, position)
             ):
                 head.append(token)
             else:
@@ -226,26 +208,6 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             return speaker
         return _leading_noun_phrase(text, segment)
     return None
-
-
-def _after_dateline(tokens: list[Token]) -> list[Token]:
-    """Drop a dateline ("HARBOURTON, May 2 (Wire) —") from the head of a sentence."""
-    if not tokens or not (tokens[0].word.isupper() and tokens[0].word.isalpha()):
-        return tokens
-    for position, token in enumerate(tokens[:_DATELINE_TOKENS]):
-        if token.word in {"—", "–", "-"}:
-            return tokens[position + 1 :]
-    return tokens
-
-
-def _title_of(segment: list[Token], position: int) -> bool:
-    """Whether ``of`` joins a title to its domain ("Secretary of State A B")."""
-    return (
-        segment[position].word == "of"
-        and 0 < position < len(segment) - 1
-        and segment[position - 1].word.lower() in TITLE_WORDS
-        and segment[position + 1].word[:1].isupper()
-    )
 
 
 def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:

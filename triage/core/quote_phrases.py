@@ -1,0 +1,71 @@
+"""Small shapes of phrases around a speaker: appositions, datelines, titles.
+
+Kept apart from :mod:`triage.core.quote_subjects` so that each module stays
+small; every function here looks at a handful of tokens and answers one question.
+"""
+
+from __future__ import annotations
+
+from triage.core.quote_lexicon import TITLE_WORDS
+from triage.core.speakers import Speaker, Token, parse_phrase
+
+_PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
+_DATELINE_TOKENS = 14
+_ROLE_TAIL = 6
+"""Words a role may run on past a preposition before its name ("director of the club, A B")."""
+
+
+def next_comma(tokens: list[Token], stop: int) -> int:
+    """Return the comma closing a role ("the secretary of the club, A B"), or ``stop``."""
+    for position in range(stop, min(len(tokens), stop + _ROLE_TAIL)):
+        if tokens[position].word == ",":
+            return position
+        if not tokens[position].word[:1].isalpha():
+            return stop
+    return stop
+
+
+def apposed_name(text: str, tokens: list[Token], comma: int) -> Speaker | None:
+    """Return the name set off by a comma after a role ("…, A B." / "…, A B, who")."""
+    if comma >= len(tokens) or tokens[comma].word != ",":
+        return None
+    name: list[Token] = []
+    for token in tokens[comma + 1 :]:
+        if token.word in {",", ".", ";", ":", "?", "!", "(", "—", "–"}:
+            break
+        if not (token.word[:1].isupper() or token.word.lower() in _PARTICLES):
+            return None
+        name.append(token)
+        if len(name) > 5:
+            return None
+    speaker = parse_phrase(text, name) if name else None
+    return speaker if speaker is not None and speaker.kind == "person" else None
+
+
+def after_dateline(tokens: list[Token]) -> list[Token]:
+    """Drop a dateline ("HARBOURTON, May 2 (Wire) —") from the head of a sentence."""
+    if not tokens or not tokens[0].word[:1].isupper():
+        return tokens
+    shouted = tokens[0].word.isupper() and tokens[0].word.isalpha()
+    for position, token in enumerate(tokens[:_DATELINE_TOKENS]):
+        if token.word in {"—", "–", "-"}:
+            agency = any(t.word == "(" for t in tokens[:position])
+            return tokens[position + 1 :] if shouted or agency else tokens
+        if token.word[:1].islower():
+            return tokens
+    return tokens
+
+
+def place_tail(segment: list[Token]) -> bool:
+    """Whether a comma segment is only a place name ("Ohio", "New Hampshire")."""
+    return len(segment) <= 3 and all(t.word[:1].isupper() for t in segment)
+
+
+def title_of(segment: list[Token], position: int) -> bool:
+    """Whether ``of`` joins a title to its domain ("Secretary of State A B")."""
+    return (
+        segment[position].word == "of"
+        and 0 < position < len(segment) - 1
+        and segment[position - 1].word.lower() in TITLE_WORDS
+        and segment[position + 1].word[:1].isupper()
+    )
