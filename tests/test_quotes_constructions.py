@@ -291,3 +291,12 @@ def test_mixed_case_dateline_with_agency_is_not_the_subject() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Hana Ruel"
+
+
+def test_pronoun_inside_a_sentence_refers_to_its_subject() -> None:
+    text = (
+        "Mara Quill said on Wednesday that she had phoned Tam Hollis to congratulate him "
+        "on what she called “an extraordinary campaign.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Mara Quill"

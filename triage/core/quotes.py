@@ -151,6 +151,26 @@ def _named_person(attribution: Attribution | None) -> bool:
     )
 
 
+def _clause_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved | None:
+    """Resolve "he"/"she" inside a sentence to that sentence's named subject.
+
+    "A B said that she called C “…”": a pronoun later in the sentence refers to
+    its subject far more often than to the last person named (here C).
+    """
+    tokens = sentence_tokens(index.text, max(0, pronoun.start - _SUBJECT_WINDOW), pronoun.start)
+    if len(tokens) < 2:
+        return None
+    subject = leading_subject(index.text, tokens)
+    if subject is None or subject.kind != "person":
+        return None
+    full, role = index.fullest(subject.name, subject.end)
+    gender = index.gender.get(full.split()[-1].lower())
+    wanted = "m" if pronoun.name.lower() == "he" else "f"
+    if gender is not None and gender != wanted:
+        return None
+    return _Resolved(full, pronoun.start, pronoun.end, role or subject.role)
+
+
 def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Resolved:
     """Turn a parsed speaker into the fullest name the article gave earlier."""
     if speaker is None:
@@ -158,6 +178,9 @@ def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Re
     if speaker.kind == "pronoun":
         if speaker.name.lower() not in {"he", "she"}:
             return _Resolved()
+        subject = _clause_subject(index, speaker)
+        if subject is not None:
+            return subject
         mention = index.resolve_pronoun(speaker.name, speaker.start)
         if mention is None:
             return _Resolved()
