@@ -14,8 +14,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from triage.core.articles import parse_article_file, parse_article_text
 from triage.core.identity import normalize_url
-from triage.core.parse import ParseError, parse_article_file, parse_article_text, parse_feed
+from triage.core.parse import ParseError, parse_feed
 from triage.core.textclean import clean_line, clean_text, html_to_text
 
 FUZZ = settings(max_examples=150, deadline=None,

@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 from conftest import run_triage
 
+from triage.core.articles import parse_article_text
 from triage.core.desk import Desk
-from triage.core.parse import parse_article_text, parse_feed
+from triage.core.parse import parse_feed
 from triage.core.textclean import (
     MAX_TEXT_CHARS,
     clean_line,

@@ -15,7 +15,8 @@ from triage.core.clusters import Cluster
 from triage.core.desk import Desk, locate_desk
 from triage.core.export import render_export, story_json
 from triage.core.models import IngestReport, Story
-from triage.core.parse import OpmlFeed, ParseError, parse_opml, render_opml
+from triage.core.opml import OpmlFeed, parse_opml, render_opml
+from triage.core.parse import ParseError
 from triage.core.pipeline import Pipeline
 from triage.core.search import SearchError
 from triage.core.store_tags import TagError

@@ -17,13 +17,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from triage.core.articles import decode_text_file
 from triage.core.clusters import Cluster
 from triage.core.desk import SearchPage, SearchRow
 from triage.core.export import iso_z, quote_json, relative_time, story_summary_json
 from triage.core.highlight import Snippet
 from triage.core.ingest import read_file
 from triage.core.models import Feed, IngestReport, StoredQuote, Story
-from triage.core.parse import ParseError, decode_text_file
+from triage.core.parse import ParseError
 from triage.core.quotes import extract_quotes
 
 console = Console(highlight=False)

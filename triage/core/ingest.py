@@ -25,15 +25,11 @@ from triage.core.fetch import FetchRequest, FetchResult, fetch_all
 from triage.core.fetch_types import FetchPolicy
 from triage.core.identity import content_hash, content_key, is_home_page, normalize_url, story_id
 from triage.core.models import IngestReport, Progress, SourceError, Story, utc_now
-from triage.core.parse import (
-    ARTICLE_SUFFIXES,
-    FEED_SUFFIXES,
-    OPML_SUFFIXES,
-    Entry,
-    ParsedFeed,
-    ParseError,
-    parse_feed,
-)
+from triage.core.parse import Entry, ParsedFeed, ParseError, parse_feed
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed"})
+OPML_SUFFIXES = frozenset({".opml"})
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest local file read, so a stray disk image is refused rather than slurped."""

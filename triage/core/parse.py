@@ -1,8 +1,9 @@
-"""Turn raw inputs (feed bytes, article files, OPML) into clean entries.
+"""Turn feed bytes (RSS, Atom, RDF, JSON Feed) into clean entries.
 
 Parsing never touches the network or the store: it takes bytes and returns
 :class:`ParsedFeed` / :class:`Entry` values whose text is already cleaned, or
-raises :class:`ParseError` with a one-line reason.
+raises :class:`ParseError` with a one-line reason. Article files are read by
+:mod:`triage.core.articles`, subscription lists by :mod:`triage.core.opml`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ import io
 import json
 import re
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,16 +25,9 @@ import feedparser
 from triage.core.textclean import (
     clean_line,
     clean_text,
-    html_document_text,
     html_to_text,
-    looks_like_html,
     strip_controls,
 )
-
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
-FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed"})
-OPML_SUFFIXES = frozenset({".opml"})
-
 
 # An internal DTD subset can declare entities that expand exponentially ("billion
 # laughs") or name local files; no real feed needs one. feedparser only strips
@@ -153,7 +145,9 @@ def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
         summary = clean_text(str(item.get("summary") or ""))
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
         author = ", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict))
-        published = _parse_iso(item.get("date_published")) or _parse_iso(item.get("date_modified"))
+        published = parse_iso_time(item.get("date_published")) or parse_iso_time(
+            item.get("date_modified")
+        )
         if not (item.get("title") or body or summary or item.get("url")):
             continue
         entries.append(
@@ -171,7 +165,8 @@ def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
     return ParsedFeed(title=title, link=link, entries=entries)
 
 
-def _parse_iso(value: object) -> datetime | None:
+def parse_iso_time(value: object) -> datetime | None:
+    """An ISO 8601 or RFC 2822 time as aware UTC, or None when unreadable."""
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -261,176 +256,3 @@ def _is_malformed(parsed: Any) -> bool:
 def _bozo_reason(parsed: Any) -> str:
     exc = parsed.get("bozo_exception")
     return clean_line(str(exc)) if exc else "malformed XML"
-
-
-def decode_text_file(data: bytes) -> str:
-    """Decode an article file: UTF-8 (with or without BOM), else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def parse_article_text(text: str, markdown: bool = False) -> tuple[str, str]:
-    """Split a plain-text article into ``(title, body)``.
-
-    The first non-empty line is the title (a Markdown heading's ``#`` marks are
-    removed); the rest is the body. The body keeps its paragraphs.
-    """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for index, line in enumerate(lines):
-        if line.strip():
-            title = line.strip()
-            if markdown:
-                title = title.lstrip("#").strip()
-            return clean_line(title), unwrap_paragraphs(clean_text("\n".join(lines[index + 1 :])))
-    return "", ""
-
-
-_LIST_OR_HEADING = re.compile(r"^\s*(?:[-*•#>]|\d+[.)])\s")
-
-
-def unwrap_paragraphs(text: str) -> str:
-    """Normalise plain text to paragraphs separated by one blank line.
-
-    Text that uses blank lines between paragraphs is hard-wrapped: its single
-    line breaks are joined with a space (list items and headings keep theirs).
-    Text without any blank line uses one line per paragraph, so each line break
-    becomes a paragraph break. Either way a quotation that wraps across lines stays
-    one run of text.
-    """
-    if "\n\n" not in text:
-        return text.replace("\n", "\n\n")
-    paragraphs = []
-    for block in text.split("\n\n"):
-        lines = block.split("\n")
-        joined = lines[0]
-        for line in lines[1:]:
-            joined += ("\n" if _LIST_OR_HEADING.match(line) else " ") + line
-        paragraphs.append(joined)
-    return "\n\n".join(paragraphs)
-
-
-_FRONT_MATTER_KEYS = {
-    "title": "title",
-    "date": "published",
-    "published": "published",
-    "source": "source",
-    "outlet": "source",
-    "author": "author",
-    "by": "author",
-    "url": "link",
-    "link": "link",
-}
-
-
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Read an optional ``---`` block of ``key: value`` lines at the top of an article.
-
-    Editors who save articles by hand can record what a feed would have given
-    (``date``, ``source``, ``author``, ``url``, ``title``); unknown keys are ignored.
-    Returns the recognised fields and the text after the block.
-    """
-    stripped = text.lstrip("\ufeff")
-    if not stripped.startswith("---"):
-        return {}, text
-    lines = stripped.split("\n")
-    if lines[0].strip() != "---":
-        return {}, text
-    fields: dict[str, str] = {}
-    for index, line in enumerate(lines[1:40], 1):
-        if line.strip() == "---":
-            return fields, "\n".join(lines[index + 1 :])
-        key, sep, value = line.partition(":")
-        name = _FRONT_MATTER_KEYS.get(key.strip().lower())
-        if sep and name:
-            fields[name] = value.strip().strip("\"'")
-    return {}, text
-
-
-def parse_article_file(path: Path, data: bytes) -> Entry:
-    """Read an article file (.txt, .md or .html) as one story.
-
-    The outlet is the folder's name and the date the file's modification time,
-    unless a front-matter block (see :func:`split_front_matter`) says otherwise.
-
-    Raises:
-        ParseError: When the file holds no text.
-    """
-    text = decode_text_file(data)
-    suffix = path.suffix.lower()
-    fields: dict[str, str] = {}
-    if suffix in (".html", ".htm") or (suffix not in (".txt", ".md") and looks_like_html(text)):
-        title, body, fields = html_document_text(text)
-        if "url" in fields:
-            fields["link"] = fields.pop("url")
-    else:
-        fields, text = split_front_matter(text)
-        title, body = parse_article_text(text, markdown=suffix in (".md", ".markdown"))
-    title = clean_line(fields.get("title")) or title
-    if not title and not body:
-        raise ParseError("empty article file")
-    mtime = datetime.fromtimestamp(int(path.stat().st_mtime), UTC) if path.exists() else None
-    return Entry(
-        title=title or clean_line(path.stem),
-        link=fields.get("link") or path.resolve().as_uri(),
-        body=body,
-        summary=body[:300],
-        author=clean_line(fields.get("author")),
-        published=_parse_iso(fields.get("published")) or mtime,
-        source=clean_line(fields.get("source")) or clean_line(path.parent.name) or "files",
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class OpmlFeed:
-    """One subscription listed in an OPML file."""
-
-    url: str
-    name: str = ""
-    category: str = ""
-
-
-def parse_opml(data: bytes) -> list[OpmlFeed]:
-    """Return every feed outline (``xmlUrl``) of an OPML document, nested ones included.
-
-    Raises:
-        ParseError: When the document is not well-formed XML or lists no feeds.
-    """
-    if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
-        raise ParseError("OPML with a DOCTYPE or entities is refused")
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ParseError(f"invalid OPML: {exc}") from None
-    feeds: list[OpmlFeed] = []
-
-    def walk(node: ET.Element, category: str) -> None:
-        for child in node.findall("outline"):
-            url = (child.get("xmlUrl") or child.get("xmlurl") or "").strip()
-            name = clean_line(child.get("title") or child.get("text") or "")
-            if url:
-                feeds.append(OpmlFeed(url=url, name=name, category=category))
-            else:
-                walk(child, name or category)
-
-    body = root.find("body")
-    walk(body if body is not None else root, "")
-    return feeds
-
-
-def render_opml(feeds: list[OpmlFeed], title: str = "triage subscriptions") -> str:
-    """Serialise subscriptions as an OPML 2.0 document."""
-    root = ET.Element("opml", version="2.0")
-    head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = title
-    body = ET.SubElement(root, "body")
-    for feed in feeds:
-        attrs = {"type": "rss", "text": feed.name or feed.url, "xmlUrl": feed.url}
-        if feed.name:
-            attrs["title"] = feed.name
-        if feed.category:
-            attrs["category"] = feed.category
-        ET.SubElement(body, "outline", attrs)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from triage.core.articles import parse_article_file
 from triage.core.fetch import FetchResult
 from triage.core.fetch_types import FetchPolicy
 from triage.core.ingest import (
@@ -17,7 +18,8 @@ from triage.core.ingest import (
     read_file,
 )
 from triage.core.models import IngestReport, Progress, SourceError, utc_now
-from triage.core.parse import ParseError, parse_article_file, parse_feed, parse_opml
+from triage.core.opml import parse_opml
+from triage.core.parse import ParseError, parse_feed
 
 if TYPE_CHECKING:
     from triage.core.desk import Desk
