@@ -300,3 +300,29 @@ def test_pronoun_inside_a_sentence_refers_to_its_subject() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Mara Quill"
+
+
+def test_show_title_after_told_is_the_audience_not_a_quote() -> None:
+    text = "But he told Harbour Radio’s “Morning Tide Show” that the plan is a “total mess.”"
+    quotes = _quotes(text)
+    assert [q.text for q in quotes] == ["total mess."]
+    assert quotes[0].speaker != "Morning Tide Show"
+
+
+def test_title_followed_by_a_clause_is_not_a_spoken_quote() -> None:
+    text = (
+        "In an interview on the podcast “The Harbour Files” out Thursday, "
+        "Mara Quill said the union is going into “overdrive.”"
+    )
+    assert [q.text for q in _quotes(text)] == ["overdrive."]
+
+
+def test_title_case_quote_closed_by_a_comma_is_spoken() -> None:
+    text = "“Not Fair,” Mara Quill said of the new fares."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Mara Quill"
+
+
+def test_title_with_lower_case_small_words_is_a_title() -> None:
+    text = "Comedians are staging a popular play called “Talk Ferries to Me” in the old theatre."
+    assert _quotes(text) == []

@@ -156,11 +156,21 @@ class MentionIndex:
         if marker in _MALE or marker in _FEMALE:
             self.gender.setdefault(words[-1].lower(), "m" if marker in _MALE else "f")
         org = looks_like_org(name_tokens)
-        person = not org and (len(words) >= 2 or bool(title)) and not self._after_place_word(run[0])
+        person = (
+            not org
+            and (len(words) >= 2 or bool(title))
+            and not self._after_place_word(run[0])
+            and not self._whole_quote(run[0].start, run[-1].end)
+        )
         start, end = name_tokens[0].start, name_tokens[-1].end
         mention = Mention(self.text[start:end], start, end, words, person, title)
         self.mentions.append(mention)
         self.by_last.setdefault(words[-1].lower(), []).append(mention)
+
+    def _whole_quote(self, start: int, end: int) -> bool:
+        """Whether a run fills a pair of quotation marks: a title (“Harbour Lights”)."""
+        opens = start > 0 and self.text[start - 1] in '“"‘'
+        return opens and self.text[end : end + 1] in {"”", '"', "’"}
 
     def _after_title_of(self, first: Token) -> bool:
         """Whether a run follows "<title> of" ("Secretary of State A B")."""

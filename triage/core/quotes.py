@@ -42,6 +42,11 @@ SUBJECT_BASE = 0.7
 SINGLE_IN_DOUBLE_HOUSE = 0.2
 """Highest score of a single-marked span in an article that quotes with double marks."""
 
+_AUDIENCE = re.compile(r"\b(?:told|tells|telling|informed)\s+(?:[^\s,:;.]+\s+){0,2}$")
+_TITLE_SMALL_WORDS = frozenset(
+    "of the and a an in on to for with at by de la el los las le du von van".split()
+)
+"""Small words that stay lower case inside a title ("Talk of the Town")."""
 _GROUP_PRONOUNS = frozenset({"they", "we", "i", "you", "it", "some", "others"})
 _SUBJECT_WINDOW = 200
 """Characters read from a paragraph's start to find its subject."""
@@ -98,11 +103,14 @@ def _confidence(
         and not _named_person(attribution)
     ):
         score -= 0.15 if count <= 6 else 0.0  # "a show called “…”": a label
-    titled = all(
-        w[:1].isupper() or w.lower() in {"of", "the", "and", "a", "in", "on"} for w in words
-    )
-    if titled and count <= 8 and not (attribution and attribution.where == "after"):
-        score -= 0.3
+    titled = all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
+    spoken_title = attribution and attribution.where == "after" and _ends_clause(text, span)
+    if titled and count <= 8 and not spoken_title:
+        score -= 0.3  # a show, book or slogan, unless a clause ends in it (“Not Fair,” A said)
+        if attribution and attribution.where == "after":
+            score -= 0.15  # “The Harbour Files” out Thursday, A said: a cue further on
+        if _AUDIENCE.search(text, max(0, span.outer_start - 40), span.outer_start):
+            score -= 0.3  # "told ABC’s “Morning Show”": the marks name the audience
     if span.single:
         score = min(score - 0.2, SINGLE_IN_DOUBLE_HOUSE) if house_double else score - 0.2
     if span.open_at is None and not (attribution and attribution.where == "after"):
@@ -122,6 +130,13 @@ def _tidy(resolved: _Resolved) -> _Resolved:
     if trimmed == name or not trimmed or _KEEPS_STOP.search(name.rstrip(",;:’'\"")):
         return resolved
     return _Resolved(trimmed, resolved.start, resolved.end, resolved.role)
+
+
+def _ends_clause(text: str, span: MarkedSpan) -> bool:
+    """Whether punctuation closes the quote's clause (“Not fair,” / “Not fair”, A said)."""
+    close = span.close_at if span.close_at is not None else span.end
+    tail = text[max(span.start, span.end - 1) : close] + text[span.outer_end : span.outer_end + 1]
+    return any(mark in tail for mark in ",.?!")
 
 
 def _group_speaker(attribution: Attribution | None) -> bool:
