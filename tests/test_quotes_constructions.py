@@ -326,3 +326,26 @@ def test_title_case_quote_closed_by_a_comma_is_spoken() -> None:
 def test_title_with_lower_case_small_words_is_a_title() -> None:
     text = "Comedians are staging a popular play called “Talk Ferries to Me” in the old theatre."
     assert _quotes(text) == []
+
+
+def test_signature_line_under_a_quote_names_the_speaker() -> None:
+    text = (
+        "The fares rose again.\n\n“We will never close the pier while I am here.”\n\n"
+        "— Tam Hollis, harbour adviser.\n\nMore follows."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Tam Hollis"
+
+
+def test_inverted_cue_opening_a_sentence() -> None:
+    text = (
+        "The board erred, Quill has said. Said Quill, “The thought of that error is painful to us.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Quill"
+
+
+def test_doubled_consonant_cue_forms() -> None:
+    text = "“We got the timetable wrong this winter,” the operator admitted on Monday."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the operator"

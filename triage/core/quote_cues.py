@@ -36,6 +36,7 @@ from triage.core.quote_subjects import (
 )
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
 
+_INVERTED_CUES = frozenset({"said", "says", "added", "wrote", "writes", "asked"})
 _ADDRESSEE_CUES = frozenset({"told", "tells", "tell", "informed", "urged"})
 
 _SENTENCE_END = frozenset({".", "?", "!"})
@@ -67,8 +68,12 @@ def _is_cue(tokens: list[Token], index: int) -> int:
         return 2
     if (word, following) in PHRASAL_CUES:
         return 2
-    if word not in CUE_WORDS or not tokens[index].word[:1].islower():
+    if word not in CUE_WORDS:
         return 0
+    if not tokens[index].word[:1].islower():
+        # "Said Comey, “…”": an inverted cue opening the sentence, a name after it
+        inverted = index == 0 and word in _INVERTED_CUES and following[:1].isalpha()
+        return 1 if inverted and tokens[index + 1].word[:1].isupper() else 0
     if index:
         before = tokens[index - 1].word
         if before.lower() in DETERMINER_STARTS | {"this", "that", "a"}:

@@ -30,6 +30,11 @@ _IRREGULAR = {
     "read": ("read", "reads"),
     "speak": ("spoke", "speaks", "speaking"),
     "put": ("put", "puts"),
+    "admit": ("admitted", "admits", "admitting", "admit"),
+    "concur": ("concurred", "concurs", "concurring"),
+    "demur": ("demurred", "demurs", "demurring"),
+    "marvel": ("marveled", "marvelled", "marvels", "marveling", "marvelling"),
+    "label": ("labeled", "labelled", "labels", "labeling", "labelling"),
 }
 
 

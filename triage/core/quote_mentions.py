@@ -65,6 +65,7 @@ _CAPITAL_RUN = re.compile(
     + r"][\w’'\-.]*)*"
 )
 _LOOKBACK = 300
+_INVERTED_CUES = frozenset({"Said", "Says", "Added", "Wrote", "Writes", "Asked"})
 _PLACE_PREPOSITIONS = frozenset({"on", "from", "in", "at", "near"})
 _EXPANSION = re.compile(r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)$")
 _MALE = frozenset({"mr", "mr.", "he", "him", "his", "king", "prince", "father", "sir", "lord"})
@@ -139,6 +140,8 @@ class MentionIndex:
         """
         if all(t.word.isupper() for t in run) and max(len(t.word) for t in run) > 4:
             return
+        if len(run) > 1 and run[0].word in _INVERTED_CUES:
+            run = run[1:]  # "Said Comey, …": the cue opens the sentence
         name_from = 0
         for offset, token in enumerate(run):
             if token.word.lower() in TITLE_WORDS:

@@ -6,10 +6,14 @@ small; every function here looks at a handful of tokens and answers one question
 
 from __future__ import annotations
 
+import re
+
 from triage.core.quote_lexicon import TITLE_WORDS
-from triage.core.speakers import Speaker, Token, parse_phrase
+from triage.core.quote_marks import MarkedSpan
+from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
 
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
+_SIGNATURE = re.compile(r"[ \t]*[-—–][ \t]*([A-Z][^\n]{0,80}?)[.,]?[ \t]*$")
 _DATELINE_TOKENS = 14
 _ROLE_TAIL = 6
 """Words a role may run on past a preposition before its name ("director of the club, A B")."""
@@ -69,3 +73,43 @@ def title_of(segment: list[Token], position: int) -> bool:
         and segment[position - 1].word.lower() in TITLE_WORDS
         and segment[position + 1].word[:1].isupper()
     )
+
+
+def signature_after(text: str, line: tuple[int, int]) -> Speaker | None:
+    """Return the name on a signature line ("— A B, a party adviser.") under a quote.
+
+    Only a short line opened by a dash counts, and only its leading name (the
+    words before the first comma) is kept.
+    """
+    match = _SIGNATURE.fullmatch(text, line[0], line[1])
+    if match is None:
+        return None
+    tokens = tokenize(text, match.start(1), match.end(1))
+    name: list[Token] = []
+    for token in tokens:
+        if token.word in {",", "("}:
+            break
+        name.append(token)
+    if not name or len(name) > 6 or not all(t.word[:1].isupper() for t in name):
+        return None
+    speaker = parse_phrase(text, name)
+    return speaker if speaker is not None and speaker.kind in {"person", "org"} else None
+
+
+def signed_quote(
+    text: str, bounds: list[tuple[int, int]], paragraph: int, span: MarkedSpan
+) -> Speaker | None:
+    """Return the signature under a quote that fills its paragraph ("“…”⏎— A B.")."""
+    start, end = bounds[paragraph]
+    if paragraph + 1 >= len(bounds) or text[start : span.outer_start].strip(" *_"):
+        return None
+    if text[span.outer_end : end].strip(" *_.,"):
+        return None
+    return signature_after(text, bounds[paragraph + 1])
+
+
+def ends_clause(text: str, span: MarkedSpan) -> bool:
+    """Whether punctuation closes the quote's clause (“Not fair,” / “Not fair”, A said)."""
+    close = span.close_at if span.close_at is not None else span.end
+    tail = text[max(span.start, span.end - 1) : close] + text[span.outer_end : span.outer_end + 1]
+    return any(mark in tail for mark in ",.?!")

@@ -26,6 +26,7 @@ from triage.core.quote_cues import (
 from triage.core.quote_lexicon import CALL_WORDS
 from triage.core.quote_marks import MarkedSpan, find_marked_spans, paragraph_bounds
 from triage.core.quote_mentions import MentionIndex
+from triage.core.quote_phrases import ends_clause, signed_quote
 from triage.core.quote_subjects import leading_subject
 from triage.core.speakers import Speaker, tokenize
 
@@ -104,7 +105,7 @@ def _confidence(
     ):
         score -= 0.15 if count <= 6 else 0.0  # "a show called “…”": a label
     titled = all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
-    spoken_title = attribution and attribution.where == "after" and _ends_clause(text, span)
+    spoken_title = attribution and attribution.where == "after" and ends_clause(text, span)
     if titled and count <= 8 and not spoken_title:
         score -= 0.3  # a show, book or slogan, unless a clause ends in it (“Not Fair,” A said)
         if attribution and attribution.where == "after":
@@ -130,13 +131,6 @@ def _tidy(resolved: _Resolved) -> _Resolved:
     if trimmed == name or not trimmed or _KEEPS_STOP.search(name.rstrip(",;:’'\"")):
         return resolved
     return _Resolved(trimmed, resolved.start, resolved.end, resolved.role)
-
-
-def _ends_clause(text: str, span: MarkedSpan) -> bool:
-    """Whether punctuation closes the quote's clause (“Not fair,” / “Not fair”, A said)."""
-    close = span.close_at if span.close_at is not None else span.end
-    tail = text[max(span.start, span.end - 1) : close] + text[span.outer_end : span.outer_end + 1]
-    return any(mark in tail for mark in ",.?!")
 
 
 def _group_speaker(attribution: Attribution | None) -> bool:
@@ -293,6 +287,11 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             resolved, cue = previous[1], cue or previous[2]
             inherited = Attribution(cue, None, "inherit")
             confidence = max(confidence, _confidence(text, span, inherited, house_double))
+        signed = signed_quote(text, bounds, paragraph, span) if attribution is None else None
+        if signed is not None:
+            resolved, cue = _resolve(index, signed, signed.start), "—"
+            by_line = Attribution(cue, signed, "after")
+            confidence = max(confidence, _confidence(text, span, by_line, house_double))
         if not resolved.name and not _group_speaker(attribution):
             window = max(para_start, preceding)
             alone = not text[para_start : span.outer_start].strip(" *_")
