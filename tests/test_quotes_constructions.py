@@ -349,3 +349,12 @@ def test_doubled_consonant_cue_forms() -> None:
     text = "“We got the timetable wrong this winter,” the operator admitted on Monday."
     (quote,) = _quotes(text)
     assert quote.speaker == "the operator"
+
+
+def test_adding_after_a_cue_keeps_that_cue_subject() -> None:
+    text = (
+        "Hollis did not stay but left as soon as the meeting ended, Quill said, "
+        "adding, “He was never one for small talk.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Quill"

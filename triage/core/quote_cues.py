@@ -237,7 +237,15 @@ def attribution_before(
             speaker = phrase_after_cue(text, tokens[index + 2 :])
         else:
             participle = tokens[index].word.lower().endswith("ing")
-            speaker = subject_before_cue(text, tokens[:index], participle)
+            head = tokens[:index]
+            if (
+                participle
+                and len(head) > 2
+                and head[-1].word == ","
+                and _is_cue(head, len(head) - 2)
+            ):
+                head, participle = head[:-2], False  # "…, A said, adding, “…”": A's cue
+            speaker = subject_before_cue(text, head, participle)
             object_cue = tokens[index].word.lower() in CALL_WORDS | _ADDRESSEE_CUES
             if speaker is None and index + 1 < len(tokens) and not object_cue:
                 speaker = phrase_after_cue(text, tokens[index + 1 :])
