@@ -79,6 +79,7 @@ async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
             quiet.add((time.perf_counter() - begin) * 1000)
         figures["key_ms"] = quiet.summary()
         figures["key_repaint_ms"] = (await _repaints(app, story_list, presses)).summary()
+        figures["peak_rss_browsing_mb"] = round(_peak_rss_mb(), 1)
         if feeds is not None:
             busy = Samples()
             done = threading.Event()
