@@ -358,3 +358,9 @@ def test_adding_after_a_cue_keeps_that_cue_subject() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Quill"
+
+
+def test_police_ranks_are_roles() -> None:
+    text = "“They knew exactly what they were after,” said Detective Inspector Rhys Cadogan."
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Rhys Cadogan", "Detective Inspector")

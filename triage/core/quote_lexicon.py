@@ -112,6 +112,7 @@ TITLE_WORDS: frozenset[str] = frozenset(
         "st st. saint lord lady dame sir field marshal councillor councilor rector treasurer "
         "engineer farmer ranger master lawyer doctor nurse teacher student resident worker "
         "manager owner businessman businesswoman delegate voter supporter organizer "
+        "detective inspector sergeant constable captain lieutenant colonel "
         "organiser researcher scientist expert professor historian physician surgeon"
     ).split()
 )
