@@ -364,3 +364,21 @@ def test_police_ranks_are_roles() -> None:
     text = "“They knew exactly what they were after,” said Detective Inspector Rhys Cadogan."
     (quote,) = _quotes(text)
     assert (quote.speaker, quote.role) == ("Rhys Cadogan", "Detective Inspector")
+
+
+def test_goes_on_is_a_cue_only_before_the_words() -> None:
+    text = (
+        "By contrast, Sen. Mara Quill said that once the Senate goes on recess, "
+        "“I intend to do as much as I can.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Mara Quill"
+
+
+def test_time_phrase_opening_a_sentence_is_not_the_subject() -> None:
+    text = (
+        "But a few days later, Tam Hollis reversed himself again, telling the radio "
+        "station that the fares “are set and will stay that way.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Tam Hollis"

@@ -67,6 +67,9 @@ def _is_cue(tokens: list[Token], index: int) -> int:
     if word == "according" and following == "to":
         return 2
     if (word, following) in PHRASAL_CUES:
+        after = tokens[index + 2].word if index + 2 < len(tokens) else ":"
+        if following == "on" and after not in {",", ":", "to", "“", '"', "—"}:
+            return 0  # "the Senate goes on recess": not a speech verb
         return 2
     if word not in CUE_WORDS:
         return 0

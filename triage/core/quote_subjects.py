@@ -35,6 +35,7 @@ _CONNECTIVES = frozenset(
     "moreover further furthermore thus hence separately finally first second".split()
 )
 _QUOTE_TOKENS = frozenset({"“", "”", '"', "‘", "’", "'", "«", "»"})
+_TIME_TAILS = frozenset({"later", "ago", "earlier", "afterward", "afterwards", "before"})
 _COORDINATORS = frozenset({"and", "but"})
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
@@ -181,6 +182,8 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
         if segment[0].word[:1].isupper() and lower.endswith(("ing", "ed")) and len(segment) > 1:
             opener = True
             continue  # "Speaking at a rally, …", "Reached by phone, …"
+        if segment[-1].word.lower() in _TIME_TAILS:
+            continue  # "Hours later, A B …", "A few days ago, …"
         if opener and number + 1 < len(segments) and place_tail(segment):
             continue  # "Speaking in Salem, Ohio, A B said": the place ends the opener
         if segment[0].word.isupper() and len(segment[0].word) > 4:
