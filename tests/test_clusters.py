@@ -200,6 +200,32 @@ def test_corrections_survive_reopen_and_rebuild(tmp_path: Path) -> None:
     assert engine.cluster_of("breach").size == 2
 
 
+def test_split_of_an_origin_survives_rebuild_and_reassign() -> None:
+    # The split story is the earliest, so on rebuild it comes first and its former
+    # co-member arrives later: only a keep-apart constraint stops it rejoining.
+    engine = engine_with(desk())
+    engine.split("bridge")
+    assert engine.cluster_of("bridge").size == 1
+    engine.rebuild((s, extract_quotes(s.body)) for s in desk())
+    assert engine.cluster_of("bridge").size == 1
+    assert engine.cluster_of("rewrite").id != engine.cluster_of("bridge").id
+    rewrite = desk()[2]
+    engine.assign(rewrite, extract_quotes(rewrite.body))
+    assert engine.cluster_of("rewrite").id != engine.cluster_of("bridge").id
+    incremental = partition(engine)
+    engine.rebuild((s, extract_quotes(s.body)) for s in desk())
+    assert partition(engine) == incremental
+
+
+def test_merge_after_split_wins_over_rebuild() -> None:
+    engine = engine_with(desk())
+    engine.split("bridge")
+    engine.merge("bridge", "rewrite")
+    assert engine.cluster_of("bridge").size == 2
+    engine.rebuild((s, extract_quotes(s.body)) for s in desk())
+    assert {m.story_id for m in engine.cluster_of("bridge").members} == {"bridge", "rewrite"}
+
+
 def test_engine_never_commits() -> None:
     conn = sqlite3.connect(":memory:")
     engine = engine_with(desk()[:2], conn)

@@ -347,11 +347,6 @@ def test_damaged_index_is_one_line_then_reindex_rebuilds(
     assert len(urgent.json()) == 3  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    reason="clusters.py rebuild: stories assigned after a split story may join its fresh "
-    "cluster, so recluster undoes the split (bug reported to the clusters owner)",
-    strict=False,
-)
 def test_recluster_keeps_an_editors_split(desk_copy: tuple[Path, EditorState]) -> None:
     desk_dir, before = desk_copy
     done = run_triage("--index", str(desk_dir), "recluster")

@@ -324,11 +324,22 @@ class ClusterTables:
         return [(str(s), str(o), str(k), str(t)) for s, o, k, t in rows if str(o) in wanted]
 
     def add_correction(self, kind: str, story_a: str, story_b: str) -> None:
-        """Persist an editor correction ("merge" or "split")."""
+        """Persist an editor correction ("merge", "split" or "apart": never together)."""
         self.conn.execute(
             "INSERT INTO cluster_correction (kind, story_a, story_b) VALUES (?, ?, ?)",
             (kind, story_a, story_b),
         )
+
+    def drop_apart(self, group_a: Sequence[str], group_b: Sequence[str]) -> None:
+        """Forget keep-apart constraints between two groups (a later merge wins)."""
+        left, right = set(group_a), set(group_b)
+        rows = self.conn.execute(
+            "SELECT seq, story_a, story_b FROM cluster_correction WHERE kind = 'apart'"
+        ).fetchall()
+        stale = [
+            (seq,) for seq, a, b in rows if (a in left and b in right) or (a in right and b in left)
+        ]
+        self.conn.executemany("DELETE FROM cluster_correction WHERE seq = ?", stale)
 
     def corrections(self, story_id: str) -> list[tuple[str, str, str]]:
         """Return (kind, story_a, story_b) corrections involving a story, oldest first."""

@@ -159,7 +159,8 @@ class ClusterEngine:
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
         evidence = self._evidence(story, signals, vector, frequencies, published)
-        cluster_id = self._forced_cluster(story.id) or self._best_cluster(evidence)
+        forced, barred = self._corrections_for(story.id)
+        cluster_id = forced or self._best_cluster(evidence, barred)
         if cluster_id is None:
             cluster_id = self._fresh_cluster_id(story.id)
         shingles = pack_shingles(signals.shingles)
@@ -206,16 +207,28 @@ class ClusterEngine:
             return first.cluster_id
         if second.seq < first.seq:
             first, second = second, first
+        self.tables.drop_apart(
+            [m.story_id for m in self.tables.members(first.cluster_id)],
+            [m.story_id for m in self.tables.members(second.cluster_id)],
+        )
         self.tables.add_correction("merge", first.story_id, second.story_id)
         self.tables.relabel(second.cluster_id, first.cluster_id)
         return first.cluster_id
 
     def split(self, story_id: str) -> str:
-        """Move a story into a cluster of its own; persisted, survives rebuild."""
+        """Move a story into a cluster of its own; persisted, survives rebuild.
+
+        Besides the split itself, the story is kept apart from each story it shared
+        the cluster with, so a rebuild (or a later re-assign of either) can never
+        put them back together, whatever order they arrive in.
+        """
         stored = self.tables.get(story_id)
         if stored is None:
             raise KeyError(story_id)
         self.tables.add_correction("split", story_id, story_id)
+        for member in self.tables.members(stored.cluster_id):
+            if member.story_id != story_id:
+                self.tables.add_correction("apart", story_id, member.story_id)
         if self.tables.cluster_sizes([stored.cluster_id]).get(stored.cluster_id, 0) <= 1:
             return stored.cluster_id
         cluster_id = self._fresh_cluster_id(story_id)
@@ -318,8 +331,11 @@ class ClusterEngine:
                         links.append(("passage", span))
         return links
 
-    def _best_cluster(self, evidence: dict[str, _Evidence]) -> str | None:
-        """Pick the cluster this story matches best, or None to start one."""
+    def _best_cluster(
+        self, evidence: dict[str, _Evidence], barred: frozenset[str] = frozenset()
+    ) -> str | None:
+        """Pick the cluster this story matches best (never a ``barred`` one), or None
+        to start one."""
         if not evidence:
             return None
         cfg = self.config
@@ -333,6 +349,8 @@ class ClusterEngine:
         threshold = cfg.threshold + cfg.small_desk_margin * 10 / (10 + total)
         best_id, best_score = None, 0.0
         for cluster_id, items in sorted(by_cluster.items()):
+            if cluster_id in barred:
+                continue
             average = sum(ev.similarity for ev in items) / max(sizes.get(cluster_id, 1), 1)
             top = max(ev.similarity for ev in items)
             score = cfg.max_link_weight * top + (1 - cfg.max_link_weight) * average
@@ -343,17 +361,29 @@ class ClusterEngine:
                 best_id, best_score = cluster_id, score
         return best_id
 
-    def _forced_cluster(self, story_id: str) -> str | None:
-        """Apply the editor's latest correction about this story, if any."""
+    def _corrections_for(self, story_id: str) -> tuple[str | None, frozenset[str]]:
+        """Replay the editor's corrections about this story.
+
+        Returns:
+            The cluster the latest split or merge forces (None when free), and the
+            clusters it may not join because they hold a story kept apart from it.
+        """
         forced: str | None = None
+        apart: set[str] = set()
         for kind, story_a, story_b in self.tables.corrections(story_id):
-            if kind == "split":
+            other_id = story_b if story_a == story_id else story_a
+            if kind == "apart":
+                apart.add(other_id)
+            elif kind == "split":
                 forced = self._fresh_cluster_id(story_id)
-                continue
-            other = self.tables.get(story_b if story_a == story_id else story_a)
-            if other is not None:
-                forced = other.cluster_id
-        return forced
+            else:
+                other = self.tables.get(other_id)
+                if other is not None:
+                    forced = other.cluster_id
+        barred = frozenset(s.cluster_id for s in self.tables.many(sorted(apart)))
+        if forced in barred:
+            forced = self._fresh_cluster_id(story_id)
+        return forced, barred
 
     def _fresh_cluster_id(self, story_id: str) -> str:
         candidate, suffix = "c" + story_id, 1
