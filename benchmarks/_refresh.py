@@ -124,14 +124,16 @@ def serve_feeds(feeds: int, hosts: int, per_feed: int,
 
 
 def time_refresh(desk_dir: Path, feeds: int = 200, hosts: int = 50, per_feed: int = 3,
-                 latency: float = 0.1, newsboat: bool = True) -> dict[str, Any]:
+                 latency: float = 0.1, newsboat: bool = True,
+                 concurrency: int | None = None) -> dict[str, Any]:
     """Seconds for a refresh that finds one new story per feed, then an all-304 refresh.
 
     A first, untimed refresh stores ``per_feed - 1`` stories per feed; the feeds
     then gain one story each. The same rounds are run through newsboat (if
-    installed) with as many reload threads as our fetcher's global concurrency.
+    installed) with as many reload threads as our fetcher's global concurrency
+    (the fetcher's default unless ``concurrency`` overrides it).
     """
-    policy = FetchPolicy()
+    policy = FetchPolicy() if concurrency is None else FetchPolicy(max_concurrency=concurrency)
     figures: dict[str, Any] = {"feeds": feeds, "hosts": hosts, "latency_ms": latency * 1000,
                                "concurrency": policy.max_concurrency,
                                "per_host": policy.per_host}

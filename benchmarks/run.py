@@ -157,6 +157,8 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=200, help="feeds in the refresh test")
     parser.add_argument("--hosts", type=int, default=50,
                         help="loopback addresses the feeds are spread over")
+    parser.add_argument("--concurrency", type=int,
+                        help="global fetch concurrency for the refresh (default: the fetcher's)")
     args = parser.parse_args()
     args.only = set(args.only.split(","))
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -178,7 +180,8 @@ def main() -> None:
             log(f"refresh: {args.feeds} feeds, 100 ms each, then all 304")
             with tempfile.TemporaryDirectory() as scratch:
                 results["refresh"] = _refresh.time_refresh(
-                    Path(scratch) / "desk", feeds=args.feeds, hosts=args.hosts)
+                    Path(scratch) / "desk", feeds=args.feeds, hosts=args.hosts,
+                    concurrency=args.concurrency)
     finally:
         if args.cache is None:
             shutil.rmtree(cache, ignore_errors=True)
