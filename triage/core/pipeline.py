@@ -96,22 +96,30 @@ class Pipeline:
             (url, f.etag if f else "", f.last_modified if f else "") for url, f in feeds.items()
         ]
         results = fetch_urls(requests, self.policy, progress=self.progress)
-        for result in results:
+        fresh = [r for r in results if not r.error and not r.not_modified]
+        with self.desk.store.write():  # failures and 304s: one commit for all of them
+            for result in results:
+                if result.error:
+                    self.desk.feeds.record_failure(result.request.url, result.error)
+                    self._fail(result.request.url, result.error)
+                elif result.not_modified:
+                    self.desk.feeds.record_success(
+                        result.request.url, result.etag, result.last_modified, None
+                    )
+                    self.report.not_modified += 1
+        for result in fresh:
             feed = feeds.get(result.request.url)
             self._store_fetched(
                 result, feed.name if feed else "", full_text or bool(feed and feed.full_text)
             )
 
     def _store_fetched(self, result: FetchResult, declared_name: str, full_text: bool) -> None:
+        """Parse a fetched feed and store its stories and its new fetch state together.
+
+        One transaction holds both, so a crash never records an ETag for stories
+        that were not stored (the next fetch would get a 304 and miss them).
+        """
         url = result.request.url
-        if result.error:
-            self.desk.feeds.record_failure(url, result.error)
-            self._fail(url, result.error)
-            return
-        if result.not_modified:
-            self.desk.feeds.record_success(url, result.etag, result.last_modified, None)
-            self.report.not_modified += 1
-            return
         try:
             parsed = parse_fetched(result, declared_name)
         except ParseError as exc:
@@ -121,8 +129,9 @@ class Pipeline:
         prepared = prepare_entries(parsed.entries, url, parsed.link, utc_now())
         if full_text:
             prepared = self._with_full_text(prepared)
-        self._store(prepared)
-        self.desk.feeds.record_success(url, result.etag, result.last_modified, len(prepared))
+        with self.desk.store.write():
+            self._store(prepared)
+            self.desk.feeds.record_success(url, result.etag, result.last_modified, len(prepared))
 
     def _with_full_text(self, prepared: list[PreparedStory]) -> list[PreparedStory]:
         try:
