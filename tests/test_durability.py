@@ -181,7 +181,7 @@ def check_complete(desk_dir: Path, expected_stories: int) -> None:
 def kill_ingest_after(desk_dir: Path, source: Path, delay: float) -> int | None:
     """Start ``triage ingest``, SIGKILL it after ``delay`` s; its exit code (None if killed)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "triage.cli", "--index", str(desk_dir), "ingest", str(source)],
+        [sys.executable, "-m", "triage", "--index", str(desk_dir), "ingest", str(source)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
@@ -216,13 +216,21 @@ def test_kill_nine_during_ingest_loses_nothing(
 ) -> None:
     desk_dir, before = desk_copy
     rng = random.Random(20261122)
+    # How long a whole ingest of one batch takes here and now (machines and load
+    # differ), so the kills land at random instants inside a run, not after it.
+    calibration = tmp_path / "calibration"
+    write_articles(calibration / "in", BULK, "cal", seed=99)
+    shutil.copytree(desk_dir, calibration / "desk")
+    started = time.monotonic()
+    assert kill_ingest_after(calibration / "desk", calibration / "in", 600) == 0
+    full_run = time.monotonic() - started
     batches = []
     killed = 0
     for round_no in range(KILL_ROUNDS):
         batch = tmp_path / f"batch{round_no}"
         write_articles(batch, BULK, f"b{round_no}", seed=round_no)
         batches.append(batch)
-        delay = rng.uniform(0.3, 1.2) + round_no * 0.5
+        delay = full_run * rng.uniform(0.3, 0.9)
         if kill_ingest_after(desk_dir, batch, delay) is None:
             killed += 1
         check_crash_invariants(desk_dir)

@@ -1,0 +1,57 @@
+"""The full-text search index: the only package that imports Whoosh.
+
+Whoosh is pure Python and unmaintained upstream, so everything that touches it is
+kept here, behind :class:`SearchIndex`. The index is *derived* data: the store of
+record (SQLite) holds every story and all editor state, and the index can be
+rebuilt from it at any time (``triage reindex``). That lets us:
+
+* write the index in batches from one writer (a Whoosh commit costs seconds on a
+  large index, so per-story commits are never done);
+* resolve ``tag:`` and ``is:unread`` against the store at query time, so tagging
+  never waits for a Whoosh commit. The parser accepts them as ordinary fields and
+  we replace them with :class:`DocSetQuery` nodes that match a precomputed set of
+  story ids, which keeps arbitrary boolean nesting correct.
+"""
+
+from triage.core.search.index import IndexBatch, SearchIndex
+from triage.core.search.queries import (
+    DocSetQuery,
+    parse_query,
+    query_terms,
+    rewrite_virtual,
+)
+from triage.core.search.schema import (
+    DEFAULT_FIELDS,
+    SCHEMA_VERSION,
+    VIRTUAL_FIELDS,
+    DateResolver,
+    Hit,
+    IndexDocument,
+    IndexUnavailable,
+    Results,
+    SearchError,
+    VirtualResolver,
+    build_schema,
+)
+from triage.core.search.spans import term_spans
+
+__all__ = [
+    "DEFAULT_FIELDS",
+    "SCHEMA_VERSION",
+    "VIRTUAL_FIELDS",
+    "DateResolver",
+    "DocSetQuery",
+    "Hit",
+    "IndexBatch",
+    "IndexDocument",
+    "IndexUnavailable",
+    "Results",
+    "SearchError",
+    "SearchIndex",
+    "VirtualResolver",
+    "build_schema",
+    "parse_query",
+    "query_terms",
+    "rewrite_virtual",
+    "term_spans",
+]

@@ -1,0 +1,246 @@
+"""The Whoosh index on disk: one batched writer, cached searchers."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import sorting
+from whoosh.index import LockError
+
+from triage.core.search.queries import DocSetQuery, id_column
+from triage.core.search.schema import (
+    LOCK_WAIT_SECONDS,
+    SCHEMA_VERSION,
+    Hit,
+    IndexDocument,
+    IndexUnavailable,
+    Results,
+    SearchError,
+    build_schema,
+)
+
+
+class IndexBatch:
+    """Adds documents through an open Whoosh writer (see :meth:`SearchIndex.writing`)."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+        self.touched = False
+
+    def add(self, documents: Iterable[IndexDocument], delete_ids: Iterable[str] = ()) -> int:
+        """Replace the given stories' documents; return how many were added.
+
+        Deletes every id first, then adds the documents: far cheaper than
+        ``update_document``, which opens a searcher per call.
+        """
+        docs = list(documents)
+        to_delete = {d.id for d in docs} | set(delete_ids)
+        if not docs and not to_delete:
+            return 0
+        self.touched = True
+        writer = self._writer
+        for story_id in to_delete:
+            writer.delete_by_term("id", story_id)
+        for doc in docs:
+            writer.add_document(
+                id=doc.id,
+                title=doc.title,
+                body=doc.body,
+                source=doc.source,
+                author=doc.author,
+                speaker=" ; ".join(doc.speakers),
+                feed=" ".join(doc.feeds) or None,
+                published=doc.published.replace(tzinfo=None),
+            )
+        return len(docs)
+
+
+class SearchIndex:
+    """A Whoosh index in a directory, written in batches by one writer.
+
+    Searchers are cached and refreshed after a commit (ours or another process's),
+    so repeated queries do not reopen segment files.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.schema = build_schema()
+        self._index: Any = None
+        self._searcher: Any = None
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------
+
+    @property
+    def version_file(self) -> Path:
+        return self.path / "triage-schema-version"
+
+    def exists(self) -> bool:
+        """Whether an index of the current schema version is on disk."""
+        try:
+            version = int(self.version_file.read_text().strip())
+        except (OSError, ValueError):
+            return False
+        if version != SCHEMA_VERSION:
+            return False
+        try:
+            return bool(whoosh_index.exists_in(str(self.path)))
+        except Exception:  # present but corrupt: opening it reports why
+            return True
+
+    def create(self) -> None:
+        """Create an empty index, replacing whatever is in the directory."""
+        with self._lock:
+            self.close()
+            self.path.mkdir(parents=True, exist_ok=True)
+            for stale in self.path.iterdir():
+                if stale.is_file():
+                    stale.unlink()
+            self._index = whoosh_index.create_in(str(self.path), self.schema)
+            self.version_file.write_text(f"{SCHEMA_VERSION}\n")
+
+    def _open(self) -> Any:
+        if self._index is None:
+            if not self.exists():
+                raise IndexUnavailable(
+                    f"no search index of version {SCHEMA_VERSION} at {self.path}; "
+                    "run `triage reindex`"
+                )
+            try:
+                self._index = whoosh_index.open_dir(str(self.path), schema=self.schema)
+            except Exception as exc:
+                raise self._unreadable(exc) from None
+        return self._index
+
+    def _unreadable(self, exc: BaseException) -> IndexUnavailable:
+        """Forget the handles of a damaged index and say, in one line, how to fix it.
+
+        A truncated or deleted segment file (a disk filling up, a stray ``rm``)
+        surfaces from Whoosh as EOFError, struct.error, FileNotFoundError and the
+        like, at open, search or write time; the store of record is unaffected.
+        """
+        self.close()
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return IndexUnavailable(
+            f"search index at {self.path} is unreadable ({reason}); run `triage reindex`"
+        )
+
+    def close(self) -> None:
+        """Release the cached searcher and index handles."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            self._index = None
+
+    def searcher(self) -> Any:
+        """A current searcher, refreshed if the index changed since the last call."""
+        with self._lock:
+            if self._searcher is None:
+                index = self._open()
+                try:
+                    self._searcher = index.searcher()
+                except Exception as exc:
+                    raise self._unreadable(exc) from None
+            else:
+                try:
+                    self._searcher = self._searcher.refresh()
+                except Exception as exc:
+                    self.close()
+                    raise IndexUnavailable(f"search index unreadable: {exc}") from None
+            return self._searcher
+
+    # -- writing -----------------------------------------------------------------
+
+    def write(self, documents: Iterable[IndexDocument], delete_ids: Iterable[str] = ()) -> int:
+        """Replace the given stories' documents in one commit; return how many were added.
+
+        Raises:
+            SearchError: When another writer holds the lock for too long.
+        """
+        with self.writing() as batch:
+            return batch.add(documents, delete_ids)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[IndexBatch]:
+        """One Whoosh writer for several batches, committed once when the block ends.
+
+        A Whoosh commit writes a segment and merges the small ones, so its cost
+        grows with the index: committing every 300 stories made indexing a 1k desk
+        take twice as long as one writer with one commit (45 s of 78 s in commits).
+        Nothing is committed if the block raises. The writer lock is awaited for at
+        most :data:`LOCK_WAIT_SECONDS`.
+
+        Raises:
+            SearchError: When another writer holds the lock for too long.
+        """
+        with self._lock:
+            ix = self._open()
+            try:
+                writer = ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.1)
+            except LockError:
+                raise SearchError("search index is locked by another writer") from None
+            except Exception as exc:
+                raise self._unreadable(exc) from None
+            batch = IndexBatch(writer)
+            try:
+                yield batch
+                if batch.touched:
+                    writer.commit()
+                else:
+                    writer.cancel()
+            except BaseException as exc:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                if isinstance(exc, Exception) and not isinstance(exc, SearchError):
+                    raise self._unreadable(exc) from None
+                raise
+
+    # -- reading -----------------------------------------------------------------
+
+    def doc_count(self) -> int:
+        """Number of live documents in the index."""
+        return int(self.searcher().doc_count())
+
+    def search(
+        self,
+        q: Any,
+        *,
+        limit: int | None = 50,
+        sort: str = "relevance",
+        restrict: frozenset[str] | None = None,
+    ) -> Results:
+        """Run a parsed query; ``sort`` is ``relevance`` or ``date`` (newest first).
+
+        Args:
+            q: A query from :func:`parse_query`.
+            limit: Most hits to return (None for all).
+            sort: ``relevance`` or ``date``.
+            restrict: If given, only these story ids can match.
+        """
+        searcher = self.searcher()
+        # optimize=False: score every match in one pass. Whoosh's block-quality
+        # skipping saves scoring but then cannot count, and len(results) re-runs the
+        # query to count it; one full pass is 1.5-2x cheaper than skip + recount
+        # (10k stories: two-term AND 27 ms vs 40 ms CPU, phrase 33 vs 70 ms).
+        kwargs: dict[str, Any] = {"limit": limit, "optimize": False}
+        if restrict is not None:
+            kwargs["filter"] = DocSetQuery(restrict, "restrict")
+        if sort == "date":
+            kwargs["sortedby"] = sorting.FieldFacet("published", reverse=True)
+        try:
+            results = searcher.search(q, **kwargs)
+        except Exception as exc:
+            raise SearchError(f"search failed: {exc}") from None
+        ids = id_column(searcher)
+        hits = [Hit(id=ids[hit.docnum], score=float(hit.score or 0.0)) for hit in results]
+        return Results(hits=hits, total=len(results))
+
+    def indexed_ids(self) -> set[str]:
+        """Every story id the index holds (for consistency checks)."""
+        return set(id_column(self.searcher()).values())

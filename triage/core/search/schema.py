@@ -1,0 +1,103 @@
+"""The index schema, its analyzers, and the values that cross the search API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    SimpleAnalyzer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.fields import DATETIME, ID, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+SCHEMA_VERSION = 2
+"""Bump when the schema changes; an index of another version is rebuilt."""
+
+DEFAULT_FIELDS = ("title", "body")
+VIRTUAL_FIELDS = ("tag", "is")
+LOCK_WAIT_SECONDS = 60.0
+
+
+class SearchError(Exception):
+    """A query that cannot be parsed, or an index that cannot be opened."""
+
+
+class IndexUnavailable(SearchError):
+    """The index is missing, corrupt, or of another schema version; reindex fixes it."""
+
+
+def text_analyzer() -> Any:
+    """Words folded to unaccented lower case *before* stemming, so "brûlée" == "brulee"."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter()
+        | StemFilter()
+    )
+
+
+def name_analyzer() -> Any:
+    return SimpleAnalyzer() | CharsetFilter(accent_map)
+
+
+def build_schema() -> Schema:
+    """The news schema: stemmed, accent-folded prose; plain names; dates; ids."""
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(analyzer=text_analyzer(), field_boost=2.0),
+        body=TEXT(analyzer=text_analyzer()),
+        source=TEXT(analyzer=name_analyzer()),
+        author=TEXT(analyzer=name_analyzer()),
+        speaker=TEXT(analyzer=name_analyzer()),
+        feed=ID(),
+        published=DATETIME(sortable=True),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDocument:
+    """What the index needs of one story."""
+
+    id: str
+    title: str
+    body: str
+    source: str
+    author: str
+    published: datetime
+    speakers: Sequence[str] = ()
+    feeds: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One matching story id and its relevance score."""
+
+    id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """A page of hits plus the total number of matches."""
+
+    hits: list[Hit]
+    total: int
+
+
+# A function that answers a virtual field: ("tag", "urgent") -> set of story ids,
+# or None for "every story" (e.g. is:all).
+VirtualResolver = Callable[[str, str], set[str] | None]
+
+# A function that answers a ``published:`` range from the store of record:
+# (start, end, start_excluded, end_excluded) -> story ids; naive times are UTC and
+# None is an open end.
+DateResolver = Callable[[datetime | None, datetime | None, bool, bool], set[str]]
