@@ -33,6 +33,12 @@ MIN_QUOTE_WORDS = 6
 TITLE_BOOST = 2
 """A title word counts as this many body occurrences: headlines name the event."""
 
+LEAD_SENTENCES = 2
+"""Sentences of the body that make up its lead."""
+
+LEAD_BOOST = 1.5
+"""A lead word counts as this many occurrences further down."""
+
 ENTITY_BOOST = 3.0
 """Weight multiplier for capitalised names and numbers, which separate events."""
 
@@ -51,6 +57,7 @@ _STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_LEAD_END = re.compile(r"(?<=[a-z0-9)\"”])[.!?](?=\s+[A-Z“\"])|\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”\n]\s*$")
 _QUOTE_SPAN = re.compile(r"[\"“«]([^\"“”«»\n]{12,600})[\"”»]")
 
@@ -150,12 +157,55 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
 
 
+def split_lead(body: str, sentences: int = LEAD_SENTENCES) -> tuple[str, str]:
+    """Split ``body`` after its first ``sentences`` sentences (the lead, which says
+    what happened, where and when; the rest is background shared by the topic)."""
+    cut = 0
+    for _ in range(sentences):
+        match = _LEAD_END.search(body, cut)
+        if match is None:
+            return body, ""
+        cut = match.end()
+    return body[:cut], body[cut:]
+
+
+def _normal_word(raw: str) -> str:
+    """Fold a word the way ``w:`` features are keyed (case, possessive, plural)."""
+    word = fold(raw).strip("'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def lead_names(title: str, body: str) -> frozenset[str]:
+    """Return the name words (as ``w:`` features) of the title and lead: the event's
+    participants and place. Another report of the same event names them too."""
+    lead, _ = split_lead(body)
+    texts = [lead] if _title_case(title) else [title, lead]
+    found: set[str] = set()
+    for text in texts:
+        for name in _entity_runs(text):
+            for raw in name.split():
+                word = _normal_word(raw)
+                if len(word) >= 3 and word not in _STOPWORDS and not word.isdigit():
+                    found.add("w:" + word)
+    return frozenset(found)
+
+
 def term_counts(
-    title: str, body: str, use_entities: bool = True, title_boost: float = TITLE_BOOST
+    title: str,
+    body: str,
+    use_entities: bool = True,
+    title_boost: float = TITLE_BOOST,
+    lead_boost: float = LEAD_BOOST,
 ) -> dict[str, float]:
-    """Count the story's features, title words weighted by ``title_boost``."""
+    """Count the story's features, title words weighted by ``title_boost`` and the
+    lead's by ``lead_boost``."""
     counts: dict[str, float] = defaultdict(float)
-    for weight, text in ((title_boost, title), (1.0, body)):
+    lead, rest = split_lead(body)
+    for weight, text in ((title_boost, title), (lead_boost, lead), (1.0, rest)):
         for match in _WORD.finditer(text):
             word = fold(match.group()).strip("'")
             if word.endswith("'s"):
@@ -174,6 +224,14 @@ def term_counts(
             if len(number) >= 2 and not number.startswith("0"):  # not "5", "05" (clock times)
                 counts["n:" + number.replace(",", "")] += weight
     return dict(counts)
+
+
+def idf_weight(df: int, total: int, common_cut: float) -> float:
+    """Smoothed idf; zero for a term in most of the desk (once the desk has a few
+    stories), which in a small desk would otherwise dominate every vector."""
+    if total >= 4 and df > common_cut * total:
+        return 0.0
+    return math.log((total + 1) / (df + 1)) + 1
 
 
 def weigh(counts: Mapping[str, float], idf: Mapping[str, float], top: int) -> dict[str, float]:
@@ -247,12 +305,16 @@ def cited_outlets(text: str) -> frozenset[str]:
 
 
 def extract(
-    story: Story, quotes: Sequence[Quote], use_entities: bool = True, use_title: bool = True
+    story: Story,
+    quotes: Sequence[Quote],
+    use_entities: bool = True,
+    use_title: bool = True,
+    lead_boost: float = LEAD_BOOST,
 ) -> StorySignals:
     """Compute every signal of ``story`` (pure; no corpus statistics needed)."""
     boost = float(TITLE_BOOST) if use_title else 1.0
     return StorySignals(
-        counts=term_counts(story.title, story.body, use_entities, boost),
+        counts=term_counts(story.title, story.body, use_entities, boost, lead_boost),
         shingles=shingle_hashes(story.body),
         quotes=find_quotes(story.body, quotes),
         names=cited_outlets(story.title + "\n" + story.body),

@@ -12,8 +12,6 @@ replayed on every assignment, so ``rebuild`` reproduces them.
 from __future__ import annotations
 
 import json
-import math
-import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from triage.core.cluster_conflicts import conflict_penalty, event_markers
 from triage.core.cluster_signals import (
     StorySignals,
     extract,
     fold,
+    idf_weight,
     pack_shingles,
     quotes_shared,
     shared_spans,
@@ -33,8 +33,6 @@ from triage.core.cluster_signals import (
 )
 from triage.core.cluster_store import ClusterTables, StoredStory, iso
 from triage.core.models import Quote, Story
-
-_YEAR = re.compile(r"n:(?:19|20)\d\d")
 
 Relation = Literal["origin", "copy", "related"]
 
@@ -91,7 +89,14 @@ class ClusterConfig:
         common_cut: Terms in more than this share of the desk get no weight.
         small_desk_margin: Extra score demanded while the desk is small (fades as
             ``10 / (10 + N)``), when idf cannot yet tell topic words from event words.
-        date_conflict_factor: Similarity multiplier when two stories name disjoint years.
+        date_conflict_factor: Similarity multiplier when two stories' years conflict.
+        latest_year: Compare only the latest year each story mentions (older years
+            are background); otherwise any shared year avoids a conflict.
+        lead_boost: Weight of a word in the lead (first two sentences) relative to
+            one further down: the lead says what happened, where and to whom.
+        name_conflict_factor: Similarity multiplier when each story's lead names
+            people or places the other never mentions (different participants).
+        name_missing_share: Share of lead names that must be missing for that.
     """
 
     threshold: float = 0.17
@@ -112,7 +117,11 @@ class ClusterConfig:
     use_dates: bool = True
     common_cut: float = 0.5
     small_desk_margin: float = 0.3
-    date_conflict_factor: float = 0.3
+    date_conflict_factor: float = 0.5
+    latest_year: bool = True
+    lead_boost: float = 1.5
+    name_conflict_factor: float = 0.2
+    name_missing_share: float = 0.5
 
 
 @dataclass(slots=True)
@@ -125,19 +134,6 @@ class _Evidence:
     @property
     def shares_text(self) -> bool:
         return bool(self.links)
-
-
-def _idf(df: int, total: int, common_cut: float) -> float:
-    """Smoothed idf; zero for a term in most of the desk (once the desk has a few
-    stories), which in a small desk would otherwise dominate every vector."""
-    if total >= 4 and df > common_cut * total:
-        return 0.0
-    return math.log((total + 1) / (df + 1)) + 1
-
-
-def _years(features: Iterable[str]) -> frozenset[str]:
-    """Return the years a story mentions ("n:2011"): disjoint years mean different events."""
-    return frozenset(f for f in features if _YEAR.fullmatch(f))
 
 
 class ClusterEngine:
@@ -155,7 +151,7 @@ class ClusterEngine:
         if existing is not None:
             self._forget(existing)
         cfg = self.config
-        signals = extract(story, quotes, cfg.use_entities, cfg.use_title)
+        signals = extract(story, quotes, cfg.use_entities, cfg.use_title, cfg.lead_boost)
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
         evidence = self._evidence(story, signals, vector, frequencies, published)
@@ -176,7 +172,7 @@ class ClusterEngine:
             quotes=signals.quotes,
             features_json=json.dumps(list(signals.counts)),
             vector_json=json.dumps(vector),
-            years=_years(signals.counts),
+            years=event_markers(signals.counts, story.title, story.body),
             shingles=shingles,
         )
         self.tables.insert_story(row)
@@ -274,7 +270,7 @@ class ClusterEngine:
         frequencies = self.tables.document_frequencies(features)
         idf: dict[str, float] = {}
         if self.config.use_idf:
-            idf = {f: _idf(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+            idf = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
         return weigh(signals.counts, idf, self.config.vector_terms), frequencies
 
     def _evidence(
@@ -301,12 +297,13 @@ class ClusterEngine:
                 partial[other] += weight * vector[term]
         best = sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
         evidence: dict[str, _Evidence] = {}
-        years = _years(signals.counts)
+        markers = event_markers(signals.counts, story.title, story.body)
         for stored in self.tables.many(best):
             theirs = stored.vector
             similarity = sum(w * theirs.get(t, 0.0) for t, w in vector.items())
-            if cfg.use_dates and years and stored.years and not years & stored.years:
-                similarity *= cfg.date_conflict_factor
+            similarity *= conflict_penalty(
+                (markers, signals.counts), (stored.years, stored.features), cfg
+            )
             found = evidence[stored.story_id] = _Evidence(similarity=similarity)
             if cfg.use_quotes or cfg.use_passages:
                 found.links = self._shared_text(story, signals, stored)
@@ -331,9 +328,7 @@ class ClusterEngine:
                         links.append(("passage", span))
         return links
 
-    def _best_cluster(
-        self, evidence: dict[str, _Evidence], barred: frozenset[str] = frozenset()
-    ) -> str | None:
+    def _best_cluster(self, evidence: dict[str, _Evidence], barred: frozenset[str]) -> str | None:
         """Pick the cluster this story matches best (never a ``barred`` one), or None
         to start one."""
         if not evidence:
@@ -347,7 +342,7 @@ class ClusterEngine:
         sizes = self.tables.cluster_sizes(by_cluster)
         total = self.tables.story_count()
         threshold = cfg.threshold + cfg.small_desk_margin * 10 / (10 + total)
-        best_id, best_score = None, 0.0
+        passing: list[tuple[float, str]] = []
         for cluster_id, items in sorted(by_cluster.items()):
             if cluster_id in barred:
                 continue
@@ -357,9 +352,9 @@ class ClusterEngine:
             shares = any(ev.shares_text and ev.similarity >= cfg.link_threshold for ev in items)
             if shares:
                 score = max(score, threshold + top)
-            if score >= threshold and score > best_score:
-                best_id, best_score = cluster_id, score
-        return best_id
+            if score >= threshold:
+                passing.append((-score, cluster_id))
+        return min(passing)[1] if passing else None
 
     def _corrections_for(self, story_id: str) -> tuple[str | None, frozenset[str]]:
         """Replay the editor's corrections about this story.

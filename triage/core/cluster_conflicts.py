@@ -1,0 +1,99 @@
+"""Evidence that two stories on one topic report different events.
+
+Two reports of one topic (two earthquakes, two arrests of the same crew) share
+most of their words; what tells them apart is when and who. These pure functions
+compare the compact markers the engine stores per story: the years it mentions
+and the name words of its title and lead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Protocol
+
+from triage.core.cluster_signals import lead_names
+
+_YEAR = re.compile(r"n:(?:19|20)\d\d")
+
+
+def event_markers(counts: Iterable[str], title: str, body: str) -> frozenset[str]:
+    """Return what the engine stores to detect conflicts: the years a story mentions
+    (``n:2011``) and its lead name words (``w:word``)."""
+    return years_of(counts) | lead_names(title, body)
+
+
+def names_conflict(
+    ours: frozenset[str],
+    our_features: Iterable[str],
+    theirs: frozenset[str],
+    their_features: Iterable[str],
+    share: float,
+) -> bool:
+    """Whether each story's lead names participants the other never mentions."""
+    if not ours or not theirs:
+        return False
+    mine, other = set(our_features), set(their_features)
+    return len(ours - other) > share * len(ours) and len(theirs - mine) > share * len(theirs)
+
+
+def dates_conflict(ours: frozenset[str], theirs: frozenset[str], latest: bool) -> bool:
+    """Whether two stories' years say they happened at different times.
+
+    With ``latest``, only the most recent year each mentions counts: a report is
+    about something that happened lately, and older years are background (the
+    scandal it recalls), so two reports that recall the same past but are dated
+    apart are different events."""
+    if not ours or not theirs:
+        return False
+    if latest:
+        return max(ours) != max(theirs)
+    return not ours & theirs
+
+
+def years_of(features: Iterable[str]) -> frozenset[str]:
+    """Return the years a story mentions ("n:2011"): disjoint years mean different events."""
+    return frozenset(f for f in features if _YEAR.fullmatch(f))
+
+
+class ConflictWeights(Protocol):
+    """The engine settings :func:`conflict_penalty` reads (a ``ClusterConfig``)."""
+
+    @property
+    def use_dates(self) -> bool: ...
+
+    @property
+    def latest_year(self) -> bool: ...
+
+    @property
+    def date_conflict_factor(self) -> float: ...
+
+    @property
+    def name_conflict_factor(self) -> float: ...
+
+    @property
+    def name_missing_share(self) -> float: ...
+
+
+def conflict_penalty(
+    ours: tuple[frozenset[str], Iterable[str]],
+    theirs: tuple[frozenset[str], Iterable[str]],
+    weights: ConflictWeights,
+) -> float:
+    """Return the similarity multiplier for two stories given as (markers, features):
+    1.0 when nothing conflicts, smaller when their dates or lead names do."""
+    our_markers, our_features = ours
+    their_markers, their_features = theirs
+    our_years, their_years = years_of(our_markers), years_of(their_markers)
+    factor = 1.0
+    if weights.use_dates and dates_conflict(our_years, their_years, weights.latest_year):
+        factor *= weights.date_conflict_factor
+    if weights.name_conflict_factor < 1.0 and names_conflict(
+        our_markers - our_years,
+        our_features,
+        their_markers - their_years,
+        their_features,
+        weights.name_missing_share,
+    ):
+        factor *= weights.name_conflict_factor
+    return factor
