@@ -36,7 +36,7 @@ class FetchPolicy:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     per_host: int = 2
-    max_concurrency: int = 16
+    max_concurrency: int = 32
     retries: int = 2
     backoff: float = 0.5
     user_agent: str = "triage/0.1 (+https://github.com/triage-news/triage)"
