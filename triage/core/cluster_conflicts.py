@@ -9,7 +9,7 @@ and the name words of its title and lead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
 
 from triage.core.cluster_signals import lead_names
@@ -25,16 +25,24 @@ def event_markers(counts: Iterable[str], title: str, body: str) -> frozenset[str
 
 def names_conflict(
     ours: frozenset[str],
-    our_features: Iterable[str],
+    our_features: Collection[str],
     theirs: frozenset[str],
-    their_features: Iterable[str],
+    their_features: Callable[[], Iterable[str]],
     share: float,
 ) -> bool:
-    """Whether each story's lead names participants the other never mentions."""
+    """Whether each story's lead names participants the other never mentions.
+
+    ``their_features`` is called only when the cheap tests leave a conflict
+    possible (decoding a stored story's features is the costly part).
+    """
     if not ours or not theirs:
         return False
-    mine, other = set(our_features), set(their_features)
-    return len(ours - other) > share * len(ours) and len(theirs - mine) > share * len(theirs)
+    if len(ours - theirs) <= share * len(ours):  # their lead names are their features
+        return False
+    if sum(name not in our_features for name in theirs) <= share * len(theirs):
+        return False
+    other = set(their_features())
+    return len(ours - other) > share * len(ours)
 
 
 def dates_conflict(ours: frozenset[str], theirs: frozenset[str], latest: bool) -> bool:
@@ -76,12 +84,13 @@ class ConflictWeights(Protocol):
 
 
 def conflict_penalty(
-    ours: tuple[frozenset[str], Iterable[str]],
-    theirs: tuple[frozenset[str], Iterable[str]],
+    ours: tuple[frozenset[str], Collection[str]],
+    theirs: tuple[frozenset[str], Callable[[], Iterable[str]]],
     weights: ConflictWeights,
 ) -> float:
-    """Return the similarity multiplier for two stories given as (markers, features):
-    1.0 when nothing conflicts, smaller when their dates or lead names do."""
+    """Return the similarity multiplier for two stories given as (markers, features;
+    the stored story's features lazily): 1.0 when nothing conflicts, smaller when
+    their dates or lead names do."""
     our_markers, our_features = ours
     their_markers, their_features = theirs
     our_years, their_years = years_of(our_markers), years_of(their_markers)

@@ -55,6 +55,12 @@ _STOPWORDS = frozenset(
     week day today yesterday tomorrow monday tuesday wednesday thursday friday saturday
     sunday""".split()
 )
+_MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+_NOT_NAMES = _STOPWORDS | _MONTHS
+"""Capitalised words that name no participant or place (dates in a dateline)."""
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _LEAD_END = re.compile(r"(?<=[a-z0-9)\"”])[.!?](?=\s+[A-Z“\"])|\n\s*\n")
@@ -189,7 +195,7 @@ def lead_names(title: str, body: str) -> frozenset[str]:
         for name in _entity_runs(text):
             for raw in name.split():
                 word = _normal_word(raw)
-                if len(word) >= 3 and word not in _STOPWORDS and not word.isdigit():
+                if len(word) >= 3 and word not in _NOT_NAMES and not word.isdigit():
                     found.add("w:" + word)
     return frozenset(found)
 

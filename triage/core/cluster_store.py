@@ -89,12 +89,16 @@ class StoredStory:
     quotes: tuple[str, ...]
     features_json: str
     vector_json: str
-    years: frozenset[str]
+    years: frozenset[str]  # event markers: years mentioned and lead name words
     shingles: bytes
 
     @property
     def features(self) -> list[str]:
         """Every feature the story counted into document frequencies."""
+        return self.decode_features()
+
+    def decode_features(self) -> list[str]:
+        """Decode :attr:`features` (a method, so callers can defer the cost)."""
         return list(json.loads(self.features_json))
 
     @property

@@ -154,7 +154,8 @@ class ClusterEngine:
         signals = extract(story, quotes, cfg.use_entities, cfg.use_title, cfg.lead_boost)
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
-        evidence = self._evidence(story, signals, vector, frequencies, published)
+        markers = event_markers(signals.counts, story.title, story.body)
+        evidence = self._evidence(story, signals, markers, vector, frequencies, published)
         forced, barred = self._corrections_for(story.id)
         cluster_id = forced or self._best_cluster(evidence, barred)
         if cluster_id is None:
@@ -172,7 +173,7 @@ class ClusterEngine:
             quotes=signals.quotes,
             features_json=json.dumps(list(signals.counts)),
             vector_json=json.dumps(vector),
-            years=event_markers(signals.counts, story.title, story.body),
+            years=markers,
             shingles=shingles,
         )
         self.tables.insert_story(row)
@@ -277,6 +278,7 @@ class ClusterEngine:
         self,
         story: Story,
         signals: StorySignals,
+        markers: frozenset[str],
         vector: dict[str, float],
         frequencies: dict[str, int],
         published: str,
@@ -297,12 +299,11 @@ class ClusterEngine:
                 partial[other] += weight * vector[term]
         best = sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
         evidence: dict[str, _Evidence] = {}
-        markers = event_markers(signals.counts, story.title, story.body)
         for stored in self.tables.many(best):
             theirs = stored.vector
             similarity = sum(w * theirs.get(t, 0.0) for t, w in vector.items())
             similarity *= conflict_penalty(
-                (markers, signals.counts), (stored.years, stored.features), cfg
+                (markers, signals.counts), (stored.years, stored.decode_features), cfg
             )
             found = evidence[stored.story_id] = _Evidence(similarity=similarity)
             if cfg.use_quotes or cfg.use_passages:
