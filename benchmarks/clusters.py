@@ -13,6 +13,7 @@ prints the median and 95th-percentile milliseconds per story at checkpoints.
 Usage::
 
     python benchmarks/clusters.py --direct
+    python benchmarks/clusters.py --direct --orders 5   # F1 varies with arrival order
     python benchmarks/clusters.py              # through the CLI
     python benchmarks/clusters.py --scale 100000
 """
@@ -55,6 +56,9 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "shared passages": {"use_passages": False},
     "time window": {"use_time": False},
     "year conflict": {"use_dates": False},
+    "lead boost": {"lead_boost": 1.0},
+    "lead-name conflict": {"name_conflict_factor": 1.0},
+    "latest year only (added)": {"latest_year": True},
 }
 
 
@@ -77,11 +81,11 @@ def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, floa
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def load_articles(order: str) -> list[dict[str, str]]:
+def load_articles(order: str, seed: int = 0) -> list[dict[str, str]]:
     """Read the ECB+ articles, in file order or shuffled (stories arrive mixed)."""
     rows = [json.loads(line) for line in ECB.read_text(encoding="utf-8").splitlines()]
     if order == "shuffle":
-        random.Random(0).shuffle(rows)
+        random.Random(seed).shuffle(rows)
     return rows
 
 
@@ -193,10 +197,17 @@ def quality(args: argparse.Namespace) -> None:
         f"clusters={len(set(predicted.values()))} ({elapsed:.1f}s)"
     )
     if args.direct:
-        print("\nablation (F1 with one signal removed; delta vs full):")
+        orders = [rows] + [load_articles(args.order, seed) for seed in range(1, args.orders)]
+
+        def mean_f1(cfg: ClusterConfig) -> float:
+            return statistics.mean(bcubed(run_direct(o, cfg), gold)[2] for o in orders)
+
+        full = mean_f1(config)
+        print(f"\nmean F1 over {len(orders)} arrival orders: {full:.3f}")
+        print("ablation (mean F1 with one signal removed; delta vs full):")
         for name, switches in ABLATIONS.items():
-            _, _, f_off = bcubed(run_direct(rows, replace(config, **switches)), gold)
-            print(f"  - {name:<28} F1={f_off:.3f}  ({f_off - f:+.3f})")
+            f_off = mean_f1(replace(config, **switches))
+            print(f"  - {name:<28} F1={f_off:.3f}  ({f_off - full:+.3f})", flush=True)
     print("\nbaseline: tf-idf words, average link over all pairs")
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3):
         bp, br, bf = bcubed(baseline(rows, threshold), gold)
@@ -275,6 +286,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--direct", action="store_true", help="drive the engine in-process")
     parser.add_argument("--order", choices=("file", "shuffle"), default="shuffle")
+    parser.add_argument(
+        "--orders", type=int, default=1, help="shuffled arrival orders to average (direct)"
+    )
     parser.add_argument("--scale", type=int, default=0, help="synthetic desk size to time")
     args = parser.parse_args(argv)
     run: Callable[[], None] = (lambda: speed(args.scale)) if args.scale else lambda: quality(args)

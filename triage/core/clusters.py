@@ -118,9 +118,9 @@ class ClusterConfig:
     common_cut: float = 0.5
     small_desk_margin: float = 0.3
     date_conflict_factor: float = 0.5
-    latest_year: bool = True
+    latest_year: bool = False
     lead_boost: float = 1.5
-    name_conflict_factor: float = 0.2
+    name_conflict_factor: float = 0.5
     name_missing_share: float = 0.5
 
 
