@@ -1,7 +1,7 @@
 """An article's named mentions, used to resolve short forms of a speaker.
 
 Built once per article: every capitalised run, split into title and name, with
-helpers that turn "Peskov" into the fullest earlier form ("Dmitry Peskov"), an
+helpers that turn "Marsh" into the fullest earlier form ("Helen Marsh"), an
 acronym into its expansion, "he"/"she" into the most recent compatible person
 and "the ministry" into the named ministry.
 """
@@ -190,7 +190,7 @@ class MentionIndex:
         return bool(before) and before[-1] in _PLACE_PREPOSITIONS
 
     def role_of(self, mention: Mention) -> str:
-        """Return the role written with a mention ("Kremlin spokesman Dmitry Peskov")."""
+        """Return the role written with a mention ("water board spokeswoman Helen Marsh")."""
         if mention.role:
             return mention.role
         if mention.start not in self.roles:

@@ -1,7 +1,7 @@
 """Who is speaking: tokens and the parsing of a speaker phrase.
 
-An attribution names its speaker in many shapes ("Kremlin spokesman Dmitry
-Peskov", "Peskov", "the ministry", "he"). This module turns such a phrase into a
+An attribution names its speaker in many shapes ("water board spokeswoman
+Helen Marsh", "Marsh", "the ministry", "he"). This module turns such a phrase into a
 :class:`Speaker` (name, role and the offsets of the mention). Resolving short
 forms against the rest of the article is :mod:`triage.core.quote_mentions`' job.
 """
@@ -103,7 +103,7 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     """Parse a subject noun phrase (no commas) into a speaker.
 
     The last run of capitalised words is the name; title words at its front and
-    the words before it form the role ("Ukrainian army spokesman Dmytro Lykhoviy").
+    the words before it form the role ("harbour authority spokesman Tomas Vell").
     Without capitals the phrase is a pronoun or a common noun phrase.
     """
     words = [t for t in tokens if t.word not in {".", "—", "–", "-", "(", ")"}]
