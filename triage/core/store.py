@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from triage.core.models import Story
 
@@ -103,6 +103,7 @@ CREATE TABLE IF NOT EXISTS quote_shingles (
 """
 
 StoryChange = Literal["added", "updated", "unchanged"]
+T = TypeVar("T")
 
 
 def iso(moment: datetime) -> str:
@@ -294,7 +295,7 @@ class Store:
 
     def _grouped(self, select: str, ids: Sequence[str]) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             for key, value in self.conn.execute(f"{select} WHERE story_id IN ({marks})", chunk):
                 grouped.setdefault(key, []).append(value)
@@ -303,7 +304,7 @@ class Store:
     def get_stories(self, ids: Sequence[str]) -> list[Story]:
         """Stories by id, in the order given (unknown ids are skipped)."""
         rows: dict[str, sqlite3.Row] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT * FROM stories WHERE id IN ({marks})", chunk):
                 rows[str(row["id"])] = row
@@ -388,7 +389,7 @@ class Store:
             rows = self.conn.execute("SELECT story_id FROM story_state WHERE read = 1")
             return {str(r[0]) for r in rows}
         found: set[str] = set()
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             found.update(
                 str(r[0])
@@ -419,7 +420,8 @@ class Store:
         return int(row[0])
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[list[str]]:
+def chunks(items: Sequence[T], size: int = 500) -> Iterator[list[T]]:
+    """Split ids into runs short enough for one ``IN (...)`` clause (SQLite caps parameters)."""
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]

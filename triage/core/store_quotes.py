@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from triage.core.models import Quote, StoredQuote
 from triage.core.quotematch import quote_shingles, quotes_match
-from triage.core.store import Store
+from triage.core.store import Store, chunks
+from triage.core.store_tags import Tags
 
 MAX_SHINGLE_POSTINGS = 200
 """Shingles carried by more quotes than this are too common to find a match with."""
@@ -94,25 +95,14 @@ class Quotes:
         return StoredQuote(qid, str(row["story_id"]), quote, (tags or {}).get(qid, ()))
 
     def _with_tags(self, rows: list[sqlite3.Row]) -> list[StoredQuote]:
-        ids = [str(r["id"]) for r in rows]
-        tags: dict[str, list[str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for qid, tag in self.store.conn.execute(
-                f"SELECT quote_id, tag FROM quote_tags WHERE quote_id IN ({marks}) ORDER BY tag",
-                chunk,
-            ):
-                tags.setdefault(str(qid), []).append(str(tag))
-        frozen = {k: tuple(v) for k, v in tags.items()}
-        return [self._row(r, frozen) for r in rows]
+        tags = Tags(self.store).quote_tags([str(r["id"]) for r in rows])
+        return [self._row(r, tags) for r in rows]
 
     def for_stories(self, story_ids: Sequence[str]) -> list[StoredQuote]:
         """Quotes of the given stories, story by story (in the order given), by position."""
         order = {sid: index for index, sid in enumerate(story_ids)}
         rows: list[sqlite3.Row] = []
-        for start in range(0, len(story_ids), 500):
-            chunk = list(story_ids[start : start + 500])
+        for chunk in chunks(story_ids):
             marks = ",".join("?" * len(chunk))
             rows.extend(
                 self.store.conn.execute(f"SELECT * FROM quotes WHERE story_id IN ({marks})", chunk)
@@ -153,8 +143,7 @@ class Quotes:
         if not shingles:
             return []
         counts: dict[str, int] = {}
-        for start in range(0, len(shingles), 500):
-            chunk = shingles[start : start + 500]
+        for chunk in chunks(shingles):
             marks = ",".join("?" * len(chunk))
             for (qid,) in self.store.conn.execute(
                 f"SELECT quote_id FROM quote_shingles WHERE shingle IN ({marks})", chunk

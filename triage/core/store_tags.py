@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from triage.core.store import Store, iso
+from triage.core.store import Store, chunks, iso
 
 _TAG_CHARS = re.compile(r"[^\w\-./:+]")
 
@@ -106,8 +106,7 @@ class Tags:
     def quote_tags(self, quote_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Tags of each quote id that has any."""
         found: dict[str, list[str]] = {}
-        for start in range(0, len(quote_ids), 500):
-            chunk = list(quote_ids[start : start + 500])
+        for chunk in chunks(quote_ids):
             marks = ",".join("?" * len(chunk))
             for qid, tag in self.store.conn.execute(
                 f"SELECT quote_id, tag FROM quote_tags WHERE quote_id IN ({marks}) ORDER BY tag",
