@@ -280,29 +280,28 @@ def test_leftover_lock_file_is_harmless(
 
 
 def _truncate_segments(index_dir: Path) -> None:
-    for seg in index_dir.glob("*.seg"):
+    for seg in index_dir.rglob("*.seg"):
         with seg.open("r+b") as handle:
             handle.truncate(100)
 
 
 def _delete_segments(index_dir: Path) -> None:
-    for seg in index_dir.glob("*.seg"):
+    for seg in index_dir.rglob("*.seg"):
         seg.unlink()
 
 
 def _truncate_toc(index_dir: Path) -> None:
-    for toc in index_dir.glob("*.toc"):
+    for toc in index_dir.rglob("*.toc"):
         toc.write_bytes(toc.read_bytes()[:10])
 
 
 def _garble_toc(index_dir: Path) -> None:
-    for toc in index_dir.glob("*.toc"):
+    for toc in index_dir.rglob("*.toc"):
         toc.write_bytes(bytes(random.Random(3).randrange(256) for _ in range(400)))
 
 
 def _delete_everything(index_dir: Path) -> None:
-    for item in index_dir.iterdir():
-        item.unlink()
+    shutil.rmtree(index_dir)
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("--all", action="store_true",
+                   help="by relevance, search every day, not just the newest ~10k stories")
     p.add_argument("--json", action="store_true")
 
     p = command("show", "print one story")

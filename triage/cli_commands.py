@@ -18,7 +18,7 @@ from triage.core.models import IngestReport, Story
 from triage.core.opml import OpmlFeed, parse_opml, render_opml
 from triage.core.parse import ParseError
 from triage.core.pipeline import Pipeline
-from triage.core.search import SearchError
+from triage.core.search import Scope, SearchError
 from triage.core.store_tags import TagError
 
 
@@ -124,12 +124,16 @@ def _write_output(target: str, text: str) -> None:
 
 
 def cmd_search(desk: Desk, args: argparse.Namespace) -> int:
-    page = desk.search(_query(args), limit=args.limit, sort=args.sort)
+    scope: Scope = "all" if args.all else "recent"
+    page = desk.search(_query(args), limit=args.limit, sort=args.sort, scope=scope)
     if args.json:
         rows = [render.search_row_json(row) for row in page.rows]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         render.search_table(page, _query(args))
+    if page.more and args.sort == "relevance":
+        print("triage: searched the newest stories only; --all searches every day",
+              file=sys.stderr)
     return 0
 
 

@@ -99,7 +99,8 @@ def search_table(page: SearchPage, query: str) -> None:
         )
     console.print(table)
     shown = len(page.rows)
-    console.print(Text(f"{shown} of {page.total} matching {query or '*'!r}", style="dim"))
+    total = f"{page.total}+" if page.more else str(page.total)
+    console.print(Text(f"{shown} of {total} matching {query or '*'!r}", style="dim"))
 
 
 def story(story: Story, quotes: Sequence[StoredQuote]) -> None:

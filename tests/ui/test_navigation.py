@@ -165,12 +165,15 @@ async def test_u_shows_unread_only(ui_desk: Desk) -> None:
         assert first in [s.id for s in stories_of(app).stories]
 
 
-def _fill(desk: Desk, count: int) -> None:
+def _fill(desk: Desk, count: int, per_day: int = 0) -> None:
+    """``count`` stories a minute apart, or ``per_day`` on each day back from today."""
     with desk.store.write():
         for n in range(count):
+            back = timedelta(days=n // per_day, minutes=n % per_day) if per_day else timedelta(
+                minutes=n)
             story = Story(
                 id=f"bulk{n:06d}", title=f"Bulk story {n}", url=f"https://bulk.example/{n}",
-                source="Bulk Wire", published=FROZEN_NOW - timedelta(minutes=n), body="Body.",
+                source="Bulk Wire", published=FROZEN_NOW - back, body="Body.",
             )
             digest = hashlib.sha1(str(n).encode()).hexdigest()
             desk.store.upsert_story(story, f"bulk:{n}", digest)
@@ -189,6 +192,25 @@ async def test_only_a_page_is_loaded_and_more_arrive_near_the_end(desk: Desk) ->
         assert len(listing.stories) == PAGE_SIZE * 2
         assert listing.cursor_row == PAGE_SIZE - 1, "loading more keeps the cursor"
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_search_reads_older_days_only_as_the_editor_scrolls(desk: Desk) -> None:
+    _fill(desk, PAGE_SIZE * 2, per_day=PAGE_SIZE // 3)  # six days
+    app = make_app(desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"bulk", "enter")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        listing = stories_of(app)
+        assert len(listing.stories) == PAGE_SIZE and listing.more
+        assert listing.total == PAGE_SIZE  # the three newest days fill the page exactly
+        status = app.screen.query_one(StatusLine)
+        assert status.shown == (PAGE_SIZE, PAGE_SIZE) and status.shown_more
+        await pilot.press("G")
+        await settle(pilot)
+        assert len(listing.stories) == PAGE_SIZE * 2 and not listing.more
+        assert listing.total == PAGE_SIZE * 2 and not status.shown_more
 
 
 async def test_narrow_terminal_gives_the_focused_pane_the_room(ui_desk: Desk) -> None:

@@ -21,8 +21,8 @@ from triage.core.models import IngestReport, Progress, Quote, Story
 from triage.core.quotes import extract_quotes
 from triage.core.search import (
     IndexDocument,
-    IndexUnavailable,
-    SearchIndex,
+    Scope,
+    ShardedIndex,
     parse_query,
     query_terms,
     term_spans,
@@ -60,6 +60,7 @@ class SearchPage:
 
     rows: list[SearchRow]
     total: int
+    more: bool = False
 
 
 class _ThreadState(threading.local):
@@ -76,7 +77,7 @@ class Desk:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.path.mkdir(parents=True, exist_ok=True)
-        self.index = SearchIndex(path / INDEX_DIR)
+        self.index = ShardedIndex(path / INDEX_DIR)
         self._local = _ThreadState()
         self._index_lock = threading.Lock()
         _ = self.store  # create the schema now, in the opening thread
@@ -182,7 +183,7 @@ class Desk:
 
         Stories are read :data:`INDEX_BATCH` at a time but committed only every
         :data:`INDEX_COMMIT` stories (one Whoosh writer in between, see
-        :meth:`SearchIndex.writing`); queue entries are dropped only after their
+        :meth:`ShardedIndex.writing`); queue entries are dropped only after their
         commit, so a crash leaves them queued.
         """
         if not self.index.exists():
@@ -204,7 +205,9 @@ class Desk:
                         break
                     after = int(rows[-1][0])
                     pending = [(str(r[1]), int(r[2])) for r in rows]
-                    written += batch.add(*self._documents([sid for sid, _ in pending]))
+                    docs, gone = self._documents([sid for sid, _ in pending])
+                    changed = [sid for sid, seq in pending if seq > 1]
+                    written += batch.add(docs, gone, relocated=changed)
                     committed.extend(pending)
                     if progress:
                         progress("index", written, total)
@@ -303,8 +306,14 @@ class Desk:
         limit: int | None = 50,
         sort: str = "relevance",
         snippets: bool = True,
+        scope: Scope = "recent",
     ) -> SearchPage:
         """Search the desk with the query language; stories come from the store.
+
+        By date, the newest matches come first and the search stops at ``limit``.
+        By relevance, ``scope`` "recent" reads the newest ~10k stories (all of a
+        smaller desk) and "all" the archive too; ``more`` on the page says that
+        older stories were not read (see :mod:`triage.core.search.shards`).
 
         Raises:
             SearchError: For a query that cannot be parsed, or an unreadable index.
@@ -315,10 +324,7 @@ class Desk:
             # what is indexed now rather than stall search-as-you-type behind it.
             self.sync_index(wait=missing)
         q = parse_query(text, self.resolve_virtual, self.index.schema, self.resolve_dates)
-        try:
-            results = self.index.search(q, limit=limit, sort=sort)
-        except IndexUnavailable:
-            raise
+        results = self.index.search(q, limit=limit, sort=sort, scope=scope)
         stories = {s.id: s for s in self.store.get_stories([h.id for h in results.hits])}
         terms = query_terms(q) if snippets else set()
         rows = []
@@ -330,7 +336,7 @@ class Desk:
                 make_snippet(story.body, term_spans(story.body, terms)) if snippets else Snippet("")
             )
             rows.append(SearchRow(story=story, score=hit.score, snippet=snippet))
-        return SearchPage(rows=rows, total=results.total)
+        return SearchPage(rows=rows, total=results.total, more=results.more)
 
     def highlight_terms(self, text: str, query_text: str) -> list[tuple[int, int]]:
         """Spans of ``text`` matching the words of a query (for the reader pane)."""

@@ -30,6 +30,7 @@ class StoriesLoaded(Message):
     query: str
     generation: int
     offset: int = 0
+    more: bool = False  # older days not searched yet: ``total`` is a lower bound
 
 
 @dataclass

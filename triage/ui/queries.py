@@ -33,6 +33,7 @@ class Page:
     stories: list[Story]
     total: int
     sizes: dict[str, int]
+    more: bool = False  # older days not read yet: ``total`` is a lower bound
 
 
 def load_page(desk: Desk, query: str, unread_only: bool, limit: int, offset: int = 0) -> Page:
@@ -45,12 +46,13 @@ def load_page(desk: Desk, query: str, unread_only: bool, limit: int, offset: int
         ids = desk.store.latest_ids(limit - offset, offset=offset, unread_only=unread_only)
         stories = desk.store.get_stories(ids)
         total = desk.store.unread_count() if unread_only else desk.store.count()
+        more = False
     else:
         page = desk.search(effective_query(query, unread_only), limit=limit, sort="date",
                            snippets=False)
         stories = sorted((row.story for row in page.rows[offset:]), key=lambda s: s.read)
-        total = page.total
-    return Page(stories, total, desk.clusters.sizes([s.id for s in stories]))
+        total, more = page.total, page.more
+    return Page(stories, total, desk.clusters.sizes([s.id for s in stories]), more)
 
 
 @dataclass(frozen=True, slots=True)

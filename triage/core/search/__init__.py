@@ -1,9 +1,10 @@
 """The full-text search index: the only package that imports Whoosh.
 
 Whoosh is pure Python and unmaintained upstream, so everything that touches it is
-kept here, behind :class:`SearchIndex`. The index is *derived* data: the store of
-record (SQLite) holds every story and all editor state, and the index can be
-rebuilt from it at any time (``triage reindex``). That lets us:
+kept here, behind :class:`ShardedIndex` (one :class:`SearchIndex` per day).
+The index is *derived* data: the store of record (SQLite) holds every story and
+all editor state, and the index can be rebuilt from it at any time
+(``triage reindex``). That lets us:
 
 * write the index in batches from one writer (a Whoosh commit costs seconds on a
   large index, so per-story commits are never done);
@@ -33,10 +34,12 @@ from triage.core.search.schema import (
     VirtualResolver,
     build_schema,
 )
+from triage.core.search.shards import RECENT_STORIES, Scope, ShardBatch, ShardedIndex
 from triage.core.search.spans import term_spans
 
 __all__ = [
     "DEFAULT_FIELDS",
+    "RECENT_STORIES",
     "SCHEMA_VERSION",
     "VIRTUAL_FIELDS",
     "DateResolver",
@@ -46,8 +49,11 @@ __all__ = [
     "IndexDocument",
     "IndexUnavailable",
     "Results",
+    "Scope",
     "SearchError",
     "SearchIndex",
+    "ShardBatch",
+    "ShardedIndex",
     "VirtualResolver",
     "build_schema",
     "parse_query",

@@ -139,20 +139,24 @@ class SearchIndex:
             self._index = None
 
     def searcher(self) -> Any:
-        """A current searcher, refreshed if the index changed since the last call."""
+        """A current searcher, reopened if the index changed since the last call.
+
+        Whoosh's ``Searcher.refresh()`` is not used: it reuses the reader of any
+        segment whose id is unchanged, and so misses deletions committed to that
+        segment since (a story moved to another day stayed findable on its old
+        one), and it adds back segments that a merge removed.
+        """
         with self._lock:
-            if self._searcher is None:
-                index = self._open()
-                try:
-                    self._searcher = index.searcher()
-                except Exception as exc:
-                    raise self._unreadable(exc) from None
-            else:
-                try:
-                    self._searcher = self._searcher.refresh()
-                except Exception as exc:
-                    self.close()
-                    raise IndexUnavailable(f"search index unreadable: {exc}") from None
+            try:
+                if self._searcher is not None and self._searcher.up_to_date():
+                    return self._searcher
+                # The old searcher is dropped, not closed: another thread may still
+                # be reading it, and its files close with its last reference.
+                self._searcher = self._open().searcher()
+            except IndexUnavailable:
+                raise
+            except Exception as exc:
+                raise self._unreadable(exc) from None
             return self._searcher
 
     # -- writing -----------------------------------------------------------------
@@ -240,6 +244,13 @@ class SearchIndex:
         ids = id_column(searcher)
         hits = [Hit(id=ids[hit.docnum], score=float(hit.score or 0.0)) for hit in results]
         return Results(hits=hits, total=len(results))
+
+    def find_ids(self, ids: Iterable[str]) -> list[str]:
+        """Which of ``ids`` have a document in this index."""
+        if not self.exists():
+            return []
+        searcher = self.searcher()
+        return [i for i in ids if searcher.document_number(id=i) is not None]
 
     def indexed_ids(self) -> set[str]:
         """Every story id the index holds (for consistency checks)."""

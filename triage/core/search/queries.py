@@ -78,7 +78,7 @@ def id_column(searcher: Any) -> dict[int, str]:
         column = reader.column_reader("id")
         entry = (reader, {doc: column[doc] for doc in reader.all_doc_ids()})
         with _column_lock:
-            if len(_column_cache) > 8:
+            if len(_column_cache) > 1024:  # one reader per day shard
                 _column_cache.clear()
             _column_cache[key] = entry
     return entry[1]

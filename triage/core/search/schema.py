@@ -18,7 +18,7 @@ from whoosh.analysis import (
 from whoosh.fields import DATETIME, ID, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the schema changes; an index of another version is rebuilt."""
 
 DEFAULT_FIELDS = ("title", "body")
@@ -87,10 +87,15 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Results:
-    """A page of hits plus the total number of matches."""
+    """A page of hits plus the number of matches.
+
+    ``more`` is true when part of the index was not read (older days, see
+    :mod:`triage.core.search.shards`): ``total`` then counts what was read.
+    """
 
     hits: list[Hit]
     total: int
+    more: bool = False
 
 
 # A function that answers a virtual field: ("tag", "urgent") -> set of story ids,

@@ -202,7 +202,8 @@ class MainScreen(DeskActions, Screen[None]):
             self.post_message(m.SearchFailed(str(exc)))
             return
         self.post_message(
-            m.StoriesLoaded(page.stories, page.total, page.sizes, query, generation, offset)
+            m.StoriesLoaded(page.stories, page.total, page.sizes, query, generation, offset,
+                            more=page.more)
         )
 
     @work(thread=True, exclusive=True, group="more")
@@ -219,13 +220,14 @@ class MainScreen(DeskActions, Screen[None]):
         stories = self.query_one(StoryList)
         if event.offset:
             if event.offset == len(stories.stories):
-                stories.extend(event.stories, event.sizes, event.total)
-                self.query_one(StatusLine).set_shown(len(stories.stories), event.total)
+                stories.extend(event.stories, event.sizes, event.total, event.more)
+                self.query_one(StatusLine).set_shown(len(stories.stories), event.total,
+                                                     event.more)
             return
-        stories.show(event.stories, event.sizes, event.total)
+        stories.show(event.stories, event.sizes, event.total, event.more)
         status = self.query_one(StatusLine)
         status.set_problem("")
-        status.set_shown(len(event.stories), event.total)
+        status.set_shown(len(event.stories), event.total, event.more)
         if not event.stories:
             self.selected_id = None
             self.query_one(Reader).show(None, [], [], self.palette)

@@ -19,6 +19,7 @@ class StatusLine(Horizontal):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.counts = (0, 0)
         self.shown = (0, 0)
+        self.shown_more = False
         self.last_refresh: datetime | None = None
         self.feed_errors = 0
         self.problem = ""
@@ -35,7 +36,10 @@ class StatusLine(Horizontal):
         """Redraw the line from the current figures."""
         stories, unread = self.counts
         shown, total = self.shown
-        line = Text(f"{stories} stories · {unread} unread · showing {shown} of {total}", end="")
+        plus = "+" if self.shown_more else ""
+        line = Text(
+            f"{stories} stories · {unread} unread · showing {shown} of {total}{plus}", end=""
+        )
         when = f"{self.last_refresh:%H:%M}" if self.last_refresh else "never"
         line.append(f" · refreshed {when}")
         if self.feed_errors:
@@ -50,9 +54,9 @@ class StatusLine(Horizontal):
         self.counts, self.feed_errors = (stories, unread), feed_errors
         self.render_status()
 
-    def set_shown(self, shown: int, total: int) -> None:
-        """Update how much of the current query is loaded."""
-        self.shown = (shown, total)
+    def set_shown(self, shown: int, total: int, more: bool = False) -> None:
+        """Update how much of the current query is loaded (``more``: total is at least)."""
+        self.shown, self.shown_more = (shown, total), more
         self.render_status()
 
     def set_problem(self, problem: str) -> None:

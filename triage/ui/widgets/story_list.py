@@ -59,6 +59,7 @@ class StoryList(DataTable[Text]):
         self.stories: list[Story] = []
         self.sizes: dict[str, int] = {}
         self.total = 0
+        self.more = False  # the query has matches on older days not loaded yet
         self.unread_only = False
         self._read_here: dict[str, bool] = {}
 
@@ -100,11 +101,13 @@ class StoryList(DataTable[Text]):
             title,
         ]
 
-    def show(self, stories: list[Story], sizes: dict[str, int], total: int) -> None:
+    def show(
+        self, stories: list[Story], sizes: dict[str, int], total: int, more: bool = False
+    ) -> None:
         """Replace the rows, keeping the cursor on the same story and the scroll put."""
         keep = self.selected.id if self.selected else None
         scroll_y, row = self.scroll_y, self.cursor_row
-        self.stories, self.sizes, self.total = stories, sizes, total
+        self.stories, self.sizes, self.total, self.more = stories, sizes, total, more
         self._read_here = {}
         self._fill()
         ids = [s.id for s in stories]
@@ -117,13 +120,15 @@ class StoryList(DataTable[Text]):
         if self.selected and self.selected.id != keep:
             self.post_message(StorySelected(self.selected.id))
 
-    def extend(self, stories: list[Story], sizes: dict[str, int], total: int) -> None:
+    def extend(
+        self, stories: list[Story], sizes: dict[str, int], total: int, more: bool = False
+    ) -> None:
         """Add the next page below the loaded rows (cursor and scroll stay put)."""
         known = {s.id for s in self.stories}
         fresh = [s for s in stories if s.id not in known]
         self.stories.extend(fresh)
         self.sizes.update(sizes)
-        self.total = total
+        self.total, self.more = total, more
         now = self.clock()
         for story in fresh:
             self.add_row(*self._row(story, now), key=story.id)
@@ -160,7 +165,7 @@ class StoryList(DataTable[Text]):
         if story is not None:
             self.post_message(StorySelected(story.id))
         near_end = self.cursor_row >= len(self.stories) - LOAD_MORE_MARGIN
-        if len(self.stories) < self.total and near_end:
+        if (len(self.stories) < self.total or self.more) and near_end:
             self.post_message(LoadMoreStories())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

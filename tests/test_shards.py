@@ -1,0 +1,116 @@
+"""The index split by publication day: routing, newest-first early stop, scopes, moves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import CliResult
+
+from triage.core.desk import INDEX_DIR, Desk
+from triage.core.search import shards
+
+DAYS = ("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04")
+
+
+def write_dated(folder: Path, day: str, count: int, words: str = "harbour") -> None:
+    """``count`` articles published on ``day`` (front matter), all mentioning ``words``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / f"{day}-{number}.md").write_text(
+            f"---\ndate: {day}T{10 + number:02d}:00:00Z\nsource: Coast Courier\n---\n"
+            f"Harbour item {day} {number}\n\nThe {words} board met on {day}, item {number}.\n",
+            encoding="utf-8",
+        )
+
+
+def dated_desk(desk: Desk, tmp_path: Path, per_day: int = 3) -> Desk:
+    for day in DAYS:
+        write_dated(tmp_path / "in" / day, day, per_day)
+    write_dated(tmp_path / "in" / "old", DAYS[0], 1, words="lighthouse keeper")
+    assert not desk.ingest([str(tmp_path / "in")]).errors
+    return desk
+
+
+def test_each_story_is_indexed_once_in_the_shard_of_its_day(desk: Desk, tmp_path: Path) -> None:
+    dated_desk(desk, tmp_path)
+    shards = sorted(p.name for p in (desk.path / INDEX_DIR).iterdir() if p.is_dir())
+    assert shards == list(DAYS)
+    assert desk.index.day_keys() == list(reversed(DAYS))
+    assert desk.index.doc_count() == desk.store.count() == 4 * 3 + 1
+    assert desk.index.indexed_ids() == desk.store.all_ids()
+
+
+def test_newest_first_stops_once_the_page_is_full(desk: Desk, tmp_path: Path) -> None:
+    dated_desk(desk, tmp_path)
+    page = desk.search("harbour", limit=3, sort="date", snippets=False)
+    assert [r.story.published.strftime("%Y-%m-%d") for r in page.rows] == [DAYS[-1]] * 3
+    assert page.more and page.total == 3  # only the newest day was read
+    whole = desk.search("harbour", limit=None, sort="date", snippets=False)
+    dates = [r.story.published for r in whole.rows]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 13
+    assert not whole.more and whole.total == 13
+    spans_days = desk.search("harbour", limit=5, sort="date", snippets=False)
+    assert len(spans_days.rows) == 5 and spans_days.more  # two days read, two left
+
+
+def test_relevance_reads_recent_days_unless_asked_for_the_archive(
+    desk: Desk, tmp_path: Path
+) -> None:
+    dated_desk(desk, tmp_path)
+    assert desk.search("lighthouse").total == 1  # a small desk is searched whole
+    desk.index.recent_stories = 5  # as if the desk were large: the two newest days
+    recent = desk.search("lighthouse")
+    assert recent.rows == [] and recent.more
+    archive = desk.search("lighthouse", scope="all")
+    assert [r.story.title for r in archive.rows] == [f"Harbour item {DAYS[0]} 0"]
+    assert not archive.more
+    assert {r.story.published.strftime("%Y-%m-%d") for r in desk.search("harbour",
+            limit=None).rows} == set(DAYS[-2:])
+
+
+def test_a_story_whose_date_changes_moves_to_its_new_day(desk: Desk, tmp_path: Path) -> None:
+    folder = tmp_path / "Coast Courier"
+    write_dated(folder, DAYS[0], 1)
+    desk.ingest([str(folder)])
+    [story_id] = desk.store.all_ids()
+    moved = folder / f"{DAYS[0]}-0.md"
+    moved.write_text(
+        moved.read_text(encoding="utf-8").replace(f"date: {DAYS[0]}", f"date: {DAYS[2]}")
+        + "A correction was added.\n",
+        encoding="utf-8",
+    )
+    desk.ingest([str(folder)])
+    assert desk.store.all_ids() == {story_id}
+    assert desk.index.doc_count() == 1
+    [row] = desk.search("correction", scope="all").rows
+    assert row.story.id == story_id
+    assert desk.search("harbour", scope="all").total == 1  # no copy left on the old day
+
+
+def test_an_index_of_the_older_single_directory_layout_is_rebuilt(
+    desk: Desk, tmp_path: Path
+) -> None:
+    dated_desk(desk, tmp_path)
+    desk.index.close()
+    (desk.path / INDEX_DIR / "triage-schema-version").write_text("2\n")
+    assert desk.search("lighthouse").total == 1
+    assert desk.index.exists() and desk.index.doc_count() == 13
+
+
+def test_cli_search_says_when_older_days_were_left_out(
+    desk: Desk, tmp_path: Path, cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dated_desk(desk, tmp_path)
+    desk.close()
+    monkeypatch.setattr(shards, "RECENT_STORIES", 5)
+    recent = cli("search", "lighthouse", index_dir=desk.path)
+    assert recent.status == 0
+    assert "0 of 0+ matching" in recent.out
+    assert "--all searches every day" in recent.err
+    archive = cli("search", "lighthouse", "--all", "--json", index_dir=desk.path)
+    assert [row["title"] for row in archive.json()] == [  # type: ignore[attr-defined]
+        f"Harbour item {DAYS[0]} 0"
+    ]
+    assert "--all" not in archive.err
