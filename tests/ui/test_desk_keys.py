@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pytest_httpserver import HTTPServer
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.widgets import Log
@@ -81,6 +82,31 @@ async def test_q_quits(ui_desk: Desk) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_refreshed_stories_are_listed_before_their_analysis_ends(
+    ui_desk: Desk, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        "<rss version='2.0'><channel><title>Ferry News</title><item><title>Ferry strike"
+        " ends</title><link>https://example.test/ferry</link><description>\u201cWe sail"
+        " at dawn,\u201d said Imre Quillfeather.</description></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    ui_desk.feeds.add(httpserver.url_for("/feed.xml"))
+    posted: list[Message] = []
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40), message_hook=posted.append) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        once = {id(e): e for e in posted}.values()  # the hook sees a bubbling message twice
+        kinds = [type(e) for e in once if isinstance(e, m.StoriesFetched | m.RefreshFinished)]
+        assert kinds == [m.StoriesFetched, m.RefreshFinished]
+        fetched = next(e for e in posted if isinstance(e, m.StoriesFetched))
+        assert fetched.report.added == 1
+        assert "Ferry strike ends" in [s.title for s in app.screen.query_one(StoryList).stories]
+        assert ui_desk.search("speaker:quillfeather").total == 1  # analysed and indexed after
 
 
 async def test_key_overrides_from_config(ui_desk: Desk) -> None:

@@ -37,6 +37,7 @@ DB_NAME = "triage.sqlite3"
 INDEX_DIR = "whoosh"
 INDEX_BATCH = 300
 INDEX_COMMIT = 5000
+ANALYSE_BATCH = 50
 
 
 def locate_desk(option: str | None = None) -> Path:
@@ -145,40 +146,74 @@ class Desk:
 
         return Pipeline(self, progress=progress).run(sources, full_text=full_text)
 
-    def analyse_pending(self, batch: int = 200) -> int:
-        """Extract quotes and cluster every story changed since its last analysis."""
+    def analyse_pending(self, batch: int = ANALYSE_BATCH) -> int:
+        """Extract quotes and cluster every story changed since its last analysis.
+
+        Quotes are extracted outside the write transaction (pure CPU); the batch is
+        then checked again inside it, so two processes analysing the same desk
+        (an ingest beside a refresh, or a parallel analyser) never analyse one
+        version of a story twice, and editors' writes wait at most one small batch.
+        """
         store = self.store
         done = 0
         while True:
             rows = store.conn.execute(
-                "SELECT id FROM stories WHERE analysed < seq ORDER BY published, id LIMIT ?",
+                "SELECT id, seq FROM stories WHERE analysed < seq ORDER BY published, id LIMIT ?",
                 (batch,),
             ).fetchall()
             if not rows:
                 return done
-            stories = store.get_stories([str(r[0]) for r in rows])
+            wanted = {str(r[0]): int(r[1]) for r in rows}
+            stories = store.get_stories(list(wanted))
+            extracted = {story.id: extract_quotes(story.body) for story in stories}
             with store.write() as conn:
+                current = {
+                    str(r[0]): int(r[1])
+                    for r in conn.execute(
+                        f"SELECT id, seq FROM stories WHERE analysed < seq AND id IN"
+                        f" ({','.join('?' * len(wanted))})",
+                        list(wanted),
+                    )
+                }
                 for story in stories:
-                    quotes = extract_quotes(story.body)
+                    if current.get(story.id) != wanted[story.id]:
+                        continue  # analysed meanwhile, or changed again: next round
+                    quotes = extracted[story.id]
                     self.quotes.replace(story.id, quotes)
                     self.clusters.assign(story, quotes)
                     conn.execute("UPDATE stories SET analysed = seq WHERE id = ?", (story.id,))
-            done += len(stories)
+                    if any(q.speaker for q in quotes):
+                        # Indexed before its analysis (a search while a refresh was
+                        # analysing): index it again, now with its speakers.
+                        conn.execute(
+                            "INSERT OR IGNORE INTO index_queue (story_id, seq) VALUES (?, ?)",
+                            (story.id, wanted[story.id]),
+                        )
+                    done += 1
 
-    def sync_index(self, progress: Progress | None = None, wait: bool = True) -> int:
+    def pending_analysis(self) -> int:
+        """How many stories wait for quotes and clusters."""
+        row = self.store.conn.execute("SELECT count(*) FROM stories WHERE analysed < seq")
+        return int(row.fetchone()[0])
+
+    def sync_index(
+        self, progress: Progress | None = None, wait: bool = True, analysed_only: bool = False
+    ) -> int:
         """Write every queued story to the search index, a batch per commit.
 
         With ``wait`` false, return 0 at once if another thread is already
-        indexing (it drains the same queue), instead of queueing behind it.
+        indexing (it drains the same queue), instead of queueing behind it. With
+        ``analysed_only``, stories still waiting for quotes stay queued (their
+        ``speaker`` field is not known yet): used while a parallel analyser runs.
         """
         if not self._index_lock.acquire(blocking=wait):
             return 0
         try:
-            return self._drain_index_queue(progress)
+            return self._drain_index_queue(progress, analysed_only)
         finally:
             self._index_lock.release()
 
-    def _drain_index_queue(self, progress: Progress | None) -> int:
+    def _drain_index_queue(self, progress: Progress | None, analysed_only: bool = False) -> int:
         """Write the index queue (the caller holds the index lock).
 
         Stories are read :data:`INDEX_BATCH` at a time but committed only every
@@ -197,14 +232,15 @@ class Desk:
             with self.index.writing() as batch:
                 while len(committed) < INDEX_COMMIT:
                     rows = self.store.conn.execute(
-                        "SELECT rowid, story_id, seq FROM index_queue WHERE rowid > ?"
-                        " ORDER BY rowid LIMIT ?",
+                        "SELECT q.rowid, q.story_id, q.seq, s.analysed < s.seq FROM index_queue q"
+                        " LEFT JOIN stories s ON s.id = q.story_id WHERE q.rowid > ?"
+                        " ORDER BY q.rowid LIMIT ?",
                         (after, INDEX_BATCH),
                     ).fetchall()
                     if not rows:
                         break
                     after = int(rows[-1][0])
-                    pending = [(str(r[1]), int(r[2])) for r in rows]
+                    pending = [(str(r[1]), int(r[2])) for r in rows if not (analysed_only and r[3])]
                     docs, gone = self._documents([sid for sid, _ in pending])
                     changed = [sid for sid, seq in pending if seq > 1]
                     written += batch.add(docs, gone, relocated=changed)

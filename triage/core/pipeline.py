@@ -19,6 +19,7 @@ from triage.core.ingest import (
 )
 from triage.core.models import IngestReport, Progress, SourceError, utc_now
 from triage.core.opml import parse_opml
+from triage.core.parallel import analyse_and_index
 from triage.core.parse import ParseError, parse_feed
 
 if TYPE_CHECKING:
@@ -62,18 +63,24 @@ class Pipeline:
         self.finish()
         return self.report
 
-    def refresh(self, only_due: bool = True) -> IngestReport:
-        """Fetch every subscribed feed (those not backing off, unless ``only_due`` is off)."""
+    def refresh(self, only_due: bool = True, finish: bool = True) -> IngestReport:
+        """Fetch every subscribed feed (those not backing off, unless ``only_due`` is off).
+
+        With ``finish`` off, return once the new stories are stored (the story list
+        shows them) and leave analysis and indexing to a later :meth:`finish`: the
+        app does that in the background, so an editor sees new stories in about
+        the time the fetch takes.
+        """
         feeds = self.desk.feeds.due() if only_due else self.desk.feeds.all()
         self._fetch_and_store([f.url for f in feeds], full_text=False)
-        self.finish()
+        if finish:
+            self.finish()
         return self.report
 
     def finish(self) -> None:
         """Analyse and index whatever is pending (also what an interrupted run left)."""
         self._tell("analyse", 0, 1)
-        self.desk.analyse_pending()
-        self.desk.sync_index(progress=self.progress)
+        analyse_and_index(self.desk, self.progress)
 
     # -- sources -----------------------------------------------------------------
 

@@ -97,8 +97,15 @@ class RefreshProgress(Message):
 
 
 @dataclass
+class StoriesFetched(Message):
+    """A refresh stored its new stories; quotes, clusters and the index follow."""
+
+    report: IngestReport
+
+
+@dataclass
 class RefreshFinished(Message):
-    """A refresh ended; new stories are in the desk."""
+    """A refresh ended: its stories are analysed and searchable."""
 
     report: IngestReport
 

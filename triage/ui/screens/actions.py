@@ -104,24 +104,33 @@ class DeskActions:
         def progress(stage: str, done: int, total: int) -> None:
             self.post_message(m.RefreshProgress(stage, done, total))
 
+        pipeline = Pipeline(self.triage.desk, progress=progress)
         try:
-            report = Pipeline(self.triage.desk, progress=progress).refresh()
+            report = pipeline.refresh(finish=False)
+            self.post_message(m.StoriesFetched(report))
+            pipeline.finish()
         except Exception as exc:
             report = IngestReport(errors=[SourceError("refresh", str(exc))])
+            self.post_message(m.StoriesFetched(report))
         self.post_message(m.RefreshFinished(report))
 
     def on_refresh_progress(self, event: m.RefreshProgress) -> None:
         self._status().progress(event.stage, event.done, event.total)
 
-    def on_refresh_finished(self, event: m.RefreshFinished) -> None:
-        self.refreshing = False
+    def on_stories_fetched(self, event: m.StoriesFetched) -> None:
+        """New stories are stored: list them now, say what came in."""
         self.last_errors = list(event.report.errors)
-        self._status().finished(self.triage.clock())
         report = event.report
         text = f"Refreshed: {report.added} new, {report.updated} updated"
         if report.errors:
             text += f", {len(report.errors)} feed errors (L shows them)"
         self.tell(text, "warning" if report.errors else "information")
+        self.reload()
+
+    def on_refresh_finished(self, event: m.RefreshFinished) -> None:
+        """Quotes, clusters and the index caught up: redraw what depends on them."""
+        self.refreshing = False
+        self._status().finished(self.triage.clock())
         self.reload()
 
     # -- feed log --------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""Analysis beside indexing: a child process for large backlogs, safe re-checks, refresh split."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from helpers import write_articles
+from pytest_httpserver import HTTPServer
+
+from triage.core import parallel
+from triage.core.desk import Desk
+from triage.core.pipeline import Pipeline
+
+
+def memberships(desk: Desk) -> dict[str, frozenset[str]]:
+    """Story id -> the ids of its cluster (a partition, comparable across runs)."""
+    ids = sorted(desk.store.all_ids())
+    return {
+        sid: frozenset(m.story_id for m in desk.clusters.cluster_of(sid).members) for sid in ids
+    }
+
+
+def test_a_large_backlog_is_analysed_in_a_child_while_this_process_indexes(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = parallel._start_analyser
+
+    def spy(path: Path) -> subprocess.Popen[bytes]:
+        started.append(real_start(path))
+        return started[-1]
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_STORIES", 20)
+    monkeypatch.setattr(parallel, "_start_analyser", spy)
+    folder = write_articles(tmp_path / "Wire", 60)[0].parent
+    report = desk.ingest([str(folder)])
+
+    assert len(started) == 1 and started[0].returncode == 0
+    assert report.added == 60 and desk.pending_analysis() == 0
+    assert desk.store.pending_index_count() == 0
+    assert desk.index.indexed_ids() == desk.store.all_ids()
+    assert desk.search("speaker:morgan7").total == 1  # speakers reached the index
+    assert len(desk.quotes.for_stories(sorted(desk.store.all_ids()))) == 60
+    before = memberships(desk)
+    desk.recluster()
+    assert memberships(desk) == before  # same clusters as in-process, date-ordered
+
+
+def test_a_small_backlog_stays_in_process(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(path: Path) -> subprocess.Popen[bytes]:
+        raise AssertionError("no child for a small backlog")
+
+    monkeypatch.setattr(parallel, "_start_analyser", refuse)
+    folder = write_articles(tmp_path / "Wire", 5)[0].parent
+    assert desk.ingest([str(folder)]).added == 5
+    assert desk.pending_analysis() == 0
+
+
+def test_a_story_indexed_before_its_analysis_is_indexed_again_with_speakers(
+    desk: Desk, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Coast Courier"
+    folder.mkdir()
+    (folder / "vote.txt").write_text(
+        "Harbour board vote\n\n\u201cWe will vote again,\u201d said Rowan Tallis, the chair.\n",
+        encoding="utf-8",
+    )
+    pipeline = Pipeline(desk)
+    pipeline.finish = lambda: None  # type: ignore[method-assign]
+    pipeline.run([str(folder)])
+    assert desk.pending_analysis() == 1
+    desk.sync_index()  # e.g. a search while a refresh is still analysing
+    assert desk.search("vote").total == 1 and desk.search("speaker:tallis").total == 0
+    desk.analyse_pending()
+    assert desk.search("speaker:tallis").total == 1
+
+
+def test_two_analysers_on_one_desk_analyse_each_story_once(desk: Desk, tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "Wire", 80)[0].parent
+    pipeline = Pipeline(desk)
+    pipeline.finish = lambda: None  # type: ignore[method-assign]
+    pipeline.run([str(folder)])
+    errors: list[BaseException] = []
+
+    def analyse() -> None:
+        try:
+            Desk(desk.path).analyse_pending()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=analyse) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert desk.pending_analysis() == 0
+    together = memberships(desk)
+    assert sum(len(c) for c in set(together.values())) == 80  # each story in one cluster
+    desk.recluster()
+    assert memberships(desk) == together
+
+
+def test_refresh_can_return_once_stories_are_stored(desk: Desk, httpserver: HTTPServer) -> None:
+    items = "".join(
+        f"<item><title>Ferry timetable {n}</title><link>https://example.test/f{n}</link>"
+        f"<description>\u201cSailings resume,\u201d said Imre Voss, port captain, "
+        f"on day {n}.</description></item>"
+        for n in range(3)
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        f"<rss version='2.0'><channel><title>Ferry News</title>{items}</channel></rss>",
+        content_type="application/rss+xml",
+    )
+    desk.feeds.add(httpserver.url_for("/feed.xml"))
+    pipeline = Pipeline(desk)
+    report = pipeline.refresh(finish=False)
+    assert report.added == 3 and desk.store.count() == 3
+    assert desk.pending_analysis() == 3 and desk.store.pending_index_count() == 3
+    pipeline.finish()
+    assert desk.pending_analysis() == 0 and desk.store.pending_index_count() == 0
+    assert desk.search("speaker:voss").total == 3
