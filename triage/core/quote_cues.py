@@ -124,7 +124,7 @@ def _surname_elsewhere(text: str, word: str) -> bool:
     return False
 
 
-def _ends_with_full_stop(text: str, start: int) -> bool:
+def ends_with_full_stop(text: str, start: int) -> bool:
     """Whether the quote ending at ``start`` closes its sentence with a full stop.
 
     American copy ends a quote that an attribution follows with a comma (or ?
@@ -134,14 +134,22 @@ def _ends_with_full_stop(text: str, start: int) -> bool:
     return inside.endswith(".") and not inside.endswith("..")
 
 
-def _clause_follows(tokens: list[Token], after_cue: int) -> bool:
-    """Whether the cue has more than a short name or time phrase before its sentence ends."""
-    for count, token in enumerate(tokens[after_cue:]):
-        if token.word in _SENTENCE_END or token.word in {"“", '"'}:
+def _clause_follows(tokens: list[Token], after_cue: int, quote_next: bool = False) -> bool:
+    """Whether the cue has more than a short name or time phrase before its sentence ends.
+
+    A quotation opening after the cue's object ("“…death.” A B called C a
+    “liar.”") makes the cue that quotation's own: the new sentence attributes
+    the next quote. ``quote_next`` says a quotation mark follows the tokens.
+    """
+    tail = tokens[after_cue:]
+    for count, token in enumerate(tail):
+        if token.word in {"“", '"'}:
+            return count > 0
+        if token.word in _SENTENCE_END:
             return False
         if count >= _SHORT_TAIL:
             return True
-    return False
+    return quote_next and bool(tail)
 
 
 def _cue_text(text: str, tokens: list[Token], index: int, length: int) -> str:
@@ -170,7 +178,8 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             speaker = phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
     punctuated = _closed_by_punctuation(text, start)
-    full_stop = _ends_with_full_stop(text, start)
+    full_stop = ends_with_full_stop(text, start)
+    quote_next = text[limit : limit + 1] in {"“", '"'}
     for index, token in enumerate(tokens[:_MAX_SUBJECT_TOKENS]):
         if token.word in {"“", '"', ":"}:
             return None
@@ -178,7 +187,7 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             return None
         length = _is_cue(tokens, index)
         if length:
-            if full_stop and _clause_follows(tokens, index + length):
+            if full_stop and _clause_follows(tokens, index + length, quote_next):
                 return None  # “…done.” A B, an aide, warned that …: a new sentence
             if length == 2 and tokens[index].word.lower() == "according":
                 speaker = phrase_after_cue(text, tokens[index + 2 :])

@@ -193,7 +193,7 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
         if (
             lower in CLAUSE_STOPS
             or (lower.rstrip(".") in NON_NAME_CAPITALS and lower not in DETERMINER_STARTS)
-            or lower.endswith("ly")
+            or (lower.endswith("ly") and not _name_follows(segment))
         ):
             continue
         head: list[Token] = []
@@ -211,6 +211,11 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             return speaker
         return _leading_noun_phrase(text, segment)
     return None
+
+
+def _name_follows(segment: list[Token]) -> bool:
+    """Whether a capitalised "-ly" word starts a name ("Kelly Marsh"), not an adverb ("Finally")."""
+    return len(segment) > 1 and segment[1].word[:1].isupper()
 
 
 def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:
