@@ -43,3 +43,24 @@ def test_first_name_ending_in_ly_opens_a_subject() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Holly Brannagh"
+
+
+def test_reporting_verb_outranks_the_cue_it_reports() -> None:
+    text = "Rep. Anja Toller said Wim Castell called on the council to be “far more careful.”"
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Anja Toller"
+
+
+def test_according_to_outranks_the_cue_it_reports() -> None:
+    text = "According to the Millbrook Courier, Wim Castell praised the “loyal volunteers.”"
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Millbrook Courier"
+
+
+def test_subordinate_clause_cue_does_not_report_the_main_clause() -> None:
+    text = (
+        "While not everything Wim Castell says is true, Anja Toller said the mayor is "
+        "“telling voters what they want to hear.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Anja Toller"

@@ -22,6 +22,7 @@ from triage.core.quote_lexicon import (
     OTHER_PRONOUNS,
     PERSON_PRONOUNS,
     PHRASAL_CUES,
+    REPORTING_CUES,
     TITLE_WORDS,
 )
 from triage.core.quote_subjects import (
@@ -46,6 +47,13 @@ _SENTENCE_WINDOW = 500
 _FUNCTION_WORDS = frozenset(
     "the a an this that these those it he she they we i his her their our my its some "
     "many who what which where when why how there here and but or so yet if".split()
+)
+_MAX_REPORTED_LEAD = 6
+"""Words allowed between a reporting verb and the reported clause's subject (role, "that")."""
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", "“", '"', ".", "?", "!"})
+_SUBORDINATORS = frozenset(
+    "as when while after before because if though although since until where which who "
+    "whom whose".split()
 )
 _SHORT_TAIL = 4
 """Words a cue may carry after a full-stopped quote ("“…done.” A B said on Monday.")."""
@@ -212,6 +220,58 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
     return None
 
 
+def _cue_at(
+    text: str, tokens: list[Token], index: int, length: int, where: str
+) -> Attribution | None:
+    """Return the attribution made by the cue at ``index`` (None to skip the cue)."""
+    if length == 2 and tokens[index].word.lower() == "according":
+        if index + 2 < len(tokens) and tokens[index + 2].word.lower() == "its":
+            return None  # "A said that according to its count, …": A's cue is earlier
+        speaker = phrase_after_cue(text, tokens[index + 2 :])
+    else:
+        participle = tokens[index].word.lower().endswith("ing")
+        head = tokens[:index]
+        if participle and len(head) > 2 and head[-1].word == "," and _is_cue(head, len(head) - 2):
+            head, participle = head[:-2], False  # "…, A said, adding, “…”": A's cue
+        speaker = subject_before_cue(text, head, participle)
+        object_cue = tokens[index].word.lower() in CALL_WORDS | _ADDRESSEE_CUES
+        if speaker is None and index + 1 < len(tokens) and not object_cue:
+            speaker = phrase_after_cue(text, tokens[index + 1 :])
+            if speaker is not None and speaker.kind not in {"person", "org"}:
+                speaker = None
+    return Attribution(_cue_text(text, tokens, index, length), speaker, where)
+
+
+def _outer_report(
+    text: str, tokens: list[Token], index: int, inner: Attribution
+) -> Attribution:
+    """Return the attribution of a reporting cue whose complement holds ``inner``.
+
+    Only a verb of saying reports ("said", "told", "wrote", "according to"); a
+    cue like "called" or "asked" before the subject of ``inner`` does not.
+    """
+    if inner.speaker is None:
+        return inner
+    first = next((n for n, t in enumerate(tokens) if t.start >= inner.speaker.start), index)
+    for outer in range(first - 1, -1, -1):
+        length = _is_cue(tokens, outer)
+        if not length or tokens[outer].word.lower() not in REPORTING_CUES:
+            continue
+        found = _cue_at(text, tokens, outer, length, inner.where)
+        if found is None or found.speaker is None or found.speaker.kind == "noun":
+            return inner
+        if length == 2:  # "According to the ledger, C called it …"
+            between = [t for t in tokens[outer + 2 : first] if t.start >= found.speaker.end]
+            opens = [t.word for t in between] == [","]
+        else:  # "A said (that) C called it …"
+            between = tokens[outer + 1 : first]
+            opens = len(between) <= _MAX_REPORTED_LEAD and not any(
+                t.word in _CLAUSE_BREAKS or t.word.lower() in _SUBORDINATORS for t in between
+            )
+        return found if opens else inner
+    return inner
+
+
 def sentence_tokens(text: str, start: int, end: int) -> list[Token]:
     """Return the tokens of the last sentence inside [start, end).
 
@@ -237,33 +297,22 @@ def _ends_sentence(tokens: list[Token], index: int) -> bool:
 def attribution_before(
     text: str, start: int, end: int, where: str = "before"
 ) -> Attribution | None:
-    """Find the last cue of the sentence that leads into a quotation at ``end``."""
+    """Find the cue of the sentence that leads into a quotation at ``end``.
+
+    The last cue is the quote's own unless it sits inside what an earlier cue
+    reports: in "A B said C called the plan “reckless”" or "According to the
+    ledger, C called it “reckless”" the sentence is A B's (the ledger's) account,
+    and the reporter of the words is their source.
+    """
     tokens = sentence_tokens(text, start, end)
     for index in range(len(tokens) - 1, -1, -1):
         length = _is_cue(tokens, index)
         if not length:
             continue
-        if length == 2 and tokens[index].word.lower() == "according":
-            if index + 2 < len(tokens) and tokens[index + 2].word.lower() == "its":
-                continue  # "A said that according to its count, …": A's cue is earlier
-            speaker = phrase_after_cue(text, tokens[index + 2 :])
-        else:
-            participle = tokens[index].word.lower().endswith("ing")
-            head = tokens[:index]
-            if (
-                participle
-                and len(head) > 2
-                and head[-1].word == ","
-                and _is_cue(head, len(head) - 2)
-            ):
-                head, participle = head[:-2], False  # "…, A said, adding, “…”": A's cue
-            speaker = subject_before_cue(text, head, participle)
-            object_cue = tokens[index].word.lower() in CALL_WORDS | _ADDRESSEE_CUES
-            if speaker is None and index + 1 < len(tokens) and not object_cue:
-                speaker = phrase_after_cue(text, tokens[index + 1 :])
-                if speaker is not None and speaker.kind not in {"person", "org"}:
-                    speaker = None
-        return Attribution(_cue_text(text, tokens, index, length), speaker, where)
+        found = _cue_at(text, tokens, index, length, where)
+        if found is None:
+            continue
+        return _outer_report(text, tokens, index, found)
     if tokens and tokens[-1].word == ":":
         phrase = trailing_phrase(tokens[:-1])
         speaker = parse_phrase(text, phrase) if phrase else None

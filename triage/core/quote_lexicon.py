@@ -71,6 +71,17 @@ CUE_WORDS: frozenset[str] = frozenset(
 )
 """Every inflected form of a verb that can introduce or close a quotation."""
 
+REPORTING_CUES: frozenset[str] = frozenset(
+    form
+    for lemma in (
+        "say tell write add report claim argue note insist warn state announce explain "
+        "confirm acknowledge admit allege contend assert maintain reveal recall testify"
+    ).split()
+    for form in _inflect(lemma)
+    if not form.endswith("ing")
+) | {"according"}
+"""Verbs that report what someone else said ("A said B called it …"): the outer source."""
+
 NOUN_LIKE_CUES: frozenset[str] = frozenset(
     (
         "remarks comments claims reports notes answers calls demands posts tweets replies "
