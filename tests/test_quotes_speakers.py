@@ -64,3 +64,23 @@ def test_subordinate_clause_cue_does_not_report_the_main_clause() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Anja Toller"
+
+
+def test_name_of_an_institute_after_a_quote_is_the_speaker() -> None:
+    text = (
+        "Tomas Vell spoke first.\n\n"
+        "“Building a second pier would be a stretch for the town,” Ada Quill of the "
+        "Harbour Centre for Maritime Studies wrote in December."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ada Quill"
+    assert quote.role == "the Harbour Centre for Maritime Studies"
+
+
+def test_demonstrative_phrase_after_a_quote_is_the_speaker() -> None:
+    text = (
+        "Tomas Vell spoke first.\n\n"
+        "“The crew do not trust him, and they are glad he is gone,” this source told the Ledger."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "this source"

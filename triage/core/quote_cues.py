@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from triage.core.quote_lexicon import (
     AUXILIARIES,
     CALL_WORDS,
+    CLAUSE_STOPS,
     CUE_WORDS,
     NON_NAME_CAPITALS,
     NOUN_LIKE_CUES,
@@ -54,6 +55,10 @@ _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", "“", '"', "
 _SUBORDINATORS = frozenset(
     "as when while after before because if though although since until where which who "
     "whom whose".split()
+)
+_GROUP_LINKS = frozenset({"of", "from", "at", "with"})
+_SHORT_SUBJECT_STARTS = frozenset(
+    "the a an this that these those one another".split()
 )
 _SHORT_TAIL = 4
 """Words a cue may carry after a full-stopped quote ("“…done.” A B said on Monday.")."""
@@ -115,6 +120,43 @@ def _bare_plural(text: str, tokens: list[Token]) -> Speaker | None:
     if words[-1].word in PERSON_PRONOUNS | OTHER_PRONOUNS or not words[-1].word.endswith("s"):
         return None
     return Speaker(text[words[0].start : words[-1].end], words[0].start, words[-1].end, kind="noun")
+
+
+def _name_of_group(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return A B in "“…,” A B of the Harbour Institute wrote": a name, then where from.
+
+    The words after the name say where the speaker works; they are the role.
+    """
+    words = [t for t in tokens if t.word not in {",", "”", '"'}]
+    run = 0
+    while run < len(words) and words[run].word[:1].isupper():
+        run += 1
+    if run < 2 or run >= len(words) - 1 or words[run].word not in _GROUP_LINKS:
+        return None
+    if not any(t.word[:1].isupper() for t in words[run + 1 :]):
+        return None
+    speaker = parse_phrase(text, words[:run])
+    if speaker is None or speaker.kind != "person":
+        return None
+    role = text[words[run + 1].start : words[-1].end]
+    return Speaker(speaker.name, speaker.start, speaker.end, speaker.role or role, "person")
+
+
+def _short_noun_subject(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return "this source" / "the 43-year-old" right after a quote, before the cue.
+
+    A short phrase led by a determiner or demonstrative names who spoke even
+    when it is no name and no title; the speaker is then that phrase.
+    """
+    words = [t for t in tokens if t.word not in {",", "”", '"'}]
+    if not 2 <= len(words) <= 4 or words[0].word.lower() not in _SHORT_SUBJECT_STARTS:
+        return None
+    for token in words[1:]:
+        lower = token.word.lower()
+        if not lower.replace("-", "").isalnum() or lower in CLAUSE_STOPS | AUXILIARIES:
+            return None
+    start, end = words[0].start, words[-1].end
+    return Speaker(text[start:end], start, end, kind="noun")
 
 
 def _surname_elsewhere(text: str, word: str) -> bool:
@@ -203,11 +245,16 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
                 first = tokens[0]  # “…,” Read said: a surname that is also a common word
                 speaker = Speaker(first.word, first.start, first.end)
             elif punctuated:
-                speaker = subject_before_cue(text, tokens[:index]) or _bare_plural(
-                    text, tokens[:index]
-                )
-                if clause_not_subject(split_commas(tokens[:index])[0]):
-                    return None
+                head = tokens[:index]
+                speaker = _name_of_group(text, head)
+                if speaker is None:
+                    speaker = (
+                        subject_before_cue(text, head)
+                        or _bare_plural(text, head)
+                        or _short_noun_subject(text, head)
+                    )
+                    if clause_not_subject(split_commas(head)[0]):
+                        return None
             elif index and tokens[index - 1].word == ",":
                 speaker = phrase_after_cue(text, tokens[index + 1 :])
                 if speaker is not None and speaker.kind not in {"person", "org"}:
