@@ -84,3 +84,12 @@ def test_demonstrative_phrase_after_a_quote_is_the_speaker() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "this source"
+
+
+def test_determiner_phrase_ending_the_sentence_attributes_its_partial_quote() -> None:
+    text = (
+        "Wim Castell has been “unfairly held” by the port authority since May, "
+        "the dockers’ union says."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the dockers’ union"
