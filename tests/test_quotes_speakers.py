@@ -93,3 +93,23 @@ def test_determiner_phrase_ending_the_sentence_attributes_its_partial_quote() ->
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "the dockers’ union"
+
+
+def test_name_and_affiliation_line_signs_a_pull_quote() -> None:
+    text = (
+        "Economists were split on the plan.\n\n"
+        '"We will enter the next slump without any room to cut rates at all.\n'
+        'Ilse Grau, Harbour Policy Institute."\n\n'
+        "Others were less gloomy."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ilse Grau"
+
+
+def test_sentence_with_a_cue_is_no_signature_line() -> None:
+    text = (
+        "Economists were split on the plan.\n\n"
+        '"We will enter the next slump without any room to cut rates at all.\n'
+        'Ilse Grau, an economist, said it first."'
+    )
+    assert all(quote.speaker != "Ilse Grau" for quote in _quotes(text))
