@@ -113,3 +113,31 @@ def test_sentence_with_a_cue_is_no_signature_line() -> None:
         'Ilse Grau, an economist, said it first."'
     )
     assert all(quote.speaker != "Ilse Grau" for quote in _quotes(text))
+
+
+def test_attribution_after_the_second_part_covers_the_first() -> None:
+    text = (
+        "Tomas Vell spoke first.\n\n"
+        '"These groups have been setting the table for voters," in sharp contrast to '
+        'past years, "when campaigns did that themselves," says Ada Quill, a professor.'
+    )
+    first, second = _quotes(text)
+    assert first.speaker == second.speaker == "Ada Quill"
+
+
+def test_number_phrase_before_the_cue_is_the_speaker() -> None:
+    text = (
+        "Tomas Vell spoke first.\n\n"
+        "“What if the mayor had taken lessons?” the 43-year-old asked in the clip’s caption."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the 43-year-old"
+
+
+def test_reacted_is_a_cue() -> None:
+    text = (
+        "Tomas Vell spoke first.\n\n"
+        "“He said in his speech that sailors are our heroes. Which sailors?” reacted Quill."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Quill"

@@ -148,7 +148,7 @@ def _short_noun_subject(text: str, tokens: list[Token]) -> Speaker | None:
     A short phrase led by a determiner or demonstrative names who spoke even
     when it is no name and no title; the speaker is then that phrase.
     """
-    words = [t for t in tokens if t.word not in {",", "”", '"'}]
+    words = [t for t in tokens if t.word not in {",", "”", '"', "-"}]
     if not 2 <= len(words) <= 4 or words[0].word.lower() not in _SHORT_SUBJECT_STARTS:
         return None
     for token in words[1:]:

@@ -18,7 +18,7 @@ _CUE_LEMMAS = (
     "whisper scream cry plead demand retort interject reason estimate assure concur "
     "disclose divulge reveal inform order instruct advise wonder mock scoff sneer find "
     "accuse threaten thunder fume rage gush marvel call label praise criticize criticise "
-    "dismiss deride brand hail remember sing question demur elaborate echo"
+    "dismiss deride brand hail remember sing question demur elaborate echo react"
 ).split()
 
 _IRREGULAR = {

@@ -233,6 +233,27 @@ def _prefer(
     return after
 
 
+_SENTENCE_BREAK = re.compile(r"[.?!][”\"’']?\s+[A-Z“\"]|\n")
+
+
+def _shared_after(
+    text: str, following: MarkedSpan, end: int, paragraph_end: int
+) -> Attribution | None:
+    """Return the attribution after the next quote when both sit in one sentence.
+
+    "“A,” in contrast to last year, “B,” says C D": the words between the two
+    parts are no attribution, and the one after the second part covers both.
+    """
+    if following.outer_start > paragraph_end or _SENTENCE_BREAK.search(
+        text, end, following.outer_start
+    ):
+        return None
+    close = following.outer_end
+    limit = text.find("\n", close)
+    found = attribution_after(text, close, paragraph_end if limit < 0 else limit)
+    return Attribution(found.cue, found.speaker, "after") if found and found.speaker else None
+
+
 def _colon_intro(
     text: str, bounds: list[tuple[int, int]], paragraph: int, span: MarkedSpan
 ) -> Attribution | None:
@@ -285,6 +306,8 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
         before = attribution_before(text, max(para_start, preceding), span.outer_start)
         if before is None and span.open_at is not None:
             before = _colon_intro(text, bounds, paragraph, span)
+        if after is None and number + 1 < len(spans) and (before is None or not before.speaker):
+            after = _shared_after(text, spans[number + 1], span.outer_end, end_paragraph_end)
         attribution = _prefer(after, before, ends_with_full_stop(text, span.outer_end))
         confidence = _confidence(text, span, attribution, house_double)
         resolved = _resolve(index, attribution.speaker if attribution else None, span.start)
