@@ -1,6 +1,6 @@
 """Measure quote extraction against the labelled political-news quotations.
 
-Usage: ``python benchmarks/quotes_eval.py [--split dev|train] [--json]``
+Usage: ``python benchmarks/quotes_eval.py [--split dev|train] [--json] [--errors N]``
 
 The gold spans include the quotation marks and sometimes the reported-speech words
 leading into a partial quote, while the extractor returns the words inside the
@@ -160,9 +160,16 @@ def _ours(text: str, min_confidence: float | None = None) -> list[Span]:
 
 
 def evaluate(
-    rows: list[dict[str, object]], extractor: Callable[[str], list[Span]]
+    rows: list[dict[str, object]],
+    extractor: Callable[[str], list[Span]],
+    errors: list[dict[str, str]] | None = None,
 ) -> dict[str, float]:
-    """Score one extractor on the given articles."""
+    """Score one extractor on the given articles.
+
+    When ``errors`` is given, every matched quote with a wrong speaker is
+    appended to it (gold and found speaker, the quote and the words around it)
+    so that the biggest classes of mistakes can be read off the train split.
+    """
     true_pos = found_total = gold_total = speaker_total = speaker_hits = 0
     timings: list[float] = []
     cpu_timings: list[float] = []  # CPU time: steadier than wall time on a busy machine
@@ -188,7 +195,10 @@ def evaluate(
             if not source or source.lower() in PRONOUNS:
                 continue
             speaker_total += 1
-            speaker_hits += speaker_right(found[i][2], source)
+            right = speaker_right(found[i][2], source)
+            speaker_hits += right
+            if errors is not None and not right:
+                errors.append(_error_record(text, found[i], gold[j]))
     precision = true_pos / found_total if found_total else 0.0
     recall = true_pos / gold_total if gold_total else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -206,11 +216,52 @@ def evaluate(
     }
 
 
+def _error_record(text: str, found: Span, gold: Span) -> dict[str, str]:
+    """Describe one wrong speaker: gold and found names, the quote and its context."""
+    start, end = gold[0], gold[1]
+    para_start = text.rfind("\n", 0, start) + 1
+    before = text[max(para_start, start - 220) : start]
+    if para_start > 0:  # the end of the paragraph before, where a speaker may be named
+        previous_start = text.rfind("\n", 0, max(para_start - 2, 0)) + 1
+        previous = text[max(previous_start, para_start - 160) : para_start].strip()
+        before = f"[{previous}] ¶ {before}"
+    return {
+        "gold": gold[2],
+        "found": found[2],
+        "kind": "missing" if not found[2] else "wrong",
+        "before": before.replace("\n", " "),
+        "quote": _clip(text[start:end], 90),
+        "after": text[end : end + 100].split("\n")[0],
+    }
+
+
+def _clip(value: str, width: int) -> str:
+    """Shorten long quotes in the error dump to their two ends."""
+    if len(value) <= width:
+        return value
+    half = width // 2 - 2
+    return value[:half] + " … " + value[-half:]
+
+
+def _print_errors(errors: list[dict[str, str]], limit: int) -> None:
+    """Print the first ``limit`` wrong speakers and the count by kind."""
+    kinds: dict[str, int] = {}
+    for error in errors:
+        kinds[error["kind"]] = kinds.get(error["kind"], 0) + 1
+    print(f"speaker errors: {len(errors)} {kinds}")
+    for error in errors[:limit]:
+        print(f"- gold={error['gold']!r} found={error['found']!r}")
+        print(f"    …{error['before']}⟦{error['quote']}⟧{error['after']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "train"], default="dev")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--errors", type=int, default=0, metavar="N", help="print N wrong speakers (labelled)"
+    )
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"evaluation data not found: {DATA}", file=sys.stderr)
@@ -219,6 +270,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = [json.loads(line) for line in handle]
     rows = [row for row in rows if row.get("split") == args.split]
     labelled = [row for row in rows if not _unlabelled(row)]
+    if args.errors:
+        errors: list[dict[str, str]] = []
+        evaluate(labelled, _ours, errors)
+        _print_errors(errors, args.errors)
+        return 0
     results = {
         "split": args.split,
         "extractor": evaluate(rows, _ours),

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from triage.core.quote_lexicon import (
     AUXILIARIES,
     CALL_WORDS,
+    CLAUSE_STOPS,
     CUE_WORDS,
     NON_NAME_CAPITALS,
     NOUN_LIKE_CUES,
     OTHER_PRONOUNS,
     PERSON_PRONOUNS,
     PHRASAL_CUES,
+    REPORTING_CUES,
     TITLE_WORDS,
 )
 from triage.core.quote_subjects import (
@@ -46,6 +48,17 @@ _SENTENCE_WINDOW = 500
 _FUNCTION_WORDS = frozenset(
     "the a an this that these those it he she they we i his her their our my its some "
     "many who what which where when why how there here and but or so yet if".split()
+)
+_MAX_REPORTED_LEAD = 6
+"""Words allowed between a reporting verb and the reported clause's subject (role, "that")."""
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", "“", '"', ".", "?", "!"})
+_SUBORDINATORS = frozenset(
+    "as when while after before because if though although since until where which who "
+    "whom whose".split()
+)
+_GROUP_LINKS = frozenset({"of", "from", "at", "with"})
+_SHORT_SUBJECT_STARTS = frozenset(
+    "the a an this that these those one another".split()
 )
 _SHORT_TAIL = 4
 """Words a cue may carry after a full-stopped quote ("“…done.” A B said on Monday.")."""
@@ -109,6 +122,43 @@ def _bare_plural(text: str, tokens: list[Token]) -> Speaker | None:
     return Speaker(text[words[0].start : words[-1].end], words[0].start, words[-1].end, kind="noun")
 
 
+def _name_of_group(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return A B in "“…,” A B of the Harbour Institute wrote": a name, then where from.
+
+    The words after the name say where the speaker works; they are the role.
+    """
+    words = [t for t in tokens if t.word not in {",", "”", '"'}]
+    run = 0
+    while run < len(words) and words[run].word[:1].isupper():
+        run += 1
+    if run < 2 or run >= len(words) - 1 or words[run].word not in _GROUP_LINKS:
+        return None
+    if not any(t.word[:1].isupper() for t in words[run + 1 :]):
+        return None
+    speaker = parse_phrase(text, words[:run])
+    if speaker is None or speaker.kind != "person":
+        return None
+    role = text[words[run + 1].start : words[-1].end]
+    return Speaker(speaker.name, speaker.start, speaker.end, speaker.role or role, "person")
+
+
+def _short_noun_subject(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return "this source" / "the 43-year-old" right after a quote, before the cue.
+
+    A short phrase led by a determiner or demonstrative names who spoke even
+    when it is no name and no title; the speaker is then that phrase.
+    """
+    words = [t for t in tokens if t.word not in {",", "”", '"', "-"}]
+    if not 2 <= len(words) <= 4 or words[0].word.lower() not in _SHORT_SUBJECT_STARTS:
+        return None
+    for token in words[1:]:
+        lower = token.word.lower()
+        if not lower.replace("-", "").isalnum() or lower in CLAUSE_STOPS | AUXILIARIES:
+            return None
+    start, end = words[0].start, words[-1].end
+    return Speaker(text[start:end], start, end, kind="noun")
+
+
 def _surname_elsewhere(text: str, word: str) -> bool:
     """Whether a capitalised common word ("Read", "Will") is a surname in this article.
 
@@ -124,7 +174,7 @@ def _surname_elsewhere(text: str, word: str) -> bool:
     return False
 
 
-def _ends_with_full_stop(text: str, start: int) -> bool:
+def ends_with_full_stop(text: str, start: int) -> bool:
     """Whether the quote ending at ``start`` closes its sentence with a full stop.
 
     American copy ends a quote that an attribution follows with a comma (or ?
@@ -134,14 +184,22 @@ def _ends_with_full_stop(text: str, start: int) -> bool:
     return inside.endswith(".") and not inside.endswith("..")
 
 
-def _clause_follows(tokens: list[Token], after_cue: int) -> bool:
-    """Whether the cue has more than a short name or time phrase before its sentence ends."""
-    for count, token in enumerate(tokens[after_cue:]):
-        if token.word in _SENTENCE_END or token.word in {"“", '"'}:
+def _clause_follows(tokens: list[Token], after_cue: int, quote_next: bool = False) -> bool:
+    """Whether the cue has more than a short name or time phrase before its sentence ends.
+
+    A quotation opening after the cue's object ("“…death.” A B called C a
+    “liar.”") makes the cue that quotation's own: the new sentence attributes
+    the next quote. ``quote_next`` says a quotation mark follows the tokens.
+    """
+    tail = tokens[after_cue:]
+    for count, token in enumerate(tail):
+        if token.word in {"“", '"'}:
+            return count > 0
+        if token.word in _SENTENCE_END:
             return False
         if count >= _SHORT_TAIL:
             return True
-    return False
+    return quote_next and bool(tail)
 
 
 def _cue_text(text: str, tokens: list[Token], index: int, length: int) -> str:
@@ -170,7 +228,8 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             speaker = phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
     punctuated = _closed_by_punctuation(text, start)
-    full_stop = _ends_with_full_stop(text, start)
+    full_stop = ends_with_full_stop(text, start)
+    quote_next = text[limit : limit + 1] in {"“", '"'}
     for index, token in enumerate(tokens[:_MAX_SUBJECT_TOKENS]):
         if token.word in {"“", '"', ":"}:
             return None
@@ -178,7 +237,7 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             return None
         length = _is_cue(tokens, index)
         if length:
-            if full_stop and _clause_follows(tokens, index + length):
+            if full_stop and _clause_follows(tokens, index + length, quote_next):
                 return None  # “…done.” A B, an aide, warned that …: a new sentence
             if length == 2 and tokens[index].word.lower() == "according":
                 speaker = phrase_after_cue(text, tokens[index + 2 :])
@@ -186,11 +245,16 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
                 first = tokens[0]  # “…,” Read said: a surname that is also a common word
                 speaker = Speaker(first.word, first.start, first.end)
             elif punctuated:
-                speaker = subject_before_cue(text, tokens[:index]) or _bare_plural(
-                    text, tokens[:index]
-                )
-                if clause_not_subject(split_commas(tokens[:index])[0]):
-                    return None
+                head = tokens[:index]
+                speaker = _name_of_group(text, head)
+                if speaker is None:
+                    speaker = (
+                        subject_before_cue(text, head)
+                        or _bare_plural(text, head)
+                        or _short_noun_subject(text, head)
+                    )
+                    if clause_not_subject(split_commas(head)[0]):
+                        return None
             elif index and tokens[index - 1].word == ",":
                 speaker = phrase_after_cue(text, tokens[index + 1 :])
                 if speaker is not None and speaker.kind not in {"person", "org"}:
@@ -201,6 +265,58 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
                 return None
             return Attribution(_cue_text(text, tokens, index, length), speaker, "after")
     return None
+
+
+def _cue_at(
+    text: str, tokens: list[Token], index: int, length: int, where: str
+) -> Attribution | None:
+    """Return the attribution made by the cue at ``index`` (None to skip the cue)."""
+    if length == 2 and tokens[index].word.lower() == "according":
+        if index + 2 < len(tokens) and tokens[index + 2].word.lower() == "its":
+            return None  # "A said that according to its count, …": A's cue is earlier
+        speaker = phrase_after_cue(text, tokens[index + 2 :])
+    else:
+        participle = tokens[index].word.lower().endswith("ing")
+        head = tokens[:index]
+        if participle and len(head) > 2 and head[-1].word == "," and _is_cue(head, len(head) - 2):
+            head, participle = head[:-2], False  # "…, A said, adding, “…”": A's cue
+        speaker = subject_before_cue(text, head, participle)
+        object_cue = tokens[index].word.lower() in CALL_WORDS | _ADDRESSEE_CUES
+        if speaker is None and index + 1 < len(tokens) and not object_cue:
+            speaker = phrase_after_cue(text, tokens[index + 1 :])
+            if speaker is not None and speaker.kind not in {"person", "org"}:
+                speaker = None
+    return Attribution(_cue_text(text, tokens, index, length), speaker, where)
+
+
+def _outer_report(
+    text: str, tokens: list[Token], index: int, inner: Attribution
+) -> Attribution:
+    """Return the attribution of a reporting cue whose complement holds ``inner``.
+
+    Only a verb of saying reports ("said", "told", "wrote", "according to"); a
+    cue like "called" or "asked" before the subject of ``inner`` does not.
+    """
+    if inner.speaker is None:
+        return inner
+    first = next((n for n, t in enumerate(tokens) if t.start >= inner.speaker.start), index)
+    for outer in range(first - 1, -1, -1):
+        length = _is_cue(tokens, outer)
+        if not length or tokens[outer].word.lower() not in REPORTING_CUES:
+            continue
+        found = _cue_at(text, tokens, outer, length, inner.where)
+        if found is None or found.speaker is None or found.speaker.kind == "noun":
+            return inner
+        if length == 2:  # "According to the ledger, C called it …"
+            between = [t for t in tokens[outer + 2 : first] if t.start >= found.speaker.end]
+            opens = [t.word for t in between] == [","]
+        else:  # "A said (that) C called it …"
+            between = tokens[outer + 1 : first]
+            opens = len(between) <= _MAX_REPORTED_LEAD and not any(
+                t.word in _CLAUSE_BREAKS or t.word.lower() in _SUBORDINATORS for t in between
+            )
+        return found if opens else inner
+    return inner
 
 
 def sentence_tokens(text: str, start: int, end: int) -> list[Token]:
@@ -228,33 +344,22 @@ def _ends_sentence(tokens: list[Token], index: int) -> bool:
 def attribution_before(
     text: str, start: int, end: int, where: str = "before"
 ) -> Attribution | None:
-    """Find the last cue of the sentence that leads into a quotation at ``end``."""
+    """Find the cue of the sentence that leads into a quotation at ``end``.
+
+    The last cue is the quote's own unless it sits inside what an earlier cue
+    reports: in "A B said C called the plan “reckless”" or "According to the
+    ledger, C called it “reckless”" the sentence is A B's (the ledger's) account,
+    and the reporter of the words is their source.
+    """
     tokens = sentence_tokens(text, start, end)
     for index in range(len(tokens) - 1, -1, -1):
         length = _is_cue(tokens, index)
         if not length:
             continue
-        if length == 2 and tokens[index].word.lower() == "according":
-            if index + 2 < len(tokens) and tokens[index + 2].word.lower() == "its":
-                continue  # "A said that according to its count, …": A's cue is earlier
-            speaker = phrase_after_cue(text, tokens[index + 2 :])
-        else:
-            participle = tokens[index].word.lower().endswith("ing")
-            head = tokens[:index]
-            if (
-                participle
-                and len(head) > 2
-                and head[-1].word == ","
-                and _is_cue(head, len(head) - 2)
-            ):
-                head, participle = head[:-2], False  # "…, A said, adding, “…”": A's cue
-            speaker = subject_before_cue(text, head, participle)
-            object_cue = tokens[index].word.lower() in CALL_WORDS | _ADDRESSEE_CUES
-            if speaker is None and index + 1 < len(tokens) and not object_cue:
-                speaker = phrase_after_cue(text, tokens[index + 1 :])
-                if speaker is not None and speaker.kind not in {"person", "org"}:
-                    speaker = None
-        return Attribution(_cue_text(text, tokens, index, length), speaker, where)
+        found = _cue_at(text, tokens, index, length, where)
+        if found is None:
+            continue
+        return _outer_report(text, tokens, index, found)
     if tokens and tokens[-1].word == ":":
         phrase = trailing_phrase(tokens[:-1])
         speaker = parse_phrase(text, phrase) if phrase else None

@@ -18,7 +18,7 @@ _CUE_LEMMAS = (
     "whisper scream cry plead demand retort interject reason estimate assure concur "
     "disclose divulge reveal inform order instruct advise wonder mock scoff sneer find "
     "accuse threaten thunder fume rage gush marvel call label praise criticize criticise "
-    "dismiss deride brand hail remember sing question demur elaborate echo"
+    "dismiss deride brand hail remember sing question demur elaborate echo react"
 ).split()
 
 _IRREGULAR = {
@@ -70,6 +70,17 @@ CUE_WORDS: frozenset[str] = frozenset(
     | {form for forms in _IRREGULAR.values() for form in forms}
 )
 """Every inflected form of a verb that can introduce or close a quotation."""
+
+REPORTING_CUES: frozenset[str] = frozenset(
+    form
+    for lemma in (
+        "say tell write add report claim argue note insist warn state announce explain "
+        "confirm acknowledge admit allege contend assert maintain reveal recall testify"
+    ).split()
+    for form in _inflect(lemma)
+    if not form.endswith("ing")
+) | {"according"}
+"""Verbs that report what someone else said ("A said B called it …"): the outer source."""
 
 NOUN_LIKE_CUES: frozenset[str] = frozenset(
     (

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 
-from triage.core.quote_lexicon import TITLE_WORDS
+from triage.core.quote_lexicon import CUE_WORDS, TITLE_WORDS
 from triage.core.quote_marks import MarkedSpan
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
 
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _SIGNATURE = re.compile(r"[ \t]*[-—–][ \t]*([A-Z][^\n]{0,80}?)[.,]?[ \t]*$")
+_NAME_LINE = re.compile(
+    r"[ \t]*([A-Z][\w.’'\-]*(?:[ \t]+[A-Z][\w.’'\-]*){1,3},[ \t]+[^\n]{0,70}?)[.”\"]*[ \t]*$"
+)
 _DATELINE_TOKENS = 14
 _ROLE_TAIL = 6
 """Words a role may run on past a preposition before its name ("director of the club, A B")."""
@@ -78,13 +81,18 @@ def title_of(segment: list[Token], position: int) -> bool:
 def signature_after(text: str, line: tuple[int, int]) -> Speaker | None:
     """Return the name on a signature line ("— A B, a party adviser.") under a quote.
 
-    Only a short line opened by a dash counts, and only its leading name (the
-    words before the first comma) is kept.
+    Only a short line counts: opened by a dash, or a name, a comma and an
+    affiliation ("A B, Harbour Policy Institute.") as a pull quote is signed.
+    Only its leading name (the words before the first comma) is kept.
     """
-    match = _SIGNATURE.fullmatch(text, line[0], line[1])
+    match = _SIGNATURE.fullmatch(text, line[0], line[1]) or _NAME_LINE.fullmatch(
+        text, line[0], line[1]
+    )
     if match is None:
         return None
     tokens = tokenize(text, match.start(1), match.end(1))
+    if match.re is _NAME_LINE and any(t.word.lower() in CUE_WORDS for t in tokens):
+        return None  # "A B, the mayor, said so.": a sentence, not a signature
     name: list[Token] = []
     for token in tokens:
         if token.word in {",", "("}:

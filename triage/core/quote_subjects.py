@@ -37,6 +37,7 @@ _CONNECTIVES = frozenset(
 _QUOTE_TOKENS = frozenset({"“", "”", '"', "‘", "’", "'", "«", "»"})
 _TIME_TAILS = frozenset({"later", "ago", "earlier", "afterward", "afterwards", "before"})
 _COORDINATORS = frozenset({"and", "but"})
+_SHORT_NOUN_PHRASE = 5
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
@@ -193,7 +194,7 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
         if (
             lower in CLAUSE_STOPS
             or (lower.rstrip(".") in NON_NAME_CAPITALS and lower not in DETERMINER_STARTS)
-            or lower.endswith("ly")
+            or (lower.endswith("ly") and not _name_follows(segment))
         ):
             continue
         head: list[Token] = []
@@ -211,6 +212,11 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             return speaker
         return _leading_noun_phrase(text, segment)
     return None
+
+
+def _name_follows(segment: list[Token]) -> bool:
+    """Whether a capitalised "-ly" word starts a name ("Kelly Marsh"), not an adverb ("Finally")."""
+    return len(segment) > 1 and segment[1].word[:1].isupper()
 
 
 def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:
@@ -343,7 +349,21 @@ def subject_after_clause(text: str, tokens: list[Token]) -> Speaker | None:
     if len(segments) < 2 or not segments[-1]:
         return None
     speaker = parse_phrase(text, segments[-1])
+    if speaker is not None and speaker.kind == "noun" and _determined(segments[-1]):
+        return speaker  # "…” by the town, the rights group says": the group is the source
     return speaker if speaker is not None and speaker.kind in {"person", "org"} else None
+
+
+def _determined(segment: list[Token]) -> bool:
+    """Whether a segment is a short noun phrase led by a determiner ("the rights group")."""
+    return (
+        2 <= len(segment) <= _SHORT_NOUN_PHRASE
+        and segment[0].word.lower() in DETERMINER_STARTS
+        and all(
+            strip_possessive(t).word.rstrip("’'").isalpha() and t.word.lower() not in CLAUSE_STOPS
+            for t in segment
+        )
+    )
 
 
 def clause_not_subject(head: list[Token]) -> bool:

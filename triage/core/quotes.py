@@ -21,6 +21,7 @@ from triage.core.quote_cues import (
     Attribution,
     attribution_after,
     attribution_before,
+    ends_with_full_stop,
     sentence_tokens,
 )
 from triage.core.quote_lexicon import CALL_WORDS
@@ -208,13 +209,20 @@ def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Re
     return _Resolved(full, speaker.start, speaker.end, speaker.role or role)
 
 
-def _prefer(after: Attribution | None, before: Attribution | None) -> Attribution | None:
-    """Pick between the attributions on each side: after wins unless it is a bare pronoun."""
+def _prefer(
+    after: Attribution | None, before: Attribution | None, full_stop: bool = False
+) -> Attribution | None:
+    """Pick between the attributions on each side: after wins unless it is a bare pronoun.
+
+    A quote closing its sentence with a full stop ("A B says the plan will
+    “work.” C’s aide called it …") belongs to the sentence leading into it: the
+    words after it start a new sentence about something else.
+    """
     if after is None:
         return before
     if before is None or before.speaker is None:
         return after
-    if after.speaker is None:
+    if after.speaker is None or full_stop:
         return before
     if (
         after.speaker is not None
@@ -223,6 +231,27 @@ def _prefer(after: Attribution | None, before: Attribution | None) -> Attributio
     ):
         return before
     return after
+
+
+_SENTENCE_BREAK = re.compile(r"[.?!][”\"’']?\s+[A-Z“\"]|\n")
+
+
+def _shared_after(
+    text: str, following: MarkedSpan, end: int, paragraph_end: int
+) -> Attribution | None:
+    """Return the attribution after the next quote when both sit in one sentence.
+
+    "“A,” in contrast to last year, “B,” says C D": the words between the two
+    parts are no attribution, and the one after the second part covers both.
+    """
+    if following.outer_start > paragraph_end or _SENTENCE_BREAK.search(
+        text, end, following.outer_start
+    ):
+        return None
+    close = following.outer_end
+    limit = text.find("\n", close)
+    found = attribution_after(text, close, paragraph_end if limit < 0 else limit)
+    return Attribution(found.cue, found.speaker, "after") if found and found.speaker else None
 
 
 def _colon_intro(
@@ -277,7 +306,9 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
         before = attribution_before(text, max(para_start, preceding), span.outer_start)
         if before is None and span.open_at is not None:
             before = _colon_intro(text, bounds, paragraph, span)
-        attribution = _prefer(after, before)
+        if after is None and number + 1 < len(spans) and (before is None or not before.speaker):
+            after = _shared_after(text, spans[number + 1], span.outer_end, end_paragraph_end)
+        attribution = _prefer(after, before, ends_with_full_stop(text, span.outer_end))
         confidence = _confidence(text, span, attribution, house_double)
         resolved = _resolve(index, attribution.speaker if attribution else None, span.start)
         cue = attribution.cue if attribution else ""
