@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from _stats import Samples
 
@@ -98,17 +99,23 @@ def tag_some(desk: Desk, count: int = 200, seed: int = 9) -> None:
     desk.tags.tag_stories(rng.sample(ids, min(count, len(ids))), [BENCH_TAG])
 
 
-def time_desk(desk: Desk, queries: list[BenchQuery],
-              repeats: int) -> tuple[dict[str, Samples], dict[str, Samples]]:
-    """Wall and CPU milliseconds per first page (limit 50, snippets on) per kind of query."""
+def time_desk(desk: Desk, queries: list[BenchQuery], repeats: int, **how: Any
+              ) -> tuple[dict[str, Samples], dict[str, Samples]]:
+    """Wall and CPU milliseconds per first page per kind of query.
+
+    By default the CLI's search: relevance, the recent scope, limit 50, snippets.
+    ``how`` overrides :meth:`Desk.search` arguments: ``scope="all"`` for the
+    archive, ``sort="date", limit=300, snippets=False`` for the app's story list.
+    """
+    how = {"limit": PAGE, "snippets": True, **how}
     for q in queries:  # warm the searcher and the page cache once
-        desk.search(q.text, limit=PAGE)
+        desk.search(q.text, **how)
     wall: dict[str, Samples] = {}
     cpu: dict[str, Samples] = {}
     for _ in range(repeats):
         for q in queries:
             start, start_cpu = time.perf_counter(), time.thread_time()
-            desk.search(q.text, limit=PAGE, snippets=True)
+            desk.search(q.text, **how)
             wall.setdefault(q.kind, Samples()).add((time.perf_counter() - start) * 1000)
             cpu.setdefault(q.kind, Samples()).add((time.thread_time() - start_cpu) * 1000)
     return wall, cpu

@@ -77,6 +77,9 @@ def search_figures(desk: Desk, repeats: int, scratch: Path) -> dict[str, Any]:
     _search.tag_some(desk)
     queries = _search.build_queries(desk)
     ours, ours_cpu = _search.time_desk(desk, queries, repeats)
+    archive, _ = _search.time_desk(desk, queries, repeats, scope="all")
+    listing, _ = _search.time_desk(desk, queries, repeats, sort="date", limit=300,
+                                   snippets=False)
     conn, fts_build = _search.build_fts(desk, scratch / "fts.sqlite3")
     theirs = _search.time_fts(conn, queries, repeats)
     conn.close()
@@ -87,6 +90,10 @@ def search_figures(desk: Desk, repeats: int, scratch: Path) -> dict[str, Any]:
         figures[f"search_{kind}_cpu_ms"] = ours_cpu[kind].summary()
         figures[f"fts5_{kind}_ms"] = other.summary(2)
         figures[f"search_{kind}_vs_fts5"] = round(samples.median / max(other.median, 0.01), 1)
+        figures[f"search_all_{kind}_ms"] = archive[kind].summary()
+        figures[f"list_{kind}_ms"] = listing[kind].summary()
+    figures["recent_scope_stories"] = sum(
+        desk.index.shard(key).doc_count() for key in desk.index.recent_keys())
     return figures
 
 

@@ -8,6 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from triage.core import pipeline as pipeline_module
 from triage.core.desk import Desk
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -325,3 +326,30 @@ def test_article_front_matter_and_html_meta(desk: Desk, tmp_path: Path) -> None:
     assert pier.published.isoformat() == "2026-11-18T06:30:00+00:00"
     assert (mill.source, mill.url) == ("Valley Post", "https://valley.example/mill")
     assert mill.published.isoformat() == "2026-11-17T09:00:00+00:00"
+
+
+def test_a_feed_that_breaks_the_parser_fails_alone_and_keeps_no_etag(
+    desk: Desk, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Feeds are parsed in the fetcher's callback, which swallows exceptions: none may hide."""
+    for name in ("good", "bad"):
+        httpserver.expect_request(f"/{name}.xml").respond_with_data(
+            rss(name, f"{name}.example",
+                [{"title": f"{name} story", "link": f"https://{name}.example/1", "body": "Hi."}]),
+            content_type="application/rss+xml", headers={"ETag": f'"{name}-1"'},
+        )
+    real = pipeline_module.parse_fetched
+
+    def parse_or_break(result, declared_name=""):  # type: ignore[no-untyped-def]
+        if result.request.url.endswith("/bad.xml"):
+            raise RuntimeError("parser bug")
+        return real(result, declared_name)
+
+    monkeypatch.setattr(pipeline_module, "parse_fetched", parse_or_break)
+    good, bad = httpserver.url_for("/good.xml"), httpserver.url_for("/bad.xml")
+    report = desk.ingest([good, bad])
+    assert report.added == 1
+    [error] = report.errors
+    assert error.source == bad and "RuntimeError: parser bug" in error.error
+    assert desk.feeds.get(good).etag == '"good-1"'  # type: ignore[union-attr]
+    assert desk.feeds.get(bad).etag == ""  # type: ignore[union-attr]

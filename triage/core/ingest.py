@@ -15,7 +15,7 @@ A later run (or ``triage reindex``) picks up whatever an interrupted run left.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -210,14 +210,21 @@ def fetch_urls(
     urls: Sequence[tuple[str, str, str]],
     policy: FetchPolicy | None = None,
     progress: Progress | None = None,
+    each: Callable[[FetchResult], None] | None = None,
 ) -> list[FetchResult]:
-    """Fetch feeds given as ``(url, etag, last_modified)``, concurrently."""
+    """Fetch feeds given as ``(url, etag, last_modified)``, concurrently.
+
+    ``each`` is called with every result as it arrives, in the fetch's event loop,
+    so CPU work on one response overlaps the network wait of the others.
+    """
     requests = [FetchRequest(url=u, etag=e, last_modified=m, key=u) for u, e, m in urls]
     done = 0
 
-    def on_result(_: FetchResult) -> None:
+    def on_result(result: FetchResult) -> None:
         nonlocal done
         done += 1
+        if each:
+            each(result)
         if progress:
             progress("fetch", done, len(requests))
 

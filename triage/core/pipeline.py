@@ -102,43 +102,48 @@ class Pipeline:
         requests = [
             (url, f.etag if f else "", f.last_modified if f else "") for url, f in feeds.items()
         ]
-        results = fetch_urls(requests, self.policy, progress=self.progress)
-        fresh = [r for r in results if not r.error and not r.not_modified]
-        with self.desk.store.write():  # failures and 304s: one commit for all of them
+        parsed: dict[str, list[PreparedStory] | ParseError] = {}
+
+        def parse(result: FetchResult) -> None:
+            """Parse each body as it arrives, while the slower feeds are still on the wire."""
+            if result.error or result.not_modified:
+                return
+            url, feed = result.request.url, feeds.get(result.request.url)
+            try:
+                found = parse_fetched(result, feed.name if feed else "")
+                parsed[url] = prepare_entries(found.entries, url, found.link, utc_now())
+            except ParseError as exc:
+                parsed[url] = exc
+            except Exception as exc:  # the fetcher would swallow it: record it instead
+                parsed[url] = ParseError(f"cannot read this feed: {type(exc).__name__}: {exc}")
+
+        results = fetch_urls(requests, self.policy, progress=self.progress, each=parse)
+        for url, entries in parsed.items():
+            feed = feeds.get(url)
+            if not isinstance(entries, ParseError) and (full_text or (feed and feed.full_text)):
+                parsed[url] = self._with_full_text(entries)
+        with self.desk.store.write():
             for result in results:
-                if result.error:
-                    self.desk.feeds.record_failure(result.request.url, result.error)
-                    self._fail(result.request.url, result.error)
-                elif result.not_modified:
-                    self.desk.feeds.record_success(
-                        result.request.url, result.etag, result.last_modified, None
-                    )
-                    self.report.not_modified += 1
-        for result in fresh:
-            feed = feeds.get(result.request.url)
-            self._store_fetched(
-                result, feed.name if feed else "", full_text or bool(feed and feed.full_text)
-            )
+                self._record(result, parsed.get(result.request.url))
 
-    def _store_fetched(self, result: FetchResult, declared_name: str, full_text: bool) -> None:
-        """Parse a fetched feed and store its stories and its new fetch state together.
+    def _record(self, result: FetchResult, parsed: list[PreparedStory] | ParseError | None) -> None:
+        """Store one feed's outcome: its new stories and fetch state, or its failure.
 
-        One transaction holds both, so a crash never records an ETag for stories
-        that were not stored (the next fetch would get a 304 and miss them).
+        Every feed of a refresh is recorded in one transaction (one disk sync, not
+        one per feed), so a crash never records an ETag for stories that were not
+        stored (the next fetch would get a 304 and miss them).
         """
         url = result.request.url
-        try:
-            parsed = parse_fetched(result, declared_name)
-        except ParseError as exc:
-            self.desk.feeds.record_failure(url, str(exc))
-            self._fail(url, str(exc))
-            return
-        prepared = prepare_entries(parsed.entries, url, parsed.link, utc_now())
-        if full_text:
-            prepared = self._with_full_text(prepared)
-        with self.desk.store.write():
-            self._store(prepared)
-            self.desk.feeds.record_success(url, result.etag, result.last_modified, len(prepared))
+        if result.not_modified and not result.error:
+            self.desk.feeds.record_success(url, result.etag, result.last_modified, None)
+            self.report.not_modified += 1
+        elif result.error or not isinstance(parsed, list):
+            error = result.error or str(parsed or "the feed was not parsed")
+            self.desk.feeds.record_failure(url, error)
+            self._fail(url, error)
+        else:
+            self._store(parsed)
+            self.desk.feeds.record_success(url, result.etag, result.last_modified, len(parsed))
 
     def _with_full_text(self, prepared: list[PreparedStory]) -> list[PreparedStory]:
         try:
