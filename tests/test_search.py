@@ -26,6 +26,9 @@ STORIES = {
 }
 
 
+STORIES_BY_TITLE = {title for title, _ in STORIES.values()}
+
+
 @pytest.fixture
 def news(desk: Desk, tmp_path: Path) -> dict[str, str]:
     """A desk with four stories; returns title → story id."""
@@ -92,6 +95,11 @@ def test_read_state_is_searchable(desk: Desk, news: dict[str, str]) -> None:
     assert "Café wins award" not in titles(desk, "is:unread")
     assert titles(desk, "is:read") == {"Café wins award"}
     assert len(titles(desk, "is:unread")) == 3
+    assert titles(desk, "port is:unread") == {
+        "Dockers strike at Brennock port", "Strike talks collapse", "Storm warning for the coast"
+    }
+    assert titles(desk, "-is:unread") == {"Café wins award"}
+    assert titles(desk, "café OR is:unread") == set(STORIES_BY_TITLE)
 
 
 def test_date_ranges(desk: Desk, tmp_path: Path) -> None:

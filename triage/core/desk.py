@@ -20,6 +20,7 @@ from triage.core.highlight import Snippet, make_snippet
 from triage.core.models import IngestReport, Progress, Quote, Story
 from triage.core.quotes import extract_quotes
 from triage.core.search import (
+    AllBut,
     IndexDocument,
     Scope,
     ShardedIndex,
@@ -297,14 +298,14 @@ class Desk:
 
     # -- search ------------------------------------------------------------------
 
-    def resolve_virtual(self, field: str, value: str) -> set[str] | None:
+    def resolve_virtual(self, field: str, value: str) -> set[str] | AllBut | None:
         """Answer ``tag:`` and ``is:`` from the store of record."""
         if field == "tag":
             return self.tags.story_ids_with_tag(value)
         value = value.lower()
         if value in ("read", "unread"):
             read = self.store.read_ids()
-            return read if value == "read" else self.store.all_ids() - read
+            return read if value == "read" else AllBut(frozenset(read))
         if value in ("tagged",):
             rows = self.store.conn.execute("SELECT DISTINCT story_id FROM story_tags")
             return {str(r[0]) for r in rows}

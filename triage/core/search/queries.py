@@ -15,6 +15,7 @@ from whoosh.qparser.plugins import GtLtPlugin, PlusMinusPlugin
 from triage.core.search.schema import (
     DEFAULT_FIELDS,
     VIRTUAL_FIELDS,
+    AllBut,
     DateResolver,
     SearchError,
     VirtualResolver,
@@ -31,10 +32,13 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
     lookup per id.
     """
 
-    def __init__(self, ids: frozenset[str], label: str = "", boost: float = 1.0) -> None:
+    def __init__(
+        self, ids: frozenset[str], label: str = "", boost: float = 1.0, negate: bool = False
+    ) -> None:
         self.ids = ids
         self.label = label
         self.boost = boost
+        self.negate = negate  # match every document whose id is *not* in ``ids``
 
     def __repr__(self) -> str:
         return f"DocSetQuery({self.label!r}, {len(self.ids)} ids)"
@@ -43,15 +47,21 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
         return self.label
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, DocSetQuery) and other.ids == self.ids
+        return (
+            isinstance(other, DocSetQuery) and other.ids == self.ids and other.negate == self.negate
+        )
 
     def __hash__(self) -> int:
         return hash((self.label, len(self.ids)))
 
     def estimate_size(self, ixreader: Any) -> int:
-        return len(self.ids)
+        return int(ixreader.doc_count()) - len(self.ids) if self.negate else len(self.ids)
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
+        if self.negate:
+            docnums = sorted(doc for doc, story in id_column(searcher).items()
+                             if story not in self.ids)
+            return matching.ListMatcher(docnums, all_weights=self.boost)
         docnums = (
             sorted(doc for doc, story in id_column(searcher).items() if story in self.ids)
             if len(self.ids) > 64
@@ -88,6 +98,14 @@ def _docnums_for(searcher: Any, story_id: str) -> list[int]:
     return list(searcher.document_numbers(id=story_id))
 
 
+def _doc_set(ids: set[str] | AllBut | None, label: str) -> Any:
+    if ids is None:
+        return query.Every()
+    if isinstance(ids, AllBut):
+        return DocSetQuery(ids.excluded, label, negate=True)
+    return DocSetQuery(frozenset(ids), label)
+
+
 def rewrite_virtual(q: Any, resolve: VirtualResolver, dates: DateResolver | None = None) -> Any:
     """Replace ``tag:…`` / ``is:…`` terms in a parsed query by :class:`DocSetQuery` nodes.
 
@@ -99,24 +117,11 @@ def rewrite_virtual(q: Any, resolve: VirtualResolver, dates: DateResolver | None
         found = dates(q.startdate, q.enddate, bool(q.startexcl), bool(q.endexcl))
         return DocSetQuery(frozenset(found), str(q), boost=q.boost)
     if isinstance(q, query.Term) and q.fieldname in VIRTUAL_FIELDS:
-        ids = resolve(q.fieldname, str(q.text))
-        return (
-            query.Every() if ids is None else DocSetQuery(frozenset(ids), f"{q.fieldname}:{q.text}")
-        )
+        return _doc_set(resolve(q.fieldname, str(q.text)), f"{q.fieldname}:{q.text}")
     if isinstance(q, query.Phrase) and q.fieldname in VIRTUAL_FIELDS:
-        ids = resolve(q.fieldname, " ".join(q.words))
-        return (
-            query.Every()
-            if ids is None
-            else DocSetQuery(frozenset(ids), f"{q.fieldname}:{q.words}")
-        )
+        return _doc_set(resolve(q.fieldname, " ".join(q.words)), f"{q.fieldname}:{q.words}")
     if isinstance(q, (query.Prefix, query.Wildcard)) and q.fieldname in VIRTUAL_FIELDS:
-        ids = resolve(q.fieldname, str(q.text) + "*")
-        return (
-            query.Every()
-            if ids is None
-            else DocSetQuery(frozenset(ids), f"{q.fieldname}:{q.text}*")
-        )
+        return _doc_set(resolve(q.fieldname, str(q.text) + "*"), f"{q.fieldname}:{q.text}*")
     if isinstance(q, query.Not):
         return query.Not(rewrite_virtual(q.query, resolve, dates))
     if isinstance(q, query.BinaryQuery):

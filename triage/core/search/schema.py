@@ -98,9 +98,20 @@ class Results:
     more: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class AllBut:
+    """Every story except these: how ``is:unread`` is answered.
+
+    On a large desk most stories are unread, and listing them all costs more than
+    the search (100k ids per keystroke); the read ones are the short list.
+    """
+
+    excluded: frozenset[str]
+
+
 # A function that answers a virtual field: ("tag", "urgent") -> set of story ids,
-# or None for "every story" (e.g. is:all).
-VirtualResolver = Callable[[str, str], set[str] | None]
+# AllBut(ids), or None for "every story" (e.g. is:all).
+VirtualResolver = Callable[[str, str], set[str] | AllBut | None]
 
 # A function that answers a ``published:`` range from the store of record:
 # (start, end, start_excluded, end_excluded) -> story ids; naive times are UTC and
