@@ -49,9 +49,21 @@ def _start_analyser(path: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def analyse_and_index(desk: Desk, progress: Progress | None = None) -> None:
-    """Analyse and index whatever is pending, on two cores when the backlog is large."""
-    if desk.pending_analysis() >= PARALLEL_MIN_STORIES and (os.cpu_count() or 1) > 1:
+def analyse_and_index(
+    desk: Desk, progress: Progress | None = None, child_from: int | None = None
+) -> None:
+    """Analyse and index whatever is pending, on two cores when the backlog is large.
+
+    Args:
+        desk: The desk.
+        progress: Told of the index stage's progress.
+        child_from: Smallest backlog analysed in a child process (default
+            :data:`PARALLEL_MIN_STORIES`). The app passes 1: there the point is
+            not speed but keeping analysis off the process that paints the screen.
+    """
+    threshold = PARALLEL_MIN_STORIES if child_from is None else child_from
+    pending = desk.pending_analysis()
+    if pending and pending >= threshold and (os.cpu_count() or 1) > 1:
         child = _start_analyser(desk.path)
         try:
             while child.poll() is None:

@@ -77,10 +77,13 @@ class Pipeline:
             self.finish()
         return self.report
 
-    def finish(self) -> None:
-        """Analyse and index whatever is pending (also what an interrupted run left)."""
+    def finish(self, child_from: int | None = None) -> None:
+        """Analyse and index whatever is pending (also what an interrupted run left).
+
+        ``child_from``: see :func:`triage.core.parallel.analyse_and_index`.
+        """
         self._tell("analyse", 0, 1)
-        analyse_and_index(self.desk, self.progress)
+        analyse_and_index(self.desk, self.progress, child_from)
 
     # -- sources -----------------------------------------------------------------
 
