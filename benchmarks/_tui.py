@@ -56,6 +56,7 @@ async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
 
     from triage.config import Config
     from triage.core.desk import Desk
+    from triage.core.pipeline import Pipeline
     from triage.ui.app import TriageApp
     from triage.ui.widgets.story_list import StoryList
 
@@ -85,8 +86,13 @@ async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
             done = threading.Event()
 
             def refresh() -> None:
+                # As the app's refresh worker: store, then analyse in a child process
+                # and index here (Pipeline.finish(child_from=1)).
                 try:
-                    desk.ingest([str(feeds)])
+                    pipeline = Pipeline(desk)
+                    pipeline.finish = lambda: None  # type: ignore[method-assign]
+                    pipeline.run([str(feeds)])
+                    Pipeline(desk).finish(child_from=1)
                 finally:
                     done.set()
 
