@@ -90,7 +90,7 @@ async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
                 # and index here (Pipeline.finish(child_from=1)).
                 try:
                     pipeline = Pipeline(desk)
-                    pipeline.finish = lambda: None  # type: ignore[method-assign]
+                    pipeline.finish = lambda: None
                     pipeline.run([str(feeds)])
                     Pipeline(desk).finish(child_from=1)
                 finally:
