@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import CliResult
 
 from triage.core.desk import INDEX_DIR, Desk
+from triage.core.pipeline import Pipeline
 from triage.core.search import shards
 
 DAYS = ("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04")
@@ -114,3 +116,23 @@ def test_cli_search_says_when_older_days_were_left_out(
         f"Harbour item {DAYS[0]} 0"
     ]
     assert "--all" not in archive.err
+
+
+def test_search_does_not_wait_for_another_process_writing_the_index(
+    desk: Desk, tmp_path: Path
+) -> None:
+    dated_desk(desk, tmp_path)
+    write_dated(tmp_path / "late", DAYS[-1], 1, words="ferry captain")
+    pipeline = Pipeline(desk)
+    pipeline.finish = lambda: None  # type: ignore[method-assign]
+    pipeline.run([str(tmp_path / "late")])
+    desk.analyse_pending()
+    lock = desk.path / INDEX_DIR / shards.LOCK_NAME
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as an ingest in another process
+        assert desk.search("ferry").total == 0  # what is indexed, at once: no 60 s wait
+        assert desk.search("harbour").total == 13
+        with pytest.raises(shards.IndexBusy), desk.index.writing(wait=False):
+            pass
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert desk.search("ferry").total == 1

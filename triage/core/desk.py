@@ -21,6 +21,7 @@ from triage.core.models import IngestReport, Progress, Quote, Story
 from triage.core.quotes import extract_quotes
 from triage.core.search import (
     AllBut,
+    IndexBusy,
     IndexDocument,
     Scope,
     ShardedIndex,
@@ -202,19 +203,24 @@ class Desk:
     ) -> int:
         """Write every queued story to the search index, a batch per commit.
 
-        With ``wait`` false, return 0 at once if another thread is already
-        indexing (it drains the same queue), instead of queueing behind it. With
+        With ``wait`` false, return 0 at once if another thread or process is
+        already indexing (it drains the same queue), instead of queueing behind
+        it: search-as-you-type then searches what is indexed. With
         ``analysed_only``, stories still waiting for quotes stay queued (their
         ``speaker`` field is not known yet): used while a parallel analyser runs.
         """
         if not self._index_lock.acquire(blocking=wait):
             return 0
         try:
-            return self._drain_index_queue(progress, analysed_only)
+            return self._drain_index_queue(progress, analysed_only, wait)
+        except IndexBusy:
+            return 0
         finally:
             self._index_lock.release()
 
-    def _drain_index_queue(self, progress: Progress | None, analysed_only: bool = False) -> int:
+    def _drain_index_queue(
+        self, progress: Progress | None, analysed_only: bool = False, wait: bool = True
+    ) -> int:
         """Write the index queue (the caller holds the index lock).
 
         Stories are read :data:`INDEX_BATCH` at a time but committed only every
@@ -230,7 +236,7 @@ class Desk:
         after = -1
         while True:
             committed: list[tuple[str, int]] = []
-            with self.index.writing() as batch:
+            with self.index.writing(wait) as batch:
                 while len(committed) < INDEX_COMMIT:
                     rows = self.store.conn.execute(
                         "SELECT q.rowid, q.story_id, q.seq, s.analysed < s.seq FROM index_queue q"

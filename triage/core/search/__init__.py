@@ -35,7 +35,13 @@ from triage.core.search.schema import (
     VirtualResolver,
     build_schema,
 )
-from triage.core.search.shards import RECENT_STORIES, Scope, ShardBatch, ShardedIndex
+from triage.core.search.shards import (
+    RECENT_STORIES,
+    IndexBusy,
+    Scope,
+    ShardBatch,
+    ShardedIndex,
+)
 from triage.core.search.spans import term_spans
 
 __all__ = [
@@ -48,6 +54,7 @@ __all__ = [
     "DocSetQuery",
     "Hit",
     "IndexBatch",
+    "IndexBusy",
     "IndexDocument",
     "IndexUnavailable",
     "Results",

@@ -45,6 +45,11 @@ from triage.core.search.schema import (
 
 Scope = Literal["recent", "all"]
 
+
+class IndexBusy(SearchError):
+    """Another process holds the index writer (only raised when asked not to wait)."""
+
+
 RECENT_STORIES = 10_000
 """Relevance search covers the newest shards holding at least this many stories.
 
@@ -181,7 +186,7 @@ class ShardedIndex:
     # -- writing -----------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _desk_lock(self) -> Iterator[None]:
+    def _desk_lock(self, wait: bool) -> Iterator[None]:
         """One writer per desk across processes: flock on one file, awaited, never stolen.
 
         The kernel drops a flock when its holder dies, so a lock file left by a
@@ -189,12 +194,14 @@ class ShardedIndex:
         """
         self.path.mkdir(parents=True, exist_ok=True)
         with (self.path / LOCK_NAME).open("a") as handle:
-            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait else 0.0)
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if not wait:
+                        raise IndexBusy("another process is writing the search index") from None
                     if time.monotonic() > deadline:
                         raise SearchError("search index is locked by another writer") from None
                     time.sleep(0.1)
@@ -204,7 +211,7 @@ class ShardedIndex:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[ShardBatch]:
+    def writing(self, wait: bool = True) -> Iterator[ShardBatch]:
         """Writers for several batches, each touched shard committed when the block ends.
 
         Nothing is committed if the block raises. Shards commit one after another,
@@ -212,9 +219,10 @@ class ShardedIndex:
         the next run rewrites them (each write replaces the story's document).
 
         Raises:
+            IndexBusy: Without ``wait``, when another process is writing.
             SearchError: When another writer holds the desk's lock for too long.
         """
-        with self._lock, self._desk_lock(), contextlib.ExitStack() as stack:
+        with self._lock, self._desk_lock(wait), contextlib.ExitStack() as stack:
             yield ShardBatch(self, stack)
 
     def write(self, documents: Iterable[IndexDocument], delete_ids: Iterable[str] = ()) -> int:
