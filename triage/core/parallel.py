@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 PARALLEL_MIN_STORIES = 400
 """Backlogs at least this large are analysed in a child process."""
 
-IDLE_WAIT_SECONDS = 0.2
+PASS_SECONDS = 3.0
+"""While the child analyses, index what it has analysed this often."""
 
 
 def _start_analyser(path: Path) -> subprocess.Popen[bytes]:
@@ -67,9 +68,11 @@ def analyse_and_index(
         child = _start_analyser(desk.path)
         try:
             while child.poll() is None:
-                if not desk.sync_index(progress, analysed_only=True):
-                    with contextlib.suppress(subprocess.TimeoutExpired):
-                        child.wait(IDLE_WAIT_SECONDS)
+                # A pass per few seconds: each one commits, and a commit of a handful
+                # of stories costs nearly as much as one of hundreds.
+                desk.sync_index(progress, analysed_only=True)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.wait(PASS_SECONDS)
         finally:
             if child.poll() is None:  # this process is being stopped: leave the rest pending
                 child.terminate()
