@@ -92,8 +92,8 @@ def search_figures(desk: Desk, repeats: int, scratch: Path) -> dict[str, Any]:
         figures[f"search_{kind}_vs_fts5"] = round(samples.median / max(other.median, 0.01), 1)
         figures[f"search_all_{kind}_ms"] = archive[kind].summary()
         figures[f"list_{kind}_ms"] = listing[kind].summary()
-    figures["recent_scope_stories"] = sum(
-        desk.index.shard(key).doc_count() for key in desk.index.recent_keys())
+    figures["recent_scope_stories"] = desk.index.recent_stories
+    figures["index_days"] = len(desk.index.day_keys())
     return figures
 
 

@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--all", action="store_true",
-                   help="by relevance, search every day, not just the newest ~10k stories")
+                   help="by relevance, read every day (by default the search may stop once the"
+                   " newest ~10k stories gave a page of hits)")
     p.add_argument("--json", action="store_true")
 
     p = command("show", "print one story")

@@ -354,8 +354,8 @@ class Desk:
         """Search the desk with the query language; stories come from the store.
 
         By date, the newest matches come first and the search stops at ``limit``.
-        By relevance, ``scope`` "recent" reads the newest ~10k stories (all of a
-        smaller desk) and "all" the archive too; ``more`` on the page says that
+        By relevance, ``scope`` "recent" stops once the newest ~10k stories gave
+        a page of hits, and "all" reads every day; ``more`` on the page says that
         older stories were not read (see :mod:`triage.core.search.shards`).
 
         Raises:
