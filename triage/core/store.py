@@ -347,15 +347,30 @@ class Store:
     def latest_ids(
         self, limit: int, offset: int = 0, unread_only: bool = False, unread_first: bool = True
     ) -> list[str]:
-        """A page of story ids, unread first then newest first (the story list's order)."""
-        where = "WHERE coalesce(st.read, 0) = 0" if unread_only else ""
-        order = "coalesce(st.read, 0) ASC, " if unread_first else ""
-        rows = self.conn.execute(
-            "SELECT s.id FROM stories s LEFT JOIN story_state st ON st.story_id = s.id"
-            f" {where} ORDER BY {order}s.published DESC, s.id DESC LIMIT ? OFFSET ?",
-            (limit, offset),
+        """A page of story ids, unread first then newest first (the story list's order).
+
+        Each part is read in the order of the ``published`` index and stops at the
+        page: sorting the whole desk by read state first cost 1.3 s on 100k stories.
+        """
+        newest = " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?"
+        read_ids = "SELECT story_id FROM story_state WHERE read = 1"
+        if not (unread_only or unread_first):
+            rows = self.conn.execute(f"SELECT id FROM stories{newest}", (limit, offset))
+            return [str(r[0]) for r in rows]
+        unread = [
+            str(r[0])
+            for r in self.conn.execute(
+                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){newest}", (limit, offset)
+            )
+        ]
+        if unread_only or len(unread) == limit:
+            return unread
+        skip = max(0, offset - self.unread_count())
+        read = self.conn.execute(
+            f"SELECT id FROM stories WHERE id IN ({read_ids}){newest}",
+            (limit - len(unread), skip),
         )
-        return [str(r[0]) for r in rows]
+        return unread + [str(r[0]) for r in read]
 
     # -- index queue -------------------------------------------------------------
 
@@ -412,10 +427,10 @@ class Store:
             )
 
     def unread_count(self) -> int:
-        """Stories not marked read."""
+        """Stories not marked read (two index counts, not a join over the desk)."""
         row = self.conn.execute(
-            "SELECT count(*) FROM stories s LEFT JOIN story_state st ON st.story_id = s.id"
-            " WHERE coalesce(st.read, 0) = 0"
+            "SELECT (SELECT count(*) FROM stories) - (SELECT count(*) FROM story_state"
+            " WHERE read = 1 AND story_id IN (SELECT id FROM stories))"
         ).fetchone()
         return int(row[0])
 
