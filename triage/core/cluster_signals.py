@@ -240,11 +240,17 @@ def idf_weight(df: int, total: int, common_cut: float) -> float:
     return math.log((total + 1) / (df + 1)) + 1
 
 
-def weigh(counts: Mapping[str, float], idf: Mapping[str, float], top: int) -> dict[str, float]:
-    """Return the ``top`` heaviest features as a unit-length tf-idf vector."""
+def weigh(
+    counts: Mapping[str, float],
+    idf: Mapping[str, float],
+    top: int,
+    entity_boost: float = ENTITY_BOOST,
+) -> dict[str, float]:
+    """Return the ``top`` heaviest features as a unit-length tf-idf vector, names and
+    numbers weighted ``entity_boost`` times a plain word."""
     weights: dict[str, float] = {}
     for feature, count in counts.items():
-        boost = ENTITY_BOOST if feature[0] in "en" else 1.0
+        boost = entity_boost if feature[0] in "en" else 1.0
         weight = (1.0 + math.log(count)) * idf.get(feature, 1.0) * boost
         if weight > 0:
             weights[feature] = weight

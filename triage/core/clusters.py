@@ -97,6 +97,14 @@ class ClusterConfig:
         name_conflict_factor: Similarity multiplier when each story's lead names
             people or places the other never mentions (different participants).
         name_missing_share: Share of lead names that must be missing for that.
+        entity_boost: Weight of a name or number relative to a plain word.
+        weekday_conflict_factor: Similarity multiplier when the weekdays two leads
+            name are all more than ``weekday_tolerance`` days apart.
+        weekday_tolerance: Days by which two leads' weekdays may differ and agree.
+        count_conflict_factor: Similarity multiplier when two stories count the same
+            things differently ("23 pirates" against "26 pirates").
+        stamp_conflict_factor: Similarity multiplier when the dates stories are
+            stamped with (their datelines) say they were written at different times.
     """
 
     threshold: float = 0.17
@@ -110,7 +118,7 @@ class ClusterConfig:
     passage_shingles: int = 3
     use_entities: bool = True
     use_title: bool = True
-    use_idf: bool = True
+    use_idf: bool = False
     use_quotes: bool = True
     use_passages: bool = True
     use_time: bool = True
@@ -122,6 +130,11 @@ class ClusterConfig:
     lead_boost: float = 1.5
     name_conflict_factor: float = 0.5
     name_missing_share: float = 0.5
+    entity_boost: float = 2.0
+    weekday_conflict_factor: float = 0.7
+    weekday_tolerance: int = 1
+    count_conflict_factor: float = 0.5
+    stamp_conflict_factor: float = 1.0
 
 
 @dataclass(slots=True)
@@ -272,7 +285,7 @@ class ClusterEngine:
         idf: dict[str, float] = {}
         if self.config.use_idf:
             idf = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
-        return weigh(signals.counts, idf, self.config.vector_terms), frequencies
+        return weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost), frequencies
 
     def _evidence(
         self,
