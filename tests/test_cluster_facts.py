@@ -7,8 +7,6 @@ from triage.core.cluster_facts import (
     counts,
     counts_conflict,
     lead_of,
-    stamps,
-    stamps_conflict,
     weekdays,
     weekdays_conflict,
 )
@@ -63,18 +61,6 @@ def test_counts_conflict_needs_more_clashes_than_agreements() -> None:
     assert counts_conflict({"u:age=95"}, {"u:age=75"})
 
 
-def test_stamps_read_dateline_dates_only() -> None:
-    assert stamps("Title", "Published: July 28, 2031 at 1:24 PM\n\nBody.") == {"t:2031-07-28"}
-    assert stamps("Title", "Sat Nov 12 2033, 01:19 hrs\n\nBody.") == {"t:2033-11-12"}
-    assert stamps("Title", "The dam, finished in 2029, burst on May 2.") == frozenset()
-
-
-def test_stamps_conflict_compares_years() -> None:
-    assert stamps_conflict({"t:2031-07-28"}, {"t:2032-07-28"})
-    assert not stamps_conflict({"t:2031-07-28"}, {"t:2031-09-01"})
-    assert not stamps_conflict({"t:2031-07-28"}, set())
-
-
 def test_penalty_applies_count_and_weekday_conflicts() -> None:
     cfg = ClusterConfig()
 
@@ -88,3 +74,11 @@ def test_penalty_applies_count_and_weekday_conflicts() -> None:
     factor = conflict_penalty(ours, (theirs[0], lambda: theirs[1]), cfg)
     assert factor == cfg.count_conflict_factor * cfg.weekday_conflict_factor
     assert conflict_penalty(ours, (same[0], lambda: same[1]), cfg) == 1.0
+
+
+def test_counts_read_results_and_skip_filler_words() -> None:
+    found = counts("The Hawks beat the Owls 24-31 on a 5-4 vote of 1, 000 fans; 11 that day.")
+    assert {"u:score=31024", "u:score=5004"} <= found
+    assert "u:fan=0" not in found and not any(m.endswith("=0") for m in found)
+    assert not any(m.startswith("u:that") for m in found)
+    assert counts_conflict({"u:score=31024"}, {"u:score=20013"})

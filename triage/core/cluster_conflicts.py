@@ -15,8 +15,6 @@ from typing import Protocol
 from triage.core.cluster_facts import (
     counts,
     counts_conflict,
-    stamps,
-    stamps_conflict,
     weekdays,
     weekdays_conflict,
 )
@@ -34,7 +32,6 @@ def event_markers(features: Iterable[str], title: str, body: str) -> frozenset[s
         | lead_names(title, body)
         | weekdays(title, body)
         | counts(title + "\n" + body)
-        | stamps(title, body)
     )
 
 
@@ -106,9 +103,6 @@ class ConflictWeights(Protocol):
     @property
     def count_conflict_factor(self) -> float: ...
 
-    @property
-    def stamp_conflict_factor(self) -> float: ...
-
 
 def conflict_penalty(
     ours: tuple[frozenset[str], Collection[str]],
@@ -128,8 +122,6 @@ def conflict_penalty(
         factor *= weights.weekday_conflict_factor
     if weights.count_conflict_factor < 1.0 and counts_conflict(our_markers, their_markers):
         factor *= weights.count_conflict_factor
-    if weights.stamp_conflict_factor < 1.0 and stamps_conflict(our_markers, their_markers):
-        factor *= weights.stamp_conflict_factor
     if weights.use_dates and dates_conflict(our_years, their_years, weights.latest_year):
         factor *= weights.date_conflict_factor
     if weights.name_conflict_factor < 1.0 and names_conflict(

@@ -14,6 +14,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from triage.core.cluster_signals import COMMON_WORDS
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 
@@ -32,7 +34,7 @@ _DATE_WORDS = frozenset(
 _LEAD_END = re.compile(r"(?<=[a-z0-9)\"”])[.!?](?=\s+[A-Z“\"])")
 
 _COUNT = re.compile(
-    r"(?<!\d[.,]\s)(?<![\w.,$€£])[$€£]?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?<!\d[.,]\s)(?<![\w.,$€£-])[$€£]?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?:\s+(million|billion|thousand))?(?:-|\s+)([a-z][a-z]+)\b",
     re.IGNORECASE,
 )
@@ -46,18 +48,9 @@ _NOT_UNITS = frozenset(
 )
 """Words after a number that say nothing about what was counted."""
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"((?:19|20)\d\d)"
-_DATES = (
-    re.compile(r"\b" + _MONTH + r"[\s-]+" + _DAY + r"\b(?:,?\s+" + _YEAR + r")?", re.I),
-    re.compile(r"\b" + _DAY + r"[\s-]+" + _MONTH + r"\b(?:,?\s+" + _YEAR + r")?", re.I),
-)
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b")
+_SCORE = re.compile(r"(?<![\w.,/-])(\d{1,3})-(\d{1,3})(?![\w/-])")
+"""A result or tally: "beat the Hawks 31-24", "a 5-4 vote"."""
+
 _AGE = re.compile(
     r"(?:\b(?:aged?|at the age of|at|was|is)\s+|[A-Z][a-z]+,\s)(\d{1,3})(?=[,.;)]|\s*$)",
     re.MULTILINE,
@@ -114,46 +107,12 @@ def weekdays_conflict(ours: Iterable[str], theirs: Iterable[str], tolerance: int
     return all(min(abs(x - y), 7 - abs(x - y)) > tolerance for x in a for y in b)
 
 
-def stamps(title: str, body: str) -> frozenset[str]:
-    """Return the dates a story is stamped with (``t:2011-11-12``; ``t:2011`` when the
-    stamp gives only a year): its dateline lines, which say when it was written."""
-    found: set[str] = set()
-    for line in (title + "\n" + body).split("\n")[:4]:
-        if not line.strip() or not _dateline(line):
-            continue
-        for pattern in _DATES:
-            for match in pattern.finditer(line):
-                groups = match.groups()
-                month, day = (groups[0], groups[1]) if pattern is _DATES[0] else groups[1::-1]
-                year = groups[2]
-                if year and 1 <= int(day) <= 31:
-                    index = _MONTHS.index(month.lower()[:3]) + 1
-                    found.add(f"t:{year}-{index:02d}-{int(day):02d}")
-        for match in _NUMERIC_DATE.finditer(line):
-            year = match.group(3)
-            found.add(f"t:{year if len(year) == 4 else '20' + year}")
-        for year in re.findall(r"\b(?:19|20)\d\d\b", line):
-            if not any(m.startswith(f"t:{year}") for m in found):
-                found.add(f"t:{year}")
-    return frozenset(found)
-
-
-def stamps_conflict(ours: Iterable[str], theirs: Iterable[str]) -> bool:
-    """Whether both stories are stamped and no stamps share a year: they were
-    written at different times, so they report different events.
-
-    Only the year is compared: follow-ups weeks later are still the same story, and
-    a year mentioned in the text may be a plan ("the 2014 season"), not a stamp."""
-    a = {m[2:6] for m in ours if m.startswith("t:")}
-    b = {m[2:6] for m in theirs if m.startswith("t:")}
-    return bool(a and b and not a & b)
-
-
 def counts(text: str) -> frozenset[str]:
     """Return the story's counts as ``u:word=number`` markers ("u:pirate=23").
 
     Years are not counts (they are compared as dates), nor are numbers with a
-    leading zero (clock times, "05").
+    leading zero (clock times, "05"). A result "31-24" is one count, ``u:score=31024``
+    (the figures' order varies with who is named first).
     """
     found: set[str] = set()
     for match in _COUNT.finditer(text):
@@ -161,7 +120,7 @@ def counts(text: str) -> frozenset[str]:
         if digits.startswith("0") or re.fullmatch(r"(?:19|20)\d\d", digits):
             continue
         unit = scale.lower() if scale else word
-        if unit in _NOT_UNITS:
+        if unit in _NOT_UNITS or unit in COMMON_WORDS:
             continue
         if len(unit) > 4 and unit.endswith("s") and not unit.endswith("ss"):
             unit = unit[:-1]
@@ -169,6 +128,9 @@ def counts(text: str) -> frozenset[str]:
         found.add(f"u:{unit}={value:g}")
     for match in _AGE.finditer(text):
         found.add(f"u:age={int(match.group(1))}")
+    for match in _SCORE.finditer(text):
+        high, low = sorted((int(match.group(1)), int(match.group(2))), reverse=True)
+        found.add(f"u:score={high * 1000 + low}")
     return frozenset(found)
 
 

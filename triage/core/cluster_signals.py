@@ -61,6 +61,8 @@ _MONTHS = frozenset(
 )
 _NOT_NAMES = _STOPWORDS | _MONTHS
 """Capitalised words that name no participant or place (dates in a dateline)."""
+COMMON_WORDS = _NOT_NAMES
+"""Stop words, weekdays and months: words that name nothing an event is made of."""
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _LEAD_END = re.compile(r"(?<=[a-z0-9)\"”])[.!?](?=\s+[A-Z“\"])|\n\s*\n")

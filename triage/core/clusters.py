@@ -87,6 +87,9 @@ class ClusterConfig:
         common_fraction: Terms in more than this share of the desk are not looked up.
         passage_shingles: Sampled shared shingles that make a passage "substantial".
         common_cut: Terms in more than this share of the desk get no weight.
+        idf_power: Exponent on idf: full idf lets a story's many rare one-off words
+            swamp the topic and event words it shares, none leaves words common to
+            the whole desk as heavy as names; the square root sits between.
         small_desk_margin: Extra score demanded while the desk is small (fades as
             ``10 / (10 + N)``), when idf cannot yet tell topic words from event words.
         date_conflict_factor: Similarity multiplier when two stories' years conflict.
@@ -103,8 +106,6 @@ class ClusterConfig:
         weekday_tolerance: Days by which two leads' weekdays may differ and agree.
         count_conflict_factor: Similarity multiplier when two stories count the same
             things differently ("23 pirates" against "26 pirates").
-        stamp_conflict_factor: Similarity multiplier when the dates stories are
-            stamped with (their datelines) say they were written at different times.
     """
 
     threshold: float = 0.17
@@ -118,7 +119,8 @@ class ClusterConfig:
     passage_shingles: int = 3
     use_entities: bool = True
     use_title: bool = True
-    use_idf: bool = False
+    use_idf: bool = True
+    idf_power: float = 0.5
     use_quotes: bool = True
     use_passages: bool = True
     use_time: bool = True
@@ -134,7 +136,6 @@ class ClusterConfig:
     weekday_conflict_factor: float = 0.7
     weekday_tolerance: int = 1
     count_conflict_factor: float = 0.5
-    stamp_conflict_factor: float = 1.0
 
 
 @dataclass(slots=True)
@@ -284,7 +285,8 @@ class ClusterEngine:
         frequencies = self.tables.document_frequencies(features)
         idf: dict[str, float] = {}
         if self.config.use_idf:
-            idf = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+            full = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+            idf = {f: w**cfg.idf_power if w > 0 else 0.0 for f, w in full.items()}
         return weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost), frequencies
 
     def _evidence(
