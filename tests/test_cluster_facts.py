@@ -82,3 +82,4 @@ def test_counts_read_results_and_skip_filler_words() -> None:
     assert "u:fan=0" not in found and not any(m.endswith("=0") for m in found)
     assert not any(m.startswith("u:that") for m in found)
     assert counts_conflict({"u:score=31024"}, {"u:score=20013"})
+    assert counts_conflict({"u:score=10005"}, {"u:score=11004"})  # 10-5 is not 11-4

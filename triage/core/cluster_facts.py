@@ -149,7 +149,8 @@ def counts_conflict(ours: Iterable[str], theirs: Iterable[str], ratio: float = R
     a, b = _by_unit(ours), _by_unit(theirs)
     clash = agree = 0
     for unit in a.keys() & b.keys():
-        if any(max(x, y) <= ratio * min(x, y) for x in a[unit] for y in b[unit]):
+        slack = 1.0 if unit == "score" else ratio  # a result is exact, never rounded
+        if any(max(x, y) <= slack * min(x, y) for x in a[unit] for y in b[unit]):
             agree += 1
         else:
             clash += 1
