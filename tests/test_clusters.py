@@ -285,3 +285,31 @@ def test_idf_power_dampens_rare_word_weights() -> None:
     assert vectors[0] == pytest.approx(plain)
     assert vectors[1] == pytest.approx(weigh(counts[-1], full, top, boost))
     assert vectors[1] != pytest.approx(plain)
+
+
+def test_review_moves_a_misplaced_story_back_unless_the_editor_corrected() -> None:
+    engine = engine_with(desk())
+    football = engine.cluster_of("football").id
+    engine.tables.move("rewrite", football)  # as if decided before its origin arrived
+    stored = engine.tables.get("rewrite")
+    assert stored is not None
+    engine._review(stored)
+    assert engine.cluster_of("rewrite").id == engine.cluster_of("bridge").id
+
+    engine.tables.move("rewrite", football)
+    engine.split("football")  # an editor's correction in the cluster it sits in
+    stored = engine.tables.get("rewrite")
+    assert stored is not None and stored.cluster_id == football
+    engine._review(stored)
+    assert engine.tables.get("rewrite").cluster_id == football  # type: ignore[union-attr]
+
+
+def test_review_is_off_with_zero() -> None:
+    from triage.core.clusters import ClusterConfig
+
+    engine = ClusterEngine(sqlite3.connect(":memory:"), ClusterConfig(review=0))
+    calls: list[str] = []
+    engine._review = lambda stored: calls.append(stored.story_id)  # type: ignore[method-assign]
+    for item in desk():
+        engine.assign(item, extract_quotes(item.body))
+    assert calls == []

@@ -129,6 +129,7 @@ class ClusterEngine:
             story.id,
             [(other, kind, text) for other, ev in evidence.items() for kind, text in ev.links],
         )
+        self._review_neighbours(evidence, cluster_id)
         return cluster_id
 
     def remove(self, story_id: str) -> None:
@@ -278,9 +279,74 @@ class ClusterEngine:
                         links.append(("passage", span))
         return links
 
-    def _best_cluster(self, evidence: dict[str, _Evidence], barred: frozenset[str]) -> str | None:
+    def _review_neighbours(self, evidence: dict[str, _Evidence], cluster_id: str) -> None:
+        """Re-decide the closest earlier stories that sit in other clusters.
+
+        A story decided early saw only part of its event; the new story may show
+        it belongs elsewhere. Only ``config.review`` stories are re-decided per
+        assign (the cost stays flat), from their stored vectors and markers, and
+        never one in a cluster the editor has corrected.
+        """
+        cfg = self.config
+        if cfg.review <= 0:
+            return
+        ranked = sorted(evidence, key=lambda s: (-evidence[s].similarity, s))
+        near = [s for s in ranked if evidence[s].similarity >= cfg.review_floor]
+        stored = {s.story_id: s for s in self.tables.many(near)}
+        others = [stored[s] for s in near if s in stored and stored[s].cluster_id != cluster_id]
+        for neighbour in others[: cfg.review]:
+            self._review(neighbour)
+
+    def _review(self, stored: StoredStory) -> None:
+        """Move ``stored`` to the cluster it now matches best (or a cluster of its own)."""
+        if self.tables.corrected_cluster(stored.cluster_id):
+            return
+        cfg = self.config
+        vector = stored.vector
+        frequencies = self.tables.document_frequencies(list(vector))
+        total = self.tables.story_count()
+        common = max(30.0, cfg.common_fraction * total)
+        ranked = sorted(vector, key=lambda t: (-vector[t], t))
+        query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
+        since, until = "", "\uffff"
+        if cfg.use_time:
+            moment = datetime.fromisoformat(stored.published)
+            since, until = iso(moment - cfg.window), iso(moment + cfg.window)
+        partial: dict[str, float] = defaultdict(float)
+        for other, term, weight in self.tables.postings(query, since, until):
+            if other != stored.story_id:
+                partial[other] += weight * vector[term]
+        best = sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
+        sharing = {
+            other if story == stored.story_id else story
+            for story, other, _, _ in self.tables.links_among([stored.story_id, *best])
+            if stored.story_id in (story, other)
+        }
+        features = stored.decode_features()
+        evidence: dict[str, _Evidence] = {}
+        for theirs in self.tables.many(best):
+            their_vector = theirs.vector
+            similarity = sum(w * their_vector.get(t, 0.0) for t, w in vector.items())
+            similarity *= conflict_penalty(
+                (stored.years, features), (theirs.years, theirs.decode_features), cfg
+            )
+            links = [("link", "")] if theirs.story_id in sharing else []
+            evidence[theirs.story_id] = _Evidence(similarity=similarity, links=links)
+        target = self._best_cluster(evidence, frozenset(), leaving=stored.cluster_id)
+        if target == stored.cluster_id:
+            return
+        if target is None:
+            if self.tables.cluster_sizes([stored.cluster_id]).get(stored.cluster_id, 0) <= 1:
+                return
+            target = self._fresh_cluster_id(stored.story_id)
+        self.tables.move(stored.story_id, target)
+
+    def _best_cluster(
+        self, evidence: dict[str, _Evidence], barred: frozenset[str], leaving: str = ""
+    ) -> str | None:
         """Pick the cluster this story matches best (never a ``barred`` one), or None
-        to start one."""
+        to start one. A story being re-decided does not count in the cluster it is
+        ``leaving``."""
         if not evidence:
             return None
         cfg = self.config
@@ -290,6 +356,8 @@ class ClusterEngine:
             if story_id in stored:
                 by_cluster[stored[story_id].cluster_id].append(ev)
         sizes = self.tables.cluster_sizes(by_cluster)
+        if leaving in sizes:
+            sizes[leaving] -= 1
         total = self.tables.story_count()
         threshold = cfg.threshold + cfg.small_desk_margin * 10 / (10 + total)
         passing: list[tuple[float, str]] = []
