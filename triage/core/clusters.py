@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 from triage.core.cluster_config import ClusterConfig as ClusterConfig
 from triage.core.cluster_conflicts import conflict_penalty, event_markers
@@ -33,43 +32,11 @@ from triage.core.cluster_signals import (
     weigh,
 )
 from triage.core.cluster_store import ClusterTables, StoredStory, iso
+from triage.core.cluster_types import Cluster as Cluster
+from triage.core.cluster_types import ClusterMember as ClusterMember
+from triage.core.cluster_types import Relation as Relation
+from triage.core.cluster_types import SharedPassage as SharedPassage
 from triage.core.models import Quote, Story
-
-Relation = Literal["origin", "copy", "related"]
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterMember:
-    """One story as seen inside its cluster."""
-
-    story_id: str
-    title: str
-    source: str
-    url: str
-    published: datetime
-    relation: Relation
-    copy_of: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SharedPassage:
-    """Text that several members carry word for word (a quote or a passage)."""
-
-    text: str
-    story_ids: tuple[str, ...]
-    kind: Literal["quote", "passage"]
-
-
-@dataclass(frozen=True, slots=True)
-class Cluster:
-    """One event: its members, origin and the text they share."""
-
-    id: str
-    title: str
-    size: int
-    origin: str
-    members: tuple[ClusterMember, ...]
-    shared: tuple[SharedPassage, ...]
 
 
 @dataclass(slots=True)
@@ -103,7 +70,7 @@ class ClusterEngine:
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
         markers = event_markers(signals.counts, story.title, story.body)
-        evidence = self._evidence(story, signals, markers, vector, frequencies, published)
+        evidence = self._evidence(story, signals, markers, vector, frequencies)
         forced, barred = self._corrections_for(story.id)
         cluster_id = forced or self._best_cluster(evidence, barred)
         if cluster_id is None:
@@ -231,23 +198,11 @@ class ClusterEngine:
         markers: frozenset[str],
         vector: dict[str, float],
         frequencies: dict[str, int],
-        published: str,
     ) -> dict[str, _Evidence]:
         """Score the candidates the index offers; never scans the whole desk."""
         cfg = self.config
         total = self.tables.story_count() + 1
-        common = max(30.0, cfg.common_fraction * total)
-        ranked = sorted(vector, key=lambda t: (-vector[t], t))
-        query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
-        since, until = "", "\uffff"
-        if cfg.use_time:
-            since = iso(story.published - cfg.window)
-            until = iso(story.published + cfg.window)
-        partial: dict[str, float] = defaultdict(float)
-        for other, term, weight in self.tables.postings(query, since, until):
-            if other != story.id:
-                partial[other] += weight * vector[term]
-        best = sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
+        best = self._candidates(story.id, vector, frequencies, story.published, total)
         evidence: dict[str, _Evidence] = {}
         for stored in self.tables.many(best):
             theirs = stored.vector
@@ -259,6 +214,29 @@ class ClusterEngine:
             if cfg.use_quotes or cfg.use_passages:
                 found.links = self._shared_text(story, signals, stored)
         return evidence
+
+    def _candidates(
+        self,
+        story_id: str,
+        vector: dict[str, float],
+        frequencies: dict[str, int],
+        published: datetime,
+        total: int,
+    ) -> list[str]:
+        """Return the stories the index offers for ``vector`` (its heaviest rare terms,
+        within the time window), best first; never scans the whole desk."""
+        cfg = self.config
+        common = max(30.0, cfg.common_fraction * total)
+        ranked = sorted(vector, key=lambda t: (-vector[t], t))
+        query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
+        since, until = "", "\uffff"
+        if cfg.use_time:
+            since, until = iso(published - cfg.window), iso(published + cfg.window)
+        partial: dict[str, float] = defaultdict(float)
+        for other, term, weight in self.tables.postings(query, since, until):
+            if other != story_id:
+                partial[other] += weight * vector[term]
+        return sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
 
     def _shared_text(
         self, story: Story, signals: StorySignals, other: StoredStory
@@ -304,19 +282,9 @@ class ClusterEngine:
         cfg = self.config
         vector = stored.vector
         frequencies = self.tables.document_frequencies(list(vector))
+        moment = datetime.fromisoformat(stored.published)
         total = self.tables.story_count()
-        common = max(30.0, cfg.common_fraction * total)
-        ranked = sorted(vector, key=lambda t: (-vector[t], t))
-        query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
-        since, until = "", "\uffff"
-        if cfg.use_time:
-            moment = datetime.fromisoformat(stored.published)
-            since, until = iso(moment - cfg.window), iso(moment + cfg.window)
-        partial: dict[str, float] = defaultdict(float)
-        for other, term, weight in self.tables.postings(query, since, until):
-            if other != stored.story_id:
-                partial[other] += weight * vector[term]
-        best = sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
+        best = self._candidates(stored.story_id, vector, frequencies, moment, total)
         sharing = {
             other if story == stored.story_id else story
             for story, other, _, _ in self.tables.links_among([stored.story_id, *best])
