@@ -258,3 +258,58 @@ def test_seeds_rewrite_pair_shares_a_quote() -> None:
     assert any(p.kind == "quote" and {"001", "002"} <= set(p.story_ids) for p in cluster.shared)
     copy = next(m for m in cluster.members if m.relation == "copy")
     assert copy.copy_of == cluster.origin
+
+
+def test_idf_power_dampens_rare_word_weights() -> None:
+    """The stored vector uses idf to the configured power (0 = plain counts)."""
+    from triage.core.cluster_signals import idf_weight, term_counts, weigh
+    from triage.core.clusters import ClusterConfig
+
+    stories = desk()
+    vectors = []
+    for power in (0.0, 1.0):
+        engine = ClusterEngine(sqlite3.connect(":memory:"), ClusterConfig(idf_power=power))
+        for item in stories:
+            engine.assign(item, ())
+        stored = engine.tables.get("breach-2")
+        assert stored is not None
+        vectors.append(stored.vector)
+    counts = [term_counts(s.title, s.body) for s in stories]
+    total = len(stories)
+    full = {
+        f: idf_weight(sum(f in c for c in counts), total, ClusterConfig().common_cut)
+        for f in counts[-1]
+    }
+    top, boost = ClusterConfig().vector_terms, ClusterConfig().entity_boost
+    plain = weigh(counts[-1], {f: 1.0 if w > 0 else 0.0 for f, w in full.items()}, top, boost)
+    assert vectors[0] == pytest.approx(plain)
+    assert vectors[1] == pytest.approx(weigh(counts[-1], full, top, boost))
+    assert vectors[1] != pytest.approx(plain)
+
+
+def test_review_moves_a_misplaced_story_back_unless_the_editor_corrected() -> None:
+    engine = engine_with(desk())
+    football = engine.cluster_of("football").id
+    engine.tables.move("rewrite", football)  # as if decided before its origin arrived
+    stored = engine.tables.get("rewrite")
+    assert stored is not None
+    engine._review(stored)
+    assert engine.cluster_of("rewrite").id == engine.cluster_of("bridge").id
+
+    engine.tables.move("rewrite", football)
+    engine.split("football")  # an editor's correction in the cluster it sits in
+    stored = engine.tables.get("rewrite")
+    assert stored is not None and stored.cluster_id == football
+    engine._review(stored)
+    assert engine.tables.get("rewrite").cluster_id == football  # type: ignore[union-attr]
+
+
+def test_review_is_off_with_zero() -> None:
+    from triage.core.clusters import ClusterConfig
+
+    engine = ClusterEngine(sqlite3.connect(":memory:"), ClusterConfig(review=0))
+    calls: list[str] = []
+    engine._review = lambda stored: calls.append(stored.story_id)  # type: ignore[method-assign]
+    for item in desk():
+        engine.assign(item, extract_quotes(item.body))
+    assert calls == []

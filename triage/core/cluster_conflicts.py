@@ -12,15 +12,27 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
 
+from triage.core.cluster_facts import (
+    counts,
+    counts_conflict,
+    weekdays,
+    weekdays_conflict,
+)
 from triage.core.cluster_signals import lead_names
 
 _YEAR = re.compile(r"n:(?:19|20)\d\d")
 
 
-def event_markers(counts: Iterable[str], title: str, body: str) -> frozenset[str]:
+def event_markers(features: Iterable[str], title: str, body: str) -> frozenset[str]:
     """Return what the engine stores to detect conflicts: the years a story mentions
-    (``n:2011``) and its lead name words (``w:word``)."""
-    return years_of(counts) | lead_names(title, body)
+    (``n:2011``), its lead name words (``w:word``), the weekdays its lead names
+    (``d:4``) and its counts (``u:pirate=23``)."""
+    return (
+        years_of(features)
+        | lead_names(title, body)
+        | weekdays(title, body)
+        | counts(title + "\n" + body)
+    )
 
 
 def names_conflict(
@@ -82,6 +94,15 @@ class ConflictWeights(Protocol):
     @property
     def name_missing_share(self) -> float: ...
 
+    @property
+    def weekday_conflict_factor(self) -> float: ...
+
+    @property
+    def weekday_tolerance(self) -> int: ...
+
+    @property
+    def count_conflict_factor(self) -> float: ...
+
 
 def conflict_penalty(
     ours: tuple[frozenset[str], Collection[str]],
@@ -90,19 +111,30 @@ def conflict_penalty(
 ) -> float:
     """Return the similarity multiplier for two stories given as (markers, features;
     the stored story's features lazily): 1.0 when nothing conflicts, smaller when
-    their dates or lead names do."""
+    their dates, lead names, lead weekdays or counts do."""
     our_markers, our_features = ours
     their_markers, their_features = theirs
     our_years, their_years = years_of(our_markers), years_of(their_markers)
     factor = 1.0
+    if weights.weekday_conflict_factor < 1.0 and weekdays_conflict(
+        our_markers, their_markers, weights.weekday_tolerance
+    ):
+        factor *= weights.weekday_conflict_factor
+    if weights.count_conflict_factor < 1.0 and counts_conflict(our_markers, their_markers):
+        factor *= weights.count_conflict_factor
     if weights.use_dates and dates_conflict(our_years, their_years, weights.latest_year):
         factor *= weights.date_conflict_factor
     if weights.name_conflict_factor < 1.0 and names_conflict(
-        our_markers - our_years,
+        _names(our_markers),
         our_features,
-        their_markers - their_years,
+        _names(their_markers),
         their_features,
         weights.name_missing_share,
     ):
         factor *= weights.name_conflict_factor
     return factor
+
+
+def _names(markers: frozenset[str]) -> frozenset[str]:
+    """The lead name words among a story's markers."""
+    return frozenset(m for m in markers if m.startswith("w:"))

@@ -61,6 +61,8 @@ _MONTHS = frozenset(
 )
 _NOT_NAMES = _STOPWORDS | _MONTHS
 """Capitalised words that name no participant or place (dates in a dateline)."""
+COMMON_WORDS = _NOT_NAMES
+"""Stop words, weekdays and months: words that name nothing an event is made of."""
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _LEAD_END = re.compile(r"(?<=[a-z0-9)\"”])[.!?](?=\s+[A-Z“\"])|\n\s*\n")
@@ -240,11 +242,17 @@ def idf_weight(df: int, total: int, common_cut: float) -> float:
     return math.log((total + 1) / (df + 1)) + 1
 
 
-def weigh(counts: Mapping[str, float], idf: Mapping[str, float], top: int) -> dict[str, float]:
-    """Return the ``top`` heaviest features as a unit-length tf-idf vector."""
+def weigh(
+    counts: Mapping[str, float],
+    idf: Mapping[str, float],
+    top: int,
+    entity_boost: float = ENTITY_BOOST,
+) -> dict[str, float]:
+    """Return the ``top`` heaviest features as a unit-length tf-idf vector, names and
+    numbers weighted ``entity_boost`` times a plain word."""
     weights: dict[str, float] = {}
     for feature, count in counts.items():
-        boost = ENTITY_BOOST if feature[0] in "en" else 1.0
+        boost = entity_boost if feature[0] in "en" else 1.0
         weight = (1.0 + math.log(count)) * idf.get(feature, 1.0) * boost
         if weight > 0:
             weights[feature] = weight

@@ -345,6 +345,15 @@ class ClusterTables:
         ]
         self.conn.executemany("DELETE FROM cluster_correction WHERE seq = ?", stale)
 
+    def corrected_cluster(self, cluster_id: str) -> bool:
+        """Whether any member of the cluster is named in an editor's correction."""
+        row = self.conn.execute(
+            "SELECT 1 FROM cluster_story s JOIN cluster_correction c "
+            "ON c.story_a = s.story_id OR c.story_b = s.story_id WHERE s.cluster_id = ? LIMIT 1",
+            (cluster_id,),
+        ).fetchone()
+        return row is not None
+
     def corrections(self, story_id: str) -> list[tuple[str, str, str]]:
         """Return (kind, story_a, story_b) corrections involving a story, oldest first."""
         rows = self.conn.execute(

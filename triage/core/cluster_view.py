@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from triage.core.cluster_signals import fold, outlet_key
 from triage.core.cluster_store import ClusterTables, StoredStory
-from triage.core.clusters import Cluster, ClusterMember, Relation, SharedPassage
+from triage.core.cluster_types import Cluster, ClusterMember, Relation, SharedPassage
 
 
 def _outlet_keys(story: StoredStory) -> set[str]:

@@ -16,9 +16,9 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Literal
+from datetime import datetime
 
+from triage.core.cluster_config import ClusterConfig as ClusterConfig
 from triage.core.cluster_conflicts import conflict_penalty, event_markers
 from triage.core.cluster_signals import (
     StorySignals,
@@ -32,96 +32,11 @@ from triage.core.cluster_signals import (
     weigh,
 )
 from triage.core.cluster_store import ClusterTables, StoredStory, iso
+from triage.core.cluster_types import Cluster as Cluster
+from triage.core.cluster_types import ClusterMember as ClusterMember
+from triage.core.cluster_types import Relation as Relation
+from triage.core.cluster_types import SharedPassage as SharedPassage
 from triage.core.models import Quote, Story
-
-Relation = Literal["origin", "copy", "related"]
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterMember:
-    """One story as seen inside its cluster."""
-
-    story_id: str
-    title: str
-    source: str
-    url: str
-    published: datetime
-    relation: Relation
-    copy_of: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SharedPassage:
-    """Text that several members carry word for word (a quote or a passage)."""
-
-    text: str
-    story_ids: tuple[str, ...]
-    kind: Literal["quote", "passage"]
-
-
-@dataclass(frozen=True, slots=True)
-class Cluster:
-    """One event: its members, origin and the text they share."""
-
-    id: str
-    title: str
-    size: int
-    origin: str
-    members: tuple[ClusterMember, ...]
-    shared: tuple[SharedPassage, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterConfig:
-    """Tunable weights and switches; the switches exist for the ablation benchmark.
-
-    Attributes:
-        threshold: Score a cluster must reach for a story to join it.
-        link_threshold: Lower bar for a cluster holding a story we share text with.
-        max_link_weight: Share of the score taken by the best single match (the rest
-            is the average over all members).
-        window: Candidates must be published within this distance.
-        vector_terms: Features kept per story.
-        query_terms: Heaviest (tf-idf) features used to look up candidates.
-        max_candidates: Candidates scored exactly.
-        common_fraction: Terms in more than this share of the desk are not looked up.
-        passage_shingles: Sampled shared shingles that make a passage "substantial".
-        common_cut: Terms in more than this share of the desk get no weight.
-        small_desk_margin: Extra score demanded while the desk is small (fades as
-            ``10 / (10 + N)``), when idf cannot yet tell topic words from event words.
-        date_conflict_factor: Similarity multiplier when two stories' years conflict.
-        latest_year: Compare only the latest year each story mentions (older years
-            are background); otherwise any shared year avoids a conflict.
-        lead_boost: Weight of a word in the lead (first two sentences) relative to
-            one further down: the lead says what happened, where and to whom.
-        name_conflict_factor: Similarity multiplier when each story's lead names
-            people or places the other never mentions (different participants).
-        name_missing_share: Share of lead names that must be missing for that.
-    """
-
-    threshold: float = 0.17
-    link_threshold: float = 0.08
-    max_link_weight: float = 0.7
-    window: timedelta = timedelta(days=4)
-    vector_terms: int = 80
-    query_terms: int = 12
-    max_candidates: int = 25
-    common_fraction: float = 0.002
-    passage_shingles: int = 3
-    use_entities: bool = True
-    use_title: bool = True
-    use_idf: bool = True
-    use_quotes: bool = True
-    use_passages: bool = True
-    use_time: bool = True
-    use_dates: bool = True
-    common_cut: float = 0.5
-    small_desk_margin: float = 0.3
-    date_conflict_factor: float = 0.5
-    latest_year: bool = False
-    lead_boost: float = 1.5
-    name_conflict_factor: float = 0.5
-    name_missing_share: float = 0.5
 
 
 @dataclass(slots=True)
@@ -155,7 +70,7 @@ class ClusterEngine:
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
         markers = event_markers(signals.counts, story.title, story.body)
-        evidence = self._evidence(story, signals, markers, vector, frequencies, published)
+        evidence = self._evidence(story, signals, markers, vector, frequencies)
         forced, barred = self._corrections_for(story.id)
         cluster_id = forced or self._best_cluster(evidence, barred)
         if cluster_id is None:
@@ -181,6 +96,7 @@ class ClusterEngine:
             story.id,
             [(other, kind, text) for other, ev in evidence.items() for kind, text in ev.links],
         )
+        self._review_neighbours(evidence, cluster_id)
         return cluster_id
 
     def remove(self, story_id: str) -> None:
@@ -271,8 +187,9 @@ class ClusterEngine:
         frequencies = self.tables.document_frequencies(features)
         idf: dict[str, float] = {}
         if self.config.use_idf:
-            idf = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
-        return weigh(signals.counts, idf, self.config.vector_terms), frequencies
+            full = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+            idf = {f: w**cfg.idf_power if w > 0 else 0.0 for f, w in full.items()}
+        return weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost), frequencies
 
     def _evidence(
         self,
@@ -281,23 +198,11 @@ class ClusterEngine:
         markers: frozenset[str],
         vector: dict[str, float],
         frequencies: dict[str, int],
-        published: str,
     ) -> dict[str, _Evidence]:
         """Score the candidates the index offers; never scans the whole desk."""
         cfg = self.config
         total = self.tables.story_count() + 1
-        common = max(30.0, cfg.common_fraction * total)
-        ranked = sorted(vector, key=lambda t: (-vector[t], t))
-        query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
-        since, until = "", "\uffff"
-        if cfg.use_time:
-            since = iso(story.published - cfg.window)
-            until = iso(story.published + cfg.window)
-        partial: dict[str, float] = defaultdict(float)
-        for other, term, weight in self.tables.postings(query, since, until):
-            if other != story.id:
-                partial[other] += weight * vector[term]
-        best = sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
+        best = self._candidates(story.id, vector, frequencies, story.published, total)
         evidence: dict[str, _Evidence] = {}
         for stored in self.tables.many(best):
             theirs = stored.vector
@@ -309,6 +214,29 @@ class ClusterEngine:
             if cfg.use_quotes or cfg.use_passages:
                 found.links = self._shared_text(story, signals, stored)
         return evidence
+
+    def _candidates(
+        self,
+        story_id: str,
+        vector: dict[str, float],
+        frequencies: dict[str, int],
+        published: datetime,
+        total: int,
+    ) -> list[str]:
+        """Return the stories the index offers for ``vector`` (its heaviest rare terms,
+        within the time window), best first; never scans the whole desk."""
+        cfg = self.config
+        common = max(30.0, cfg.common_fraction * total)
+        ranked = sorted(vector, key=lambda t: (-vector[t], t))
+        query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
+        since, until = "", "\uffff"
+        if cfg.use_time:
+            since, until = iso(published - cfg.window), iso(published + cfg.window)
+        partial: dict[str, float] = defaultdict(float)
+        for other, term, weight in self.tables.postings(query, since, until):
+            if other != story_id:
+                partial[other] += weight * vector[term]
+        return sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
 
     def _shared_text(
         self, story: Story, signals: StorySignals, other: StoredStory
@@ -329,9 +257,64 @@ class ClusterEngine:
                         links.append(("passage", span))
         return links
 
-    def _best_cluster(self, evidence: dict[str, _Evidence], barred: frozenset[str]) -> str | None:
+    def _review_neighbours(self, evidence: dict[str, _Evidence], cluster_id: str) -> None:
+        """Re-decide the closest earlier stories that sit in other clusters.
+
+        A story decided early saw only part of its event; the new story may show
+        it belongs elsewhere. Only ``config.review`` stories are re-decided per
+        assign (the cost stays flat), from their stored vectors and markers, and
+        never one in a cluster the editor has corrected.
+        """
+        cfg = self.config
+        if cfg.review <= 0:
+            return
+        ranked = sorted(evidence, key=lambda s: (-evidence[s].similarity, s))
+        near = [s for s in ranked if evidence[s].similarity >= cfg.review_floor]
+        stored = {s.story_id: s for s in self.tables.many(near)}
+        others = [stored[s] for s in near if s in stored and stored[s].cluster_id != cluster_id]
+        for neighbour in others[: cfg.review]:
+            self._review(neighbour)
+
+    def _review(self, stored: StoredStory) -> None:
+        """Move ``stored`` to the cluster it now matches best (or a cluster of its own)."""
+        if self.tables.corrected_cluster(stored.cluster_id):
+            return
+        cfg = self.config
+        vector = stored.vector
+        frequencies = self.tables.document_frequencies(list(vector))
+        moment = datetime.fromisoformat(stored.published)
+        total = self.tables.story_count()
+        best = self._candidates(stored.story_id, vector, frequencies, moment, total)
+        sharing = {
+            other if story == stored.story_id else story
+            for story, other, _, _ in self.tables.links_among([stored.story_id, *best])
+            if stored.story_id in (story, other)
+        }
+        features = stored.decode_features()
+        evidence: dict[str, _Evidence] = {}
+        for theirs in self.tables.many(best):
+            their_vector = theirs.vector
+            similarity = sum(w * their_vector.get(t, 0.0) for t, w in vector.items())
+            similarity *= conflict_penalty(
+                (stored.years, features), (theirs.years, theirs.decode_features), cfg
+            )
+            links = [("link", "")] if theirs.story_id in sharing else []
+            evidence[theirs.story_id] = _Evidence(similarity=similarity, links=links)
+        target = self._best_cluster(evidence, frozenset(), leaving=stored.cluster_id)
+        if target == stored.cluster_id:
+            return
+        if target is None:
+            if self.tables.cluster_sizes([stored.cluster_id]).get(stored.cluster_id, 0) <= 1:
+                return
+            target = self._fresh_cluster_id(stored.story_id)
+        self.tables.move(stored.story_id, target)
+
+    def _best_cluster(
+        self, evidence: dict[str, _Evidence], barred: frozenset[str], leaving: str = ""
+    ) -> str | None:
         """Pick the cluster this story matches best (never a ``barred`` one), or None
-        to start one."""
+        to start one. A story being re-decided does not count in the cluster it is
+        ``leaving``."""
         if not evidence:
             return None
         cfg = self.config
@@ -341,6 +324,8 @@ class ClusterEngine:
             if story_id in stored:
                 by_cluster[stored[story_id].cluster_id].append(ev)
         sizes = self.tables.cluster_sizes(by_cluster)
+        if leaving in sizes:
+            sizes[leaving] -= 1
         total = self.tables.story_count()
         threshold = cfg.threshold + cfg.small_desk_margin * 10 / (10 + total)
         passing: list[tuple[float, str]] = []

@@ -1,0 +1,85 @@
+"""Tests for the weekday, count and date-stamp markers (triage.core.cluster_facts)."""
+
+from __future__ import annotations
+
+from triage.core.cluster_conflicts import conflict_penalty, event_markers
+from triage.core.cluster_facts import (
+    counts,
+    counts_conflict,
+    lead_of,
+    weekdays,
+    weekdays_conflict,
+)
+from triage.core.cluster_signals import term_counts
+from triage.core.clusters import ClusterConfig
+
+
+def test_lead_skips_dateline_lines() -> None:
+    body = (
+        "Updated: Tue March 3, 2031 8:41 PM ET\n\nCrews reopened the pass on Monday. More.  Rest."
+    )
+    lead = lead_of("Pass reopens", body)
+    assert "Updated" not in lead
+    assert "Monday" in lead
+    assert "Rest" not in lead
+
+
+def test_weekdays_come_from_the_lead_not_the_stamp() -> None:
+    body = (
+        "Friday, June 7, 2031\n\nThe ferry ran aground on Wednesday near Holm. "
+        "Nobody was hurt. Tugs came on Sunday."
+    )
+    assert weekdays("Ferry aground", body) == {"d:2"}
+
+
+def test_weekdays_conflict_respects_tolerance() -> None:
+    saturday, thursday, friday = {"d:5"}, {"d:3"}, {"d:4"}
+    assert weekdays_conflict(saturday, thursday, 1)
+    assert not weekdays_conflict(saturday, friday, 1)
+    assert weekdays_conflict(saturday, friday, 0)
+    assert not weekdays_conflict(saturday, set(), 0)
+    assert not weekdays_conflict({"d:0"}, {"d:6"}, 1)  # Sunday and Monday are adjacent
+
+
+def test_counts_read_numbers_with_their_units_and_ages() -> None:
+    text = (
+        "Guards detained 23 smugglers and seized $4.5 million in cash. Officer Ann Vale, 41, "
+        "said 1,200 people were evacuated. The founder was 88. In 2030 the port reopened "
+        "at 05 hours."
+    )
+    found = counts(text)
+    assert {"u:smuggler=23", "u:million=4.5", "u:people=1200", "u:age=41", "u:age=88"} <= found
+    assert not any("2030" in m for m in found)
+    assert not any(m.startswith("u:hour") for m in found)
+
+
+def test_counts_conflict_needs_more_clashes_than_agreements() -> None:
+    assert counts_conflict({"u:smuggler=23"}, {"u:smuggler=26"})
+    assert not counts_conflict({"u:smuggler=23"}, {"u:smuggler=23", "u:boat=3"})
+    assert not counts_conflict({"u:million=80"}, {"u:million=85"})  # rounding agrees
+    assert not counts_conflict({"u:age=61", "u:boat=2"}, {"u:age=70", "u:boat=2"})
+    assert counts_conflict({"u:age=95"}, {"u:age=75"})
+
+
+def test_penalty_applies_count_and_weekday_conflicts() -> None:
+    cfg = ClusterConfig()
+
+    def markers(title: str, body: str) -> tuple[frozenset[str], dict[str, float]]:
+        features = term_counts(title, body)
+        return event_markers(features, title, body), features
+
+    ours = markers("Coast guard seizes boat", "The coast guard seized 23 smugglers on Saturday.")
+    theirs = markers("Coast guard seizes boat", "The coast guard seized 26 smugglers on Thursday.")
+    same = markers("Coast guard seizes boat", "The coast guard seized 23 smugglers on Sunday.")
+    factor = conflict_penalty(ours, (theirs[0], lambda: theirs[1]), cfg)
+    assert factor == cfg.count_conflict_factor * cfg.weekday_conflict_factor
+    assert conflict_penalty(ours, (same[0], lambda: same[1]), cfg) == 1.0
+
+
+def test_counts_read_results_and_skip_filler_words() -> None:
+    found = counts("The Hawks beat the Owls 24-31 on a 5-4 vote of 1, 000 fans; 11 that day.")
+    assert {"u:score=31024", "u:score=5004"} <= found
+    assert "u:fan=0" not in found and not any(m.endswith("=0") for m in found)
+    assert not any(m.startswith("u:that") for m in found)
+    assert counts_conflict({"u:score=31024"}, {"u:score=20013"})
+    assert counts_conflict({"u:score=10005"}, {"u:score=11004"})  # 10-5 is not 11-4

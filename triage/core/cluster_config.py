@@ -1,0 +1,78 @@
+"""The story clusterer's tunable weights and switches (see :class:`ClusterConfig`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """Tunable weights and switches; the switches exist for the ablation benchmark.
+
+    Attributes:
+        threshold: Score a cluster must reach for a story to join it.
+        link_threshold: Lower bar for a cluster holding a story we share text with.
+        max_link_weight: Share of the score taken by the best single match (the rest
+            is the average over all members).
+        window: Candidates must be published within this distance.
+        vector_terms: Features kept per story.
+        query_terms: Heaviest (tf-idf) features used to look up candidates.
+        max_candidates: Candidates scored exactly.
+        common_fraction: Terms in more than this share of the desk are not looked up.
+        passage_shingles: Sampled shared shingles that make a passage "substantial".
+        common_cut: Terms in more than this share of the desk get no weight.
+        idf_power: Exponent on idf: full idf lets a story's many rare one-off words
+            swamp the topic and event words it shares, none leaves words common to
+            the whole desk as heavy as names; the square root sits between.
+        small_desk_margin: Extra score demanded while the desk is small (fades as
+            ``10 / (10 + N)``), when idf cannot yet tell topic words from event words.
+        date_conflict_factor: Similarity multiplier when two stories' years conflict.
+        latest_year: Compare only the latest year each story mentions (older years
+            are background); otherwise any shared year avoids a conflict.
+        lead_boost: Weight of a word in the lead (first two sentences) relative to
+            one further down: the lead says what happened, where and to whom.
+        name_conflict_factor: Similarity multiplier when each story's lead names
+            people or places the other never mentions (different participants).
+        name_missing_share: Share of lead names that must be missing for that.
+        entity_boost: Weight of a name or number relative to a plain word.
+        weekday_conflict_factor: Similarity multiplier when the weekdays two leads
+            name are all more than ``weekday_tolerance`` days apart.
+        weekday_tolerance: Days by which two leads' weekdays may differ and agree.
+        count_conflict_factor: Similarity multiplier when two stories count the same
+            things differently ("23 pirates" against "26 pirates").
+        review: Earlier stories (the new story's closest, in other clusters) that
+            are re-decided after each assign: early decisions saw less of the event.
+        review_floor: Similarity to the new story a neighbour needs to be reviewed.
+    """
+
+    threshold: float = 0.17
+    link_threshold: float = 0.08
+    max_link_weight: float = 0.7
+    window: timedelta = timedelta(days=4)
+    vector_terms: int = 80
+    query_terms: int = 12
+    max_candidates: int = 25
+    common_fraction: float = 0.002
+    passage_shingles: int = 3
+    use_entities: bool = True
+    use_title: bool = True
+    use_idf: bool = True
+    idf_power: float = 0.5
+    use_quotes: bool = True
+    use_passages: bool = True
+    use_time: bool = True
+    use_dates: bool = True
+    common_cut: float = 0.5
+    small_desk_margin: float = 0.3
+    date_conflict_factor: float = 0.5
+    latest_year: bool = False
+    lead_boost: float = 1.5
+    name_conflict_factor: float = 0.5
+    name_missing_share: float = 0.5
+    entity_boost: float = 2.0
+    weekday_conflict_factor: float = 0.7
+    weekday_tolerance: int = 1
+    count_conflict_factor: float = 0.5
+    review: int = 2
+    review_floor: float = 0.1
