@@ -137,3 +137,23 @@ def test_search_does_not_wait_for_another_process_writing_the_index(
             pass
         fcntl.flock(held, fcntl.LOCK_UN)
     assert desk.search("ferry").total == 1
+
+
+def test_compact_merges_each_finished_day_into_one_segment(
+    desk: Desk, tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    dated_desk(desk, tmp_path)
+    write_dated(tmp_path / "later", DAYS[0], 2, words="ferry")  # a second commit to day 0
+    desk.ingest([str(tmp_path / "later")])
+    first = desk.index.shard(DAYS[0])
+    assert first.segment_count() == 2
+    before = {r.story.id for r in desk.search("harbour", limit=None, scope="all").rows}
+    desk.close()
+    done = cli("compact", index_dir=desk.path)
+    assert done.status == 0 and "compacted 1 days" in done.out
+    reopened = Desk(desk.path)
+    assert [reopened.index.shard(day).segment_count() for day in DAYS] == [1, 1, 1, 1]
+    after = {r.story.id for r in reopened.search("harbour", limit=None, scope="all").rows}
+    assert after == before and len(after) == 15
+    assert reopened.index.compact(before=DAYS[1]) == 0  # nothing left to merge
+    reopened.close()

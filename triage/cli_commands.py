@@ -193,6 +193,12 @@ def cmd_reindex(desk: Desk, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(desk: Desk, args: argparse.Namespace) -> int:
+    count = desk.index.compact(progress=render.progress_printer())
+    print(f"compacted {count} days")
+    return 0
+
+
 def cmd_recluster(desk: Desk, args: argparse.Namespace) -> int:
     desk.recluster()
     clusters = desk.clusters.clusters()
@@ -277,6 +283,7 @@ COMMANDS: dict[str, Callable[[Desk, argparse.Namespace], int]] = {
     "export": cmd_export,
     "reindex": cmd_reindex,
     "recluster": cmd_recluster,
+    "compact": cmd_compact,
     "clusters": cmd_clusters,
     "cluster": cmd_cluster,
     "quotes": cmd_quotes,

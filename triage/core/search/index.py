@@ -245,6 +245,19 @@ class SearchIndex:
         hits = [Hit(id=ids[hit.docnum], score=float(hit.score or 0.0)) for hit in results]
         return Results(hits=hits, total=len(results))
 
+    def segment_count(self) -> int:
+        """How many segments the index has (each costs a matcher per query)."""
+        return len(self._open()._segments())
+
+    def compact(self) -> None:
+        """Merge every segment into one (Whoosh's ``optimize``): a rewrite of the index."""
+        with self._lock:
+            try:
+                self._open().optimize()
+            except LockError:
+                raise SearchError("search index is locked by another writer") from None
+            self.close()
+
     def find_ids(self, ids: Iterable[str]) -> list[str]:
         """Which of ``ids`` have a document in this index."""
         if not self.exists():

@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from triage.core.models import Progress
 from triage.core.search.index import IndexBatch, SearchIndex
 from triage.core.search.schema import (
     LOCK_WAIT_SECONDS,
@@ -230,6 +231,29 @@ class ShardedIndex:
         """Replace the given stories' documents in one go; return how many were added."""
         with self.writing() as batch:
             return batch.add(documents, delete_ids, relocated=delete_ids)
+
+    def compact(self, before: str | None = None, progress: Progress | None = None) -> int:
+        """Merge each finished day's segments into one; return how many days changed.
+
+        Every commit adds a segment, and a query builds a matcher per segment, so a
+        day written by many small refreshes answers 1.5-3x slower than the same day
+        in one segment (100k desk: two-term 55 -> 36 ms, tag 13 -> 4 ms). Merging
+        rewrites the day (~6 ms per story), so it is a maintenance step, not part of
+        an ingest: ``triage compact``, e.g. nightly. Today's day (UTC), which is
+        still growing, is left alone unless ``before`` says otherwise.
+        """
+        limit = before or shard_key(datetime.now(UTC))
+        keys = [k for k in self.day_keys() if k < limit]
+        compacted = 0
+        with self._lock, self._desk_lock(wait=True):
+            for done, key in enumerate(keys, 1):
+                shard = self.shard(key)
+                if shard.segment_count() > 1:
+                    shard.compact()
+                    compacted += 1
+                if progress:
+                    progress("compact", done, len(keys))
+        return compacted
 
     # -- reading -----------------------------------------------------------------
 
