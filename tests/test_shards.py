@@ -11,7 +11,7 @@ from conftest import CliResult
 
 from triage.core.desk import INDEX_DIR, Desk
 from triage.core.pipeline import Pipeline
-from triage.core.search import shards
+from triage.core.search import SearchIndex, shards
 
 DAYS = ("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04")
 
@@ -157,3 +157,28 @@ def test_compact_merges_each_finished_day_into_one_segment(
     assert after == before and len(after) == 15
     assert reopened.index.compact(before=DAYS[1]) == 0  # nothing left to merge
     reopened.close()
+
+
+def test_a_date_range_reads_only_its_own_days(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dated_desk(desk, tmp_path)
+    read: list[str] = []
+    real = SearchIndex.search
+
+    def spy(self: SearchIndex, *args: object, **kwargs: object) -> object:
+        read.append(self.path.name)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "search", spy)
+    inside = desk.search(f"harbour published:[{DAYS[1]} to {DAYS[2]}]", limit=None)
+    assert sorted(read) == [DAYS[1], DAYS[2]]
+    assert {r.story.published.strftime("%Y-%m-%d") for r in inside.rows} == {DAYS[1], DAYS[2]}
+    assert inside.total == 6 and not inside.more
+    read.clear()
+    outside = desk.search(f"harbour NOT published:[{DAYS[1]} to {DAYS[2]}]", limit=None)
+    assert sorted(read) == sorted(DAYS)  # a negated range bounds nothing
+    assert outside.total == 7
+    read.clear()
+    since = desk.search(f"harbour published:>{DAYS[2]}", limit=None, sort="date")
+    assert sorted(read) == [DAYS[2], DAYS[3]] and since.total == 6  # from 00:00 of day 2

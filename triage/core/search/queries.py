@@ -20,6 +20,7 @@ from triage.core.search.schema import (
     SearchError,
     VirtualResolver,
     build_schema,
+    day_key,
 )
 
 
@@ -33,12 +34,18 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
     """
 
     def __init__(
-        self, ids: frozenset[str], label: str = "", boost: float = 1.0, negate: bool = False
+        self,
+        ids: frozenset[str],
+        label: str = "",
+        boost: float = 1.0,
+        negate: bool = False,
+        days: tuple[str | None, str | None] | None = None,
     ) -> None:
         self.ids = ids
         self.label = label
         self.boost = boost
         self.negate = negate  # match every document whose id is *not* in ``ids``
+        self.days = days  # a published: range: first and last UTC day (None: open)
 
     def __repr__(self) -> str:
         return f"DocSetQuery({self.label!r}, {len(self.ids)} ids)"
@@ -98,6 +105,27 @@ def _docnums_for(searcher: Any, story_id: str) -> list[int]:
     return list(searcher.document_numbers(id=story_id))
 
 
+def day_bounds(q: Any) -> tuple[str | None, str | None]:
+    """The first and last UTC day a query can match, from ``published:`` ranges it requires.
+
+    Only ranges every match must satisfy count (the query itself, or a conjunct
+    of an AND, or the positive side of an AND NOT); ``None`` is an open end.
+    """
+    if isinstance(q, DocSetQuery) and q.days is not None and not q.negate:
+        return q.days
+    parts: list[Any] = []
+    if isinstance(q, query.And):
+        parts = list(q.subqueries)
+    elif isinstance(q, query.AndNot):
+        parts = [q.a]
+    first: str | None = None
+    last: str | None = None
+    for start, end in (day_bounds(part) for part in parts):
+        first = start if first is None or (start is not None and start > first) else first
+        last = end if last is None or (end is not None and end < last) else last
+    return first, last
+
+
 def _doc_set(ids: set[str] | AllBut | None, label: str) -> Any:
     if ids is None:
         return query.Every()
@@ -115,7 +143,11 @@ def rewrite_virtual(q: Any, resolve: VirtualResolver, dates: DateResolver | None
     """
     if dates is not None and isinstance(q, query.DateRange) and q.fieldname == "published":
         found = dates(q.startdate, q.enddate, bool(q.startexcl), bool(q.endexcl))
-        return DocSetQuery(frozenset(found), str(q), boost=q.boost)
+        days = (
+            day_key(q.startdate) if q.startdate else None,
+            day_key(q.enddate) if q.enddate else None,
+        )
+        return DocSetQuery(frozenset(found), str(q), boost=q.boost, days=days)
     if isinstance(q, query.Term) and q.fieldname in VIRTUAL_FIELDS:
         return _doc_set(resolve(q.fieldname, str(q.text)), f"{q.fieldname}:{q.text}")
     if isinstance(q, query.Phrase) and q.fieldname in VIRTUAL_FIELDS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from whoosh.analysis import (
@@ -96,6 +96,13 @@ class Results:
     hits: list[Hit]
     total: int
     more: bool = False
+
+
+def day_key(moment: datetime) -> str:
+    """The UTC day of a moment, ``YYYY-MM-DD`` (naive times are UTC): an index shard's name."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d")
 
 
 @dataclass(frozen=True, slots=True)

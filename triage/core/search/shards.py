@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from triage.core.models import Progress
 from triage.core.search.index import IndexBatch, SearchIndex
+from triage.core.search.queries import day_bounds
 from triage.core.search.schema import (
     LOCK_WAIT_SECONDS,
     SCHEMA_VERSION,
@@ -43,6 +44,7 @@ from triage.core.search.schema import (
     Results,
     SearchError,
     build_schema,
+    day_key,
 )
 
 Scope = Literal["recent", "all"]
@@ -65,9 +67,7 @@ VERSION_NAME = "triage-schema-version"
 
 def shard_key(published: datetime) -> str:
     """The shard of a story: its UTC publication day, ``YYYY-MM-DD`` (sorts by time)."""
-    if published.tzinfo is not None:
-        published = published.astimezone(UTC)
-    return published.strftime("%Y-%m-%d")
+    return day_key(published)
 
 
 def _is_shard_name(name: str) -> bool:
@@ -286,7 +286,11 @@ class ShardedIndex:
         word costs what it costs on a 10k desk while a rare one, a tag or an old
         story's name still reaches every day. ``more`` says older days were left.
         """
-        keys = self.day_keys()
+        first, last = day_bounds(q)  # a published: range needs only its own days
+        keys = [
+            key for key in self.day_keys()
+            if (first is None or key >= first) and (last is None or key <= last)
+        ]
         if sort == "date":
             return self._newest_first(q, keys, limit)
         hits: list[Hit] = []
