@@ -1,7 +1,7 @@
 """Recognise the same quotation re-told by different outlets.
 
 Outlets re-punctuate quotes, trim them, and spell foreign names their own way
-(Kharkiv/Kharkov, Izium/Izyum). Quotes are therefore compared on a folded form
+(Kyiv/Kiev, Odesa/Odessa). Quotes are therefore compared on a folded form
 (lower case, no accents or punctuation, transliteration variants collapsed) and
 scored by containment, so that a partial quote still matches the longer one it was
 cut from. Shingle hashes are stable across processes (blake2b, not Python's salted
