@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,20 @@ def test_a_date_range_reads_only_its_own_days(
     read.clear()
     since = desk.search(f"harbour published:>{DAYS[2]}", limit=None, sort="date")
     assert sorted(read) == [DAYS[2], DAYS[3]] and since.total == 6  # from 00:00 of day 2
+
+
+def test_days_inside_a_range_match_whole_and_only_the_edges_are_listed(
+    desk: Desk, tmp_path: Path
+) -> None:
+    dated_desk(desk, tmp_path)
+    everything = f"published:[{DAYS[0]} to {DAYS[3]}]"
+    assert desk.search(everything, limit=None).total == 13
+    assert desk.search(f"harbour NOT {everything}", limit=None).total == 0
+    assert desk.search(f"published:>={DAYS[1]}", limit=None).total == 9
+    assert desk.search(f"published:<={DAYS[1]}", limit=None).total == 7
+    assert desk.search(f"lighthouse OR published:[{DAYS[1]} to {DAYS[3]}]",
+                       limit=None).total == 10
+    start, end = datetime(2026, 3, 1), datetime(2026, 3, 4, 23, 59, 59)
+    listed = desk.resolve_dates(start, end, False, False)
+    days = {s.published.strftime("%Y-%m-%d") for s in desk.store.get_stories(sorted(listed))}
+    assert days == {DAYS[0], DAYS[3]}  # the two edges; the days between match whole

@@ -25,6 +25,7 @@ from triage.core.search import (
     IndexDocument,
     Scope,
     ShardedIndex,
+    day_key,
     parse_query,
     query_terms,
     term_spans,
@@ -322,8 +323,11 @@ class Desk:
     ) -> set[str]:
         """Answer a ``published:`` range from the store's date index (naive times are UTC).
 
-        Stored times have whole seconds, so bounds with microseconds are rounded to
-        the second that keeps the comparison exact.
+        Only the ids of the range's first and last UTC days are listed: the index
+        matches the days in between whole (``search.queries.for_day``), so a week's
+        range costs two days of ids, not 25k. Stored times have whole seconds, so
+        bounds with microseconds are rounded to the second that keeps the
+        comparison exact.
         """
         clauses, args = [], []
         if start is not None:
@@ -338,6 +342,18 @@ class Desk:
                 whole += timedelta(seconds=1)
             clauses.append("published < ?" if end_excl else "published <= ?")
             args.append(iso(whole))
+        edges, edge_args = [], []
+        if start is not None:  # the first day: before the next day begins
+            first = datetime.strptime(day_key(start), "%Y-%m-%d").replace(tzinfo=UTC)
+            edges.append("published < ?")
+            edge_args.append(iso(first + timedelta(days=1)))
+        if end is not None:  # the last day: from its start
+            last = datetime.strptime(day_key(end), "%Y-%m-%d").replace(tzinfo=UTC)
+            edges.append("published >= ?")
+            edge_args.append(iso(last))
+        if edges:
+            clauses.append(f"({' OR '.join(edges)})")
+            args.extend(edge_args)
         where = " AND ".join(clauses) or "1"
         rows = self.store.conn.execute(f"SELECT id FROM stories WHERE {where}", args)
         return {str(r[0]) for r in rows}

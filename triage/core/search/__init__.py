@@ -34,6 +34,7 @@ from triage.core.search.schema import (
     SearchError,
     VirtualResolver,
     build_schema,
+    day_key,
 )
 from triage.core.search.shards import (
     RECENT_STORIES,
@@ -65,6 +66,7 @@ __all__ = [
     "ShardedIndex",
     "VirtualResolver",
     "build_schema",
+    "day_key",
     "parse_query",
     "query_terms",
     "rewrite_virtual",

@@ -105,6 +105,22 @@ def _docnums_for(searcher: Any, story_id: str) -> list[int]:
     return list(searcher.document_numbers(id=story_id))
 
 
+def for_day(q: Any, key: str) -> Any:
+    """``q`` as it reads on the day ``key``: a date range that covers the whole day matches all.
+
+    A day strictly inside a ``published:`` range needs no id set, so the store only
+    lists the ids of the range's first and last days (see ``Desk.resolve_dates``);
+    without this rewrite the days in between would match nothing.
+    """
+    if isinstance(q, DocSetQuery):
+        if q.days is None:
+            return q
+        first, last = q.days
+        inside = (first is None or key > first) and (last is None or key < last)
+        return query.Every(boost=q.boost) if inside else q
+    return q.apply(lambda child: for_day(child, key))
+
+
 def day_bounds(q: Any) -> tuple[str | None, str | None]:
     """The first and last UTC day a query can match, from ``published:`` ranges it requires.
 

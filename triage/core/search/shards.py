@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from triage.core.models import Progress
 from triage.core.search.index import IndexBatch, SearchIndex
-from triage.core.search.queries import day_bounds
+from triage.core.search.queries import day_bounds, for_day
 from triage.core.search.schema import (
     LOCK_WAIT_SECONDS,
     SCHEMA_VERSION,
@@ -298,7 +298,7 @@ class ShardedIndex:
         more = False
         for read, key in enumerate(keys, 1):
             shard = self.shard(key)
-            found = shard.search(q, limit=limit, sort="relevance")
+            found = shard.search(for_day(q, key), limit=limit, sort="relevance")
             hits.extend(found.hits)
             total += found.total
             covered += shard.doc_count()
@@ -315,7 +315,7 @@ class ShardedIndex:
         total = 0
         for read, key in enumerate(keys, 1):
             wanted = None if limit is None else limit - len(hits)
-            found = self.shard(key).search(q, limit=wanted, sort="date")
+            found = self.shard(key).search(for_day(q, key), limit=wanted, sort="date")
             hits.extend(found.hits)
             total += found.total
             if limit is not None and len(hits) >= limit:
