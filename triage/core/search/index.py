@@ -12,7 +12,7 @@ from whoosh import index as whoosh_index
 from whoosh import sorting
 from whoosh.index import LockError
 
-from triage.core.search.queries import DocSetQuery, id_column
+from triage.core.search.queries import id_column
 from triage.core.search.schema import (
     LOCK_WAIT_SECONDS,
     SCHEMA_VERSION,
@@ -161,15 +161,6 @@ class SearchIndex:
 
     # -- writing -----------------------------------------------------------------
 
-    def write(self, documents: Iterable[IndexDocument], delete_ids: Iterable[str] = ()) -> int:
-        """Replace the given stories' documents in one commit; return how many were added.
-
-        Raises:
-            SearchError: When another writer holds the lock for too long.
-        """
-        with self.writing() as batch:
-            return batch.add(documents, delete_ids)
-
     @contextlib.contextmanager
     def writing(self) -> Iterator[IndexBatch]:
         """One Whoosh writer for several batches, committed once when the block ends.
@@ -217,7 +208,6 @@ class SearchIndex:
         *,
         limit: int | None = 50,
         sort: str = "relevance",
-        restrict: frozenset[str] | None = None,
     ) -> Results:
         """Run a parsed query; ``sort`` is ``relevance`` or ``date`` (newest first).
 
@@ -225,7 +215,6 @@ class SearchIndex:
             q: A query from :func:`parse_query`.
             limit: Most hits to return (None for all).
             sort: ``relevance`` or ``date``.
-            restrict: If given, only these story ids can match.
         """
         searcher = self.searcher()
         # optimize=False: score every match in one pass. Whoosh's block-quality
@@ -233,8 +222,6 @@ class SearchIndex:
         # query to count it; one full pass is 1.5-2x cheaper than skip + recount
         # (10k stories: two-term AND 27 ms vs 40 ms CPU, phrase 33 vs 70 ms).
         kwargs: dict[str, Any] = {"limit": limit, "optimize": False}
-        if restrict is not None:
-            kwargs["filter"] = DocSetQuery(restrict, "restrict")
         if sort == "date":
             kwargs["sortedby"] = sorting.FieldFacet("published", reverse=True)
         try:

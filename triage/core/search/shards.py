@@ -227,11 +227,6 @@ class ShardedIndex:
         with self._lock, self._desk_lock(wait), contextlib.ExitStack() as stack:
             yield ShardBatch(self, stack)
 
-    def write(self, documents: Iterable[IndexDocument], delete_ids: Iterable[str] = ()) -> int:
-        """Replace the given stories' documents in one go; return how many were added."""
-        with self.writing() as batch:
-            return batch.add(documents, delete_ids, relocated=delete_ids)
-
     def compact(self, before: str | None = None, progress: Progress | None = None) -> int:
         """Merge each finished day's segments into one; return how many days changed.
 
