@@ -9,11 +9,14 @@ matching ``If-None-Match``. The feeds are spread over several loopback addresses
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,6 +57,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         site = self.server.site
+        if self.path.startswith("/_control/"):
+            self._control(site)
+            return
         time.sleep(site.latency)
         body = site.body(self.path)
         with site.lock:
@@ -79,6 +85,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _control(self, site: FeedSite) -> None:
+        """Benchmark control: ``/_control/generation/N`` or ``/_control/stats``."""
+        if self.path.startswith("/_control/generation/"):
+            site.generation = int(self.path.rsplit("/", 1)[1])
+        body = json.dumps({"generation": site.generation, "requests": site.requests,
+                           "not_modified": site.not_modified}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet."""
 
@@ -92,21 +109,14 @@ class _FeedServer(ThreadingHTTPServer):
         self.site = site
 
 
-@contextmanager
-def serve_feeds(feeds: int, hosts: int, per_feed: int,
-                latency: float) -> Iterator[tuple[FeedSite, list[str]]]:
-    """Serve ``feeds`` feeds over ``hosts`` loopback addresses; yields the site and URLs."""
+def _build_site(feeds: int, hosts: int, per_feed: int,
+                latency: float) -> tuple[FeedSite, list[tuple[str, str]]]:
+    """The deterministic feeds: the site and, per feed, its loopback host and path."""
     writer = CorpusWriter(seed=21, outlets=min(feeds, 300))
     stories = writer.stories(feeds * (per_feed + 2), days=2)
     site = FeedSite(items={}, per_feed=per_feed, latency=latency)
-    servers = [_FeedServer(f"127.0.0.{index + 1}", site) for index in range(hosts)]
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
-    for thread in threads:
-        thread.start()
-    urls = []
+    places = []
     for index in range(feeds):
-        server = servers[index % hosts]
-        host, port = f"127.0.0.{index % hosts + 1}", server.server_address[1]
         path = f"/feed/{index}.xml"
         outlet = writer.outlets[index % len(writer.outlets)]
         own = stories[index::feeds][: per_feed + 1]
@@ -114,13 +124,74 @@ def serve_feeds(feeds: int, hosts: int, per_feed: int,
             story.outlet = outlet
             story.link = story.guid = f"https://feed{index}.example/item/{number}"
         site.items[path] = own
-        urls.append(f"http://{host}:{port}{path}")
+        places.append((f"127.0.0.{index % hosts + 1}", path))
+    return site, places
+
+
+def _serve(feeds: int, hosts: int, per_feed: int, latency: float) -> None:
+    """Child process: serve the feeds, print the URLs, obey ``/_control/`` requests."""
+    site, places = _build_site(feeds, hosts, per_feed, latency)
+    servers = [_FeedServer(f"127.0.0.{index + 1}", site) for index in range(hosts)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    for host, path in places:
+        port = servers[int(host.rsplit(".", 1)[1]) - 1].server_address[1]
+        print(f"http://{host}:{port}{path}")
+    print("ready", flush=True)
+    sys.stdin.read()  # the parent closes stdin to stop the server
+
+
+class RemoteSite:
+    """The parent's handle on the feed server process: switch generations, read counters."""
+
+    def __init__(self, control: str) -> None:
+        self._control = control
+
+    def _call(self, what: str) -> dict[str, int]:
+        with urllib.request.urlopen(f"{self._control}/_control/{what}", timeout=10) as answer:
+            counters: dict[str, int] = json.loads(answer.read())
+            return counters
+
+    @property
+    def generation(self) -> int:
+        return self._call("stats")["generation"]
+
+    @generation.setter
+    def generation(self, value: int) -> None:
+        self._call(f"generation/{value}")
+
+    @property
+    def not_modified(self) -> int:
+        return self._call("stats")["not_modified"]
+
+
+@contextmanager
+def serve_feeds(feeds: int, hosts: int, per_feed: int,
+                latency: float) -> Iterator[tuple[RemoteSite, list[str]]]:
+    """Serve ``feeds`` feeds over ``hosts`` loopback addresses; yields the site and URLs.
+
+    The server runs in its own process, as a publisher's would: its request
+    handling must not compete with the fetcher for this interpreter's lock
+    (newsboat, the comparison, runs in a process of its own too).
+    """
+    command = [sys.executable, str(Path(__file__).resolve()), "--serve",
+               str(feeds), str(hosts), str(per_feed), str(latency)]
+    server = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    assert server.stdout is not None and server.stdin is not None
+    urls = []
+    for line in server.stdout:
+        if line.strip() == "ready":
+            break
+        urls.append(line.strip())
+    if len(urls) != feeds:
+        server.kill()
+        raise RuntimeError("the feed server did not start")
     try:
-        yield site, urls
+        yield RemoteSite(urls[0].rsplit("/feed/", 1)[0]), urls
     finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+        server.stdin.close()
+        server.wait(timeout=10)
 
 
 def time_refresh(desk_dir: Path, feeds: int = 200, hosts: int = 50, per_feed: int = 3,
@@ -173,7 +244,7 @@ def _timed_refresh(desk: Desk, policy: FetchPolicy, label: str) -> dict[str, flo
     }
 
 
-def _newsboat(urls: list[str], site: FeedSite, threads: int) -> dict[str, Any]:
+def _newsboat(urls: list[str], site: RemoteSite, threads: int) -> dict[str, Any]:
     """The same rounds through ``newsboat -x reload``; empty figures if it is absent."""
     binary = shutil.which("newsboat")
     if binary is None:
@@ -199,3 +270,9 @@ def _newsboat(urls: list[str], site: FeedSite, threads: int) -> dict[str, Any]:
         return found
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"]:
+        feeds, hosts, per_feed = (int(value) for value in sys.argv[2:5])
+        _serve(feeds, hosts, per_feed, float(sys.argv[5]))
