@@ -162,7 +162,7 @@ class ClusterTables:
             rows = self.conn.execute(
                 f"SELECT term, df FROM cluster_df WHERE term IN ({marks})", chunk
             )
-            result.update((str(t), int(d)) for t, d in rows)
+            result.update(rows)  # (TEXT, INTEGER) columns: already (str, int) pairs
         return result
 
     def add_frequencies(self, terms: Iterable[str], delta: int) -> None:
@@ -258,7 +258,8 @@ class ClusterTables:
             "AND published BETWEEN ? AND ?",
             [*terms, since, until],
         )
-        return [(str(s), str(t), float(w)) for s, t, w in rows]
+        found: list[tuple[str, str, float]] = rows.fetchall()  # TEXT, TEXT, REAL columns
+        return found
 
     def cluster_sizes(self, cluster_ids: Iterable[str]) -> dict[str, int]:
         """Return cluster id -> member count."""
