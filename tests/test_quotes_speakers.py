@@ -141,3 +141,19 @@ def test_reacted_is_a_cue() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Quill"
+
+
+def test_dash_signature_on_the_quote_line_names_the_speaker() -> None:
+    text = (
+        "Readers wrote in about the ferry.\n"
+        "“The new timetable leaves us stranded every evening.”\u00a0\u2015 Lina Oster\n"
+        "“Nobody asked the islanders before cutting the night boat.”\u2015 Brede Tamm.\n"
+    )
+    first, second = _quotes(text)
+    assert (first.speaker, second.speaker) == ("Lina Oster", "Brede Tamm")
+
+
+def test_dash_inside_a_sentence_after_a_quote_is_no_signature() -> None:
+    text = "Ivo Renk said the pier was “beyond repair” — Council Leader Ada Brisk disagreed."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ivo Renk"
