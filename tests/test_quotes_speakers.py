@@ -157,3 +157,22 @@ def test_dash_inside_a_sentence_after_a_quote_is_no_signature() -> None:
     text = "Ivo Renk said the pier was “beyond repair” — Council Leader Ada Brisk disagreed."
     (quote,) = _quotes(text)
     assert quote.speaker == "Ivo Renk"
+
+
+def test_acronym_inside_a_description_is_not_the_speaker() -> None:
+    text = (
+        "“The harbour deal was waved through far too quickly,” said a former "
+        "U.N. shipping official who asked not to be named."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "U.N. shipping official"
+
+
+def test_acronym_opening_a_title_phrase_is_not_the_speaker() -> None:
+    text = (
+        "Lina Oster toured the pier. The retired teacher and U.K. minister said it was "
+        "“a disgrace” to leave the ferries idle all winter long."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker != "U.K."
+    assert quote.speaker.endswith("minister")
