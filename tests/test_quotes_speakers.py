@@ -176,3 +176,13 @@ def test_acronym_opening_a_title_phrase_is_not_the_speaker() -> None:
     (quote,) = _quotes(text)
     assert quote.speaker != "U.K."
     assert quote.speaker.endswith("minister")
+
+
+def test_partitive_after_cue_is_the_speaker_not_the_earlier_name() -> None:
+    text = (
+        "Ada Brisk, the harbour mayor, opened the new pier on Monday. "
+        "“There is no money left for the ferries,” said one of her advisers, "
+        "who asked not to be named."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "one of her advisers"

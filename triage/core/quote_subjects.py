@@ -40,6 +40,7 @@ _COORDINATORS = frozenset({"and", "but"})
 _SHORT_NOUN_PHRASE = 5
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
+_QUANTIFIERS = frozenset("one two three some several many most none each another".split())
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
 
@@ -51,6 +52,11 @@ def _org_connector(phrase: list[Token], rest: list[Token]) -> bool:
         return False
     following = [t for t in rest[1:3] if t.word != "the"]
     return bool(following) and following[0].word[:1].isupper()
+
+
+def _partitive(phrase: list[Token], token: Token) -> bool:
+    """Whether ``of`` follows a lone quantifier ("said one of the advisers")."""
+    return token.word == "of" and len(phrase) == 1 and phrase[0].word.lower() in _QUANTIFIERS
 
 
 def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
@@ -67,7 +73,11 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             stop = position
             break
         if token.word[:1].islower() and lower in CLAUSE_STOPS:
-            if _org_connector(phrase, tokens[position:]) or title_of(tokens, position):
+            if (
+                _org_connector(phrase, tokens[position:])
+                or title_of(tokens, position)
+                or _partitive(phrase, token)
+            ):
                 phrase.append(token)
                 continue
             if lower == "by" and not any(t.word[:1].isupper() for t in phrase):
@@ -85,6 +95,10 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
         if len(phrase) > 10:
             return None
     speaker = parse_phrase(text, phrase)
+    partitive = len(phrase) > 2 and phrase[1].word == "of"
+    if speaker is not None and speaker.kind == "noun" and partitive:
+        start, end = phrase[0].start, phrase[-1].end  # "one of the advisers", not "advisers"
+        speaker = Speaker(text[start:end], start, end, kind="noun")
     if (speaker is None or speaker.kind == "noun") and phrase:
         comma = next_comma(tokens, stop)
         named = apposed_name(text, tokens, comma)
