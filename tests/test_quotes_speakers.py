@@ -9,9 +9,9 @@ from triage.core.models import Quote
 from triage.core.quotes import extract_quotes
 
 
-def _quotes(text: str) -> list[Quote]:
+def _quotes(text: str, min_confidence: float | None = None) -> list[Quote]:
     """Extract quotes and check that each slices back out of the text."""
-    quotes = extract_quotes(text)
+    quotes = extract_quotes(text, min_confidence)
     for quote in quotes:
         assert text[quote.start : quote.end] == quote.text
     return quotes
@@ -186,3 +186,9 @@ def test_partitive_after_cue_is_the_speaker_not_the_earlier_name() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "one of her advisers"
+
+
+def test_noun_after_a_preposition_is_not_the_subject_of_the_cue() -> None:
+    text = "Fishers marching along the quay chanted “Save our boats!” well into the night."
+    (quote,) = _quotes(text, min_confidence=0.3)
+    assert quote.speaker == "Fishers"

@@ -40,6 +40,9 @@ _COORDINATORS = frozenset({"and", "but"})
 _SHORT_NOUN_PHRASE = 5
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
+_PREPOSITIONS = frozenset(
+    "in on at through into from with near across along outside inside".split()
+)
 _QUANTIFIERS = frozenset("one two three some several many most none each another".split())
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
@@ -318,6 +321,8 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
     if not ends_with_comma:
         phrase = trailing_phrase(segments[-1])
         speaker = parse_phrase(text, phrase) if phrase else None
+        if speaker and speaker.kind == "noun" and _object_of_preposition(tokens, phrase):
+            return leading_subject(text, tokens) or speaker
         if speaker is not None and participle and speaker.kind == "noun":
             # "X issued a statement saying …": the statement is X's.
             return leading_subject(text, tokens) or speaker
@@ -348,6 +353,15 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
                 speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
             return speaker
     return leading_subject(text, tokens)
+
+
+def _object_of_preposition(tokens: list[Token], phrase: list[Token]) -> bool:
+    """Whether a noun phrase before a cue follows a preposition ("marching through the streets").
+
+    The phrase is then the object of a modifier of the subject, not the subject.
+    """
+    at = next((i for i, t in enumerate(tokens) if t.start == phrase[0].start), 0)
+    return at > 1 and tokens[at - 1].word in _PREPOSITIONS
 
 
 def subject_after_clause(text: str, tokens: list[Token]) -> Speaker | None:
