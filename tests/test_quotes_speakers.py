@@ -192,3 +192,12 @@ def test_noun_after_a_preposition_is_not_the_subject_of_the_cue() -> None:
     text = "Fishers marching along the quay chanted “Save our boats!” well into the night."
     (quote,) = _quotes(text, min_confidence=0.3)
     assert quote.speaker == "Fishers"
+
+
+def test_pointed_out_is_a_cue() -> None:
+    text = (
+        "Ada Brisk spoke first. “The pier has stood for a century and will stand for another,” "
+        "Tomas Hale pointed out."
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.cue) == ("Tomas Hale", "pointed out")
