@@ -356,7 +356,7 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
 
 
 def _object_of_preposition(tokens: list[Token], phrase: list[Token]) -> bool:
-    """Whether a noun phrase before a cue follows a preposition ("marching through the streets").
+    """Whether a noun phrase before a cue follows a preposition ("marching along the quay").
 
     The phrase is then the object of a modifier of the subject, not the subject.
     """
