@@ -9,9 +9,9 @@ from triage.core.models import Quote
 from triage.core.quotes import extract_quotes
 
 
-def _quotes(text: str) -> list[Quote]:
+def _quotes(text: str, min_confidence: float | None = None) -> list[Quote]:
     """Extract quotes and check that each slices back out of the text."""
-    quotes = extract_quotes(text)
+    quotes = extract_quotes(text, min_confidence)
     for quote in quotes:
         assert text[quote.start : quote.end] == quote.text
     return quotes
@@ -141,3 +141,63 @@ def test_reacted_is_a_cue() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Quill"
+
+
+def test_dash_signature_on_the_quote_line_names_the_speaker() -> None:
+    text = (
+        "Readers wrote in about the ferry.\n"
+        "“The new timetable leaves us stranded every evening.”\u00a0\u2015 Lina Oster\n"
+        "“Nobody asked the islanders before cutting the night boat.”\u2015 Brede Tamm.\n"
+    )
+    first, second = _quotes(text)
+    assert (first.speaker, second.speaker) == ("Lina Oster", "Brede Tamm")
+
+
+def test_dash_inside_a_sentence_after_a_quote_is_no_signature() -> None:
+    text = "Ivo Renk said the pier was “beyond repair” — Council Leader Ada Brisk disagreed."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ivo Renk"
+
+
+def test_acronym_inside_a_description_is_not_the_speaker() -> None:
+    text = (
+        "“The harbour deal was waved through far too quickly,” said a former "
+        "U.N. shipping official who asked not to be named."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "U.N. shipping official"
+
+
+def test_acronym_opening_a_title_phrase_is_not_the_speaker() -> None:
+    text = (
+        "Lina Oster toured the pier. The retired teacher and U.K. minister said it was "
+        "“a disgrace” to leave the ferries idle all winter long."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker != "U.K."
+    assert quote.speaker.endswith("minister")
+
+
+def test_partitive_after_cue_is_the_speaker_not_the_earlier_name() -> None:
+    text = (
+        "Ada Brisk, the harbour mayor, opened the new pier on Monday. "
+        "“There is no money left for the ferries,” said one of her advisers, "
+        "who asked not to be named."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "one of her advisers"
+
+
+def test_noun_after_a_preposition_is_not_the_subject_of_the_cue() -> None:
+    text = "Fishers marching along the quay chanted “Save our boats!” well into the night."
+    (quote,) = _quotes(text, min_confidence=0.3)
+    assert quote.speaker == "Fishers"
+
+
+def test_pointed_out_is_a_cue() -> None:
+    text = (
+        "Ada Brisk spoke first. “The pier has stood for a century and will stand for another,” "
+        "Tomas Hale pointed out."
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.cue) == ("Tomas Hale", "pointed out")

@@ -97,8 +97,8 @@ PHRASAL_CUES: frozenset[tuple[str, str]] = frozenset(
     for particle in ("back",)
 ) | frozenset(
     {("went", "on"), ("goes", "on"), ("chimed", "in"), ("weighed", "in"), ("opened", "up")}
-)
-"""Two-word cues ("shot back", "went on") whose verb alone is not a speech verb."""
+) | frozenset((verb, "out") for verb in ("pointed", "points", "pointing"))
+"""Two-word cues ("shot back", "went on", "pointed out") whose verb alone is not a speech verb."""
 
 CALL_WORDS: frozenset[str] = frozenset({"called", "calls", "calling", "call", "dubbed", "labeled"})
 """Verbs that usually frame a short label ("called it “a disaster”") rather than speech."""

@@ -13,7 +13,7 @@ from triage.core.quote_marks import MarkedSpan
 from triage.core.speakers import Speaker, Token, parse_phrase, tokenize
 
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
-_SIGNATURE = re.compile(r"[ \t]*[-—–][ \t]*([A-Z][^\n]{0,80}?)[.,]?[ \t]*$")
+_SIGNATURE = re.compile(r"[^\S\n]*[-—–―][^\S\n]*([A-Z][^\n]{0,80}?)[.,]?[^\S\n]*$")
 _NAME_LINE = re.compile(
     r"[ \t]*([A-Z][\w.’'\-]*(?:[ \t]+[A-Z][\w.’'\-]*){1,3},[ \t]+[^\n]{0,70}?)[.”\"]*[ \t]*$"
 )
@@ -78,16 +78,20 @@ def title_of(segment: list[Token], position: int) -> bool:
     )
 
 
-def signature_after(text: str, line: tuple[int, int]) -> Speaker | None:
+def signature_after(
+    text: str, line: tuple[int, int], dash_only: bool = False
+) -> Speaker | None:
     """Return the name on a signature line ("— A B, a party adviser.") under a quote.
 
     Only a short line counts: opened by a dash, or a name, a comma and an
     affiliation ("A B, Harbour Policy Institute.") as a pull quote is signed.
     Only its leading name (the words before the first comma) is kept.
+    ``dash_only`` reads the rest of the quote's own line ("“…” ― A B"), where
+    only a dash marks a signature: a bare name there runs on a sentence.
     """
-    match = _SIGNATURE.fullmatch(text, line[0], line[1]) or _NAME_LINE.fullmatch(
-        text, line[0], line[1]
-    )
+    match = _SIGNATURE.fullmatch(text, line[0], line[1])
+    if match is None and not dash_only:
+        match = _NAME_LINE.fullmatch(text, line[0], line[1])
     if match is None:
         return None
     tokens = tokenize(text, match.start(1), match.end(1))
@@ -107,11 +111,17 @@ def signature_after(text: str, line: tuple[int, int]) -> Speaker | None:
 def signed_quote(
     text: str, bounds: list[tuple[int, int]], paragraph: int, span: MarkedSpan
 ) -> Speaker | None:
-    """Return the signature under a quote that fills its paragraph ("“…”⏎— A B.")."""
+    """Return the signature of a quote opening its paragraph ("“…”⏎— A B." or "“…” ― A B").
+
+    Collections of readers' or voters' reactions sign each quote after a dash,
+    on the quote's line or the next, with no verb of saying.
+    """
     start, end = bounds[paragraph]
-    if paragraph + 1 >= len(bounds) or text[start : span.outer_start].strip(" *_"):
+    if text[start : span.outer_start].strip(" *_"):
         return None
-    if text[span.outer_end : end].strip(" *_.,"):
+    if text[span.outer_end : end].strip(" *_.,\xa0"):  # “…” — A B: signed on its own line
+        return signature_after(text, (span.outer_end, end), dash_only=True)
+    if paragraph + 1 >= len(bounds):
         return None
     return signature_after(text, bounds[paragraph + 1])
 

@@ -40,6 +40,10 @@ _COORDINATORS = frozenset({"and", "but"})
 _SHORT_NOUN_PHRASE = 5
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "when"})
+_PREPOSITIONS = frozenset(
+    "in on at through into from with near across along outside inside".split()
+)
+_QUANTIFIERS = frozenset("one two three some several many most none each another".split())
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 
 
@@ -51,6 +55,11 @@ def _org_connector(phrase: list[Token], rest: list[Token]) -> bool:
         return False
     following = [t for t in rest[1:3] if t.word != "the"]
     return bool(following) and following[0].word[:1].isupper()
+
+
+def _partitive(phrase: list[Token], token: Token) -> bool:
+    """Whether ``of`` follows a lone quantifier ("said one of the advisers")."""
+    return token.word == "of" and len(phrase) == 1 and phrase[0].word.lower() in _QUANTIFIERS
 
 
 def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
@@ -67,7 +76,11 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             stop = position
             break
         if token.word[:1].islower() and lower in CLAUSE_STOPS:
-            if _org_connector(phrase, tokens[position:]) or title_of(tokens, position):
+            if (
+                _org_connector(phrase, tokens[position:])
+                or title_of(tokens, position)
+                or _partitive(phrase, token)
+            ):
                 phrase.append(token)
                 continue
             if lower == "by" and not any(t.word[:1].isupper() for t in phrase):
@@ -85,6 +98,10 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
         if len(phrase) > 10:
             return None
     speaker = parse_phrase(text, phrase)
+    partitive = len(phrase) > 2 and phrase[1].word == "of"
+    if speaker is not None and speaker.kind == "noun" and partitive:
+        start, end = phrase[0].start, phrase[-1].end  # "one of the advisers", not "advisers"
+        speaker = Speaker(text[start:end], start, end, kind="noun")
     if (speaker is None or speaker.kind == "noun") and phrase:
         comma = next_comma(tokens, stop)
         named = apposed_name(text, tokens, comma)
@@ -304,6 +321,8 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
     if not ends_with_comma:
         phrase = trailing_phrase(segments[-1])
         speaker = parse_phrase(text, phrase) if phrase else None
+        if speaker and speaker.kind == "noun" and _object_of_preposition(tokens, phrase):
+            return leading_subject(text, tokens) or speaker
         if speaker is not None and participle and speaker.kind == "noun":
             # "X issued a statement saying …": the statement is X's.
             return leading_subject(text, tokens) or speaker
@@ -334,6 +353,15 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
                 speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
             return speaker
     return leading_subject(text, tokens)
+
+
+def _object_of_preposition(tokens: list[Token], phrase: list[Token]) -> bool:
+    """Whether a noun phrase before a cue follows a preposition ("marching along the quay").
+
+    The phrase is then the object of a modifier of the subject, not the subject.
+    """
+    at = next((i for i, t in enumerate(tokens) if t.start == phrase[0].start), 0)
+    return at > 1 and tokens[at - 1].word in _PREPOSITIONS
 
 
 def subject_after_clause(text: str, tokens: list[Token]) -> Speaker | None:

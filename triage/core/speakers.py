@@ -160,14 +160,23 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
 
 
 def _modifier_acronym(words: list[Token], run_start: int, run_end: int) -> bool:
-    """Whether a lone acronym after a determiner modifies the head noun ("the TV cook")."""
-    return (
-        run_start == run_end
-        and run_start > 0
-        and words[run_start - 1].word.lower() in DETERMINERS
-        and words[run_start].word.isupper()
-        and all(t.word.islower() for t in words[run_end + 1 :])
-    )
+    """Whether a lone acronym after a determiner modifies the head noun ("the TV cook").
+
+    Lower-case words may sit between them ("a former U.S. official"), or the
+    phrase may open with the acronym and end in a title ("U.S. senator"): it is
+    still a description of a person, and the acronym is no speaker.
+    """
+    if run_start != run_end or not words[run_start].word.isupper():
+        return False
+    if not all(t.word.islower() for t in words[run_end + 1 :]):
+        return False
+    for position in range(run_start - 1, -1, -1):
+        word = words[position].word
+        if word.lower() in DETERMINERS:
+            return True
+        if not word.islower():
+            return False
+    return words[-1].word.lower() in TITLE_WORDS  # "U.S. senator" opening the phrase
 
 
 def _joins_org(words: list[Token], index: int) -> bool:
