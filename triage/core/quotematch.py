@@ -78,19 +78,31 @@ def quote_shingles(text: str, size: int = 3) -> set[int]:
     return {_hash(" ".join(words[i : i + size])) for i in range(len(words) - size + 1)}
 
 
+@functools.lru_cache(maxsize=65_536)
+def _grams(text: str, size: int) -> frozenset[str]:
+    """The folded quote's word ``size``-grams (the whole quote when shorter), memoised:
+    a stored quote is compared with each new story's quotes that retrieve it."""
+    words = fold(text).split()
+    return frozenset(" ".join(words[i : i + size]) for i in range(max(len(words) - size + 1, 1)))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _length(text: str) -> int:
+    return len(fold(text).split())
+
+
 def quote_similarity(a: str, b: str) -> float:
     """Return how much of the shorter quote is contained in the longer one (0..1).
 
     Containment of word trigrams (bigrams or words for very short quotes) over the smaller
     set, so a trimmed re-telling of a long quote still scores high.
     """
-    words_a, words_b = fold(a).split(), fold(b).split()
-    if not words_a or not words_b:
+    length_a, length_b = _length(a), _length(b)
+    if not length_a or not length_b:
         return 0.0
-    shortest = min(len(words_a), len(words_b))
+    shortest = min(length_a, length_b)
     size = 3 if shortest >= 6 else 2 if shortest >= 3 else 1
-    shingles_a = {" ".join(words_a[i : i + size]) for i in range(max(len(words_a) - size + 1, 1))}
-    shingles_b = {" ".join(words_b[i : i + size]) for i in range(max(len(words_b) - size + 1, 1))}
+    shingles_a, shingles_b = _grams(a, size), _grams(b, size)
     smaller = min(len(shingles_a), len(shingles_b))
     return len(shingles_a & shingles_b) / smaller if smaller else 0.0
 
