@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cluster_story (
@@ -103,8 +104,16 @@ class StoredStory:
 
     @property
     def vector(self) -> dict[str, float]:
-        """The story's stored unit tf-idf vector."""
-        return dict(json.loads(self.vector_json))
+        """The story's stored unit tf-idf vector (a fresh dict the caller may change)."""
+        return _parse_vector(self.vector_json).copy()
+
+
+@lru_cache(maxsize=1024)
+def _parse_vector(text: str) -> dict[str, float]:
+    """Decode a stored vector, memoised: a recent story is a candidate for many of the
+    stories that follow it, and decoding its JSON each time was 7% of the analysis
+    time on a 10k desk. 1024 vectors of 80 terms, with their keys, hold ~12 MB."""
+    return dict(json.loads(text))
 
 
 _STORY_COLUMNS = (
