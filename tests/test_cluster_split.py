@@ -131,3 +131,14 @@ def test_a_cluster_the_editor_corrected_is_never_cut() -> None:
     item = stories[7]
     engine.assign(item, ())
     assert len(groups(engine)) == 1
+
+
+def test_no_cut_across_a_shared_quotation() -> None:
+    stories = two_events()
+    for keeps, expected in ((True, 1), (False, 2)):
+        engine = run(replace(loose(), split_keeps_quotes=keeps), stories[:7])
+        assert len(groups(engine)) == 1
+        # as if the two had been found to quote the same words
+        engine.tables.add_links("fenwick-1", [("harlow-0", "quote", "the same words")])
+        engine.assign(stories[7], ())
+        assert len(groups(engine)) == expected

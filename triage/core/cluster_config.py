@@ -50,6 +50,8 @@ class ClusterConfig:
         split_min_group: Members each side of a cut needs.
         split_ratio: Cut when the mean similarity across two groups is at most this
             share of the mean within the looser group.
+        split_keeps_quotes: Never cut between two stories that share a quotation
+            (reports that quote the same words report the same event).
     """
 
     threshold: float = 0.17
@@ -87,3 +89,4 @@ class ClusterConfig:
     split_until: int = 80
     split_min_group: int = 4
     split_ratio: float = 0.55
+    split_keeps_quotes: bool = True

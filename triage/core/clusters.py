@@ -316,7 +316,8 @@ class ClusterEngine:
 
         Checked only when the cluster reaches one of a few sizes (each
         ``split_growth`` times the last), so the pairwise work stays small per
-        assign; never for a cluster the editor has corrected.
+        assign; never for a cluster the editor has corrected, nor across a
+        quotation stories on both sides of the cut share.
         """
         cfg = self.config
         size = self.tables.cluster_sizes([cluster_id]).get(cluster_id, 0)
@@ -328,10 +329,16 @@ class ClusterEngine:
         cut = members_cut(members, cfg)
         if not cut:
             return cluster_id
+        moved = {members[i].story_id for i in cut}
+        if cfg.split_keeps_quotes and any(
+            kind == "quote" and (a in moved) != (b in moved)
+            for a, b, kind, _ in self.tables.links_among([m.story_id for m in members])
+        ):
+            return cluster_id  # a quotation both sides carry says one event
         fresh = self._fresh_cluster_id(members[cut[0]].story_id)
         for index in cut:
             self.tables.move(members[index].story_id, fresh)
-        return fresh if any(members[i].story_id == story_id for i in cut) else cluster_id
+        return fresh if story_id in moved else cluster_id
 
     def _best_cluster(
         self, evidence: dict[str, _Evidence], barred: frozenset[str], leaving: str = ""
