@@ -102,6 +102,19 @@ def test_split_cut_needs_a_clear_gap_and_big_enough_groups() -> None:
     assert split_cut(8, clear, min_group=5, max_ratio=0.55) is None
 
 
+def test_split_cut_weighs_both_groups_cohesion() -> None:
+    # A tight event beside a loosely written one: across is low against the two
+    # groups together (0.2 / 0.55), though not against the looser alone (0.2 / 0.3).
+    block = [0, 0, 0, 0, 1, 1, 1, 1]
+
+    def uneven(i: int, j: int) -> float:
+        if block[i] != block[j]:
+            return 0.2
+        return 0.8 if block[i] == 0 else 0.3
+
+    assert split_cut(8, uneven, min_group=4, max_ratio=0.55) == [4, 5, 6, 7]
+
+
 def test_split_sizes_grow_geometrically() -> None:
     due = [s for s in range(100) if split_due(s, 8, 1.25, 80)]
     assert due[:4] == [8, 10, 12, 15]

@@ -49,7 +49,7 @@ class ClusterConfig:
         split_until: Larger clusters are not checked (the check is pairwise).
         split_min_group: Members each side of a cut needs.
         split_ratio: Cut when the mean similarity across two groups is at most this
-            share of the mean within the looser group.
+            share of the mean within them (weighted by their sizes).
         split_keeps_quotes: Never cut between two stories that share a quotation
             (reports that quote the same words report the same event).
     """

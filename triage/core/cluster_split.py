@@ -88,8 +88,8 @@ def split_cut(
 
     The cut is made when both groups hold at least ``min_group`` members and the
     mean similarity across the groups is at most ``max_ratio`` times the mean
-    within the looser group: one event's reports resemble each other much more
-    than they resemble the other event's. The group holding member 0 (the
+    within them (each group weighted by its size): one event's reports resemble
+    each other much more than they resemble the other event's. The group holding member 0 (the
     cluster's first story) stays.
     """
     if count < 2 * min_group:
@@ -101,7 +101,9 @@ def split_cut(
     left, right = bisect(matrix)
     if len(left) < min_group or len(right) < min_group:
         return None
-    within = min(cohesion(matrix, left, left), cohesion(matrix, right, right))
+    within = (
+        cohesion(matrix, left, left) * len(left) + cohesion(matrix, right, right) * len(right)
+    ) / count
     if within <= 0 or cohesion(matrix, left, right) > max_ratio * within:
         return None
     return right if 0 in left else left
