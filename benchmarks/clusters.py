@@ -60,6 +60,8 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "lead-name conflict": {"name_conflict_factor": 1.0},
     "count conflict": {"count_conflict_factor": 1.0},
     "review of neighbours": {"review": 0},
+    "split review": {"split_from": 0},
+    "split review across quotes": {"split_keeps_quotes": False},
     "weekday conflict": {"weekday_conflict_factor": 1.0},
     "names 3x, not 2x (changed)": {"entity_boost": 3.0},
     "full idf, not sqrt (changed)": {"idf_power": 1.0},

@@ -44,6 +44,14 @@ class ClusterConfig:
         review: Earlier stories (the new story's closest, in other clusters) that
             are re-decided after each assign: early decisions saw less of the event.
         review_floor: Similarity to the new story a neighbour needs to be reviewed.
+        split_from: Cluster size at which it is first checked for two events (0: never).
+        split_growth: The check is repeated each time the cluster grows this much.
+        split_until: Larger clusters are not checked (the check is pairwise).
+        split_min_group: Members each side of a cut needs.
+        split_ratio: Cut when the mean similarity across two groups is at most this
+            share of the mean within them (weighted by their sizes).
+        split_keeps_quotes: Never cut between two stories that share a quotation
+            (reports that quote the same words report the same event).
     """
 
     threshold: float = 0.17
@@ -76,3 +84,9 @@ class ClusterConfig:
     count_conflict_factor: float = 0.5
     review: int = 2
     review_floor: float = 0.1
+    split_from: int = 8
+    split_growth: float = 1.25
+    split_until: int = 80
+    split_min_group: int = 4
+    split_ratio: float = 0.55
+    split_keeps_quotes: bool = True
