@@ -15,17 +15,29 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from triage.core.cluster_conflicts import ConflictWeights, conflict_penalty
-from triage.core.cluster_store import StoredStory
+from triage.core.cluster_store import ClusterTables, StoredStory
 
 
 class SplitSettings(ConflictWeights, Protocol):
-    """The engine settings :func:`members_cut` reads (a ``ClusterConfig``)."""
+    """The engine settings this module reads (a ``ClusterConfig``)."""
 
     @property
     def split_min_group(self) -> int: ...
 
     @property
     def split_ratio(self) -> float: ...
+
+    @property
+    def split_from(self) -> int: ...
+
+    @property
+    def split_growth(self) -> float: ...
+
+    @property
+    def split_until(self) -> int: ...
+
+    @property
+    def split_keeps_quotes(self) -> bool: ...
 
 
 def bisect(similarity: Sequence[Sequence[float]], rounds: int = 12) -> tuple[list[int], list[int]]:
@@ -136,3 +148,39 @@ def split_due(size: int, start: int, growth: float, until: int) -> bool:
     while due < size:
         due = max(due + 1, int(due * growth))
     return due == size
+
+
+def review_split(
+    tables: ClusterTables,
+    settings: SplitSettings,
+    story_id: str,
+    cluster_id: str,
+    fresh_cluster_id: Callable[[str], str],
+) -> str:
+    """Cut a cluster that has grown into two events; return the cluster ``story_id``
+    ends up in.
+
+    Checked only when the cluster reaches one of a few sizes (see
+    :func:`split_due`), so the pairwise work stays small per assign; never for a
+    cluster the editor has corrected, nor across a quotation that stories on both
+    sides of the cut share. The side holding the first member keeps the id.
+    """
+    size = tables.cluster_sizes([cluster_id]).get(cluster_id, 0)
+    if not split_due(size, settings.split_from, settings.split_growth, settings.split_until):
+        return cluster_id
+    if tables.corrected_cluster(cluster_id):
+        return cluster_id
+    members = tables.members(cluster_id)
+    cut = members_cut(members, settings)
+    if not cut:
+        return cluster_id
+    moved = {members[i].story_id for i in cut}
+    if settings.split_keeps_quotes and any(
+        kind == "quote" and (a in moved) != (b in moved)
+        for a, b, kind, _ in tables.links_among([m.story_id for m in members])
+    ):
+        return cluster_id  # a quotation both sides carry says one event
+    fresh = fresh_cluster_id(members[cut[0]].story_id)
+    for index in cut:
+        tables.move(members[index].story_id, fresh)
+    return fresh if story_id in moved else cluster_id

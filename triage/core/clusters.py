@@ -31,7 +31,7 @@ from triage.core.cluster_signals import (
     unpack_shingles,
     weigh,
 )
-from triage.core.cluster_split import members_cut, split_due
+from triage.core.cluster_split import review_split
 from triage.core.cluster_store import ClusterTables, StoredStory, iso
 from triage.core.cluster_types import Cluster as Cluster
 from triage.core.cluster_types import ClusterMember as ClusterMember
@@ -311,34 +311,9 @@ class ClusterEngine:
         self.tables.move(stored.story_id, target)
 
     def _review_split(self, story_id: str, cluster_id: str) -> str:
-        """Cut a cluster that has grown into two events (see :mod:`cluster_split`)
-        and return the cluster ``story_id`` ends up in.
-
-        Checked only when the cluster reaches one of a few sizes (each
-        ``split_growth`` times the last), so the pairwise work stays small per
-        assign; never for a cluster the editor has corrected, nor across a
-        quotation stories on both sides of the cut share.
-        """
-        cfg = self.config
-        size = self.tables.cluster_sizes([cluster_id]).get(cluster_id, 0)
-        if not split_due(size, cfg.split_from, cfg.split_growth, cfg.split_until):
-            return cluster_id
-        if self.tables.corrected_cluster(cluster_id):
-            return cluster_id
-        members = self.tables.members(cluster_id)
-        cut = members_cut(members, cfg)
-        if not cut:
-            return cluster_id
-        moved = {members[i].story_id for i in cut}
-        if cfg.split_keeps_quotes and any(
-            kind == "quote" and (a in moved) != (b in moved)
-            for a, b, kind, _ in self.tables.links_among([m.story_id for m in members])
-        ):
-            return cluster_id  # a quotation both sides carry says one event
-        fresh = self._fresh_cluster_id(members[cut[0]].story_id)
-        for index in cut:
-            self.tables.move(members[index].story_id, fresh)
-        return fresh if story_id in moved else cluster_id
+        """Cut the cluster if it has grown into two events; the cluster ``story_id``
+        ends up in (see :func:`cluster_split.review_split`)."""
+        return review_split(self.tables, self.config, story_id, cluster_id, self._fresh_cluster_id)
 
     def _best_cluster(
         self, evidence: dict[str, _Evidence], barred: frozenset[str], leaving: str = ""
@@ -413,4 +388,3 @@ class ClusterEngine:
         if stored is None:
             raise KeyError(cluster_or_story)
         return self.tables.members(stored.cluster_id)[0]
-
