@@ -185,6 +185,21 @@ class ClusterTables:
         if delta < 0:
             self.conn.execute("DELETE FROM cluster_df WHERE df <= 0")
 
+    def count_in(self, terms: Sequence[str]) -> dict[str, int]:
+        """Count a new story's ``terms`` into document frequencies and return each
+        one's df after it: one statement where an upsert plus a lookup took two."""
+        result: dict[str, int] = {}
+        for start in range(0, len(terms), 500):
+            chunk = list(terms[start : start + 500])
+            values = ",".join("(?, 1)" for _ in chunk)
+            rows = self.conn.execute(
+                f"INSERT INTO cluster_df (term, df) VALUES {values} "
+                "ON CONFLICT (term) DO UPDATE SET df = df + 1 RETURNING term, df",
+                chunk,
+            )
+            result.update(rows.fetchall())
+        return result
+
     def insert_story(self, story: StoredStory) -> None:
         """Store a story's row and the postings of its vector."""
         self.conn.execute(
@@ -317,6 +332,20 @@ class ClusterTables:
         for story in self.many(story_ids):
             found.add(story.cluster_id)
         return sorted(found)
+
+    def clusters_of(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """Return story id -> cluster id for the stored ones among ``story_ids`` (reads
+        no vectors or text, unlike :meth:`many`)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(story_ids), 500):
+            chunk = list(story_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT story_id, cluster_id FROM cluster_story WHERE story_id IN ({marks})",
+                chunk,
+            )
+            found.update(rows.fetchall())
+        return found
 
     def add_links(self, story_id: str, links: Iterable[tuple[str, str, str]]) -> None:
         """Record shared text between ``story_id`` and earlier stories: (other, kind, text)."""

@@ -183,9 +183,8 @@ class ClusterEngine:
         """Count the story into df, then weigh its features by the desk's idf."""
         cfg = self.config
         features = list(signals.counts)
-        self.tables.add_frequencies(features, 1)
+        frequencies = self.tables.count_in(features)
         total = self.tables.story_count() + 1
-        frequencies = self.tables.document_frequencies(features)
         idf: dict[str, float] = {}
         if self.config.use_idf:
             full = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
@@ -271,10 +270,11 @@ class ClusterEngine:
             return
         ranked = sorted(evidence, key=lambda s: (-evidence[s].similarity, s))
         near = [s for s in ranked if evidence[s].similarity >= cfg.review_floor]
-        stored = {s.story_id: s for s in self.tables.many(near)}
-        others = [stored[s] for s in near if s in stored and stored[s].cluster_id != cluster_id]
-        for neighbour in others[: cfg.review]:
-            self._review(neighbour)
+        clusters = self.tables.clusters_of(near)
+        others = [s for s in near if s in clusters and clusters[s] != cluster_id][: cfg.review]
+        stored = {s.story_id: s for s in self.tables.many(others)}
+        for story_id in others:
+            self._review(stored[story_id])
 
     def _review(self, stored: StoredStory) -> None:
         """Move ``stored`` to the cluster it now matches best (or a cluster of its own)."""
@@ -324,11 +324,11 @@ class ClusterEngine:
         if not evidence:
             return None
         cfg = self.config
-        stored = {s.story_id: s for s in self.tables.many(list(evidence))}
+        clusters = self.tables.clusters_of(list(evidence))
         by_cluster: dict[str, list[_Evidence]] = defaultdict(list)
         for story_id, ev in evidence.items():
-            if story_id in stored:
-                by_cluster[stored[story_id].cluster_id].append(ev)
+            if story_id in clusters:
+                by_cluster[clusters[story_id]].append(ev)
         sizes = self.tables.cluster_sizes(by_cluster)
         if leaving in sizes:
             sizes[leaving] -= 1
