@@ -78,15 +78,16 @@ def quote_shingles(text: str, size: int = 3) -> set[int]:
     return {_hash(" ".join(words[i : i + size])) for i in range(len(words) - size + 1)}
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=4096)
 def _grams(text: str, size: int) -> frozenset[str]:
     """The folded quote's word ``size``-grams (the whole quote when shorter), memoised:
-    a stored quote is compared with each new story's quotes that retrieve it."""
+    a stored quote is compared with each new story's quotes that retrieve it. A set
+    costs a few KB, so the cache is bounded to the quotes of ~1,000 recent stories."""
     words = fold(text).split()
     return frozenset(" ".join(words[i : i + size]) for i in range(max(len(words) - size + 1, 1)))
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=8192)
 def _length(text: str) -> int:
     return len(fold(text).split())
 
