@@ -313,3 +313,14 @@ def test_review_is_off_with_zero() -> None:
     for item in desk():
         engine.assign(item, extract_quotes(item.body))
     assert calls == []
+
+
+def test_counting_terms_in_returns_each_document_frequency_after_the_story() -> None:
+    from triage.core.cluster_store import ClusterTables
+
+    tables = ClusterTables(sqlite3.connect(":memory:"))
+    assert tables.count_in(["w:bridge", "w:girder"]) == {"w:bridge": 1, "w:girder": 1}
+    terms = ["w:bridge", "w:crane"] + [f"w:filler{n}" for n in range(600)]  # two chunks
+    counted = tables.count_in(terms)
+    assert counted["w:bridge"] == 2 and counted["w:crane"] == 1 and len(counted) == 602
+    assert tables.document_frequencies(["w:bridge", "w:girder"]) == {"w:bridge": 2, "w:girder": 1}
