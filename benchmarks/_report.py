@@ -42,6 +42,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("Cluster assign, ms (p95)", "assign_ms", "<= 20"),
     ("TUI cold start, s", "tui_cold_start_s", "<= 1.5"),
     ("TUI key to repaint, ms (p95)", "tui_key_repaint_ms", "<= 50"),
+    ("TUI one key to its story in the reader, ms (p95)", "tui_key_to_detail_ms", ""),
     ("TUI key to repaint during refresh, ms (p95)", "tui_key_repaint_during_refresh_ms",
      "<= 50"),
     ("TUI pilot press+pause, ms (p95)", "tui_key_ms", ""),

@@ -90,6 +90,7 @@ async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
             quiet.add((time.perf_counter() - begin) * 1000)
         figures["key_ms"] = quiet.summary()
         figures["key_repaint_ms"] = (await _repaints(app, story_list, presses)).summary()
+        figures["key_to_detail_ms"] = (await _details(app, story_list, presses // 3)).summary()
         figures["peak_rss_browsing_mb"] = round(_peak_rss_mb(), 1)
         if feeds is not None:
             busy = Samples()
@@ -135,6 +136,30 @@ async def _repaints(app: Any, story_list: Any, presses: int) -> Any:
         key = "j" if index % 40 < 20 else "k"
         samples.add(await _key_to_repaint(app, key, lambda r=row: story_list.cursor_row != r))
         await asyncio.sleep(0.02)
+    return samples
+
+
+async def _details(app: Any, story_list: Any, presses: int) -> Any:
+    """Milliseconds from one key press, the cursor then resting, to the repaint showing the
+    new story in the reader (the detail loads once the selection has settled)."""
+    from _stats import Samples
+
+    from triage.ui.widgets.reader import Reader
+
+    reader = app.screen.query_one(Reader)
+    samples = Samples()
+    for index in range(presses):
+        row = story_list.cursor_row
+        key = "j" if index % 40 < 20 else "k"
+        begin = time.perf_counter()
+        await _key_to_repaint(app, key, lambda r=row: story_list.cursor_row != r)
+        wanted = story_list.selected.id if story_list.selected else None
+        while reader.story is None or reader.story.id != wanted:
+            await asyncio.sleep(0.001)
+        shown: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        app.call_after_refresh(lambda done=shown: done.set_result(time.perf_counter()))
+        samples.add((await shown - begin) * 1000)
+        await asyncio.sleep(0.1)
     return samples
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+import pytest
 from textual.message import Message
 
 from tests.ui.conftest import FROZEN_NOW, make_app, settle
@@ -231,3 +232,29 @@ async def test_narrow_terminal_gives_the_focused_pane_the_room(ui_desk: Desk) ->
         await pilot.press("escape")
         await settle(pilot)
         assert not screen.has_class("-reading")
+
+
+async def test_moving_on_before_a_story_settles_loads_only_the_one_it_stops_on(
+    ui_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triage.ui import queries
+    from triage.ui.screens import main
+
+    loaded: list[str] = []
+    real_load = queries.load_detail
+
+    def counting_load(desk: Desk, story_id: str, *args: object) -> object:
+        loaded.append(story_id)
+        return real_load(desk, story_id, *args)  # type: ignore[arg-type]
+
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listing = stories_of(app)
+        ids = [s.id for s in listing.stories]
+        monkeypatch.setattr(queries, "load_detail", counting_load)
+        monkeypatch.setattr(main, "DETAIL_SETTLE", 0.5, raising=False)  # keys come faster
+        await pilot.press("j", "j", "j", "j")
+        await settle(pilot)
+        assert loaded == [ids[4]], "stories passed over are never loaded or painted"
+        assert app.screen.query_one(Reader).story.id == ids[4]  # type: ignore[union-attr]

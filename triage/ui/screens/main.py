@@ -8,6 +8,7 @@ one.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
 
 from triage.core.clusters import Cluster
 from triage.core.models import SourceError
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 300
 SEARCH_DEBOUNCE = 0.25
+DETAIL_SETTLE = 0.04
+"""Seconds a selection must stay before its detail loads: while j is held, the cursor
+moves on first, and repainting the reader and panes for every story passed over made
+one keystroke in twenty wait ~100 ms (each new selection cancels the older load)."""
 PANES = ("stories", "clusters", "quotes")
 
 
@@ -276,8 +282,12 @@ class MainScreen(DeskActions, Screen[None]):
     @work(thread=True, exclusive=True, group="detail")
     @guarded("loading the story")
     def load_detail(self, story_id: str, query: str, whole_cluster: bool) -> None:
+        worker = get_current_worker()
+        time.sleep(DETAIL_SETTLE)
+        if worker.is_cancelled:  # the cursor has moved on
+            return
         detail = queries.load_detail(self.triage.desk, story_id, query, whole_cluster)
-        if detail is not None:
+        if detail is not None and not worker.is_cancelled:
             self.post_message(m.DetailLoaded(detail.story, detail.cluster, detail.quotes,
                                              detail.terms, detail.sources))
 
