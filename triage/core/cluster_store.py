@@ -120,6 +120,10 @@ _STORY_COLUMNS = (
     "story_id, cluster_id, seq, title, source, url, published, names, quotes, features, vector, "
     "years, shingles"
 )
+_VIEW_COLUMNS = (
+    "story_id, cluster_id, seq, title, source, url, published, names, quotes, '[]', '{}', "
+    "years, x''"
+)
 
 
 def _decode(row: Sequence[object]) -> StoredStory:
@@ -262,10 +266,16 @@ class ClusterTables:
             found.extend(_decode(row) for row in rows)
         return found
 
-    def members(self, cluster_id: str) -> list[StoredStory]:
-        """Return a cluster's stories in assignment order."""
+    def members(self, cluster_id: str, text_only: bool = False) -> list[StoredStory]:
+        """Return a cluster's stories in assignment order.
+
+        With ``text_only`` the comparison data (features, vector, shingles) is left
+        empty: showing a cluster needs none of it, and for a cluster of hundreds it
+        was most of the bytes read.
+        """
+        columns = _VIEW_COLUMNS if text_only else _STORY_COLUMNS
         rows = self.conn.execute(
-            f"SELECT {_STORY_COLUMNS} FROM cluster_story WHERE cluster_id = ? ORDER BY seq",
+            f"SELECT {columns} FROM cluster_story WHERE cluster_id = ? ORDER BY seq",
             (cluster_id,),
         )
         return [_decode(row) for row in rows]

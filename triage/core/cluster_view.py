@@ -27,21 +27,26 @@ def _outlet_keys(story: StoredStory) -> set[str]:
 
 
 def find_origin(ordered: list[StoredStory]) -> StoredStory:
-    """Return the earliest member cited by another member, else the earliest member."""
+    """Return the earliest member cited by another member (of another outlet), else
+    the earliest member. Few members cite anyone, so candidates are matched against
+    the citing ones only: linear in the cluster's size, not quadratic."""
     keys = {story.story_id: _outlet_keys(story) for story in ordered}
+    citing_by_name: dict[str, list[StoredStory]] = defaultdict(list)
+    for story in ordered:
+        for name in story.names:
+            citing_by_name[name].append(story)
     for candidate in ordered:
         own = keys[candidate.story_id]
-        for citing in ordered:
-            if citing is candidate or own & keys[citing.story_id]:
-                continue
-            if own & citing.names:
-                return candidate
+        for name in own:
+            for citing in citing_by_name.get(name, ()):
+                if citing is not candidate and not own & keys[citing.story_id]:
+                    return candidate
     return ordered[0]
 
 
 def build_cluster(tables: ClusterTables, cluster_id: str) -> Cluster:
     """Assemble a :class:`Cluster` from the stored members and their links."""
-    members = tables.members(cluster_id)
+    members = tables.members(cluster_id, text_only=True)
     if not members:
         raise KeyError(cluster_id)
     ordered = sorted(members, key=lambda s: (s.published, s.seq))
@@ -59,8 +64,8 @@ def build_cluster(tables: ClusterTables, cluster_id: str) -> Cluster:
     position = {s.story_id: i for i, s in enumerate(sequence)}
     result: list[ClusterMember] = []
     for index, story in enumerate(sequence):
-        earlier = [s for s in sequence[:index] if s.story_id in linked[story.story_id]]
-        copy_of = earlier[0].story_id if earlier else None
+        earlier = [position[other] for other in linked[story.story_id] if position[other] < index]
+        copy_of = sequence[min(earlier)].story_id if earlier else None
         relation: Relation = "origin" if index == 0 else ("copy" if copy_of else "related")
         result.append(
             ClusterMember(
