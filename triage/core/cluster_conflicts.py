@@ -9,9 +9,9 @@ and the name words of its title and lead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
-from typing import Protocol
+from collections.abc import Callable, Collection, Iterable, Mapping
 
+from triage.core.cluster_config import ClusterConfig
 from triage.core.cluster_facts import (
     counts,
     counts_conflict,
@@ -76,38 +76,10 @@ def years_of(features: Iterable[str]) -> frozenset[str]:
     return frozenset(f for f in features if _YEAR.fullmatch(f))
 
 
-class ConflictWeights(Protocol):
-    """The engine settings :func:`conflict_penalty` reads (a ``ClusterConfig``)."""
-
-    @property
-    def use_dates(self) -> bool: ...
-
-    @property
-    def latest_year(self) -> bool: ...
-
-    @property
-    def date_conflict_factor(self) -> float: ...
-
-    @property
-    def name_conflict_factor(self) -> float: ...
-
-    @property
-    def name_missing_share(self) -> float: ...
-
-    @property
-    def weekday_conflict_factor(self) -> float: ...
-
-    @property
-    def weekday_tolerance(self) -> int: ...
-
-    @property
-    def count_conflict_factor(self) -> float: ...
-
-
 def conflict_penalty(
     ours: tuple[frozenset[str], Collection[str]],
     theirs: tuple[frozenset[str], Callable[[], Iterable[str]]],
-    weights: ConflictWeights,
+    weights: ClusterConfig,
 ) -> float:
     """Return the similarity multiplier for two stories given as (markers, features;
     the stored story's features lazily): 1.0 when nothing conflicts, smaller when
@@ -138,3 +110,20 @@ def conflict_penalty(
 def _names(markers: frozenset[str]) -> frozenset[str]:
     """The lead name words among a story's markers."""
     return frozenset(m for m in markers if m.startswith("w:"))
+
+
+def penalised_similarity(
+    ours: tuple[Mapping[str, float], frozenset[str], Collection[str]],
+    theirs: tuple[Mapping[str, float], frozenset[str], Callable[[], Iterable[str]]],
+    weights: ClusterConfig,
+) -> float:
+    """How alike two stories are, given as (unit vector, markers, features; the other
+    story's features lazily): the cosine of their vectors times
+    :func:`conflict_penalty`. Assignment, review and the split review all compare
+    stories this way."""
+    our_vector, our_markers, our_features = ours
+    their_vector, their_markers, their_features = theirs
+    cosine = sum(w * their_vector.get(t, 0.0) for t, w in our_vector.items())
+    return cosine * conflict_penalty(
+        (our_markers, our_features), (their_markers, their_features), weights
+    )

@@ -12,32 +12,10 @@ members' pairwise similarities and say whether it is clear enough to make.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
-from triage.core.cluster_conflicts import ConflictWeights, conflict_penalty
+from triage.core.cluster_config import ClusterConfig
+from triage.core.cluster_conflicts import penalised_similarity
 from triage.core.cluster_store import ClusterTables, StoredStory
-
-
-class SplitSettings(ConflictWeights, Protocol):
-    """The engine settings this module reads (a ``ClusterConfig``)."""
-
-    @property
-    def split_min_group(self) -> int: ...
-
-    @property
-    def split_ratio(self) -> float: ...
-
-    @property
-    def split_from(self) -> int: ...
-
-    @property
-    def split_growth(self) -> float: ...
-
-    @property
-    def split_until(self) -> int: ...
-
-    @property
-    def split_keeps_quotes(self) -> bool: ...
 
 
 def bisect(similarity: Sequence[Sequence[float]], rounds: int = 12) -> tuple[list[int], list[int]]:
@@ -121,7 +99,7 @@ def split_cut(
     return right if 0 in left else left
 
 
-def members_cut(members: Sequence[StoredStory], settings: SplitSettings) -> list[int] | None:
+def members_cut(members: Sequence[StoredStory], settings: ClusterConfig) -> list[int] | None:
     """Return the indices of ``members`` (in assignment order) to move into a cluster
     of their own, or None; stories compare as in assignment (stored vectors, with
     the conflict penalty)."""
@@ -129,10 +107,10 @@ def members_cut(members: Sequence[StoredStory], settings: SplitSettings) -> list
     features = [set(m.decode_features()) for m in members]
 
     def pair(i: int, j: int) -> float:
-        ours, theirs = vectors[i], vectors[j]
-        similarity = sum(w * theirs.get(t, 0.0) for t, w in ours.items())
-        return similarity * conflict_penalty(
-            (members[i].years, features[i]), (members[j].years, lambda: features[j]), settings
+        return penalised_similarity(
+            (vectors[i], members[i].years, features[i]),
+            (vectors[j], members[j].years, lambda: features[j]),
+            settings,
         )
 
     return split_cut(len(members), pair, settings.split_min_group, settings.split_ratio)
@@ -152,7 +130,7 @@ def split_due(size: int, start: int, growth: float, until: int) -> bool:
 
 def review_split(
     tables: ClusterTables,
-    settings: SplitSettings,
+    settings: ClusterConfig,
     story_id: str,
     cluster_id: str,
     fresh_cluster_id: Callable[[str], str],

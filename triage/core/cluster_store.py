@@ -338,10 +338,7 @@ class ClusterTables:
         if story_ids is None:
             rows = self.conn.execute("SELECT DISTINCT cluster_id FROM cluster_story")
             return sorted(str(r[0]) for r in rows)
-        found: set[str] = set()
-        for story in self.many(story_ids):
-            found.add(story.cluster_id)
-        return sorted(found)
+        return sorted(set(self.clusters_of(story_ids).values()))
 
     def clusters_of(self, story_ids: Sequence[str]) -> dict[str, str]:
         """Return story id -> cluster id for the stored ones among ``story_ids`` (reads

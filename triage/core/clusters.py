@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from triage.core.cluster_config import ClusterConfig as ClusterConfig
-from triage.core.cluster_conflicts import conflict_penalty, event_markers
+from triage.core.cluster_conflicts import event_markers, penalised_similarity
 from triage.core.cluster_signals import (
     StorySignals,
     extract,
@@ -205,10 +205,10 @@ class ClusterEngine:
         best = self._candidates(story.id, vector, frequencies, story.published, total)
         evidence: dict[str, _Evidence] = {}
         for stored in self.tables.many(best):
-            theirs = stored.vector
-            similarity = sum(w * theirs.get(t, 0.0) for t, w in vector.items())
-            similarity *= conflict_penalty(
-                (markers, signals.counts), (stored.years, stored.decode_features), cfg
+            similarity = penalised_similarity(
+                (vector, markers, signals.counts),
+                (stored.vector, stored.years, stored.decode_features),
+                cfg,
             )
             found = evidence[stored.story_id] = _Evidence(similarity=similarity)
             if cfg.use_quotes or cfg.use_passages:
@@ -294,10 +294,10 @@ class ClusterEngine:
         features = stored.decode_features()
         evidence: dict[str, _Evidence] = {}
         for theirs in self.tables.many(best):
-            their_vector = theirs.vector
-            similarity = sum(w * their_vector.get(t, 0.0) for t, w in vector.items())
-            similarity *= conflict_penalty(
-                (stored.years, features), (theirs.years, theirs.decode_features), cfg
+            similarity = penalised_similarity(
+                (vector, stored.years, features),
+                (theirs.vector, theirs.years, theirs.decode_features),
+                cfg,
             )
             links = [("link", "")] if theirs.story_id in sharing else []
             evidence[theirs.story_id] = _Evidence(similarity=similarity, links=links)

@@ -25,7 +25,7 @@ from triage.core.search import (
     IndexDocument,
     Scope,
     ShardedIndex,
-    day_key,
+    day_start,
     parse_query,
     query_terms,
     term_spans,
@@ -344,11 +344,11 @@ class Desk:
             args.append(iso(whole))
         edges, edge_args = [], []
         if start is not None:  # the first day: before the next day begins
-            first = datetime.strptime(day_key(start), "%Y-%m-%d").replace(tzinfo=UTC)
+            first = day_start(start)
             edges.append("published < ?")
             edge_args.append(iso(first + timedelta(days=1)))
         if end is not None:  # the last day: from its start
-            last = datetime.strptime(day_key(end), "%Y-%m-%d").replace(tzinfo=UTC)
+            last = day_start(end)
             edges.append("published >= ?")
             edge_args.append(iso(last))
         if edges:

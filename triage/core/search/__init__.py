@@ -35,6 +35,7 @@ from triage.core.search.schema import (
     VirtualResolver,
     build_schema,
     day_key,
+    day_start,
 )
 from triage.core.search.shards import (
     RECENT_STORIES,
@@ -67,6 +68,7 @@ __all__ = [
     "VirtualResolver",
     "build_schema",
     "day_key",
+    "day_start",
     "parse_query",
     "query_terms",
     "rewrite_virtual",

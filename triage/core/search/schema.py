@@ -98,11 +98,15 @@ class Results:
     more: bool = False
 
 
+def day_start(moment: datetime) -> datetime:
+    """Midnight UTC of the moment's UTC day (naive times are UTC)."""
+    moment = moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def day_key(moment: datetime) -> str:
     """The UTC day of a moment, ``YYYY-MM-DD`` (naive times are UTC): an index shard's name."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d")
+    return day_start(moment).strftime("%Y-%m-%d")
 
 
 @dataclass(frozen=True, slots=True)
