@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from triage.core.cluster_df import DocumentFrequencies
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cluster_story (
     story_id TEXT PRIMARY KEY,
@@ -94,13 +96,13 @@ class StoredStory:
     shingles: bytes
 
     @property
-    def features(self) -> list[str]:
+    def features(self) -> frozenset[str]:
         """Every feature the story counted into document frequencies."""
         return self.decode_features()
 
-    def decode_features(self) -> list[str]:
-        """Decode :attr:`features` (a method, so callers can defer the cost)."""
-        return list(json.loads(self.features_json))
+    def decode_features(self) -> frozenset[str]:
+        """Decode :attr:`features` as a set (a method, so callers can defer the cost)."""
+        return _parse_features(self.features_json)
 
     @property
     def vector(self) -> dict[str, float]:
@@ -114,6 +116,13 @@ def _parse_vector(text: str) -> dict[str, float]:
     stories that follow it, and decoding its JSON each time was 7% of the analysis
     time on a 10k desk. 1024 vectors of 80 terms, with their keys, hold ~12 MB."""
     return dict(json.loads(text))
+
+
+@lru_cache(maxsize=1024)
+def _parse_features(text: str) -> frozenset[str]:
+    """Decode a stored feature list, memoised like :func:`_parse_vector`: the conflict
+    test reads a candidate's features for each story it is compared with."""
+    return frozenset(json.loads(text))
 
 
 _STORY_COLUMNS = (
@@ -152,6 +161,7 @@ class ClusterTables:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        self.df = DocumentFrequencies(conn)
 
     def next_seq(self) -> int:
         """Return a fresh assignment number (orders stories with equal times)."""
@@ -167,42 +177,16 @@ class ClusterTables:
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """Return df for each known term of ``terms`` (unknown ones are absent)."""
-        result: dict[str, int] = {}
-        batch = list(terms)
-        for start in range(0, len(batch), 500):
-            chunk = batch[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT term, df FROM cluster_df WHERE term IN ({marks})", chunk
-            )
-            result.update(rows)  # (TEXT, INTEGER) columns: already (str, int) pairs
-        return result
+        return self.df.get(terms)
 
     def add_frequencies(self, terms: Iterable[str], delta: int) -> None:
         """Add ``delta`` to each term's document frequency, dropping zeros."""
-        rows = [(term, delta) for term in terms]
-        self.conn.executemany(
-            "INSERT INTO cluster_df (term, df) VALUES (?, ?) "
-            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
-            rows,
-        )
-        if delta < 0:
-            self.conn.execute("DELETE FROM cluster_df WHERE df <= 0")
+        self.df.add(terms, delta)
 
     def count_in(self, terms: Sequence[str]) -> dict[str, int]:
         """Count a new story's ``terms`` into document frequencies and return each
-        one's df after it: one statement where an upsert plus a lookup took two."""
-        result: dict[str, int] = {}
-        for start in range(0, len(terms), 500):
-            chunk = list(terms[start : start + 500])
-            values = ",".join("(?, 1)" for _ in chunk)
-            rows = self.conn.execute(
-                f"INSERT INTO cluster_df (term, df) VALUES {values} "
-                "ON CONFLICT (term) DO UPDATE SET df = df + 1 RETURNING term, df",
-                chunk,
-            )
-            result.update(rows.fetchall())
-        return result
+        one's df after it."""
+        return self.df.count_in(terms)
 
     def insert_story(self, story: StoredStory) -> None:
         """Store a story's row and the postings of its vector."""
@@ -413,3 +397,4 @@ class ClusterTables:
         """Drop everything rebuild recomputes; editor corrections survive."""
         for table in DERIVED_TABLES:
             self.conn.execute(f"DELETE FROM {table}")
+        self.df.clear()

@@ -11,10 +11,12 @@ replayed on every assignment, so ``rebuild`` reproduces them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,6 +41,9 @@ from triage.core.cluster_types import Relation as Relation
 from triage.core.cluster_types import SharedPassage as SharedPassage
 from triage.core.models import Quote, Story
 
+REBUILD_BATCH = 500
+"""Stories a rebuild assigns per batch of document-frequency writes."""
+
 
 @dataclass(slots=True)
 class _Evidence:
@@ -61,8 +66,17 @@ class ClusterEngine:
 
     # ----- ingest -------------------------------------------------------------------
 
+    def batch(self) -> AbstractContextManager[None]:
+        """Keep document frequencies in memory for the stories assigned in this block
+        (inside the caller's transaction); see :mod:`triage.core.cluster_df`."""
+        return self.tables.df.batch()
+
     def assign(self, story: Story, quotes: Sequence[Quote]) -> str:
         """Put a new or changed story into a cluster and return the cluster id."""
+        with self.batch():
+            return self._assign(story, quotes)
+
+    def _assign(self, story: Story, quotes: Sequence[Quote]) -> str:
         existing = self.tables.get(story.id)
         if existing is not None:
             self._forget(existing)
@@ -109,8 +123,11 @@ class ClusterEngine:
     def rebuild(self, stories: Iterable[tuple[Story, Sequence[Quote]]]) -> None:
         """Recluster from scratch (stories in date order), replaying corrections."""
         self.tables.clear_derived()
-        for story, quotes in stories:
-            self.assign(story, quotes)
+        pending = iter(stories)
+        while chunk := list(itertools.islice(pending, REBUILD_BATCH)):
+            with self.batch():
+                for story, quotes in chunk:
+                    self.assign(story, quotes)
 
     # ----- editor corrections -------------------------------------------------------
 

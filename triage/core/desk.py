@@ -169,7 +169,7 @@ class Desk:
             wanted = {str(r[0]): int(r[1]) for r in rows}
             stories = store.get_stories(list(wanted))
             extracted = {story.id: extract_quotes(story.body) for story in stories}
-            with store.write() as conn:
+            with store.write() as conn, self.clusters.batch():
                 current = {
                     str(r[0]): int(r[1])
                     for r in conn.execute(
