@@ -39,7 +39,7 @@ def names_conflict(
     ours: frozenset[str],
     our_features: Collection[str],
     theirs: frozenset[str],
-    their_features: Callable[[], Iterable[str]],
+    their_features: Callable[[], Collection[str]],
     share: float,
 ) -> bool:
     """Whether each story's lead names participants the other never mentions.
@@ -53,8 +53,8 @@ def names_conflict(
         return False
     if sum(name not in our_features for name in theirs) <= share * len(theirs):
         return False
-    other = set(their_features())
-    return len(ours - other) > share * len(ours)
+    other = their_features()
+    return sum(name not in other for name in ours) > share * len(ours)
 
 
 def dates_conflict(ours: frozenset[str], theirs: frozenset[str], latest: bool) -> bool:
@@ -78,7 +78,7 @@ def years_of(features: Iterable[str]) -> frozenset[str]:
 
 def conflict_penalty(
     ours: tuple[frozenset[str], Collection[str]],
-    theirs: tuple[frozenset[str], Callable[[], Iterable[str]]],
+    theirs: tuple[frozenset[str], Callable[[], Collection[str]]],
     weights: ClusterConfig,
 ) -> float:
     """Return the similarity multiplier for two stories given as (markers, features;
@@ -114,7 +114,7 @@ def _names(markers: frozenset[str]) -> frozenset[str]:
 
 def penalised_similarity(
     ours: tuple[Mapping[str, float], frozenset[str], Collection[str]],
-    theirs: tuple[Mapping[str, float], frozenset[str], Callable[[], Iterable[str]]],
+    theirs: tuple[Mapping[str, float], frozenset[str], Callable[[], Collection[str]]],
     weights: ClusterConfig,
 ) -> float:
     """How alike two stories are, given as (unit vector, markers, features; the other

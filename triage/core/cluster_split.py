@@ -104,7 +104,7 @@ def members_cut(members: Sequence[StoredStory], settings: ClusterConfig) -> list
     of their own, or None; stories compare as in assignment (stored vectors, with
     the conflict penalty)."""
     vectors = [m.vector for m in members]
-    features = [set(m.decode_features()) for m in members]
+    features = [m.decode_features() for m in members]
 
     def pair(i: int, j: int) -> float:
         return penalised_similarity(
