@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from triage.core.cluster_signals import COMMON_WORDS
 
@@ -100,11 +101,17 @@ def weekdays_conflict(ours: Iterable[str], theirs: Iterable[str], tolerance: int
     """Whether every weekday one lead names is more than ``tolerance`` days from every
     weekday the other names (a report the day after may say "said on Saturday" of a
     Friday event, hence the tolerance)."""
-    a = [int(m[2:]) for m in ours if m.startswith("d:")]
-    b = [int(m[2:]) for m in theirs if m.startswith("d:")]
+    a, b = _weekday_numbers(frozenset(ours)), _weekday_numbers(frozenset(theirs))
     if not a or not b:
         return False
     return all(min(abs(x - y), 7 - abs(x - y)) > tolerance for x in a for y in b)
+
+
+@lru_cache(maxsize=4096)
+def _weekday_numbers(markers: frozenset[str]) -> tuple[int, ...]:
+    """The weekdays among a story's markers, memoised: a stored story's markers are
+    compared with every new story it is a candidate for."""
+    return tuple(int(m[2:]) for m in markers if m.startswith("d:"))
 
 
 def counts(text: str) -> frozenset[str]:
@@ -134,19 +141,21 @@ def counts(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _by_unit(markers: Iterable[str]) -> Mapping[str, set[float]]:
+@lru_cache(maxsize=4096)
+def _by_unit(markers: frozenset[str]) -> Mapping[str, frozenset[float]]:
+    """The counts among a story's markers by unit (memoised, see :func:`_weekday_numbers`)."""
     grouped: dict[str, set[float]] = defaultdict(set)
     for marker in markers:
         if marker.startswith("u:"):
             unit, _, value = marker[2:].rpartition("=")
             grouped[unit].add(float(value))
-    return grouped
+    return {unit: frozenset(values) for unit, values in grouped.items()}
 
 
 def counts_conflict(ours: Iterable[str], theirs: Iterable[str], ratio: float = RATIO) -> bool:
     """Whether the two stories count the same things differently more often than
     alike (26 pirates against 23; aged 95 against 75)."""
-    a, b = _by_unit(ours), _by_unit(theirs)
+    a, b = _by_unit(frozenset(ours)), _by_unit(frozenset(theirs))
     clash = agree = 0
     for unit in a.keys() & b.keys():
         slack = 1.0 if unit == "score" else ratio  # a result is exact, never rounded
