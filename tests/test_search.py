@@ -146,3 +146,49 @@ def test_a_missing_or_outdated_index_is_rebuilt_from_the_store(
     (desk.index.path / "triage-schema-version").write_text("0\n")  # an index of an older triage
     assert titles(desk, "tag:lead collapse") == {"Strike talks collapse"}
     assert desk.index.exists()
+
+
+def test_index_writes_posting_blocks_without_zlib(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each zlib call has a fixed cost, and a day shard's terms are mostly tiny lists."""
+    import types
+    import zlib
+
+    from whoosh.codec import whoosh3
+
+    calls: list[int] = []
+
+    def counting_compress(data: bytes, level: int = -1) -> bytes:
+        calls.append(len(data))
+        return zlib.compress(data, level)
+
+    # Only the postings codec's zlib: stored-field columns compress on their own.
+    fake = types.SimpleNamespace(compress=counting_compress, decompress=zlib.decompress)
+    monkeypatch.setattr(whoosh3, "zlib", fake)
+    folder = tmp_path / "Harbour Gazette"
+    folder.mkdir()
+    (folder / "dock.txt").write_text("Dockers strike\n\nPort workers began a strike.\n")
+    desk.ingest([str(folder)])
+    assert titles(desk, "strike") == {"Dockers strike"}
+    assert calls == []
+
+
+def test_an_index_with_compressed_blocks_reads_beside_new_ones(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexes written before the codec change need no rebuild."""
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from triage.core.search import index as index_module
+
+    folder = tmp_path / "Harbour Gazette"
+    folder.mkdir()
+    (folder / "dock.txt").write_text("Dockers strike\n\nPort workers began a strike.\n")
+    monkeypatch.setattr(index_module, "postings_codec", lambda: W3Codec(compression=3))
+    desk.ingest([str(folder)])  # written as every index was before
+    monkeypatch.undo()
+    (folder / "talks.txt").write_text("Strike talks collapse\n\nUnion leaders walked out.\n")
+    desk.ingest([str(folder)])
+    assert titles(desk, "strike") == {"Dockers strike", "Strike talks collapse"}
+    assert titles(desk, '"port workers"') == {"Dockers strike"}

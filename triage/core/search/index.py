@@ -22,6 +22,7 @@ from triage.core.search.schema import (
     Results,
     SearchError,
     build_schema,
+    postings_codec,
 )
 
 
@@ -177,7 +178,7 @@ class SearchIndex:
         with self._lock:
             ix = self._open()
             try:
-                writer = ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.1)
+                writer = ix.writer(timeout=LOCK_WAIT_SECONDS, delay=0.1, codec=postings_codec())
             except LockError:
                 raise SearchError("search index is locked by another writer") from None
             except Exception as exc:
@@ -240,7 +241,7 @@ class SearchIndex:
         """Merge every segment into one (Whoosh's ``optimize``): a rewrite of the index."""
         with self._lock:
             try:
-                self._open().optimize()
+                self._open().writer(codec=postings_codec()).commit(optimize=True)
             except LockError:
                 raise SearchError("search index is locked by another writer") from None
             self.close()

@@ -15,6 +15,7 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -47,6 +48,19 @@ def text_analyzer() -> Any:
 
 def name_analyzer() -> Any:
     return SimpleAnalyzer() | CharsetFilter(accent_map)
+
+
+def postings_codec() -> Any:
+    """Whoosh's segment codec with uncompressed posting blocks: what every writer uses.
+
+    Whoosh zlib-compresses each term's posting block, however small (its "under 20
+    bytes, don't" test is overwritten on the next line), and a zlib call has a
+    fixed cost of microseconds. A day shard's terms mostly hold one to three
+    postings, so on a 1k desk that cost was a sixth of indexing: reindex CPU 14.1
+    -> 11.8 ms per story, for 10% more disk. Every block records its own
+    compression, so indexes written before read as they are.
+    """
+    return W3Codec(compression=0)
 
 
 def build_schema() -> Schema:
