@@ -125,3 +125,55 @@ def test_refresh_can_return_once_stories_are_stored(desk: Desk, httpserver: HTTP
     pipeline.finish()
     assert desk.pending_analysis() == 0 and desk.store.pending_index_count() == 0
     assert desk.search("speaker:voss").total == 3
+
+
+def test_the_parent_indexes_once_the_child_has_quoted_the_backlog(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One index pass takes the whole quoted backlog instead of trailing the clusterer."""
+    unquoted_at_pass: list[int] = []
+    real_sync = Desk.sync_index
+
+    def spy(self: Desk, *args: object, **kwargs: bool) -> int:
+        unquoted_at_pass.append(self.pending_quotes())
+        return real_sync(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_STORIES", 20)
+    monkeypatch.setattr(Desk, "sync_index", spy)
+    folder = write_articles(tmp_path / "Wire", 60)[0].parent
+    desk.ingest([str(folder)])
+    assert unquoted_at_pass[0] == 0
+    assert desk.search("speaker:morgan7").total == 1
+
+
+def test_quoted_stories_are_indexed_with_their_speakers_before_their_clusters(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triage.core import pipeline
+    from triage.core.analysis import Analyser
+
+    monkeypatch.setattr(pipeline, "analyse_and_index", lambda *args, **kwargs: None)
+    folder = write_articles(tmp_path / "Wire", 8)[0].parent
+    desk.ingest([str(folder)])  # stored only
+    analyser = Analyser(desk.store, desk.quotes, desk.clusters)
+    assert desk.sync_index(quoted_only=True) == 0  # nothing quoted yet: all stay queued
+    wanted = {sid: 1 for sid in desk.store.all_ids()}
+    assert analyser.quote_some(wanted) == 8
+    assert desk.pending_quotes() == 0 and desk.pending_analysis() == 8
+    assert desk.sync_index(quoted_only=True) == 8
+    assert desk.search("speaker:morgan7").total == 1
+    assert desk.analyse_pending() == 8 and desk.pending_analysis() == 0
+
+
+def test_a_desk_from_before_the_quoted_mark_counts_its_analysed_stories_as_quoted(
+    desk: Desk, tmp_path: Path
+) -> None:
+    folder = write_articles(tmp_path / "Wire", 3)[0].parent
+    desk.ingest([str(folder)])
+    with desk.store.write() as conn:
+        conn.execute("DROP INDEX stories_unquoted")
+        conn.execute("ALTER TABLE stories DROP COLUMN quoted")
+    desk.close()
+    reopened = Desk(desk.path)
+    assert reopened.pending_quotes() == 0 and reopened.pending_analysis() == 0
+    reopened.close()

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from triage.core.analysis import ANALYSE_BATCH, Analyser
 from triage.core.clusters import ClusterEngine
 from triage.core.highlight import Snippet, make_snippet
 from triage.core.models import IngestReport, Progress, Quote, Story
-from triage.core.quotes import extract_quotes
 from triage.core.search import (
     AllBut,
     IndexBusy,
@@ -40,7 +40,6 @@ DB_NAME = "triage.sqlite3"
 INDEX_DIR = "whoosh"
 INDEX_BATCH = 300
 INDEX_COMMIT = 5000
-ANALYSE_BATCH = 50
 
 
 def locate_desk(option: str | None = None) -> Path:
@@ -150,77 +149,40 @@ class Desk:
         return Pipeline(self, progress=progress).run(sources, full_text=full_text)
 
     def analyse_pending(self, batch: int = ANALYSE_BATCH) -> int:
-        """Extract quotes and cluster every story changed since its last analysis.
-
-        Quotes are extracted outside the write transaction (pure CPU); the batch is
-        then checked again inside it, so two processes analysing the same desk
-        (an ingest beside a refresh, or a parallel analyser) never analyse one
-        version of a story twice, and editors' writes wait at most one small batch.
-        """
-        store = self.store
-        done = 0
-        while True:
-            rows = store.conn.execute(
-                "SELECT id, seq FROM stories WHERE analysed < seq ORDER BY published, id LIMIT ?",
-                (batch,),
-            ).fetchall()
-            if not rows:
-                return done
-            wanted = {str(r[0]): int(r[1]) for r in rows}
-            stories = store.get_stories(list(wanted))
-            extracted = {story.id: extract_quotes(story.body) for story in stories}
-            with store.write() as conn, self.clusters.batch():
-                current = {
-                    str(r[0]): int(r[1])
-                    for r in conn.execute(
-                        f"SELECT id, seq FROM stories WHERE analysed < seq AND id IN"
-                        f" ({','.join('?' * len(wanted))})",
-                        list(wanted),
-                    )
-                }
-                for story in stories:
-                    if current.get(story.id) != wanted[story.id]:
-                        continue  # analysed meanwhile, or changed again: next round
-                    quotes = extracted[story.id]
-                    self.quotes.replace(story.id, quotes)
-                    self.clusters.assign(story, quotes)
-                    conn.execute("UPDATE stories SET analysed = seq WHERE id = ?", (story.id,))
-                    if any(q.speaker for q in quotes):
-                        # Indexed before its analysis (a search while a refresh was
-                        # analysing): index it again, now with its speakers.
-                        conn.execute(
-                            "INSERT OR IGNORE INTO index_queue (story_id, seq) VALUES (?, ?)",
-                            (story.id, wanted[story.id]),
-                        )
-                    done += 1
+        """Extract quotes and cluster every story changed since its last analysis
+        (see :mod:`triage.core.analysis`); return how many were clustered."""
+        return Analyser(self.store, self.quotes, self.clusters).run(batch)
 
     def pending_analysis(self) -> int:
         """How many stories wait for quotes and clusters."""
-        row = self.store.conn.execute("SELECT count(*) FROM stories WHERE analysed < seq")
-        return int(row.fetchone()[0])
+        return Analyser(self.store, self.quotes, self.clusters).pending()
+
+    def pending_quotes(self) -> int:
+        """How many stories wait for their quotes (the index waits for those)."""
+        return Analyser(self.store, self.quotes, self.clusters).pending("quoted")
 
     def sync_index(
-        self, progress: Progress | None = None, wait: bool = True, analysed_only: bool = False
+        self, progress: Progress | None = None, wait: bool = True, quoted_only: bool = False
     ) -> int:
         """Write every queued story to the search index, a batch per commit.
 
         With ``wait`` false, return 0 at once if another thread or process is
         already indexing (it drains the same queue), instead of queueing behind
         it: search-as-you-type then searches what is indexed. With
-        ``analysed_only``, stories still waiting for quotes stay queued (their
+        ``quoted_only``, stories still waiting for quotes stay queued (their
         ``speaker`` field is not known yet): used while a parallel analyser runs.
         """
         if not self._index_lock.acquire(blocking=wait):
             return 0
         try:
-            return self._drain_index_queue(progress, analysed_only, wait)
+            return self._drain_index_queue(progress, quoted_only, wait)
         except IndexBusy:
             return 0
         finally:
             self._index_lock.release()
 
     def _drain_index_queue(
-        self, progress: Progress | None, analysed_only: bool = False, wait: bool = True
+        self, progress: Progress | None, quoted_only: bool = False, wait: bool = True
     ) -> int:
         """Write the index queue (the caller holds the index lock).
 
@@ -240,7 +202,7 @@ class Desk:
             with self.index.writing(wait) as batch:
                 while len(committed) < INDEX_COMMIT:
                     rows = self.store.conn.execute(
-                        "SELECT q.rowid, q.story_id, q.seq, s.analysed < s.seq FROM index_queue q"
+                        "SELECT q.rowid, q.story_id, q.seq, s.quoted < s.seq FROM index_queue q"
                         " LEFT JOIN stories s ON s.id = q.story_id WHERE q.rowid > ?"
                         " ORDER BY q.rowid LIMIT ?",
                         (after, INDEX_BATCH),
@@ -248,7 +210,7 @@ class Desk:
                     if not rows:
                         break
                     after = int(rows[-1][0])
-                    pending = [(str(r[1]), int(r[2])) for r in rows if not (analysed_only and r[3])]
+                    pending = [(str(r[1]), int(r[2])) for r in rows if not (quoted_only and r[3])]
                     docs, gone = self._documents([sid for sid, _ in pending])
                     changed = [sid for sid, seq in pending if seq > 1]
                     written += batch.add(docs, gone, relocated=changed)

@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS stories (
     note TEXT NOT NULL DEFAULT '',
     content_hash TEXT NOT NULL,
     seq INTEGER NOT NULL DEFAULT 0,
-    analysed INTEGER NOT NULL DEFAULT 0
+    analysed INTEGER NOT NULL DEFAULT 0,
+    quoted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS stories_published ON stories (published DESC);
 -- covering: a published: range reads ids from the index alone (100k desk: 53 -> 20 ms)
@@ -148,6 +149,18 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
+            self._add_quoted_mark()
+
+    def _add_quoted_mark(self) -> None:
+        """Give a desk made before quotes had their own mark its ``quoted`` column
+        (its analysed stories were quoted in the same step)."""
+        columns = {str(row[1]) for row in self.conn.execute("PRAGMA table_info(stories)")}
+        if "quoted" not in columns:
+            self.conn.execute("ALTER TABLE stories ADD COLUMN quoted INTEGER NOT NULL DEFAULT 0")
+            self.conn.execute("UPDATE stories SET quoted = analysed")
+        self.conn.execute(
+            "CREATE INDEX IF NOT EXISTS stories_unquoted ON stories (published) WHERE quoted < seq"
+        )
 
     def close(self) -> None:
         """Close the connection."""
