@@ -57,6 +57,9 @@ _AGE = re.compile(
 )
 """An age as news style writes it: "died at 95", "He was 95.", "Jane Roe, 61, of"."""
 
+_YEARS_OLD = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b", re.IGNORECASE)
+"""An age written as a compound: "a 29-year-old cyclist", "the 6 year old boy"."""
+
 RATIO = 1.1
 """Counts within this ratio agree (reports round: "about 80 million", "85 million")."""
 
@@ -107,12 +110,14 @@ def weekdays_conflict(ours: Iterable[str], theirs: Iterable[str], tolerance: int
     return all(min(abs(x - y), 7 - abs(x - y)) > tolerance for x in a for y in b)
 
 
-def counts(text: str) -> frozenset[str]:
+def counts(text: str, compound_ages: bool = True) -> frozenset[str]:
     """Return the story's counts as ``u:word=number`` markers ("u:pirate=23").
 
     Years are not counts (they are compared as dates), nor are numbers with a
     leading zero (clock times, "05"). A result "31-24" is one count, ``u:score=31024``
-    (the figures' order varies with who is named first).
+    (the figures' order varies with who is named first). With ``compound_ages``,
+    "a 29-year-old cyclist" is an age too (``u:age=29``): two reports of one kind
+    of accident or arrest whose victims or suspects differ in age are two events.
     """
     found: set[str] = set()
     for match in _COUNT.finditer(text):
@@ -126,8 +131,10 @@ def counts(text: str) -> frozenset[str]:
             unit = unit[:-1]
         value = float(digits.replace(",", ""))
         found.add(f"u:{unit}={value:g}")
-    for match in _AGE.finditer(text):
-        found.add(f"u:age={int(match.group(1))}")
+    ages = [_AGE, _YEARS_OLD] if compound_ages else [_AGE]
+    for pattern in ages:
+        for match in pattern.finditer(text):
+            found.add(f"u:age={int(match.group(1))}")
     for match in _SCORE.finditer(text):
         high, low = sorted((int(match.group(1)), int(match.group(2))), reverse=True)
         found.add(f"u:score={high * 1000 + low}")
