@@ -48,6 +48,12 @@ _NOT_UNITS = frozenset(
 )
 """Words after a number that say nothing about what was counted."""
 
+_CURRENCY_SIGNS = {"$": "dollar", "€": "euro", "£": "pound"}
+_CURRENCY_WORDS = frozenset(
+    "dollar dollars euro euros pound pounds sterling yen yuan franc francs rupee rupees".split()
+)
+"""How a sum names its currency: "$108 million", "85 million euros"."""
+
 _SCORE = re.compile(r"(?<![\w.,/-])(\d{1,3})-(\d{1,3})(?![\w/-])")
 """A result or tally: "beat the Hawks 31-24", "a 5-4 vote"."""
 
@@ -110,12 +116,15 @@ def weekdays_conflict(ours: Iterable[str], theirs: Iterable[str], tolerance: int
     return all(min(abs(x - y), 7 - abs(x - y)) > tolerance for x in a for y in b)
 
 
-def counts(text: str, compound_ages: bool = True) -> frozenset[str]:
+def counts(text: str, compound_ages: bool = True, currencies: bool = True) -> frozenset[str]:
     """Return the story's counts as ``u:word=number`` markers ("u:pirate=23").
 
     Years are not counts (they are compared as dates), nor are numbers with a
     leading zero (clock times, "05"). A result "31-24" is one count, ``u:score=31024``
-    (the figures' order varies with who is named first). With ``compound_ages``,
+    (the figures' order varies with who is named first). With ``currencies``, a sum
+    counts in its currency (``u:million.dollar=108``, ``u:million.euro=85``): reports
+    that convert one haul or fine into different currencies do not disagree. With
+    ``compound_ages``,
     "a 29-year-old cyclist" is an age too (``u:age=29``): two reports of one kind
     of accident or arrest whose victims or suspects differ in age are two events.
     """
@@ -129,6 +138,8 @@ def counts(text: str, compound_ages: bool = True) -> frozenset[str]:
             continue
         if len(unit) > 4 and unit.endswith("s") and not unit.endswith("ss"):
             unit = unit[:-1]
+        if currencies:
+            unit = _in_currency(unit, match.group(0)[0], word)
         value = float(digits.replace(",", ""))
         found.add(f"u:{unit}={value:g}")
     ages = [_AGE, _YEARS_OLD] if compound_ages else [_AGE]
@@ -139,6 +150,17 @@ def counts(text: str, compound_ages: bool = True) -> frozenset[str]:
         high, low = sorted((int(match.group(1)), int(match.group(2))), reverse=True)
         found.add(f"u:score={high * 1000 + low}")
     return frozenset(found)
+
+
+def _in_currency(unit: str, sign: str, word: str) -> str:
+    """Return ``unit`` qualified by the currency a sum is given in ("million.dollar"
+    for "$108 million" or "108 million dollars"), unchanged for a count of things."""
+    if unit in _CURRENCY_WORDS:
+        return unit.removesuffix("s")
+    currency = _CURRENCY_SIGNS.get(sign)
+    if currency is None and word in _CURRENCY_WORDS:
+        currency = word.removesuffix("s")
+    return f"{unit}.{currency}" if currency else unit
 
 
 def _by_unit(markers: Iterable[str]) -> Mapping[str, set[float]]:
