@@ -43,7 +43,7 @@ class ClusterConfig:
             things differently ("23 pirates" against "26 pirates").
         compound_ages: Read "a 29-year-old cyclist" as an age among the counts (besides
             "Jane Roe, 61,"), so reports whose people differ in age conflict.
-        currency_units: Count a sum in its currency ("$108 million" and "85 million
+        currency_units: Count a sum in its currency ("$120 million" and "90 million
             euros" are two units, not one that clashes): reports convert the same sum.
         review: Earlier stories (the new story's closest, in other clusters) that
             are re-decided after each assign: early decisions saw less of the event.

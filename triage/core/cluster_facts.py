@@ -52,7 +52,7 @@ _CURRENCY_SIGNS = {"$": "dollar", "€": "euro", "£": "pound"}
 _CURRENCY_WORDS = frozenset(
     "dollar dollars euro euros pound pounds sterling yen yuan franc francs rupee rupees".split()
 )
-"""How a sum names its currency: "$108 million", "85 million euros"."""
+"""How a sum names its currency: "$120 million", "90 million euros"."""
 
 _SCORE = re.compile(r"(?<![\w.,/-])(\d{1,3})-(\d{1,3})(?![\w/-])")
 """A result or tally: "beat the Hawks 31-24", "a 5-4 vote"."""
@@ -122,11 +122,11 @@ def counts(text: str, compound_ages: bool = True, currencies: bool = True) -> fr
     Years are not counts (they are compared as dates), nor are numbers with a
     leading zero (clock times, "05"). A result "31-24" is one count, ``u:score=31024``
     (the figures' order varies with who is named first). With ``currencies``, a sum
-    counts in its currency (``u:million.dollar=108``, ``u:million.euro=85``): reports
+    counts in its currency (``u:million.dollar=120``, ``u:million.euro=90``): reports
     that convert one haul or fine into different currencies do not disagree. With
-    ``compound_ages``,
-    "a 29-year-old cyclist" is an age too (``u:age=29``): two reports of one kind
-    of accident or arrest whose victims or suspects differ in age are two events.
+    ``compound_ages``, "a 29-year-old cyclist" is an age too (``u:age=29``): two
+    reports of one kind of accident or arrest whose victims or suspects differ in
+    age are two events.
     """
     found: set[str] = set()
     for match in _COUNT.finditer(text):
@@ -154,7 +154,7 @@ def counts(text: str, compound_ages: bool = True, currencies: bool = True) -> fr
 
 def _in_currency(unit: str, sign: str, word: str) -> str:
     """Return ``unit`` qualified by the currency a sum is given in ("million.dollar"
-    for "$108 million" or "108 million dollars"), unchanged for a count of things."""
+    for "$120 million" or "120 million dollars"), unchanged for a count of things."""
     if unit in _CURRENCY_WORDS:
         return unit.removesuffix("s")
     currency = _CURRENCY_SIGNS.get(sign)
