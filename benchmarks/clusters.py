@@ -59,6 +59,8 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "lead boost": {"lead_boost": 1.0},
     "lead-name conflict": {"name_conflict_factor": 1.0},
     "count conflict": {"count_conflict_factor": 1.0},
+    "compound ages (added)": {"compound_ages": False},
+    "sums in their currency (added)": {"currency_units": False},
     "review of neighbours": {"review": 0},
     "split review": {"split_from": 0},
     "split review across quotes": {"split_keeps_quotes": False},

@@ -48,7 +48,8 @@ def test_counts_read_numbers_with_their_units_and_ages() -> None:
         "at 05 hours."
     )
     found = counts(text)
-    assert {"u:smuggler=23", "u:million=4.5", "u:people=1200", "u:age=41", "u:age=88"} <= found
+    assert {"u:smuggler=23", "u:people=1200", "u:age=41", "u:age=88"} <= found
+    assert "u:million.dollar=4.5" in found
     assert not any("2030" in m for m in found)
     assert not any(m.startswith("u:hour") for m in found)
 
@@ -83,3 +84,39 @@ def test_counts_read_results_and_skip_filler_words() -> None:
     assert not any(m.startswith("u:that") for m in found)
     assert counts_conflict({"u:score=31024"}, {"u:score=20013"})
     assert counts_conflict({"u:score=10005"}, {"u:score=11004"})  # 10-5 is not 11-4
+
+
+def test_compound_ages_are_ages() -> None:
+    # Two crashes on one road: the cyclists' ages written as compounds tell them apart.
+    ours = counts("A 36-year-old cyclist from Velmora was hurt on the coast road.")
+    theirs = counts("Police say the 52 year old cyclist was hit on the same road.")
+    assert "u:age=36" in ours and "u:age=52" in theirs
+    assert counts_conflict(ours, theirs)
+    assert not counts("A 36-year-old cyclist was hurt.", compound_ages=False)
+
+
+def test_compound_ages_reach_the_penalty() -> None:
+    def markers(body: str, cfg: ClusterConfig) -> tuple[frozenset[str], dict[str, float]]:
+        features = term_counts("Cyclist hurt in crash", body)
+        return event_markers(features, "Cyclist hurt in crash", body, cfg), features
+
+    cfg = ClusterConfig()
+    for config, expected in (
+        (cfg, cfg.count_conflict_factor),
+        (ClusterConfig(compound_ages=False), 1.0),
+    ):
+        ours = markers("A 36-year-old cyclist was hurt on the coast road.", config)
+        theirs = markers("A 52-year-old cyclist was hurt on the coast road.", config)
+        assert conflict_penalty(ours, (theirs[0], lambda t=theirs: t[1]), config) == expected
+
+
+def test_sums_count_in_their_currency() -> None:
+    # One haul converted by two desks: dollars and euros are two units, not a clash.
+    ours = counts("Thieves took gems worth $120 million from the Velmora vault.")
+    theirs = counts("Thieves took gems worth 90 million euros from the Velmora vault.")
+    assert "u:million.dollar=120" in ours and "u:million.euro=90" in theirs
+    assert not counts_conflict(ours, theirs)
+    assert counts_conflict(ours, counts("Thieves took gems worth $40 million."))
+    assert counts("a 500 euros fine") == {"u:euro=500"}
+    plain = counts("Thieves took gems worth $120 million.", currencies=False)
+    assert counts_conflict(plain, counts("Thieves took 90 million euros.", currencies=False))

@@ -41,6 +41,10 @@ class ClusterConfig:
         weekday_tolerance: Days by which two leads' weekdays may differ and agree.
         count_conflict_factor: Similarity multiplier when two stories count the same
             things differently ("23 pirates" against "26 pirates").
+        compound_ages: Read "a 29-year-old cyclist" as an age among the counts (besides
+            "Jane Roe, 61,"), so reports whose people differ in age conflict.
+        currency_units: Count a sum in its currency ("$120 million" and "90 million
+            euros" are two units, not one that clashes): reports convert the same sum.
         review: Earlier stories (the new story's closest, in other clusters) that
             are re-decided after each assign: early decisions saw less of the event.
         review_floor: Similarity to the new story a neighbour needs to be reviewed.
@@ -82,6 +86,8 @@ class ClusterConfig:
     weekday_conflict_factor: float = 0.7
     weekday_tolerance: int = 1
     count_conflict_factor: float = 0.5
+    compound_ages: bool = True
+    currency_units: bool = True
     review: int = 2
     review_floor: float = 0.1
     split_from: int = 8

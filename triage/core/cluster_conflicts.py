@@ -25,15 +25,19 @@ from triage.core.cluster_signals import lead_names
 _YEAR = re.compile(r"n:(?:19|20)\d\d")
 
 
-def event_markers(features: Iterable[str], title: str, body: str) -> frozenset[str]:
+def event_markers(
+    features: Iterable[str], title: str, body: str, config: ClusterConfig | None = None
+) -> frozenset[str]:
     """Return what the engine stores to detect conflicts: the years a story mentions
     (``n:2011``), its lead name words (``w:word``), the weekdays its lead names
-    (``d:4``) and its counts (``u:pirate=23``)."""
+    (``d:4``) and its counts (``u:pirate=23``; see :func:`cluster_facts.counts`, whose
+    switches ``config`` sets)."""
+    cfg = config or ClusterConfig()
     return (
         years_of(features)
         | lead_names(title, body)
         | weekdays(title, body)
-        | counts(title + "\n" + body)
+        | counts(title + "\n" + body, cfg.compound_ages, cfg.currency_units)
     )
 
 

@@ -49,6 +49,12 @@ _NOT_UNITS = frozenset(
 )
 """Words after a number that say nothing about what was counted."""
 
+_CURRENCY_SIGNS = {"$": "dollar", "€": "euro", "£": "pound"}
+_CURRENCY_WORDS = frozenset(
+    "dollar dollars euro euros pound pounds sterling yen yuan franc francs rupee rupees".split()
+)
+"""How a sum names its currency: "$120 million", "90 million euros"."""
+
 _SCORE = re.compile(r"(?<![\w.,/-])(\d{1,3})-(\d{1,3})(?![\w/-])")
 """A result or tally: "beat the Hawks 31-24", "a 5-4 vote"."""
 
@@ -57,6 +63,9 @@ _AGE = re.compile(
     re.MULTILINE,
 )
 """An age as news style writes it: "died at 95", "He was 95.", "Jane Roe, 61, of"."""
+
+_YEARS_OLD = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b", re.IGNORECASE)
+"""An age written as a compound: "a 29-year-old cyclist", "the 6 year old boy"."""
 
 RATIO = 1.1
 """Counts within this ratio agree (reports round: "about 80 million", "85 million")."""
@@ -114,12 +123,17 @@ def _weekday_numbers(markers: frozenset[str]) -> tuple[int, ...]:
     return tuple(int(m[2:]) for m in markers if m.startswith("d:"))
 
 
-def counts(text: str) -> frozenset[str]:
+def counts(text: str, compound_ages: bool = True, currencies: bool = True) -> frozenset[str]:
     """Return the story's counts as ``u:word=number`` markers ("u:pirate=23").
 
     Years are not counts (they are compared as dates), nor are numbers with a
     leading zero (clock times, "05"). A result "31-24" is one count, ``u:score=31024``
-    (the figures' order varies with who is named first).
+    (the figures' order varies with who is named first). With ``currencies``, a sum
+    counts in its currency (``u:million.dollar=120``, ``u:million.euro=90``): reports
+    that convert one haul or fine into different currencies do not disagree. With
+    ``compound_ages``, "a 29-year-old cyclist" is an age too (``u:age=29``): two
+    reports of one kind of accident or arrest whose victims or suspects differ in
+    age are two events.
     """
     found: set[str] = set()
     for match in _COUNT.finditer(text):
@@ -131,14 +145,29 @@ def counts(text: str) -> frozenset[str]:
             continue
         if len(unit) > 4 and unit.endswith("s") and not unit.endswith("ss"):
             unit = unit[:-1]
+        if currencies:
+            unit = _in_currency(unit, match.group(0)[0], word)
         value = float(digits.replace(",", ""))
         found.add(f"u:{unit}={value:g}")
-    for match in _AGE.finditer(text):
-        found.add(f"u:age={int(match.group(1))}")
+    ages = [_AGE, _YEARS_OLD] if compound_ages else [_AGE]
+    for pattern in ages:
+        for match in pattern.finditer(text):
+            found.add(f"u:age={int(match.group(1))}")
     for match in _SCORE.finditer(text):
         high, low = sorted((int(match.group(1)), int(match.group(2))), reverse=True)
         found.add(f"u:score={high * 1000 + low}")
     return frozenset(found)
+
+
+def _in_currency(unit: str, sign: str, word: str) -> str:
+    """Return ``unit`` qualified by the currency a sum is given in ("million.dollar"
+    for "$120 million" or "120 million dollars"), unchanged for a count of things."""
+    if unit in _CURRENCY_WORDS:
+        return unit.removesuffix("s")
+    currency = _CURRENCY_SIGNS.get(sign)
+    if currency is None and word in _CURRENCY_WORDS:
+        currency = word.removesuffix("s")
+    return f"{unit}.{currency}" if currency else unit
 
 
 @lru_cache(maxsize=4096)
