@@ -66,11 +66,14 @@ def ingest_desk(feed_dir: Path, desk_dir: Path) -> IngestTiming:
     return IngestTiming(stories=count, total=total, stages=stages)
 
 
-def bare_whoosh(desk_dir: Path, limit: int | None = None) -> IngestTiming:
+def bare_whoosh(desk_dir: Path, limit: int | None = None, codec: Any = None) -> IngestTiming:
     """Index the desk's stories with one plain Whoosh writer and one commit.
 
     Same schema (``build_schema()``) and same fields as the desk's index, no store,
-    no analysis: the speed the pure-Python index allows on this machine.
+    no analysis: the speed the pure-Python index allows on this machine. Whoosh's
+    default codec unless ``codec`` is given (the desk writes uncompressed posting
+    blocks, :func:`triage.core.search.schema.postings_codec`; the run reports the
+    bare writer both ways, so the ratio's gain from the codec is visible).
     """
     desk = Desk(desk_dir)
     docs = []
@@ -83,7 +86,7 @@ def bare_whoosh(desk_dir: Path, limit: int | None = None) -> IngestTiming:
     try:
         start = time.perf_counter()
         ix = whoosh_index.create_in(str(target), build_schema())
-        writer = ix.writer()
+        writer = ix.writer(codec=codec) if codec is not None else ix.writer()
         for s in docs:
             writer.add_document(
                 id=s.id, title=s.title, body=s.body, source=s.source, author=s.author,

@@ -41,6 +41,7 @@ import corpus
 from _report import table
 
 from triage.core.desk import Desk
+from triage.core.search.schema import postings_codec
 
 HERE = Path(__file__).resolve().parent
 SECTIONS = ("ingest", "search", "edits", "assign", "tui", "refresh")
@@ -62,12 +63,17 @@ def build_desk(size: int, cache: Path, log: Any) -> tuple[Path, dict[str, Any]]:
     built = _ingest.ingest_desk(feeds, desk_dir)
     log(f"{size}: {built.rate:.1f} stories/s; bare Whoosh on the same documents")
     bare = _ingest.bare_whoosh(desk_dir)
+    bare_same_codec = _ingest.bare_whoosh(desk_dir, codec=postings_codec())
     figures = {
         "stories": built.stories,
         "ingest_stories_per_s": round(built.rate, 1),
         "ingest_stage_s": {k: round(v, 1) for k, v in built.stages.items()},
         "bare_whoosh_stories_per_s": round(bare.rate, 1),
         "ingest_ratio": round(built.rate / bare.rate, 2) if bare.rate else None,
+        "bare_whoosh_same_codec_stories_per_s": round(bare_same_codec.rate, 1),
+        "ingest_ratio_same_codec": (
+            round(built.rate / bare_same_codec.rate, 2) if bare_same_codec.rate else None
+        ),
     }
     record.write_text(json.dumps(figures))
     return desk_dir, figures
