@@ -29,16 +29,19 @@ def test_a_large_backlog_is_analysed_in_a_child_while_this_process_indexes(
     started: list[subprocess.Popen[bytes]] = []
     real_start = parallel._start_analyser
 
-    def spy(path: Path) -> subprocess.Popen[bytes]:
-        started.append(real_start(path))
+    def spy(path: Path, follow: bool = False) -> subprocess.Popen[bytes]:
+        started.append(real_start(path, follow))
+        follows.append(follow)
         return started[-1]
 
+    follows: list[bool] = []
     monkeypatch.setattr(parallel, "PARALLEL_MIN_STORIES", 20)
     monkeypatch.setattr(parallel, "_start_analyser", spy)
     folder = write_articles(tmp_path / "Wire", 60)[0].parent
     report = desk.ingest([str(folder)])
 
     assert len(started) == 1 and started[0].returncode == 0
+    assert follows == [True]  # started while the rest was still being stored
     assert report.added == 60 and desk.pending_analysis() == 0
     assert desk.store.pending_index_count() == 0
     assert desk.index.indexed_ids() == desk.store.all_ids()
@@ -52,7 +55,7 @@ def test_a_large_backlog_is_analysed_in_a_child_while_this_process_indexes(
 def test_a_small_backlog_stays_in_process(
     desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(path: Path) -> subprocess.Popen[bytes]:
+    def refuse(path: Path, follow: bool = False) -> subprocess.Popen[bytes]:
         raise AssertionError("no child for a small backlog")
 
     monkeypatch.setattr(parallel, "_start_analyser", refuse)
@@ -177,3 +180,27 @@ def test_a_desk_from_before_the_quoted_mark_counts_its_analysed_stories_as_quote
     reopened = Desk(desk.path)
     assert reopened.pending_quotes() == 0 and reopened.pending_analysis() == 0
     reopened.close()
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_follower_quotes_as_stories_are_stored_and_clusters_only_when_told(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: bool
+) -> None:
+    """Released with ``stored`` it clusters; abandoned (the ingest failed) it stops."""
+    import time
+
+    from triage.core import pipeline
+
+    monkeypatch.setattr(pipeline, "analyse_and_index", lambda *args, **kwargs: None)
+    child = parallel.start_follower(desk.path)
+    try:
+        desk.ingest([str(write_articles(tmp_path / "Wire", 12)[0].parent)])
+        deadline = time.monotonic() + 60
+        while desk.pending_quotes() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert desk.pending_quotes() == 0  # quoted while the parent had not said a word
+        assert desk.pending_analysis() == 12  # but not clustered: more may be coming
+    finally:
+        parallel.release(child, stored=stored)
+        assert child.wait(60) == 0
+    assert desk.pending_analysis() == (0 if stored else 12)

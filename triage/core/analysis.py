@@ -45,9 +45,13 @@ class Analyser:
 
     def run(self, batch: int = ANALYSE_BATCH) -> int:
         """Quote every pending story, then cluster them in publication order."""
-        while self.quote_some(self._waiting("quoted", batch)):
+        while self.quote_next(batch):
             pass
         return self.cluster_pending(batch)
+
+    def quote_next(self, batch: int = ANALYSE_BATCH) -> int:
+        """Quote the oldest ``batch`` unquoted stories; return how many were done."""
+        return self.quote_some(self._waiting("quoted", batch))
 
     def cluster_pending(self, batch: int = ANALYSE_BATCH) -> int:
         """Cluster every story changed since its last assignment, oldest first

@@ -22,6 +22,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING
 from triage.core.models import Progress
 
 if TYPE_CHECKING:
+    from triage.core.analysis import Analyser
     from triage.core.desk import Desk
 
 PARALLEL_MIN_STORIES = 400
@@ -44,23 +46,49 @@ POLL_SECONDS = 0.1
 """How often the parent looks whether the quotes are done."""
 
 
-def _start_analyser(path: Path) -> subprocess.Popen[bytes]:
-    """``python -m triage.core.parallel DESK`` in a new process.
+STORED = b"stored\n"
+"""What the parent tells a following child once the store stage is over."""
+
+
+def _start_analyser(path: Path, follow: bool = False) -> subprocess.Popen[bytes]:
+    """``python -m triage.core.parallel DESK [--follow]`` in a new process.
 
     A plain child process rather than :mod:`multiprocessing`: "spawn" re-imports
     the caller's main module (a script without a ``__main__`` guard would run
     again), and "fork" would copy the locks of the app's other threads.
     """
     return subprocess.Popen(
-        [sys.executable, "-m", "triage.core.parallel", str(path)],
-        stdin=subprocess.DEVNULL,
+        [sys.executable, "-m", "triage.core.parallel", str(path), *(["--follow"] * follow)],
+        stdin=subprocess.PIPE if follow else subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
 
 
+def start_follower(path: Path) -> subprocess.Popen[bytes]:
+    """Start the analyser while a large ingest is still storing: it quotes stories
+    as they are committed (quotes need no order, so that work hides behind the
+    store stage) and clusters only once :func:`release` says every story is in."""
+    return _start_analyser(path, follow=True)
+
+
+def release(child: subprocess.Popen[bytes], stored: bool) -> None:
+    """Tell a following child the store stage is over (``stored``: go on and
+    cluster) or was abandoned (it stops; what it did not do stays pending)."""
+    if child.stdin is None or child.stdin.closed:
+        return
+    with contextlib.suppress(OSError):  # the child is already gone
+        if stored:
+            child.stdin.write(STORED)
+            child.stdin.flush()
+        child.stdin.close()
+
+
 def analyse_and_index(
-    desk: Desk, progress: Progress | None = None, child_from: int | None = None
+    desk: Desk,
+    progress: Progress | None = None,
+    child_from: int | None = None,
+    follower: subprocess.Popen[bytes] | None = None,
 ) -> None:
     """Analyse and index whatever is pending, on two cores when the backlog is large.
 
@@ -70,11 +98,16 @@ def analyse_and_index(
         child_from: Smallest backlog analysed in a child process (default
             :data:`PARALLEL_MIN_STORIES`). The app passes 1: there the point is
             not speed but keeping analysis off the process that paints the screen.
+        follower: A child from :func:`start_follower`, already quoting this
+            backlog; it is released and used whatever the backlog's size.
     """
     threshold = PARALLEL_MIN_STORIES if child_from is None else child_from
-    pending = desk.pending_analysis()
-    if pending and pending >= threshold and (os.cpu_count() or 1) > 1:
+    child = follower
+    if child is not None:
+        release(child, stored=True)
+    elif (os.cpu_count() or 1) > 1 and desk.pending_analysis() >= max(threshold, 1):
         child = _start_analyser(desk.path)
+    if child is not None:
         try:
             _await_quotes(desk, child)
             while child.poll() is None:
@@ -101,7 +134,10 @@ def _await_quotes(desk: Desk, child: subprocess.Popen[bytes]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Child process: analyse everything pending in the desk at ``argv[0]``."""
+    """Child process: analyse everything pending in the desk at ``argv[0]``; with
+    ``--follow``, first quote stories as the parent stores them (see
+    :func:`start_follower`)."""
+    from triage.core.analysis import Analyser
     from triage.core.desk import Desk
 
     desk = Desk(Path(argv[0]))
@@ -111,10 +147,27 @@ def main(argv: list[str]) -> int:
     # and are analysed again. Editors' writes keep their own FULL connections.
     desk.store.conn.execute("PRAGMA synchronous=NORMAL")
     try:
+        following = "--follow" in argv[1:]
+        if following and not _follow(Analyser(desk.store, desk.quotes, desk.clusters)):
+            return 0  # the parent went away: the next run analyses the rest
         desk.analyse_pending()
     finally:
         desk.close()
     return 0
+
+
+def _follow(analyser: Analyser) -> bool:
+    """Quote stories as they are stored until the parent speaks; return whether it
+    said the store stage is over (False: its end of the pipe closed first)."""
+    said: list[bytes] = []
+    reader = threading.Thread(
+        target=lambda: said.append(sys.stdin.buffer.readline()), daemon=True
+    )
+    reader.start()
+    while reader.is_alive():
+        if not analyser.quote_next():
+            reader.join(POLL_SECONDS)
+    return said == [STORED]
 
 
 if __name__ == "__main__":

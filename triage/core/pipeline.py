@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from triage.core import parallel
 from triage.core.articles import parse_article_file
 from triage.core.fetch import FetchResult
 from triage.core.fetch_types import FetchPolicy
@@ -36,6 +39,8 @@ class Pipeline:
         self.progress = progress
         self.policy = policy or FetchPolicy()
         self.report = IngestReport()
+        self._may_follow = False
+        self._follower: subprocess.Popen[bytes] | None = None
 
     def _tell(self, stage: str, done: int, total: int) -> None:
         if self.progress:
@@ -54,13 +59,17 @@ class Pipeline:
         for url in urls:
             if self.desk.feeds.get(url) is None:
                 self.desk.feeds.add(url, full_text=full_text or None)
-        self._fetch_and_store(list(dict.fromkeys(urls)), full_text)
-        for path in plan.feed_files:
-            self._store_feed_file(path)
-        for index, path in enumerate(plan.article_files, 1):
-            self._store_article(path)
-            self._tell("files", index, len(plan.article_files))
-        self.finish()
+        self._may_follow = True
+        try:
+            self._fetch_and_store(list(dict.fromkeys(urls)), full_text)
+            for path in plan.feed_files:
+                self._store_feed_file(path)
+            for index, path in enumerate(plan.article_files, 1):
+                self._store_article(path)
+                self._tell("files", index, len(plan.article_files))
+            self.finish()
+        finally:
+            self._abandon_follower()
         return self.report
 
     def refresh(self, only_due: bool = True, finish: bool = True) -> IngestReport:
@@ -83,7 +92,27 @@ class Pipeline:
         ``child_from``: see :func:`triage.core.parallel.analyse_and_index`.
         """
         self._tell("analyse", 0, 1)
-        analyse_and_index(self.desk, self.progress, child_from)
+        follower, self._follower = self._follower, None
+        analyse_and_index(self.desk, self.progress, child_from, follower)
+
+    def _follow(self) -> None:
+        """Once an ingest has stored a large backlog's worth, start the analyser, so
+        it quotes what is stored while the rest is read (see
+        :func:`triage.core.parallel.start_follower`)."""
+        if (
+            self._may_follow
+            and self._follower is None
+            and self.report.added >= parallel.PARALLEL_MIN_STORIES
+            and (os.cpu_count() or 1) > 1
+        ):
+            self._follower = parallel.start_follower(self.desk.path)
+
+    def _abandon_follower(self) -> None:
+        """Stop a follower the run never handed over (it failed before the end)."""
+        if self._follower is not None:
+            parallel.release(self._follower, stored=False)
+            self._follower.wait()
+            self._follower = None
 
     # -- sources -----------------------------------------------------------------
 
@@ -186,3 +215,4 @@ class Pipeline:
                 self.report.story_ids.append(
                     store.story_id_for_identity(item.identity) or item.story.id
                 )
+        self._follow()
