@@ -98,12 +98,12 @@ async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
 
             def refresh() -> None:
                 # As the app's refresh worker: store, then analyse in a child process
-                # and index here (Pipeline.finish(child_from=1)).
+                # and index there too (Pipeline.finish(background=True)).
                 try:
                     pipeline = Pipeline(desk)
                     pipeline.finish = lambda: None
                     pipeline.run([str(feeds)])
-                    Pipeline(desk).finish(child_from=1)
+                    Pipeline(desk).finish(background=True)
                 finally:
                     done.set()
 

@@ -204,3 +204,26 @@ def test_a_follower_quotes_as_stories_are_stored_and_clusters_only_when_told(
         parallel.release(child, stored=stored)
         assert child.wait(60) == 0
     assert desk.pending_analysis() == (0 if stored else 12)
+
+
+def test_a_background_finish_analyses_and_indexes_in_the_child_only(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's refresh: the process that paints neither analyses nor indexes."""
+    from triage.core import pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "analyse_and_index", lambda *args, **kwargs: None)
+    desk.ingest([str(write_articles(tmp_path / "Wire", 6)[0].parent)])  # stored only
+    monkeypatch.undo()
+    indexed_here: list[int] = []
+    real_sync = Desk.sync_index
+
+    def spy(self: Desk, *args: object, **kwargs: bool) -> int:
+        indexed_here.append(real_sync(self, *args, **kwargs))  # type: ignore[arg-type]
+        return indexed_here[-1]
+
+    monkeypatch.setattr(Desk, "sync_index", spy)
+    Pipeline(desk).finish(background=True)
+    assert sum(indexed_here) == 0  # the child had indexed everything
+    assert desk.pending_analysis() == 0 and desk.store.pending_index_count() == 0
+    assert desk.search("speaker:morgan3").total == 1

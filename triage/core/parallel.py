@@ -12,8 +12,10 @@ child clusters, then drains what is left.
 Both processes write the store through SQLite transactions (WAL, busy timeout)
 and the analysis re-checks each batch inside its transaction, so they never step
 on each other; if the child dies, whatever it did not finish is still pending and
-the parent analyses it itself. A small backlog (a refresh) is done in-process: a
-child costs ~0.3 s to start.
+the parent analyses it itself. A small backlog (a CLI refresh) is done
+in-process: a child costs ~0.3 s to start. The app is the exception: its refresh
+hands both analysis and indexing to a child whatever the size (``background``),
+so the process that paints never runs them.
 """
 
 from __future__ import annotations
@@ -50,15 +52,24 @@ STORED = b"stored\n"
 """What the parent tells a following child once the store stage is over."""
 
 
-def _start_analyser(path: Path, follow: bool = False) -> subprocess.Popen[bytes]:
-    """``python -m triage.core.parallel DESK [--follow]`` in a new process.
+def _start_analyser(
+    path: Path, follow: bool = False, index: bool = False
+) -> subprocess.Popen[bytes]:
+    """``python -m triage.core.parallel DESK [--follow] [--index]`` in a new process.
 
     A plain child process rather than :mod:`multiprocessing`: "spawn" re-imports
     the caller's main module (a script without a ``__main__`` guard would run
     again), and "fork" would copy the locks of the app's other threads.
     """
     return subprocess.Popen(
-        [sys.executable, "-m", "triage.core.parallel", str(path), *(["--follow"] * follow)],
+        [
+            sys.executable,
+            "-m",
+            "triage.core.parallel",
+            str(path),
+            *(["--follow"] * follow),
+            *(["--index"] * index),
+        ],
         stdin=subprocess.PIPE if follow else subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -87,7 +98,7 @@ def release(child: subprocess.Popen[bytes], stored: bool) -> None:
 def analyse_and_index(
     desk: Desk,
     progress: Progress | None = None,
-    child_from: int | None = None,
+    background: bool = False,
     follower: subprocess.Popen[bytes] | None = None,
 ) -> None:
     """Analyse and index whatever is pending, on two cores when the backlog is large.
@@ -95,25 +106,28 @@ def analyse_and_index(
     Args:
         desk: The desk.
         progress: Told of the index stage's progress.
-        child_from: Smallest backlog analysed in a child process (default
-            :data:`PARALLEL_MIN_STORIES`). The app passes 1: there the point is
-            not speed but keeping analysis off the process that paints the screen.
+        background: The caller paints a screen (the app): analyse *and index* any
+            backlog in a child process, so this one stays free for keys. Indexing
+            holds the interpreter for ~8 ms a story; done here, it made a key press
+            during a refresh take 25-45 ms (p95 120-145) against ~12 (20) without.
         follower: A child from :func:`start_follower`, already quoting this
             backlog; it is released and used whatever the backlog's size.
     """
-    threshold = PARALLEL_MIN_STORIES if child_from is None else child_from
+    threshold = 1 if background else PARALLEL_MIN_STORIES
     child = follower
     if child is not None:
         release(child, stored=True)
-    elif (os.cpu_count() or 1) > 1 and desk.pending_analysis() >= max(threshold, 1):
-        child = _start_analyser(desk.path)
+    elif (os.cpu_count() or 1) > 1 and desk.pending_analysis() >= threshold:
+        child = _start_analyser(desk.path, index=background)
     if child is not None:
         try:
-            _await_quotes(desk, child)
+            if not background:
+                _await_quotes(desk, child)
             while child.poll() is None:
                 # A pass per few seconds: each one commits, and a commit of a handful
                 # of stories costs nearly as much as one of hundreds.
-                desk.sync_index(progress, quoted_only=True)
+                if not background:
+                    desk.sync_index(progress, quoted_only=True)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     child.wait(PASS_SECONDS)
         finally:
@@ -136,7 +150,7 @@ def _await_quotes(desk: Desk, child: subprocess.Popen[bytes]) -> None:
 def main(argv: list[str]) -> int:
     """Child process: analyse everything pending in the desk at ``argv[0]``; with
     ``--follow``, first quote stories as the parent stores them (see
-    :func:`start_follower`)."""
+    :func:`start_follower`); with ``--index``, index them too (the app's refresh)."""
     from triage.core.analysis import Analyser
     from triage.core.desk import Desk
 
@@ -147,10 +161,16 @@ def main(argv: list[str]) -> int:
     # and are analysed again. Editors' writes keep their own FULL connections.
     desk.store.conn.execute("PRAGMA synchronous=NORMAL")
     try:
-        following = "--follow" in argv[1:]
-        if following and not _follow(Analyser(desk.store, desk.quotes, desk.clusters)):
+        analyser = Analyser(desk.store, desk.quotes, desk.clusters)
+        if "--follow" in argv[1:] and not _follow(analyser):
             return 0  # the parent went away: the next run analyses the rest
+        if "--index" in argv[1:]:
+            while analyser.quote_next():
+                pass
+            desk.sync_index()  # searchable before the clusters are done
         desk.analyse_pending()
+        if "--index" in argv[1:]:
+            desk.sync_index()
     finally:
         desk.close()
     return 0

@@ -86,14 +86,14 @@ class Pipeline:
             self.finish()
         return self.report
 
-    def finish(self, child_from: int | None = None) -> None:
+    def finish(self, background: bool = False) -> None:
         """Analyse and index whatever is pending (also what an interrupted run left).
 
-        ``child_from``: see :func:`triage.core.parallel.analyse_and_index`.
+        ``background``: see :func:`triage.core.parallel.analyse_and_index`.
         """
         self._tell("analyse", 0, 1)
         follower, self._follower = self._follower, None
-        analyse_and_index(self.desk, self.progress, child_from, follower)
+        analyse_and_index(self.desk, self.progress, background, follower)
 
     def _follow(self) -> None:
         """Once an ingest has stored a large backlog's worth, start the analyser, so

@@ -108,7 +108,7 @@ class DeskActions:
         try:
             report = pipeline.refresh(finish=False)
             self.post_message(m.StoriesFetched(report))
-            pipeline.finish(child_from=1)  # analysis off the process that paints
+            pipeline.finish(background=True)  # analysis and index off the process that paints
         except Exception as exc:
             report = IngestReport(errors=[SourceError("refresh", str(exc))])
             self.post_message(m.StoriesFetched(report))
