@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from triage.core.cluster_config import ClusterConfig
 from triage.core.models import Quote, Story
 from triage.core.quotematch import quotes_match
 
@@ -355,3 +356,29 @@ def extract(
 def quotes_shared(ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
     """Return those of ``ours`` that repeat one of ``theirs`` (trimmed or re-spelled)."""
     return [q for q in ours if any(quotes_match(q, other) for other in theirs)]
+
+
+def shared_text(
+    body: str,
+    signals: StorySignals,
+    theirs: tuple[Sequence[str], bytes],
+    config: ClusterConfig,
+) -> list[tuple[str, str]]:
+    """Return (kind, text) for the quotes and substantial passages a new story (its
+    ``body`` and ``signals``) shares with an earlier one, given as (quotations,
+    packed shingles): the evidence that marks a rewrite."""
+    their_quotes, their_shingles = theirs
+    links: list[tuple[str, str]] = []
+    quotes: list[str] = []
+    if config.use_quotes:
+        quotes = quotes_shared(signals.quotes, their_quotes)
+        links.extend(("quote", q) for q in quotes)
+    if config.use_passages:
+        shingles = unpack_shingles(their_shingles)
+        positions = [pos for key, pos in signals.shingles.items() if key in shingles]
+        if len(positions) >= config.passage_shingles:
+            folded_quotes = [fold(q) for q in quotes]
+            for span in shared_spans(body, positions):
+                if not any(fold(span) in q or q in fold(span) for q in folded_quotes):
+                    links.append(("passage", span))
+    return links

@@ -25,12 +25,9 @@ from triage.core.cluster_conflicts import event_markers, penalised_similarity
 from triage.core.cluster_signals import (
     StorySignals,
     extract,
-    fold,
     idf_weight,
     pack_shingles,
-    quotes_shared,
-    shared_spans,
-    unpack_shingles,
+    shared_text,
     weigh,
 )
 from triage.core.cluster_split import review_split
@@ -229,7 +226,8 @@ class ClusterEngine:
             )
             found = evidence[stored.story_id] = _Evidence(similarity=similarity)
             if cfg.use_quotes or cfg.use_passages:
-                found.links = self._shared_text(story, signals, stored)
+                theirs = (stored.quotes, stored.shingles)
+                found.links = shared_text(story.body, signals, theirs, cfg)
         return evidence
 
     def _candidates(
@@ -254,25 +252,6 @@ class ClusterEngine:
             if other != story_id:
                 partial[other] += weight * vector[term]
         return sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
-
-    def _shared_text(
-        self, story: Story, signals: StorySignals, other: StoredStory
-    ) -> list[tuple[str, str]]:
-        """Return (kind, text) for quotes and substantial passages shared with ``other``."""
-        links: list[tuple[str, str]] = []
-        quotes: list[str] = []
-        if self.config.use_quotes:
-            quotes = quotes_shared(signals.quotes, other.quotes)
-            links.extend(("quote", q) for q in quotes)
-        if self.config.use_passages:
-            theirs = unpack_shingles(other.shingles)
-            positions = [pos for key, pos in signals.shingles.items() if key in theirs]
-            if len(positions) >= self.config.passage_shingles:
-                folded_quotes = [fold(q) for q in quotes]
-                for span in shared_spans(story.body, positions):
-                    if not any(fold(span) in q or q in fold(span) for q in folded_quotes):
-                        links.append(("passage", span))
-        return links
 
     def _review_neighbours(self, evidence: dict[str, _Evidence], cluster_id: str) -> None:
         """Re-decide the closest earlier stories that sit in other clusters.
