@@ -247,6 +247,58 @@ def test_kill_nine_during_ingest_loses_nothing(
     assert editor_state(desk_dir, before.split_story) == before
 
 
+def _analysers_running(desk_dir: Path) -> bool:
+    """Whether an analyser child of this desk still runs (one outlives a killed parent)."""
+    found = subprocess.run(
+        ["pgrep", "-f", f"triage.core.parallel {desk_dir}"], capture_output=True, check=False
+    )
+    return found.returncode == 0
+
+
+@pytest.mark.soak
+def test_kill_nine_while_a_child_analyses_loses_nothing(
+    desk_copy: tuple[Path, EditorState], tmp_path: Path
+) -> None:
+    """Backlogs large enough for the analyser child: the parent is killed while the
+    child quotes beside the store stage, or while it clusters; the orphan finishes
+    or stops on its own, and the next ingest completes every story."""
+    desk_dir, before = desk_copy
+    big = 450  # at least parallel.PARALLEL_MIN_STORIES, so the child starts
+    rng = random.Random(20261123)
+    calibration = tmp_path / "calibration"
+    write_articles(calibration / "in", big, "kcal", seed=98)
+    shutil.copytree(desk_dir, calibration / "desk")
+    started = time.monotonic()
+    assert kill_ingest_after(calibration / "desk", calibration / "in", 600) == 0
+    full_run = time.monotonic() - started
+    batches, killed, orphans = [], 0, 0
+    for round_no in range(3):
+        batch = tmp_path / f"big{round_no}"
+        write_articles(batch, big, f"k{round_no}", seed=50 + round_no)
+        batches.append(batch)
+        started = time.monotonic()
+        if kill_ingest_after(desk_dir, batch, full_run * rng.uniform(0.2, 0.9)) is None:
+            killed += 1
+            orphans += _analysers_running(desk_dir)
+        else:
+            full_run = time.monotonic() - started
+        check_crash_invariants(desk_dir)
+        assert editor_state(desk_dir, before.split_story) == before, f"round {round_no}"
+    sys.stderr.write(
+        f"\nkill -9 with a child: {killed} of 3 killed mid-run, {orphans} left a child running\n"
+    )
+    assert killed >= 2, "too few kills landed mid-run to prove anything"
+    assert orphans >= 1, "no kill landed while an analyser child was at work"
+    done = run_triage("--index", str(desk_dir), "ingest", *map(str, batches))
+    assert done.returncode == 0, done.stderr
+    deadline = time.monotonic() + 120
+    while _analysers_running(desk_dir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _analysers_running(desk_dir), "an orphaned analyser never ended"
+    check_complete(desk_dir, 6 + big * 3)
+    assert editor_state(desk_dir, before.split_story) == before
+
+
 def test_leftover_lock_file_is_harmless(
     desk_copy: tuple[Path, EditorState], tmp_path: Path
 ) -> None:
