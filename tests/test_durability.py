@@ -196,6 +196,16 @@ def kill_ingest_after(desk_dir: Path, source: Path, delay: float) -> int | None:
     return proc.returncode
 
 
+def time_whole_ingest(desk_dir: Path, scratch: Path, count: int, seed: int) -> float:
+    """Seconds one uninterrupted ingest of ``count`` articles takes into a copy of the
+    desk, here and now (machines and load differ), so kills can aim inside a run."""
+    write_articles(scratch / "in", count, "cal", seed=seed)
+    shutil.copytree(desk_dir, scratch / "desk")
+    started = time.monotonic()
+    assert kill_ingest_after(scratch / "desk", scratch / "in", 600) == 0
+    return time.monotonic() - started
+
+
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, EditorState]:
     """One prepared desk, built once; tests work on copies of it."""
@@ -216,14 +226,7 @@ def test_kill_nine_during_ingest_loses_nothing(
 ) -> None:
     desk_dir, before = desk_copy
     rng = random.Random(20261122)
-    # How long a whole ingest of one batch takes here and now (machines and load
-    # differ), so the kills land at random instants inside a run, not after it.
-    calibration = tmp_path / "calibration"
-    write_articles(calibration / "in", BULK, "cal", seed=99)
-    shutil.copytree(desk_dir, calibration / "desk")
-    started = time.monotonic()
-    assert kill_ingest_after(calibration / "desk", calibration / "in", 600) == 0
-    full_run = time.monotonic() - started
+    full_run = time_whole_ingest(desk_dir, tmp_path / "calibration", BULK, seed=99)
     batches = []
     killed = 0
     for round_no in range(KILL_ROUNDS):
@@ -265,12 +268,7 @@ def test_kill_nine_while_a_child_analyses_loses_nothing(
     desk_dir, before = desk_copy
     big = 450  # at least parallel.PARALLEL_MIN_STORIES, so the child starts
     rng = random.Random(20261123)
-    calibration = tmp_path / "calibration"
-    write_articles(calibration / "in", big, "kcal", seed=98)
-    shutil.copytree(desk_dir, calibration / "desk")
-    started = time.monotonic()
-    assert kill_ingest_after(calibration / "desk", calibration / "in", 600) == 0
-    full_run = time.monotonic() - started
+    full_run = time_whole_ingest(desk_dir, tmp_path / "calibration", big, seed=98)
     batches, killed, orphans = [], 0, 0
     for round_no in range(3):
         batch = tmp_path / f"big{round_no}"

@@ -20,6 +20,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from triage.core.store import chunks
+
 _EPOCH_KEY = "df_epoch"
 
 MAX_CACHED_TERMS = 400_000
@@ -108,8 +110,7 @@ class DocumentFrequencies:
     def _load(self, terms: Iterable[str]) -> None:
         """Read the df of every term of ``terms`` not yet in the dict (0 when absent)."""
         missing = list({term for term in terms if term not in self._known})
-        for start in range(0, len(missing), 500):
-            chunk = missing[start : start + 500]
+        for chunk in chunks(missing):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 f"SELECT term, df FROM cluster_df WHERE term IN ({marks})", chunk

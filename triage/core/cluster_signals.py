@@ -106,14 +106,10 @@ def _fold_word(word: str) -> str:
 def _word_feature(raw: str) -> str | None:
     """The ``w:`` feature a word counts as, or None for stop words, short words and
     bare numbers (cached for the same reason as :func:`_fold_word`)."""
-    word = fold(raw).strip("'")
-    if word.endswith("'s"):
-        word = word[:-2]
+    word = _unpossessed(raw)
     if word in _STOPWORDS or len(word) < 3 or word.isdigit():
         return None
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    return "w:" + word
+    return "w:" + _singular(word)
 
 
 def outlet_key(name: str) -> str:
@@ -202,11 +198,19 @@ def split_lead(body: str, sentences: int = LEAD_SENTENCES) -> tuple[str, str]:
 
 def _normal_word(raw: str) -> str:
     """Fold a word the way ``w:`` features are keyed (case, possessive, plural)."""
+    return _singular(_unpossessed(raw))
+
+
+def _unpossessed(raw: str) -> str:
+    """The folded word without its quotes and possessive ("Port's" -> "port")."""
     word = fold(raw).strip("'")
-    if word.endswith("'s"):
-        word = word[:-2]
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _singular(word: str) -> str:
+    """A long word without a plural ``s`` ("girders" -> "girder"; "press" stays)."""
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
+        return word[:-1]
     return word
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from triage.core.cluster_df import DocumentFrequencies
+from triage.core.store import chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cluster_story (
@@ -241,8 +242,7 @@ class ClusterTables:
     def many(self, story_ids: Sequence[str]) -> list[StoredStory]:
         """Return the stored stories among ``story_ids``."""
         found: list[StoredStory] = []
-        for start in range(0, len(story_ids), 500):
-            chunk = list(story_ids[start : start + 500])
+        for chunk in chunks(story_ids):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 f"SELECT {_STORY_COLUMNS} FROM cluster_story WHERE story_id IN ({marks})", chunk
@@ -328,8 +328,7 @@ class ClusterTables:
         """Return story id -> cluster id for the stored ones among ``story_ids`` (reads
         no vectors or text, unlike :meth:`many`)."""
         found: dict[str, str] = {}
-        for start in range(0, len(story_ids), 500):
-            chunk = list(story_ids[start : start + 500])
+        for chunk in chunks(story_ids):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 f"SELECT story_id, cluster_id FROM cluster_story WHERE story_id IN ({marks})",
