@@ -18,7 +18,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("Search date, ms (p95)", "search_date_ms", "p95 <= 50"),
     ("Search phrase, ms (p95)", "search_phrase_ms", "p95 <= 150"),
     ("  newest stories read before a search may stop", "recent_scope_stories", ""),
-    ("  days (index shards)", "index_days", ""),
+    ("  index shards", "index_shards", ""),
     ("Archive (--all) term, ms (p95)", "search_all_term_ms", ""),
     ("Archive (--all) two-term, ms (p95)", "search_all_two-term_ms", ""),
     ("Archive (--all) phrase, ms (p95)", "search_all_phrase_ms", ""),

@@ -99,7 +99,7 @@ def search_figures(desk: Desk, repeats: int, scratch: Path) -> dict[str, Any]:
         figures[f"search_all_{kind}_ms"] = archive[kind].summary()
         figures[f"list_{kind}_ms"] = listing[kind].summary()
     figures["recent_scope_stories"] = desk.index.recent_stories
-    figures["index_days"] = len(desk.index.day_keys())
+    figures["index_shards"] = len(desk.index.shard_keys())
     return figures
 
 

@@ -29,6 +29,9 @@ def write_dated(folder: Path, day: str, count: int, words: str = "harbour") -> N
 
 
 def dated_desk(desk: Desk, tmp_path: Path, per_day: int = 3) -> Desk:
+    """Four days of ``per_day`` stories (one more, older-looking, on the first day),
+    with shards closing at 3 stories: a shard per day, as on a busy desk."""
+    desk.index.shard_stories = 3
     for day in DAYS:
         write_dated(tmp_path / "in" / day, day, per_day)
     write_dated(tmp_path / "in" / "old", DAYS[0], 1, words="lighthouse keeper")
@@ -40,7 +43,7 @@ def test_each_story_is_indexed_once_in_the_shard_of_its_day(desk: Desk, tmp_path
     dated_desk(desk, tmp_path)
     shards = sorted(p.name for p in (desk.path / INDEX_DIR).iterdir() if p.is_dir())
     assert shards == list(DAYS)
-    assert desk.index.day_keys() == list(reversed(DAYS))
+    assert desk.index.shard_keys() == list(reversed(DAYS))
     assert desk.index.doc_count() == desk.store.count() == 4 * 3 + 1
     assert desk.index.indexed_ids() == desk.store.all_ids()
 
@@ -151,7 +154,7 @@ def test_compact_merges_each_finished_day_into_one_segment(
     before = {r.story.id for r in desk.search("harbour", limit=None, scope="all").rows}
     desk.close()
     done = cli("compact", index_dir=desk.path)
-    assert done.status == 0 and "compacted 1 days" in done.out
+    assert done.status == 0 and "compacted 1 index shards" in done.out
     reopened = Desk(desk.path)
     assert [reopened.index.shard(day).segment_count() for day in DAYS] == [1, 1, 1, 1]
     after = {r.story.id for r in reopened.search("harbour", limit=None, scope="all").rows}

@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("reindex", "rebuild the search index from the store (editor state kept)")
     command("recluster", "rebuild every cluster from scratch (corrections kept)")
-    command("compact", "merge each finished day's index segments into one (faster search;"
+    command("compact", "merge the segments of each finished index shard into one (faster search;"
             " run when idle, e.g. nightly)")
 
     p = command("clusters", "list story clusters")

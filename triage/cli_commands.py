@@ -195,7 +195,7 @@ def cmd_reindex(desk: Desk, args: argparse.Namespace) -> int:
 
 def cmd_compact(desk: Desk, args: argparse.Namespace) -> int:
     count = desk.index.compact(progress=render.progress_printer())
-    print(f"compacted {count} days")
+    print(f"compacted {count} index shards")
     return 0
 
 

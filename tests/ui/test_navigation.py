@@ -197,6 +197,7 @@ async def test_only_a_page_is_loaded_and_more_arrive_near_the_end(desk: Desk) ->
 
 async def test_a_search_reads_older_days_only_as_the_editor_scrolls(desk: Desk) -> None:
     _fill(desk, PAGE_SIZE * 2, per_day=PAGE_SIZE // 3)  # six days
+    desk.index.shard_stories = PAGE_SIZE // 3  # a shard per day, as on a busy desk
     app = make_app(desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -25,12 +25,13 @@ from triage.core.search import (
     IndexDocument,
     Scope,
     ShardedIndex,
+    day_key,
     day_start,
     parse_query,
     query_terms,
     term_spans,
 )
-from triage.core.store import Store, iso
+from triage.core.store import Store, chunks, iso
 from triage.core.store_feeds import Feeds
 from triage.core.store_quotes import Quotes
 from triage.core.store_tags import Tags
@@ -184,10 +185,13 @@ class Desk:
     def _drain_index_queue(
         self, progress: Progress | None, quoted_only: bool = False, wait: bool = True
     ) -> int:
-        """Write the index queue (the caller holds the index lock).
+        """Write the index queue (the caller holds the index lock), oldest story first.
 
-        Stories are read :data:`INDEX_BATCH` at a time but committed only every
-        :data:`INDEX_COMMIT` stories (one Whoosh writer in between, see
+        The whole queue is read (ids, marks and dates: a few MB for a 100k
+        reindex) and written in publication order, because where the live shard
+        closes depends on the order (:mod:`triage.core.search.layout`). Stories
+        are fetched :data:`INDEX_BATCH` at a time and committed every
+        :data:`INDEX_COMMIT` (one Whoosh writer in between, see
         :meth:`ShardedIndex.writing`); queue entries are dropped only after their
         commit, so a crash leaves them queued.
         """
@@ -198,28 +202,27 @@ class Desk:
         total = self.store.pending_index_count()
         after = -1
         while True:
-            committed: list[tuple[str, int]] = []
-            with self.index.writing(wait) as batch:
-                while len(committed) < INDEX_COMMIT:
-                    rows = self.store.conn.execute(
-                        "SELECT q.rowid, q.story_id, q.seq, s.quoted < s.seq FROM index_queue q"
-                        " LEFT JOIN stories s ON s.id = q.story_id WHERE q.rowid > ?"
-                        " ORDER BY q.rowid LIMIT ?",
-                        (after, INDEX_BATCH),
-                    ).fetchall()
-                    if not rows:
-                        break
-                    after = int(rows[-1][0])
-                    pending = [(str(r[1]), int(r[2])) for r in rows if not (quoted_only and r[3])]
-                    docs, gone = self._documents([sid for sid, _ in pending])
-                    changed = [sid for sid, seq in pending if seq > 1]
-                    written += batch.add(docs, gone, relocated=changed)
-                    committed.extend(pending)
-                    if progress:
-                        progress("index", written, total)
-            if not committed:
+            rows = self.store.conn.execute(
+                "SELECT q.rowid, q.story_id, q.seq, s.quoted < s.seq, s.published"
+                " FROM index_queue q LEFT JOIN stories s ON s.id = q.story_id"
+                " WHERE q.rowid > ?",
+                (after,),
+            ).fetchall()
+            if not rows:
                 return written
-            self.store.mark_indexed(committed)
+            after = max(int(r[0]) for r in rows)
+            pending = sorted(
+                (str(r[4] or ""), str(r[1]), int(r[2])) for r in rows if not (quoted_only and r[3])
+            )
+            for part in chunks(pending, INDEX_COMMIT):
+                with self.index.writing(wait) as batch:
+                    for some in chunks(part, INDEX_BATCH):
+                        docs, gone = self._documents([sid for _, sid, _ in some])
+                        changed = [sid for _, sid, seq in some if seq > 1]
+                        written += batch.add(docs, gone, relocated=changed)
+                        if progress:
+                            progress("index", written, total)
+                self.store.mark_indexed([(sid, seq) for _, sid, seq in part])
 
     def _documents(self, ids: list[str]) -> tuple[list[IndexDocument], list[str]]:
         """Index documents for the stories ``ids``, and the ids no longer stored."""
@@ -285,9 +288,10 @@ class Desk:
     ) -> set[str]:
         """Answer a ``published:`` range from the store's date index (naive times are UTC).
 
-        Only the ids of the range's first and last UTC days are listed: the index
-        matches the days in between whole (``search.queries.for_day``), so a week's
-        range costs two days of ids, not 25k. Stored times have whole seconds, so
+        Only the ids in the index shards holding the range's first and last UTC
+        days are listed: the index matches the shards in between whole
+        (``search.queries.for_span``), so a week's range on a busy desk costs two
+        days of ids, not 25k. Stored times have whole seconds, so
         bounds with microseconds are rounded to the second that keeps the
         comparison exact.
         """
@@ -304,18 +308,19 @@ class Desk:
                 whole += timedelta(seconds=1)
             clauses.append("published < ?" if end_excl else "published <= ?")
             args.append(iso(whole))
-        edges, edge_args = [], []
-        if start is not None:  # the first day: before the next day begins
-            first = day_start(start)
-            edges.append("published < ?")
-            edge_args.append(iso(first + timedelta(days=1)))
-        if end is not None:  # the last day: from its start
-            last = day_start(end)
-            edges.append("published >= ?")
-            edge_args.append(iso(last))
-        if edges:
-            clauses.append(f"({' OR '.join(edges)})")
-            args.extend(edge_args)
+        edges: list[tuple[str, str]] = []
+        first = self.index.span_of(day_key(start)) if start is not None else None
+        last = self.index.span_of(day_key(end)) if end is not None else None
+        if first is not None and first.last is not None:  # before the next shard begins
+            edges.append(("published < ?", iso(_midnight_after(first.last))))
+        if last is not None and last.first is not None:  # from the last shard's first day
+            edges.append(("published >= ?", iso(day_start(datetime.fromisoformat(last.first)))))
+        open_edge = (first is not None and first.last is None) or (
+            last is not None and last.first is None
+        )
+        if edges and not open_edge:  # an open-ended edge shard needs every id in range
+            clauses.append(f"({' OR '.join(clause for clause, _ in edges)})")
+            args.extend(arg for _, arg in edges)
         where = " AND ".join(clauses) or "1"
         rows = self.store.conn.execute(f"SELECT id FROM stories WHERE {where}", args)
         return {str(r[0]) for r in rows}
@@ -366,3 +371,8 @@ class Desk:
         except Exception:
             return []
         return term_spans(text, query_terms(q))
+
+
+def _midnight_after(day: str) -> datetime:
+    """The first moment (UTC) after the day ``YYYY-MM-DD``."""
+    return day_start(datetime.fromisoformat(day)) + timedelta(days=1)

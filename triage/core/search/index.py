@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +233,14 @@ class SearchIndex:
         ids = id_column(searcher)
         hits = [Hit(id=ids[hit.docnum], score=float(hit.score or 0.0)) for hit in results]
         return Results(hits=hits, total=len(results))
+
+    def newest(self) -> datetime | None:
+        """The latest publication time of a live document (None when empty)."""
+        reader = self.searcher().reader()
+        if not reader.doc_count():
+            return None  # an empty index's reader has no columns
+        column = reader.column_reader("published", translate=True)
+        return max((column[doc] for doc in reader.all_doc_ids()), default=None)
 
     def segment_count(self) -> int:
         """How many segments the index has (each costs a matcher per query)."""

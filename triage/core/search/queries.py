@@ -12,6 +12,7 @@ from whoosh.qparser import AndGroup, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.qparser.plugins import GtLtPlugin, PlusMinusPlugin
 
+from triage.core.search.layout import Span
 from triage.core.search.schema import (
     DEFAULT_FIELDS,
     VIRTUAL_FIELDS,
@@ -95,7 +96,7 @@ def id_column(searcher: Any) -> dict[int, str]:
         column = reader.column_reader("id")
         entry = (reader, {doc: column[doc] for doc in reader.all_doc_ids()})
         with _column_lock:
-            if len(_column_cache) > 1024:  # one reader per day shard
+            if len(_column_cache) > 1024:  # one reader per shard
                 _column_cache.clear()
             _column_cache[key] = entry
     return entry[1]
@@ -105,20 +106,19 @@ def _docnums_for(searcher: Any, story_id: str) -> list[int]:
     return list(searcher.document_numbers(id=story_id))
 
 
-def for_day(q: Any, key: str) -> Any:
-    """``q`` as it reads on the day ``key``: a date range that covers the whole day matches all.
+def for_span(q: Any, span: Span) -> Any:
+    """``q`` as it reads in the shard of ``span``: a date range covering the shard matches all.
 
-    A day strictly inside a ``published:`` range needs no id set, so the store only
-    lists the ids of the range's first and last days (see ``Desk.resolve_dates``);
-    without this rewrite the days in between would match nothing.
+    A shard strictly inside a ``published:`` range needs no id set, so the store
+    only lists the ids of the range's edge shards, those holding its first and
+    last days (see ``Desk.resolve_dates``); without this rewrite the shards in
+    between would match nothing.
     """
     if isinstance(q, DocSetQuery):
         if q.days is None:
             return q
-        first, last = q.days
-        inside = (first is None or key > first) and (last is None or key < last)
-        return query.Every(boost=q.boost) if inside else q
-    return q.apply(lambda child: for_day(child, key))
+        return query.Every(boost=q.boost) if span.inside(*q.days) else q
+    return q.apply(lambda child: for_span(child, span))
 
 
 def day_bounds(q: Any) -> tuple[str | None, str | None]:

@@ -1,20 +1,22 @@
-"""The search index split by publication day: newest-first search stops early.
+"""The search index split by publication time: newest-first search stops early.
 
 One Whoosh index holding every story costs time in proportion to the whole desk:
 on 100k stories a common two-term query scores ~50k postings, and a commit merges
-segments of the whole index. Editors live in the last days, so the index is one
-:class:`~triage.core.search.index.SearchIndex` per UTC publication day ("shard")
-under one directory:
+segments of the whole index. Editors live in the last days, so the index is
+several :class:`~triage.core.search.index.SearchIndex` ("shards") under one
+directory, each covering a run of days and closed at a size
+(:mod:`triage.core.search.layout`: a day each on a busy desk, a month on a quiet
+one):
 
 * a story is written once, to the shard of its day; a commit touches only the
   shards of the stories in it, so its cost follows the batch, not the desk;
 * a search sorted by date walks the shards newest first and stops once the page is
   full (older shards cannot hold newer stories), so the story list costs the same
   on a 100k desk as on a 10k one; the total is then a lower bound (``more``);
-* a search by relevance reads days newest first too, and in the *recent* scope
+* a search by relevance reads shards newest first too, and in the *recent* scope
   stops once it has read at least :data:`RECENT_STORIES` stories and found a
-  page of hits (every day is read for a rare word, a tag, or a small desk); with
-  ``scope="all"`` (the archive) it reads every day.
+  page of hits (every shard is read for a rare word, a tag, or a small desk); with
+  ``scope="all"`` (the archive) it reads every one.
 
 One lock file for the whole directory keeps one writer per desk across processes;
 each shard's own Whoosh lock is then never contended.
@@ -29,13 +31,14 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from triage.core.models import Progress
 from triage.core.search.index import IndexBatch, SearchIndex
-from triage.core.search.queries import day_bounds, for_day
+from triage.core.search.layout import SHARD_STORIES, Router, Span, covering, spans
+from triage.core.search.queries import day_bounds, for_span
 from triage.core.search.schema import (
     LOCK_WAIT_SECONDS,
     SCHEMA_VERSION,
@@ -65,11 +68,6 @@ LOCK_NAME = "MAIN_WRITELOCK"
 VERSION_NAME = "triage-schema-version"
 
 
-def shard_key(published: datetime) -> str:
-    """The shard of a story: its UTC publication day, ``YYYY-MM-DD`` (sorts by time)."""
-    return day_key(published)
-
-
 def _is_shard_name(name: str) -> bool:
     return len(name) == 10 and name[4] == "-" and name[7] == "-" and name.replace("-", "").isdigit()
 
@@ -81,6 +79,15 @@ class ShardBatch:
         self._index = index
         self._stack = stack
         self._writers: dict[str, IndexBatch] = {}
+        self._router: Router | None = None
+
+    def _route(self, published: datetime) -> str:
+        if self._router is None:
+            tomorrow = day_key(datetime.now(UTC) + timedelta(days=1))
+            self._router = Router(
+                self._index.shard_keys(), self._index.stats, tomorrow, self._index.shard_stories
+            )
+        return self._router.route(day_key(published))
 
     def _writer(self, key: str) -> IndexBatch:
         if key not in self._writers:
@@ -102,14 +109,17 @@ class ShardBatch:
             relocated: Stories that may have been indexed under another day before
                 (changed since first stored): older copies are looked for in every
                 shard. New stories skip that search, so bulk ingest stays cheap.
+
+        Documents are routed oldest first: where the live shard closes depends
+        on the order (see :mod:`triage.core.search.layout`).
         """
-        docs = list(documents)
+        docs = sorted(documents, key=lambda doc: doc.published)
         by_shard: dict[str, list[IndexDocument]] = {}
         for doc in docs:
-            by_shard.setdefault(shard_key(doc.published), []).append(doc)
+            by_shard.setdefault(self._route(doc.published), []).append(doc)
         anywhere = set(delete_ids) | set(relocated)
         if anywhere:
-            for key in self._index.day_keys():
+            for key in self._index.shard_keys():
                 shard = self._index.shard(key)
                 present = shard.find_ids(anywhere)
                 if present:
@@ -120,12 +130,15 @@ class ShardBatch:
 
 
 class ShardedIndex:
-    """The search index: one Whoosh index per publication day, under one directory."""
+    """The search index: one Whoosh index per run of publication days, in one directory."""
 
-    def __init__(self, path: Path, recent_stories: int | None = None) -> None:
+    def __init__(
+        self, path: Path, recent_stories: int | None = None, shard_stories: int | None = None
+    ) -> None:
         self.path = path
         self.schema = build_schema()
         self.recent_stories = recent_stories or RECENT_STORIES
+        self.shard_stories = shard_stories or SHARD_STORIES
         self._shards: dict[str, SearchIndex] = {}
         self._lock = threading.RLock()
 
@@ -156,16 +169,35 @@ class ShardedIndex:
                     stale.unlink()
             self.version_file.write_text(f"{SCHEMA_VERSION}\n")
 
-    def day_keys(self) -> list[str]:
-        """Shard names on disk, newest day first (another process may add some)."""
+    def shard_keys(self) -> list[str]:
+        """Shard names (each its first day) on disk, newest first (another process
+        may add some)."""
         try:
             names = [p.name for p in self.path.iterdir() if _is_shard_name(p.name)]
         except OSError:
             return []
         return sorted(names, reverse=True)
 
+    def spans(self) -> list[Span]:
+        """The days each shard covers, newest first."""
+        return spans(self.shard_keys())[::-1]
+
+    def span_of(self, day: str) -> Span | None:
+        """The span of the shard that holds (or would hold) stories of ``day``."""
+        keys = sorted(self.shard_keys())
+        key = covering(keys, day)
+        return next((s for s in spans(keys) if s.key == key), None)
+
+    def stats(self, key: str) -> tuple[int, str | None]:
+        """A shard's live documents and its newest story's day (for routing)."""
+        shard = self.shard(key)
+        if not shard.path.exists():
+            return 0, None
+        newest = shard.newest()
+        return shard.doc_count(), day_key(newest) if newest else None
+
     def shard(self, key: str, create: bool = False) -> SearchIndex:
-        """The index of one day; with ``create``, a day not on disk yet starts empty.
+        """The index of one shard; with ``create``, one not on disk yet starts empty.
 
         A damaged day is never recreated here (that would drop its stories from
         search without a word); using it raises, and ``triage reindex`` rebuilds.
@@ -228,22 +260,24 @@ class ShardedIndex:
             yield ShardBatch(self, stack)
 
     def compact(self, before: str | None = None, progress: Progress | None = None) -> int:
-        """Merge each finished day's segments into one; return how many days changed.
+        """Merge each finished shard's segments into one; return how many changed.
 
         Every commit adds a segment, and a query builds a matcher per segment, so a
         day written by many small refreshes answers 1.5-3x slower than the same day
         in one segment (100k desk: two-term 55 -> 36 ms, tag 13 -> 4 ms). Merging
-        rewrites the day (~6 ms per story), so it is a maintenance step, not part of
-        an ingest: ``triage compact``, e.g. nightly. Today's day (UTC), which is
-        still growing, is left alone unless ``before`` says otherwise.
+        rewrites the shard (~6 ms per story), so it is a maintenance step, not part
+        of an ingest: ``triage compact``, e.g. nightly. A shard holding stories of
+        today (UTC), which is still growing, is left alone unless ``before`` (a
+        day) says otherwise: only shards whose newest story is older are merged.
         """
-        limit = before or shard_key(datetime.now(UTC))
-        keys = [k for k in self.day_keys() if k < limit]
+        limit = before or day_key(datetime.now(UTC))
+        keys = self.shard_keys()
         compacted = 0
         with self._lock, self._desk_lock(wait=True):
             for done, key in enumerate(keys, 1):
                 shard = self.shard(key)
-                if shard.segment_count() > 1:
+                newest = self.stats(key)[1]
+                if newest is not None and newest < limit and shard.segment_count() > 1:
                     shard.compact()
                     compacted += 1
                 if progress:
@@ -254,12 +288,12 @@ class ShardedIndex:
 
     def doc_count(self) -> int:
         """Number of live documents over all shards."""
-        return sum(self.shard(key).doc_count() for key in self.day_keys())
+        return sum(self.shard(key).doc_count() for key in self.shard_keys())
 
     def indexed_ids(self) -> set[str]:
         """Every story id the index holds (for consistency checks)."""
         found: set[str] = set()
-        for key in self.day_keys():
+        for key in self.shard_keys():
             found |= self.shard(key).indexed_ids()
         return found
 
@@ -282,38 +316,35 @@ class ShardedIndex:
         story's name still reaches every day. ``more`` says older days were left.
         """
         first, last = day_bounds(q)  # a published: range needs only its own days
-        keys = [
-            key for key in self.day_keys()
-            if (first is None or key >= first) and (last is None or key <= last)
-        ]
+        wanted = [span for span in self.spans() if span.overlaps(first, last)]
         if sort == "date":
-            return self._newest_first(q, keys, limit)
+            return self._newest_first(q, wanted, limit)
         hits: list[Hit] = []
         total = covered = 0
         more = False
-        for read, key in enumerate(keys, 1):
-            shard = self.shard(key)
-            found = shard.search(for_day(q, key), limit=limit, sort="relevance")
+        for read, span in enumerate(wanted, 1):
+            shard = self.shard(span.key)
+            found = shard.search(for_span(q, span), limit=limit, sort="relevance")
             hits.extend(found.hits)
             total += found.total
             covered += shard.doc_count()
             enough = limit is not None and len(hits) >= limit
             if scope == "recent" and enough and covered >= self.recent_stories:
-                more = read < len(keys)
+                more = read < len(wanted)
                 break
         best = sorted(hits, key=lambda h: -h.score) if limit is None else heapq.nlargest(
             limit, hits, key=lambda h: h.score)
         return Results(hits=best, total=total, more=more)
 
-    def _newest_first(self, q: Any, keys: list[str], limit: int | None) -> Results:
+    def _newest_first(self, q: Any, wanted: list[Span], limit: int | None) -> Results:
         hits: list[Hit] = []
         total = 0
-        for read, key in enumerate(keys, 1):
-            wanted = None if limit is None else limit - len(hits)
-            found = self.shard(key).search(for_day(q, key), limit=wanted, sort="date")
+        for read, span in enumerate(wanted, 1):
+            page = None if limit is None else limit - len(hits)
+            found = self.shard(span.key).search(for_span(q, span), limit=page, sort="date")
             hits.extend(found.hits)
             total += found.total
             if limit is not None and len(hits) >= limit:
-                return Results(hits=hits, total=total, more=read < len(keys))
+                return Results(hits=hits, total=total, more=read < len(wanted))
         return Results(hits=hits, total=total)
 
