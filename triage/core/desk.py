@@ -40,7 +40,11 @@ INDEX_ENV = "TRIAGE_INDEX"
 DB_NAME = "triage.sqlite3"
 INDEX_DIR = "whoosh"
 INDEX_BATCH = 300
-INDEX_COMMIT = 5000
+INDEX_COMMIT = 1000
+"""Stories per index commit. Whoosh keeps a writer's postings in memory up to 128 MB
+(by its own estimate) and past that sorts them through temporary files; stories
+written oldest first fill one or two shards per commit, so 1000 stay in memory
+while 5000 spilled (10k reindex: 53 s of CPU against 68 s)."""
 
 
 def locate_desk(option: str | None = None) -> Path:
