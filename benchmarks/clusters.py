@@ -60,6 +60,7 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "lead-name conflict": {"name_conflict_factor": 1.0},
     "count conflict": {"count_conflict_factor": 1.0},
     "compound ages (added)": {"compound_ages": False},
+    "lead people conflict (added)": {"people_conflict_factor": 1.0},
     "sums in their currency (added)": {"currency_units": False},
     "review of neighbours": {"review": 0},
     "split review": {"split_from": 0},

@@ -41,6 +41,10 @@ class ClusterConfig:
         weekday_tolerance: Days by which two leads' weekdays may differ and agree.
         count_conflict_factor: Similarity multiplier when two stories count the same
             things differently ("23 pirates" against "26 pirates").
+        people_conflict_factor: Similarity multiplier when each story's lead is about
+            people (named in full, then by surname) the other's lead never names: two
+            reports of one kind of event on one beat (two players arrested, two coaches
+            fired) share team, city and topic words, not the person.
         compound_ages: Read "a 29-year-old cyclist" as an age among the counts (besides
             "Jane Roe, 61,"), so reports whose people differ in age conflict.
         currency_units: Count a sum in its currency ("$120 million" and "90 million
@@ -86,6 +90,7 @@ class ClusterConfig:
     weekday_conflict_factor: float = 0.7
     weekday_tolerance: int = 1
     count_conflict_factor: float = 0.5
+    people_conflict_factor: float = 0.5
     compound_ages: bool = True
     currency_units: bool = True
     review: int = 2
