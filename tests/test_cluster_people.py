@@ -33,11 +33,21 @@ def _markers(story: tuple[str, str]) -> frozenset[str]:
 
 def test_lead_people_are_full_names_later_called_by_surname() -> None:
     assert lead_people(*ARREST_A) == {"p:brell"}
+    said = ("Crash on the ring road", "Driver Tomas Brell was hurt, police said. Brell is well.")
+    assert lead_people(*said) == {"p:brell"}
     # A place named in full is never shortened to its last word: not a person.
     assert "p:alder" not in lead_people(*ARREST_A)
     # A person named once, in full only, is a passer-by of the story.
     once = ("Ferry delayed", "Captain Ona Merrit said the ferry would sail late. It did.")
     assert lead_people(*once) == frozenset()
+
+
+def test_lead_people_skip_capitalised_common_nouns_and_street_names() -> None:
+    body = (
+        "Harbour Police say a van hit a kiosk on North Quay Avenue. Police said the "
+        "driver fled.\n\nThe police asked for witnesses on Quay Avenue."
+    )
+    assert lead_people("Van hits kiosk", body) == frozenset()
 
 
 def test_lead_people_skip_a_headline_case_title_and_common_words() -> None:

@@ -39,14 +39,28 @@ def lead_people(title: str, body: str) -> frozenset[str]:
     for text in texts:
         for match in _FULL_NAME.finditer(text):
             words = match.group(1).split()
-            surname = words[-1]
             if any(w.lower() in COMMON_WORDS for w in words):
                 continue
-            alone = len(re.findall(r"(?<![\w'’-])" + re.escape(surname) + r"\b", story))
-            full = story.count(match.group(1))
-            if alone > full:
-                found.add("p:" + _normal_word(surname))
+            if _called_alone(words[-1], story):
+                found.add("p:" + _normal_word(words[-1]))
     return frozenset(found)
+
+
+_BREAKS = frozenset(".!?;:,\"”)")
+"""What ends a run of names: "said Roe. Roe left" calls Roe alone."""
+
+
+def _called_alone(surname: str, story: str) -> bool:
+    """Whether the story calls someone by ``surname`` alone: capitalised, after a word
+    that is not (not the tail of "Jane Roe", "Fifth Avenue"), and never written in
+    lower case (a capitalised "Police say" is a common noun)."""
+    if re.search(r"(?<![\w'’-])" + re.escape(surname.lower()) + r"\b", story):
+        return False
+    for match in re.finditer(r"(?<![\w'’-])" + re.escape(surname) + r"\b", story):
+        before = story[max(0, match.start() - 40) : match.start()].split()
+        if not before or not before[-1][:1].isupper() or before[-1][-1] in _BREAKS:
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
