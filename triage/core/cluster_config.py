@@ -30,6 +30,9 @@ class ClusterConfig:
         date_conflict_factor: Similarity multiplier when two stories' years conflict.
         latest_year: Compare only the latest year each story mentions (older years
             are background); otherwise any shared year avoids a conflict.
+        background_years: Leave out of the year conflict the years a story gives only
+            as background ("since 2008", "opened in 1994", "the 2008 champions"): two
+            reports of one game, one recalling an old season, are not dated apart.
         lead_boost: Weight of a word in the lead (first two sentences) relative to
             one further down: the lead says what happened, where and to whom.
         name_conflict_factor: Similarity multiplier when each story's lead names
@@ -83,6 +86,7 @@ class ClusterConfig:
     small_desk_margin: float = 0.3
     date_conflict_factor: float = 0.5
     latest_year: bool = False
+    background_years: bool = True
     lead_boost: float = 1.5
     name_conflict_factor: float = 0.5
     name_missing_share: float = 0.5

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from triage.core.cluster_config import ClusterConfig
 from triage.core.cluster_facts import (
+    background_years,
     counts,
     counts_conflict,
     weekdays,
@@ -35,8 +36,11 @@ def event_markers(
     switches ``config`` sets) and the surnames of the people its lead is about
     (``p:roe``; see :func:`cluster_people.lead_people`)."""
     cfg = config or ClusterConfig()
+    years = years_of(features)
+    if cfg.background_years and years:
+        years -= background_years(title + "\n" + body)
     return (
-        years_of(features)
+        years
         | lead_names(title, body)
         | weekdays(title, body)
         | counts(title + "\n" + body, cfg.compound_ages, cfg.currency_units)
