@@ -130,6 +130,8 @@ def test_background_years_are_only_those_never_given_otherwise() -> None:
     )
     assert background_years(text) == {"n:2019", "n:2024", "n:1998"}
     assert background_years("No year at all.") == frozenset()
+    # A story of 2024 means its own year even in "the 2024 Gulls".
+    assert background_years(text, current=2024) == {"n:2019", "n:1998"}
 
 
 def test_background_years_do_not_date_a_story_apart() -> None:

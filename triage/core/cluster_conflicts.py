@@ -28,17 +28,23 @@ _YEAR = re.compile(r"n:(?:19|20)\d\d")
 
 
 def event_markers(
-    features: Iterable[str], title: str, body: str, config: ClusterConfig | None = None
+    features: Iterable[str],
+    title: str,
+    body: str,
+    config: ClusterConfig | None = None,
+    year: int | None = None,
 ) -> frozenset[str]:
     """Return what the engine stores to detect conflicts: the years a story mentions
     (``n:2011``), its lead name words (``w:word``), the weekdays its lead names
     (``d:4``), its counts (``u:pirate=23``; see :func:`cluster_facts.counts`, whose
     switches ``config`` sets) and the surnames of the people its lead is about
-    (``p:roe``; see :func:`cluster_people.lead_people`)."""
+    (``p:roe``; see :func:`cluster_people.lead_people`). ``year``, the year the story
+    was published, keeps that year among the years even when written as background
+    (see :func:`cluster_facts.background_years`)."""
     cfg = config or ClusterConfig()
     years = years_of(features)
     if cfg.background_years and years:
-        years -= background_years(title + "\n" + body)
+        years -= background_years(title + "\n" + body, year)
     return (
         years
         | lead_names(title, body)

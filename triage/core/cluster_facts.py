@@ -108,16 +108,22 @@ def lead_of(title: str, body: str, sentences: int = 2) -> str:
     return head + "\n" + rest[:cut]
 
 
-def background_years(text: str) -> frozenset[str]:
+def background_years(text: str, current: int | None = None) -> frozenset[str]:
     """Return the years (``n:2008``) that ``text`` mentions only as background (see
     ``_BACKGROUND_YEAR``; a year also written otherwise, as in a date, is kept): a
     report that recalls an old season or scandal is not dated by it, so such years
-    should not clash with the event's own."""
+    should not clash with the event's own. A year from ``current`` (the year the
+    story was published) on is never background: "the 2031 race" in a story of 2031
+    is the event's."""
     background = Counter(m.group(1) or m.group(2) for m in _BACKGROUND_YEAR.finditer(text))
     if not background:
         return frozenset()
     every = Counter(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text))
-    return frozenset(f"n:{year}" for year, seen in background.items() if every[year] <= seen)
+    return frozenset(
+        f"n:{year}"
+        for year, seen in background.items()
+        if every[year] <= seen and (current is None or int(year) < current)
+    )
 
 
 def weekdays(title: str, body: str) -> frozenset[str]:
