@@ -6,9 +6,9 @@ what differs is *who*. News style names a person in full at first mention and by
 surname afterwards ("Jane Roe ... Roe said"), which tells a person from a place or a
 firm ("San Marco", "Acme Corp") without a list of names: a capitalised run of two or
 three words whose last word recurs on its own, and never in lower case, is a person
-the story is about. These pure functions keep
-the surnames of the people the title and lead name (``p:roe``) beside the story's
-other markers, and compare two stories' markers.
+the story is about. These pure functions keep the surnames of the people the title
+and lead name (``p:roe``) beside the story's other markers, and compare two stories'
+markers.
 """
 
 from __future__ import annotations
