@@ -60,6 +60,8 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "lead-name conflict": {"name_conflict_factor": 1.0},
     "count conflict": {"count_conflict_factor": 1.0},
     "compound ages (added)": {"compound_ages": False},
+    "lead people conflict (added)": {"people_conflict_factor": 1.0},
+    "background years kept (added)": {"background_years": False},
     "sums in their currency (added)": {"currency_units": False},
     "review of neighbours": {"review": 0},
     "split review": {"split_from": 0},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from triage.core.cluster_conflicts import conflict_penalty, event_markers
 from triage.core.cluster_facts import (
+    background_years,
     counts,
     counts_conflict,
     lead_of,
@@ -120,3 +121,23 @@ def test_sums_count_in_their_currency() -> None:
     assert counts("a 500 euros fine") == {"u:euro=500"}
     plain = counts("Thieves took gems worth $120 million.", currencies=False)
     assert counts_conflict(plain, counts("Thieves took 90 million euros.", currencies=False))
+
+
+def test_background_years_are_only_those_never_given_otherwise() -> None:
+    text = (
+        "The Gulls won 20-13 on Dec. 23, 2031, their first title since 2019 and the best "
+        "run of the 2024 Gulls. The ground opened in 1998. In 2031 the club also moved."
+    )
+    assert background_years(text) == {"n:2019", "n:2024", "n:1998"}
+    assert background_years("No year at all.") == frozenset()
+    # A story of 2024 means its own year even in "the 2024 Gulls".
+    assert background_years(text, current=2024) == {"n:2019", "n:1998"}
+
+
+def test_background_years_do_not_date_a_story_apart() -> None:
+    dated = ("Gulls win", "The Gulls won 20-13 on Dec. 23, 2031.")
+    recalled = ("Gulls win", "The Gulls won 20-13, their first title since 2019.")
+    markers = [event_markers(term_counts(*s), *s) for s in (dated, recalled)]
+    assert "n:2019" not in markers[1]
+    kept = ClusterConfig(background_years=False)
+    assert "n:2019" in event_markers(term_counts(*recalled), *recalled, kept)

@@ -30,6 +30,9 @@ class ClusterConfig:
         date_conflict_factor: Similarity multiplier when two stories' years conflict.
         latest_year: Compare only the latest year each story mentions (older years
             are background); otherwise any shared year avoids a conflict.
+        background_years: Leave out of the year conflict the years a story gives only
+            as background ("since 2008", "opened in 1994", "the 2008 champions"): two
+            reports of one game, one recalling an old season, are not dated apart.
         lead_boost: Weight of a word in the lead (first two sentences) relative to
             one further down: the lead says what happened, where and to whom.
         name_conflict_factor: Similarity multiplier when each story's lead names
@@ -41,6 +44,10 @@ class ClusterConfig:
         weekday_tolerance: Days by which two leads' weekdays may differ and agree.
         count_conflict_factor: Similarity multiplier when two stories count the same
             things differently ("23 pirates" against "26 pirates").
+        people_conflict_factor: Similarity multiplier when each story's lead is about
+            people (named in full, then by surname) the other's lead never names: two
+            reports of one kind of event on one beat (two players arrested, two coaches
+            fired) share team, city and topic words, not the person.
         compound_ages: Read "a 29-year-old cyclist" as an age among the counts (besides
             "Jane Roe, 61,"), so reports whose people differ in age conflict.
         currency_units: Count a sum in its currency ("$120 million" and "90 million
@@ -79,6 +86,7 @@ class ClusterConfig:
     small_desk_margin: float = 0.3
     date_conflict_factor: float = 0.5
     latest_year: bool = False
+    background_years: bool = True
     lead_boost: float = 1.5
     name_conflict_factor: float = 0.5
     name_missing_share: float = 0.5
@@ -86,6 +94,7 @@ class ClusterConfig:
     weekday_conflict_factor: float = 0.7
     weekday_tolerance: int = 1
     count_conflict_factor: float = 0.5
+    people_conflict_factor: float = 0.5
     compound_ages: bool = True
     currency_units: bool = True
     review: int = 2

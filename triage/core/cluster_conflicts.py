@@ -15,29 +15,42 @@ from functools import lru_cache
 
 from triage.core.cluster_config import ClusterConfig
 from triage.core.cluster_facts import (
+    background_years,
     counts,
     counts_conflict,
     weekdays,
     weekdays_conflict,
 )
+from triage.core.cluster_people import lead_people, people_conflict
 from triage.core.cluster_signals import lead_names
 
 _YEAR = re.compile(r"n:(?:19|20)\d\d")
 
 
 def event_markers(
-    features: Iterable[str], title: str, body: str, config: ClusterConfig | None = None
+    features: Iterable[str],
+    title: str,
+    body: str,
+    config: ClusterConfig | None = None,
+    year: int | None = None,
 ) -> frozenset[str]:
     """Return what the engine stores to detect conflicts: the years a story mentions
     (``n:2011``), its lead name words (``w:word``), the weekdays its lead names
-    (``d:4``) and its counts (``u:pirate=23``; see :func:`cluster_facts.counts`, whose
-    switches ``config`` sets)."""
+    (``d:4``), its counts (``u:pirate=23``; see :func:`cluster_facts.counts`, whose
+    switches ``config`` sets) and the surnames of the people its lead is about
+    (``p:roe``; see :func:`cluster_people.lead_people`). ``year``, the year the story
+    was published, keeps that year among the years even when written as background
+    (see :func:`cluster_facts.background_years`)."""
     cfg = config or ClusterConfig()
+    years = years_of(features)
+    if cfg.background_years and years:
+        years -= background_years(title + "\n" + body, year)
     return (
-        years_of(features)
+        years
         | lead_names(title, body)
         | weekdays(title, body)
         | counts(title + "\n" + body, cfg.compound_ages, cfg.currency_units)
+        | lead_people(title, body)
     )
 
 
@@ -96,7 +109,7 @@ def conflict_penalty(
 ) -> float:
     """Return the similarity multiplier for two stories given as (markers, features;
     the stored story's features lazily): 1.0 when nothing conflicts, smaller when
-    their dates, lead names, lead weekdays or counts do."""
+    their dates, lead names, lead weekdays, counts or lead people do."""
     our_markers, our_features = ours
     their_markers, their_features = theirs
     our_years, their_years = _years_among(our_markers), _years_among(their_markers)
@@ -117,6 +130,8 @@ def conflict_penalty(
         weights.name_missing_share,
     ):
         factor *= weights.name_conflict_factor
+    if weights.people_conflict_factor < 1.0 and people_conflict(our_markers, their_markers):
+        factor *= weights.people_conflict_factor
     return factor
 
 

@@ -11,7 +11,7 @@ count), and compare two stories' markers.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -67,6 +67,15 @@ _AGE = re.compile(
 _YEARS_OLD = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b", re.IGNORECASE)
 """An age written as a compound: "a 29-year-old cyclist", "the 6 year old boy"."""
 
+_BACKGROUND_YEAR = re.compile(
+    r"\b(?:since|until|before|after|from|of|in)\s+((?:19|20)\d\d)\b"
+    r"|\bthe\s+((?:19|20)\d\d)(?=\s+[A-Z])",
+    re.IGNORECASE,
+)
+"""A year that dates the background, not the event: "first title since 2008", "opened
+in 1994", "the end of 2006", "the 2008 Dolphins" (a year qualifying a name). A
+report dates its own event by day and weekday ("on Tuesday", "Dec. 3, 2031")."""
+
 RATIO = 1.1
 """Counts within this ratio agree (reports round: "about 80 million", "85 million")."""
 
@@ -97,6 +106,24 @@ def lead_of(title: str, body: str, sentences: int = 2) -> str:
             break
         cut = match.end()
     return head + "\n" + rest[:cut]
+
+
+def background_years(text: str, current: int | None = None) -> frozenset[str]:
+    """Return the years (``n:2008``) that ``text`` mentions only as background (see
+    ``_BACKGROUND_YEAR``; a year also written otherwise, as in a date, is kept): a
+    report that recalls an old season or scandal is not dated by it, so such years
+    should not clash with the event's own. A year from ``current`` (the year the
+    story was published) on is never background: "the 2031 race" in a story of 2031
+    is the event's."""
+    background = Counter(m.group(1) or m.group(2) for m in _BACKGROUND_YEAR.finditer(text))
+    if not background:
+        return frozenset()
+    every = Counter(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text))
+    return frozenset(
+        f"n:{year}"
+        for year, seen in background.items()
+        if every[year] <= seen and (current is None or int(year) < current)
+    )
 
 
 def weekdays(title: str, body: str) -> frozenset[str]:

@@ -81,7 +81,7 @@ class ClusterEngine:
         signals = extract(story, quotes, cfg.use_entities, cfg.use_title, cfg.lead_boost)
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
-        markers = event_markers(signals.counts, story.title, story.body, cfg)
+        markers = event_markers(signals.counts, story.title, story.body, cfg, story.published.year)
         evidence = self._evidence(story, signals, markers, vector, frequencies)
         forced, barred = self._corrections_for(story.id)
         cluster_id = forced or self._best_cluster(evidence, barred)
