@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from triage.core.cluster_signals import COMMON_WORDS, _normal_word, _title_case, split_lead
+from triage.core.cluster_signals import COMMON_WORDS, normal_word, split_lead, title_case
 
 _CAPITAL = r"[A-Z][a-z]+(?:['’-][A-Za-z]+)?"
 _FULL_NAME = re.compile(
@@ -34,7 +34,7 @@ def lead_people(title: str, body: str) -> frozenset[str]:
     A title in headline case is skipped: every word of it is capitalised.
     """
     lead, _ = split_lead(body)
-    texts = [lead] if _title_case(title) else [title, lead]
+    texts = [lead] if title_case(title) else [title, lead]
     story = title + "\n" + body
     found: set[str] = set()
     for text in texts:
@@ -43,7 +43,7 @@ def lead_people(title: str, body: str) -> frozenset[str]:
             if any(w.lower() in COMMON_WORDS for w in words):
                 continue
             if _called_alone(words[-1], story):
-                found.add("p:" + _normal_word(words[-1]))
+                found.add("p:" + normal_word(words[-1]))
     return frozenset(found)
 
 

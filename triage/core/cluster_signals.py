@@ -178,7 +178,7 @@ def _finish_run(text: str, run: list[str], end: int) -> Iterable[str]:
     yield " ".join(words)
 
 
-def _title_case(text: str) -> bool:
+def title_case(text: str) -> bool:
     """Whether most words are capitalised (a headline style), so capitals mark no names."""
     words = [w for w in _WORD.findall(text) if len(w) > 3]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
@@ -196,7 +196,7 @@ def split_lead(body: str, sentences: int = LEAD_SENTENCES) -> tuple[str, str]:
     return body[:cut], body[cut:]
 
 
-def _normal_word(raw: str) -> str:
+def normal_word(raw: str) -> str:
     """Fold a word the way ``w:`` features are keyed (case, possessive, plural)."""
     return _singular(_unpossessed(raw))
 
@@ -218,12 +218,12 @@ def lead_names(title: str, body: str) -> frozenset[str]:
     """Return the name words (as ``w:`` features) of the title and lead: the event's
     participants and place. Another report of the same event names them too."""
     lead, _ = split_lead(body)
-    texts = [lead] if _title_case(title) else [title, lead]
+    texts = [lead] if title_case(title) else [title, lead]
     found: set[str] = set()
     for text in texts:
         for name in _entity_runs(text):
             for raw in name.split():
-                word = _normal_word(raw)
+                word = normal_word(raw)
                 if len(word) >= 3 and word not in _NOT_NAMES and not word.isdigit():
                     found.add("w:" + word)
     return frozenset(found)
@@ -247,7 +247,7 @@ def term_counts(
                 counts[feature] += weight
         if not use_entities:
             continue
-        if not _title_case(text):
+        if not title_case(text):
             for name in _entity_runs(text):
                 counts["e:" + name] += weight
         for number in _NUMBER.findall(text):
