@@ -97,7 +97,7 @@ class ClusterConfig:
     people_conflict_factor: float = 0.5
     compound_ages: bool = True
     currency_units: bool = True
-    review: int = 2
+    review: int = 3
     review_floor: float = 0.1
     split_from: int = 8
     split_growth: float = 1.25
