@@ -15,7 +15,7 @@ import itertools
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -232,7 +232,7 @@ class ClusterEngine:
     def _candidates(
         self,
         story_id: str,
-        vector: dict[str, float],
+        vector: Mapping[str, float],
         frequencies: dict[str, int],
         published: datetime,
         total: int,
