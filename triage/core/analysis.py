@@ -8,8 +8,8 @@ ingest quotes its whole backlog first, and the index then follows the quotes
 while the clusterer works, instead of trailing the clusterer.
 
 The analyser child of a large ingest quotes stories while the parent still
-stores them (see :mod:`triage.core.parallel`), and is idle whenever it has caught
-up. It then prepares the pure part of each quoted story's cluster assignment
+stores them (see :mod:`triage.core.parallel`), and has nothing to do whenever it
+has caught up with them. It then prepares the pure part of each quoted story's cluster assignment
 (:meth:`Analyser.prepare_next`, :mod:`triage.core.cluster_prepare`) and keeps it in
 memory, keyed by the story's ``seq``, for the cluster stage: the part of the
 cluster stage that has to wait for the store stage gets shorter.
@@ -94,7 +94,8 @@ class Analyser:
                 for story in stories:
                     if current.get(story.id) != wanted[story.id]:
                         continue  # analysed meanwhile, or changed again: next round
-                    ahead = self.ahead.take(story.id, wanted[story.id]) if self.ahead else None
+                    memo, seq = self.ahead, wanted[story.id]
+                    ahead = memo.take(story.id, seq) if memo is not None else None
                     self.clusters.assign(story, found[story.id], ahead)
                     self.store.conn.execute(
                         "UPDATE stories SET analysed = seq WHERE id = ?", (story.id,)

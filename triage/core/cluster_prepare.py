@@ -3,7 +3,7 @@
 Assigning a story reads it into signals (tokens, names, numbers, shingles,
 quotations, cited outlets) and event markers (years, lead names, weekdays,
 counts) before it touches the desk's statistics. That part is pure, and it is
-about two fifths of an assignment. The assignment itself must wait until every
+about a third of an assignment. The assignment itself must wait until every
 earlier story is clustered, but the pure part need not: the analyser child of a
 large ingest, which quotes stories as they are stored and is otherwise idle until
 the store stage ends, prepares them too (:class:`Prepared`), so clustering, the
