@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -187,7 +188,6 @@ def test_a_follower_quotes_as_stories_are_stored_and_clusters_only_when_told(
     desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: bool
 ) -> None:
     """Released with ``stored`` it clusters; abandoned (the ingest failed) it stops."""
-    import time
 
     from triage.core import pipeline
 
@@ -227,3 +227,43 @@ def test_a_background_finish_analyses_and_indexes_in_the_child_only(
     assert sum(indexed_here) == 0  # the child had indexed everything
     assert desk.pending_analysis() == 0 and desk.store.pending_index_count() == 0
     assert desk.search("speaker:morgan3").total == 1
+
+
+def test_a_follower_prepares_assignments_while_it_waits_and_clusters_with_them(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pure part of each assignment is done before the parent's word, and the
+    clusters are those of an analysis that prepared nothing."""
+    from triage.core import pipeline
+    from triage.core.analysis import Analyser
+    from triage.core.cluster_prepare import PreparedMemo
+
+    monkeypatch.setattr(pipeline, "analyse_and_index", lambda *args, **kwargs: None)
+    desk.ingest([str(write_articles(tmp_path / "Wire", 30)[0].parent)])  # stored only
+    told = threading.Event()
+
+    class Parent:  # the pipe: silent until told, then says the store stage is over
+        def readline(self) -> bytes:
+            told.wait(60)
+            return parallel.STORED
+
+    monkeypatch.setattr("sys.stdin", type("Stdin", (), {"buffer": Parent()})())
+    analyser = Analyser(desk.store, desk.quotes, desk.clusters, PreparedMemo())
+    outcome: list[bool] = []
+    follower = threading.Thread(target=lambda: outcome.append(parallel._follow(analyser)))
+    follower.start()
+    try:
+        deadline = time.monotonic() + 60
+        while len(analyser.ahead or ()) < 30 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(analyser.ahead or ()) == 30  # all prepared, none clustered yet
+        assert desk.pending_quotes() == 0 and desk.pending_analysis() == 30
+    finally:
+        told.set()
+        follower.join(60)
+    assert outcome == [True]
+    assert analyser.run() == 30
+    assert analyser.ahead is not None and analyser.ahead.used == 30 and not analyser.ahead
+    ahead = memberships(desk)
+    desk.recluster()  # in-process, nothing prepared
+    assert memberships(desk) == ahead

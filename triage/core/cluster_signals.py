@@ -140,8 +140,11 @@ class StorySignals:
     names: frozenset[str]
 
 
-def _words(text: str) -> list[re.Match[str]]:
-    return list(_WORD.finditer(text))
+@lru_cache(maxsize=4)
+def _words(text: str) -> tuple[re.Match[str], ...]:
+    """The word matches of ``text``, cached: a new story's body is re-read for each
+    candidate it shares passages with (a body's hash is computed once)."""
+    return tuple(_WORD.finditer(text))
 
 
 def _entity_runs(text: str) -> Iterable[str]:
@@ -299,13 +302,6 @@ def pack_shingles(shingles: Iterable[int]) -> bytes:
     return array("I", sorted(shingles)).tobytes()
 
 
-def unpack_shingles(blob: bytes) -> frozenset[int]:
-    """Inverse of :func:`pack_shingles`."""
-    values = array("I")
-    values.frombytes(blob)
-    return frozenset(values)
-
-
 def shared_spans(text: str, positions: Sequence[int]) -> list[str]:
     """Rebuild the passages of ``text`` covered by shared shingles at ``positions``."""
     words = _words(text)
@@ -378,9 +374,11 @@ def shared_text(
         quotes = quotes_shared(signals.quotes, their_quotes)
         links.extend(("quote", q) for q in quotes)
     if config.use_passages:
-        shingles = unpack_shingles(their_shingles)
-        positions = [pos for key, pos in signals.shingles.items() if key in shingles]
-        if len(positions) >= config.passage_shingles:
+        theirs_packed = array("I")
+        theirs_packed.frombytes(their_shingles)
+        shared = signals.shingles.keys() & theirs_packed  # in C, not a loop of lookups
+        if len(shared) >= config.passage_shingles:
+            positions = [signals.shingles[key] for key in shared]
             folded_quotes = [fold(q) for q in quotes]
             for span in shared_spans(body, positions):
                 if not any(fold(span) in q or q in fold(span) for q in folded_quotes):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -106,9 +106,10 @@ class StoredStory:
         return _parse_features(self.features_json)
 
     @property
-    def vector(self) -> dict[str, float]:
-        """The story's stored unit tf-idf vector (a fresh dict the caller may change)."""
-        return _parse_vector(self.vector_json).copy()
+    def vector(self) -> Mapping[str, float]:
+        """The story's stored unit tf-idf vector (shared with other readers of it, so
+        read-only: copying it for each candidate was 2% of an assignment)."""
+        return _parse_vector(self.vector_json)
 
 
 @lru_cache(maxsize=1024)

@@ -15,21 +15,15 @@ import itertools
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from triage.core.cluster_config import ClusterConfig as ClusterConfig
-from triage.core.cluster_conflicts import event_markers, penalised_similarity
-from triage.core.cluster_signals import (
-    StorySignals,
-    extract,
-    idf_weight,
-    pack_shingles,
-    shared_text,
-    weigh,
-)
+from triage.core.cluster_conflicts import penalised_similarity
+from triage.core.cluster_prepare import Prepared, prepare
+from triage.core.cluster_signals import StorySignals, idf_weight, shared_text, weigh
 from triage.core.cluster_split import review_split
 from triage.core.cluster_store import ClusterTables, StoredStory, iso
 from triage.core.cluster_types import Cluster as Cluster
@@ -68,26 +62,31 @@ class ClusterEngine:
         (inside the caller's transaction); see :mod:`triage.core.cluster_df`."""
         return self.tables.df.batch()
 
-    def assign(self, story: Story, quotes: Sequence[Quote]) -> str:
-        """Put a new or changed story into a cluster and return the cluster id."""
+    def assign(
+        self, story: Story, quotes: Sequence[Quote], prepared: Prepared | None = None
+    ) -> str:
+        """Put a new or changed story into a cluster and return the cluster id
+        (``prepared``: its pure part, computed ahead by :meth:`prepare`)."""
         with self.batch():
-            return self._assign(story, quotes)
+            return self._assign(story, prepared or self.prepare(story, quotes))
 
-    def _assign(self, story: Story, quotes: Sequence[Quote]) -> str:
+    def prepare(self, story: Story, quotes: Sequence[Quote]) -> Prepared:
+        """Compute what assigning ``story`` needs from the story alone (see
+        :mod:`triage.core.cluster_prepare`)."""
+        return prepare(story, quotes, self.config)
+
+    def _assign(self, story: Story, prepared: Prepared) -> str:
         existing = self.tables.get(story.id)
         if existing is not None:
             self._forget(existing)
-        cfg = self.config
-        signals = extract(story, quotes, cfg.use_entities, cfg.use_title, cfg.lead_boost)
+        signals, markers = prepared.signals, prepared.markers
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
-        markers = event_markers(signals.counts, story.title, story.body, cfg, story.published.year)
         evidence = self._evidence(story, signals, markers, vector, frequencies)
         forced, barred = self._corrections_for(story.id)
         cluster_id = forced or self._best_cluster(evidence, barred)
         if cluster_id is None:
             cluster_id = self._fresh_cluster_id(story.id)
-        shingles = pack_shingles(signals.shingles)
         row = StoredStory(
             story_id=story.id,
             cluster_id=cluster_id,
@@ -98,10 +97,10 @@ class ClusterEngine:
             published=published,
             names=signals.names,
             quotes=signals.quotes,
-            features_json=json.dumps(list(signals.counts)),
+            features_json=prepared.features_json,
             vector_json=json.dumps(vector),
             years=markers,
-            shingles=shingles,
+            shingles=prepared.shingles,
         )
         self.tables.insert_story(row)
         self.tables.add_links(
@@ -233,7 +232,7 @@ class ClusterEngine:
     def _candidates(
         self,
         story_id: str,
-        vector: dict[str, float],
+        vector: Mapping[str, float],
         frequencies: dict[str, int],
         published: datetime,
         total: int,

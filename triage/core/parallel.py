@@ -8,7 +8,11 @@ the one an ingest started while it was still storing, :func:`start_follower`)
 that runs :meth:`Desk.analyse_pending`, which quotes the whole backlog first (a
 millisecond a story) and then clusters it. The parent waits for the quotes (the
 index's ``speaker`` field needs them), indexes every quoted story while the
-child clusters, then drains what is left.
+child clusters, then drains what is left. Clustering is the longest leg, so a
+follower, which would otherwise sit idle whenever it has quoted everything stored
+so far, spends that time preparing the part of each assignment that needs no
+other story (:mod:`triage.core.cluster_prepare`); it keeps that in memory and
+the clustering after the store stage only does the rest.
 
 Both processes write the store through SQLite transactions (WAL, busy timeout)
 and the analysis re-checks each batch inside its transaction, so they never step
@@ -154,6 +158,7 @@ def main(argv: list[str]) -> int:
     ``--follow``, first quote stories as the parent stores them (see
     :func:`start_follower`); with ``--index``, index them too (the app's refresh)."""
     from triage.core.analysis import Analyser
+    from triage.core.cluster_prepare import PreparedMemo
     from triage.core.desk import Desk
 
     desk = Desk(Path(argv[0]))
@@ -163,14 +168,16 @@ def main(argv: list[str]) -> int:
     # and are analysed again. Editors' writes keep their own FULL connections.
     desk.store.conn.execute("PRAGMA synchronous=NORMAL")
     try:
-        analyser = Analyser(desk.store, desk.quotes, desk.clusters)
-        if "--follow" in argv[1:] and not _follow(analyser):
+        follow = "--follow" in argv[1:]
+        ahead = PreparedMemo() if follow else None
+        analyser = Analyser(desk.store, desk.quotes, desk.clusters, ahead)
+        if follow and not _follow(analyser):
             return 0  # the parent went away: the next run analyses the rest
         if "--index" in argv[1:]:
             while analyser.quote_next():
                 pass
             desk.sync_index()  # searchable before the clusters are done
-        desk.analyse_pending()
+        analyser.run()  # what :meth:`Desk.analyse_pending` does, with what it prepared
         if "--index" in argv[1:]:
             desk.sync_index()
     finally:
@@ -179,15 +186,17 @@ def main(argv: list[str]) -> int:
 
 
 def _follow(analyser: Analyser) -> bool:
-    """Quote stories as they are stored until the parent speaks; return whether it
-    said the store stage is over (False: its end of the pipe closed first)."""
+    """Quote stories as they are stored until the parent speaks, and between
+    batches prepare their cluster assignments (:meth:`Analyser.prepare_next`);
+    return whether the parent said the store stage is over (False: its end of the
+    pipe closed first)."""
     said: list[bytes] = []
     reader = threading.Thread(
         target=lambda: said.append(sys.stdin.buffer.readline()), daemon=True
     )
     reader.start()
     while reader.is_alive():
-        if not analyser.quote_next():
+        if not analyser.quote_next() and not analyser.prepare_next():
             reader.join(POLL_SECONDS)
     return said == [STORED]
 
