@@ -109,6 +109,7 @@ class Router:
         self._tomorrow = tomorrow
         self._shard_stories = shard_stories
         self._known: dict[str, tuple[int, str | None]] = {}
+        self._live = self._newest_from_today()
 
     def route(self, day: str) -> str:
         """The shard for a story of ``day``, new or on disk; the story is counted in it."""
@@ -118,6 +119,7 @@ class Router:
             self.keys.append(day)
             self.keys.sort()
             self._known[day] = (0, None)
+            self._live = self._newest_from_today()
         count, newest = self._get(key)
         self._known[key] = (count + 1, day if newest is None or day > newest else newest)
         return key
@@ -129,8 +131,13 @@ class Router:
             return False  # empty, or already holding this day or a later one
         if day > self._tomorrow:
             return key <= self._tomorrow  # a future day leaves the live shard alone
-        live = [k for k in self.keys if k <= self._tomorrow]
-        return bool(live) and key == live[-1] and count >= self._shard_stories
+        return key == self._live and count >= self._shard_stories
+
+    def _newest_from_today(self) -> str | None:
+        """The live shard: the newest one that does not start after tomorrow."""
+        if not self.keys or self.keys[0] > self._tomorrow:
+            return None
+        return covering(self.keys, self._tomorrow)
 
     def _get(self, key: str) -> tuple[int, str | None]:
         if key not in self._known:
