@@ -52,6 +52,9 @@ class ClusterConfig:
             "Jane Roe, 61,"), so reports whose people differ in age conflict.
         currency_units: Count a sum in its currency ("$120 million" and "90 million
             euros" are two units, not one that clashes): reports convert the same sum.
+        reversal_conflict_factor: Similarity multiplier when one story's title or
+            first sentence reports a reversal ("overturns the rule") and the other's
+            does not: a decision and its reversal share every topic word but the act.
         review: Earlier stories (the new story's closest, in other clusters) that
             are re-decided after each assign: early decisions saw less of the event.
         review_floor: Similarity to the new story a neighbour needs to be reviewed.
@@ -97,6 +100,7 @@ class ClusterConfig:
     people_conflict_factor: float = 0.5
     compound_ages: bool = True
     currency_units: bool = True
+    reversal_conflict_factor: float = 0.5
     review: int = 3
     review_floor: float = 0.1
     split_from: int = 8

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import lru_cache
 
+from triage.core.cluster_actions import actions_conflict, lead_actions
 from triage.core.cluster_config import ClusterConfig
 from triage.core.cluster_facts import (
     background_years,
@@ -51,6 +52,7 @@ def event_markers(
         | weekdays(title, body)
         | counts(title + "\n" + body, cfg.compound_ages, cfg.currency_units)
         | lead_people(title, body)
+        | (lead_actions(title, body) if cfg.reversal_conflict_factor < 1.0 else frozenset())
     )
 
 
@@ -132,6 +134,8 @@ def conflict_penalty(
         factor *= weights.name_conflict_factor
     if weights.people_conflict_factor < 1.0 and people_conflict(our_markers, their_markers):
         factor *= weights.people_conflict_factor
+    if weights.reversal_conflict_factor < 1.0 and actions_conflict(our_markers, their_markers):
+        factor *= weights.reversal_conflict_factor
     return factor
 
 
