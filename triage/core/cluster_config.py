@@ -38,6 +38,9 @@ class ClusterConfig:
         name_conflict_factor: Similarity multiplier when each story's lead names
             people or places the other never mentions (different participants).
         name_missing_share: Share of lead names that must be missing for that.
+        name_conflict_min_features: Distinct features both stories need for that
+            conflict: a story that is little more than its lead never mentions most
+            names of its own event.
         entity_boost: Weight of a name or number relative to a plain word.
         weekday_conflict_factor: Similarity multiplier when the weekdays two leads
             name are all more than ``weekday_tolerance`` days apart.
@@ -93,6 +96,7 @@ class ClusterConfig:
     lead_boost: float = 1.5
     name_conflict_factor: float = 0.5
     name_missing_share: float = 0.5
+    name_conflict_min_features: int = 30
     entity_boost: float = 2.0
     weekday_conflict_factor: float = 0.7
     weekday_tolerance: int = 1
@@ -100,7 +104,7 @@ class ClusterConfig:
     people_conflict_factor: float = 0.5
     compound_ages: bool = True
     currency_units: bool = True
-    reversal_conflict_factor: float = 0.5
+    reversal_conflict_factor: float = 0.3
     review: int = 3
     review_floor: float = 0.1
     split_from: int = 8

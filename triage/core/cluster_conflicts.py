@@ -62,8 +62,12 @@ def names_conflict(
     theirs: frozenset[str],
     their_features: Callable[[], Collection[str]],
     share: float,
+    min_features: int = 0,
 ) -> bool:
     """Whether each story's lead names participants the other never mentions.
+
+    A story of fewer than ``min_features`` distinct features is little more than
+    its lead: that it never mentions a name says nothing of its event.
 
     ``their_features`` is called only when the cheap tests leave a conflict
     possible (decoding a stored story's features is the costly part).
@@ -75,6 +79,8 @@ def names_conflict(
     if sum(name not in our_features for name in theirs) <= share * len(theirs):
         return False
     other = their_features()
+    if min(len(our_features), len(other)) < min_features:
+        return False
     return sum(name not in other for name in ours) > share * len(ours)
 
 
@@ -130,6 +136,7 @@ def conflict_penalty(
         _names(their_markers),
         their_features,
         weights.name_missing_share,
+        weights.name_conflict_min_features,
     ):
         factor *= weights.name_conflict_factor
     if weights.people_conflict_factor < 1.0 and people_conflict(our_markers, their_markers):
