@@ -63,6 +63,8 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "lead people conflict (added)": {"people_conflict_factor": 1.0},
     "background years kept (added)": {"background_years": False},
     "sums in their currency (added)": {"currency_units": False},
+    "lead reversal conflict (added)": {"reversal_conflict_factor": 1.0},
+    "lead-name conflict for short stories (added)": {"name_conflict_min_features": 0},
     "review of neighbours": {"review": 0},
     "split review": {"split_from": 0},
     "split review across quotes": {"split_keeps_quotes": False},

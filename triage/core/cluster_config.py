@@ -38,6 +38,9 @@ class ClusterConfig:
         name_conflict_factor: Similarity multiplier when each story's lead names
             people or places the other never mentions (different participants).
         name_missing_share: Share of lead names that must be missing for that.
+        name_conflict_min_features: Distinct features both stories need for that
+            conflict: a story that is little more than its lead never mentions most
+            names of its own event.
         entity_boost: Weight of a name or number relative to a plain word.
         weekday_conflict_factor: Similarity multiplier when the weekdays two leads
             name are all more than ``weekday_tolerance`` days apart.
@@ -52,6 +55,9 @@ class ClusterConfig:
             "Jane Roe, 61,"), so reports whose people differ in age conflict.
         currency_units: Count a sum in its currency ("$120 million" and "90 million
             euros" are two units, not one that clashes): reports convert the same sum.
+        reversal_conflict_factor: Similarity multiplier when one story's title or
+            first sentence reports a reversal ("overturns the rule") and the other's
+            does not: a decision and its reversal share every topic word but the act.
         review: Earlier stories (the new story's closest, in other clusters) that
             are re-decided after each assign: early decisions saw less of the event.
         review_floor: Similarity to the new story a neighbour needs to be reviewed.
@@ -90,6 +96,7 @@ class ClusterConfig:
     lead_boost: float = 1.5
     name_conflict_factor: float = 0.5
     name_missing_share: float = 0.5
+    name_conflict_min_features: int = 30
     entity_boost: float = 2.0
     weekday_conflict_factor: float = 0.7
     weekday_tolerance: int = 1
@@ -97,6 +104,7 @@ class ClusterConfig:
     people_conflict_factor: float = 0.5
     compound_ages: bool = True
     currency_units: bool = True
+    reversal_conflict_factor: float = 0.3
     review: int = 3
     review_floor: float = 0.1
     split_from: int = 8

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import lru_cache
 
+from triage.core.cluster_actions import actions_conflict, lead_actions
 from triage.core.cluster_config import ClusterConfig
 from triage.core.cluster_facts import (
     background_years,
@@ -51,6 +52,7 @@ def event_markers(
         | weekdays(title, body)
         | counts(title + "\n" + body, cfg.compound_ages, cfg.currency_units)
         | lead_people(title, body)
+        | (lead_actions(title, body) if cfg.reversal_conflict_factor < 1.0 else frozenset())
     )
 
 
@@ -60,8 +62,12 @@ def names_conflict(
     theirs: frozenset[str],
     their_features: Callable[[], Collection[str]],
     share: float,
+    min_features: int = 0,
 ) -> bool:
     """Whether each story's lead names participants the other never mentions.
+
+    A story of fewer than ``min_features`` distinct features is little more than
+    its lead: that it never mentions a name says nothing of its event.
 
     ``their_features`` is called only when the cheap tests leave a conflict
     possible (decoding a stored story's features is the costly part).
@@ -73,6 +79,8 @@ def names_conflict(
     if sum(name not in our_features for name in theirs) <= share * len(theirs):
         return False
     other = their_features()
+    if min(len(our_features), len(other)) < min_features:
+        return False
     return sum(name not in other for name in ours) > share * len(ours)
 
 
@@ -128,10 +136,13 @@ def conflict_penalty(
         _names(their_markers),
         their_features,
         weights.name_missing_share,
+        weights.name_conflict_min_features,
     ):
         factor *= weights.name_conflict_factor
     if weights.people_conflict_factor < 1.0 and people_conflict(our_markers, their_markers):
         factor *= weights.people_conflict_factor
+    if weights.reversal_conflict_factor < 1.0 and actions_conflict(our_markers, their_markers):
+        factor *= weights.reversal_conflict_factor
     return factor
 
 
