@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from triage.core.cluster_conflicts import event_markers
+from triage.core.cluster_signals import term_counts
+
 WORDS = (
     "harbour council ferry budget storm rail museum festival bridge school clinic market "
     "bakery airport lifeboat library theatre stadium reservoir orchard"
@@ -42,3 +45,9 @@ def run_triage(
         env=env,
         timeout=timeout,
     )
+
+
+def story_markers(story: tuple[str, str]) -> frozenset[str]:
+    """The event markers the clusterer stores for a (title, body) story."""
+    title, body = story
+    return event_markers(term_counts(title, body), title, body)

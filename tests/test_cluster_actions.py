@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from helpers import story_markers
+
 from triage.core.cluster_actions import REVERSAL, actions_conflict, lead_actions
 from triage.core.cluster_conflicts import conflict_penalty, event_markers
 from triage.core.cluster_signals import term_counts
@@ -26,11 +28,6 @@ REVERSAL_AGAIN = (
 )
 
 
-def _markers(story: tuple[str, str]) -> frozenset[str]:
-    title, body = story
-    return event_markers(term_counts(title, body), title, body)
-
-
 def test_lead_actions_mark_a_reversal_in_title_or_first_sentence_only() -> None:
     assert lead_actions(*REVERSAL_STORY) == {REVERSAL}
     assert lead_actions(*REVERSAL_AGAIN) == {REVERSAL}
@@ -46,7 +43,8 @@ def test_lead_actions_mark_a_reversal_in_title_or_first_sentence_only() -> None:
 
 
 def test_actions_conflict_when_only_one_lead_reports_a_reversal() -> None:
-    rule, undo, again = _markers(RULE), _markers(REVERSAL_STORY), _markers(REVERSAL_AGAIN)
+    rule, undo = story_markers(RULE), story_markers(REVERSAL_STORY)
+    again = story_markers(REVERSAL_AGAIN)
     assert actions_conflict(rule, undo)
     assert actions_conflict(undo, rule)
     assert not actions_conflict(undo, again)  # two reports of the reversal
@@ -54,7 +52,7 @@ def test_actions_conflict_when_only_one_lead_reports_a_reversal() -> None:
 
 
 def test_penalty_applies_the_reversal_conflict_and_its_switch() -> None:
-    a, b = _markers(RULE), _markers(REVERSAL_STORY)
+    a, b = story_markers(RULE), story_markers(REVERSAL_STORY)
     features_b = term_counts(*REVERSAL_STORY)
     on = ClusterConfig()
     off = ClusterConfig(reversal_conflict_factor=1.0)

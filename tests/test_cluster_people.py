@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from triage.core.cluster_conflicts import conflict_penalty, event_markers
+from helpers import story_markers
+
+from triage.core.cluster_conflicts import conflict_penalty
 from triage.core.cluster_people import lead_people, people_conflict
 from triage.core.cluster_signals import term_counts
 from triage.core.clusters import ClusterConfig
@@ -24,11 +26,6 @@ ARREST_A_AGAIN = (
     "Gulls receiver Tomas Brell said on Wednesday he did nothing wrong, a day after his "
     "arrest in Port Alder.\n\nBrell said he expected no charges.",
 )
-
-
-def _markers(story: tuple[str, str]) -> frozenset[str]:
-    title, body = story
-    return event_markers(term_counts(title, body), title, body)
 
 
 def test_lead_people_are_full_names_later_called_by_surname() -> None:
@@ -58,14 +55,14 @@ def test_lead_people_skip_a_headline_case_title_and_common_words() -> None:
 
 
 def test_people_conflict_needs_different_people_in_both_leads() -> None:
-    a, b, again = _markers(ARREST_A), _markers(ARREST_B), _markers(ARREST_A_AGAIN)
+    a, b, again = story_markers(ARREST_A), story_markers(ARREST_B), story_markers(ARREST_A_AGAIN)
     assert people_conflict(a, b)
     assert not people_conflict(a, again)  # the same player, named in both leads
     assert not people_conflict(a, {"w:gull"})  # the other lead names nobody
 
 
 def test_penalty_applies_the_people_conflict_and_its_switch() -> None:
-    a, b = _markers(ARREST_A), _markers(ARREST_B)
+    a, b = story_markers(ARREST_A), story_markers(ARREST_B)
     features_b = term_counts(*ARREST_B)
     cfg = ClusterConfig(count_conflict_factor=1.0, weekday_conflict_factor=1.0)
     penalised = conflict_penalty((a, term_counts(*ARREST_A)), (b, lambda: features_b), cfg)
