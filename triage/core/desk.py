@@ -186,6 +186,17 @@ class Desk:
         finally:
             self._index_lock.release()
 
+    def ensure_index(self) -> None:
+        """Create a missing search index and queue every story for it (a new desk,
+        or one whose index directory was deleted: the index is rebuildable).
+
+        An ingest calls this before it starts storing, while no analyser holds the
+        store's write lock.
+        """
+        if not self.index.exists():
+            self.index.create()
+            self.store.queue_all_for_index()
+
     def _drain_index_queue(
         self, progress: Progress | None, quoted_only: bool = False, wait: bool = True
     ) -> int:
@@ -199,9 +210,7 @@ class Desk:
         :meth:`ShardedIndex.writing`); queue entries are dropped only after their
         commit, so a crash leaves them queued.
         """
-        if not self.index.exists():
-            self.index.create()
-            self.store.queue_all_for_index()
+        self.ensure_index()
         written = 0
         total = self.store.pending_index_count()
         after = -1

@@ -59,6 +59,7 @@ class Pipeline:
         for url in urls:
             if self.desk.feeds.get(url) is None:
                 self.desk.feeds.add(url, full_text=full_text or None)
+        self.desk.ensure_index()
         self._may_follow = True
         try:
             self._fetch_and_store(list(dict.fromkeys(urls)), full_text)

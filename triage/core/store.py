@@ -4,8 +4,9 @@ Everything an editor does (tags, read marks, saved searches, feed state, cluster
 corrections) is a short transaction here, durable the moment it returns and
 independent of the search index. Write transactions start with ``BEGIN
 IMMEDIATE`` so that concurrent writers (a CLI ingest, the open app, a CLI tag)
-queue on SQLite's busy timeout instead of failing with "database is locked" when a
-read transaction tries to upgrade.
+queue instead of failing with "database is locked" when a read transaction tries
+to upgrade; they queue in turn (:mod:`triage.core.store_turnstile`), and SQLite's
+busy timeout stays as the backstop.
 
 Stories whose search document is stale are listed in ``index_queue`` in the same
 transaction that changed them; the indexer drains the queue after its Whoosh
@@ -24,6 +25,7 @@ from typing import Literal, TypeVar
 
 from triage.core.models import Story
 from triage.core.store_schema import create_schema
+from triage.core.store_turnstile import WriterTurnstile
 
 BUSY_TIMEOUT_SECONDS = 60.0
 
@@ -65,6 +67,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.conn = connect(path)
+        self._turnstile = WriterTurnstile(path)
         self._depth = 0
         self._lock = threading.RLock()
         with self.write():
@@ -73,10 +76,16 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+        self._turnstile.close()
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
+        """A write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one.
+
+        Writers queue in turn first (:mod:`triage.core.store_turnstile`): SQLite's
+        busy timeout alone lets a writer that commits and begins again starve the
+        others.
+        """
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -85,17 +94,18 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self.conn.execute("COMMIT")
-            finally:
-                self._depth = 0
+            with self._turnstile.turn():
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._depth = 1
+                try:
+                    yield self.conn
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    self.conn.execute("COMMIT")
+                finally:
+                    self._depth = 0
 
     # -- meta --------------------------------------------------------------------
 
