@@ -23,9 +23,12 @@ editors' writes wait at most one small batch.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from triage.core.cluster_prepare import PreparedMemo
+from triage.core.cluster_shelf import PreparedShelf
 from triage.core.clusters import ClusterEngine
 from triage.core.models import Quote
 from triage.core.quotes import extract_quotes
@@ -40,6 +43,28 @@ PREPARE_BATCH = 20
 their quotes."""
 
 
+RECENT_WEIGHT = 0.02
+"""Weight of the newest assignment in the recent mean (~the last 50 count): an
+assignment gets dearer as the desk grows, so an all-time mean would flatter."""
+
+
+@dataclass(slots=True)
+class _Tally:
+    """How many timed events, and a recent mean of their seconds."""
+
+    count: int = 0
+    mean: float = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.count += 1
+        weight = max(RECENT_WEIGHT, 1 / self.count)
+        self.mean += weight * (seconds - self.mean)
+
+    @property
+    def total(self) -> tuple[int, float]:
+        return self.count, self.mean
+
+
 class Analyser:
     """Runs both stages over whatever a desk's store has pending."""
 
@@ -49,13 +74,20 @@ class Analyser:
         quotes: Quotes,
         clusters: ClusterEngine,
         ahead: PreparedMemo | None = None,
+        shelf: PreparedShelf | None = None,
     ) -> None:
         """``ahead``: where :meth:`prepare_next` keeps the stories it prepares for
-        their assignment (None: this analyser prepares nothing ahead)."""
+        their assignment (None: this analyser prepares nothing ahead). ``shelf``:
+        where another process puts stories it prepared for this one, and where
+        this one says what it prepared itself and how long its assignments take
+        (:mod:`triage.core.cluster_shelf`)."""
         self.store = store
         self.quotes = quotes
         self.clusters = clusters
         self.ahead = ahead
+        self.shelf = shelf
+        self._pace = {False: _Tally(), True: _Tally()}
+        """Assignment times, of stories prepared on the spot (False) and ahead."""
         self._unprepared: dict[str, int] = {}
         """Id -> seq of the stories this analyser quoted and has not prepared."""
 
@@ -87,6 +119,7 @@ class Analyser:
             if not wanted:
                 return done
             self.quote_some(wanted)
+            shelved = self.shelf.take(wanted) if self.shelf is not None else {}
             stories = self.store.get_stories(list(wanted))
             found = self._quotes_of(wanted)
             with self.store.write(), self.clusters.batch():
@@ -96,11 +129,16 @@ class Analyser:
                         continue  # analysed meanwhile, or changed again: next round
                     memo, seq = self.ahead, wanted[story.id]
                     ahead = memo.take(story.id, seq) if memo is not None else None
+                    ahead = ahead or shelved.get(story.id)
+                    start = time.perf_counter()
                     self.clusters.assign(story, found[story.id], ahead)
+                    self._pace[ahead is not None].add(time.perf_counter() - start)
                     self.store.conn.execute(
                         "UPDATE stories SET analysed = seq WHERE id = ?", (story.id,)
                     )
                     done += 1
+            if self.shelf is not None:
+                self.shelf.record_pace(self._pace[False].total, self._pace[True].total)
 
     def quote_some(self, wanted: dict[str, int]) -> int:
         """Extract and store the quotes of those ``wanted`` (id -> seq) still unquoted."""
@@ -149,6 +187,8 @@ class Analyser:
             if current.get(story.id) == todo[story.id]:
                 prepared = self.clusters.prepare(story, found[story.id])
                 self.ahead.put(story.id, todo[story.id], prepared)
+        if self.shelf is not None:  # the parent need not prepare these again
+            self.shelf.claim((sid, seq) for sid, seq in todo.items() if sid in self.ahead)
         return len(todo)
 
     def _quotes_of(self, wanted: dict[str, int]) -> dict[str, list[Quote]]:

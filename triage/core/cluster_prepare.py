@@ -18,6 +18,7 @@ simply computed again.
 from __future__ import annotations
 
 import json
+import struct
 import zlib
 from array import array
 from collections.abc import Sequence
@@ -144,3 +145,45 @@ class PreparedMemo:
             return None
         self.used += 1
         return _unpack(packed)
+
+
+_HEAD = struct.Struct("<I")
+
+
+def to_bytes(seq: int, prepared: Prepared) -> bytes:
+    """``prepared`` (for version ``seq`` of its story) as bytes, to hand to another
+    process (:mod:`triage.core.cluster_shelf`): a JSON head, then the packed arrays."""
+    packed = _pack(seq, prepared)
+    arrays = (packed.counts.tobytes(), packed.shingle_keys.tobytes(),
+              packed.shingle_starts.tobytes())
+    head = json.dumps({
+        "seq": seq,
+        "counts": packed.counts.typecode,
+        "sizes": [len(packed.features), *map(len, arrays)],
+        "quotes": list(packed.quotes),
+        "names": sorted(packed.names),
+        "markers": sorted(packed.markers),
+    }).encode()
+    return b"".join((_HEAD.pack(len(head)), head, packed.features, *arrays))
+
+
+def from_bytes(data: bytes) -> tuple[int, Prepared]:
+    """Read what :func:`to_bytes` wrote: the story's ``seq`` and its prepared part."""
+    (size,) = _HEAD.unpack_from(data)
+    head = json.loads(data[_HEAD.size : _HEAD.size + size])
+    parts, at = [], _HEAD.size + size
+    for length in head["sizes"]:
+        parts.append(data[at : at + length])
+        at += length
+    features, counts, keys, starts = parts
+    packed = _Packed(
+        seq=int(head["seq"]),
+        features=features,
+        counts=array(head["counts"], counts),
+        shingle_keys=array("I", keys),
+        shingle_starts=array("I", starts),
+        quotes=tuple(head["quotes"]),
+        names=frozenset(head["names"]),
+        markers=frozenset(head["markers"]),
+    )
+    return packed.seq, _unpack(packed)

@@ -167,7 +167,11 @@ class Desk:
         return Analyser(self.store, self.quotes, self.clusters).pending("quoted")
 
     def sync_index(
-        self, progress: Progress | None = None, wait: bool = True, quoted_only: bool = False
+        self,
+        progress: Progress | None = None,
+        wait: bool = True,
+        quoted_only: bool = False,
+        limit: int | None = None,
     ) -> int:
         """Write every queued story to the search index, a batch per commit.
 
@@ -176,11 +180,13 @@ class Desk:
         it: search-as-you-type then searches what is indexed. With
         ``quoted_only``, stories still waiting for quotes stay queued (their
         ``speaker`` field is not known yet): used while a parallel analyser runs.
+        With ``limit``, write only the oldest ``limit`` queued stories (the
+        parent of a large ingest interleaves index commits with other work).
         """
         if not self._index_lock.acquire(blocking=wait):
             return 0
         try:
-            return self._drain_index_queue(progress, quoted_only, wait)
+            return self._drain_index_queue(progress, quoted_only, wait, limit)
         except IndexBusy:
             return 0
         finally:
@@ -198,7 +204,11 @@ class Desk:
             self.store.queue_all_for_index()
 
     def _drain_index_queue(
-        self, progress: Progress | None, quoted_only: bool = False, wait: bool = True
+        self,
+        progress: Progress | None,
+        quoted_only: bool = False,
+        wait: bool = True,
+        limit: int | None = None,
     ) -> int:
         """Write the index queue (the caller holds the index lock), oldest story first.
 
@@ -226,7 +236,7 @@ class Desk:
             after = max(int(r[0]) for r in rows)
             pending = sorted(
                 (str(r[4] or ""), str(r[1]), int(r[2])) for r in rows if not (quoted_only and r[3])
-            )
+            )[:limit]
             for part in chunks(pending, INDEX_COMMIT):
                 with self.index.writing(wait) as batch:
                     for some in chunks(part, INDEX_BATCH):
@@ -236,6 +246,8 @@ class Desk:
                         if progress:
                             progress("index", written, total)
                 self.store.mark_indexed([(sid, seq) for _, sid, seq in part])
+            if limit is not None:
+                return written
 
     def _documents(self, ids: list[str]) -> tuple[list[IndexDocument], list[str]]:
         """Index documents for the stories ``ids``, and the ids no longer stored."""

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from triage.core.cluster_shelf import PreparedShelf, remove_shelf, shelf_path
 from triage.core.models import Progress
 
 if TYPE_CHECKING:
@@ -44,7 +45,13 @@ PARALLEL_MIN_STORIES = 400
 """Backlogs at least this large are analysed in a child process."""
 
 PASS_SECONDS = 3.0
-"""While the child analyses, index what it has quoted this often."""
+"""While the child analyses and this process has nothing to do, look again this often."""
+
+INDEX_COMMIT = 1000
+"""Stories per index commit while the child analyses (the desk's own commit size)."""
+
+INDEX_MIN = 100
+"""Fewer queued stories than this wait for the end instead of a commit of their own."""
 
 QUOTES_WAIT = 20.0
 """Longest wait for the child to quote the backlog before the first index pass."""
@@ -66,6 +73,7 @@ def _start_analyser(
     the caller's main module (a script without a ``__main__`` guard would run
     again), and "fork" would copy the locks of the app's other threads.
     """
+    shelf = [] if index else ["--shelf", str(_fresh_shelf(path))]
     return subprocess.Popen(
         [
             sys.executable,
@@ -74,11 +82,19 @@ def _start_analyser(
             str(path),
             *(["--follow"] * follow),
             *(["--index"] * index),
+            *shelf,
         ],
         stdin=subprocess.PIPE if follow else subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _fresh_shelf(path: Path) -> Path:
+    """An empty shelf where this process hands the child prepared stories."""
+    shelf = PreparedShelf.fresh(shelf_path(path))
+    shelf.close()
+    return shelf.path
 
 
 def start_follower(path: Path) -> subprocess.Popen[bytes]:
@@ -127,21 +143,47 @@ def analyse_and_index(
         child = _start_analyser(desk.path, index=background)
     if child is not None:
         try:
-            if not background:
+            if background:
+                child.wait()
+            else:
                 _await_quotes(desk, child)
-            while child.poll() is None:
-                # A pass per few seconds: each one commits, and a commit of a handful
-                # of stories costs nearly as much as one of hundreds.
-                if not background:
-                    desk.sync_index(progress, quoted_only=True)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    child.wait(PASS_SECONDS)
+                _index_and_share(desk, child, progress)
         finally:
             if child.poll() is None:  # this process is being stopped: leave the rest pending
                 child.terminate()
             child.wait()
+            remove_shelf(shelf_path(desk.path))
     desk.analyse_pending()  # a small backlog, or what a failed child left
     desk.sync_index(progress)
+
+
+def _index_and_share(
+    desk: Desk, child: subprocess.Popen[bytes], progress: Progress | None
+) -> None:
+    """While the child clusters: index what it has quoted, a commit at a time, and
+    between commits prepare stories for it whenever it would otherwise finish
+    later than this process (:mod:`triage.core.parallel_share`)."""
+    from triage.core.parallel_share import ClusterShare
+
+    shelf = PreparedShelf(shelf_path(desk.path))
+    share = ClusterShare(desk, shelf)
+    try:
+        while child.poll() is None:
+            left = desk.store.pending_index_count()
+            if share.child_is_later(left) and share.prepare_some():
+                continue
+            # A commit of a handful of stories costs nearly as much as one of
+            # hundreds: small leftovers wait for the child (then the final pass).
+            if left >= INDEX_MIN and share.index(INDEX_COMMIT):
+                if progress:
+                    progress("index", share.index_pace.count, share.index_pace.count + left)
+                continue
+            if share.prepare_some():
+                continue
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(PASS_SECONDS)
+    finally:
+        shelf.close()
 
 
 def _await_quotes(desk: Desk, child: subprocess.Popen[bytes]) -> None:
@@ -167,10 +209,11 @@ def main(argv: list[str]) -> int:
     # nothing, and a power cut loses at most the last batches, which stay pending
     # and are analysed again. Editors' writes keep their own FULL connections.
     desk.store.conn.execute("PRAGMA synchronous=NORMAL")
+    shelf = PreparedShelf(Path(argv[argv.index("--shelf") + 1])) if "--shelf" in argv else None
     try:
         follow = "--follow" in argv[1:]
         ahead = PreparedMemo() if follow else None
-        analyser = Analyser(desk.store, desk.quotes, desk.clusters, ahead)
+        analyser = Analyser(desk.store, desk.quotes, desk.clusters, ahead, shelf)
         if follow and not _follow(analyser):
             return 0  # the parent went away: the next run analyses the rest
         if "--index" in argv[1:]:
@@ -181,6 +224,8 @@ def main(argv: list[str]) -> int:
         if "--index" in argv[1:]:
             desk.sync_index()
     finally:
+        if shelf is not None:
+            shelf.close()
         desk.close()
     return 0
 
