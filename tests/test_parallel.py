@@ -12,6 +12,7 @@ from helpers import write_articles
 from pytest_httpserver import HTTPServer
 
 from triage.core import parallel
+from triage.core.cluster_shelf import shelf_path
 from triage.core.desk import Desk
 from triage.core.pipeline import Pipeline
 
@@ -47,6 +48,7 @@ def test_a_large_backlog_is_analysed_in_a_child_while_this_process_indexes(
     assert desk.store.pending_index_count() == 0
     assert desk.index.indexed_ids() == desk.store.all_ids()
     assert desk.search("speaker:morgan7").total == 1  # speakers reached the index
+    assert not shelf_path(desk.path).exists()  # the scratch handoff is gone
     assert len(desk.quotes.for_stories(sorted(desk.store.all_ids()))) == 60
     before = memberships(desk)
     desk.recluster()

@@ -180,8 +180,7 @@ class Desk:
         it: search-as-you-type then searches what is indexed. With
         ``quoted_only``, stories still waiting for quotes stay queued (their
         ``speaker`` field is not known yet): used while a parallel analyser runs.
-        With ``limit``, write only the oldest ``limit`` queued stories (the
-        parent of a large ingest interleaves index commits with other work).
+        With ``limit``, write only the oldest ``limit`` queued stories.
         """
         if not self._index_lock.acquire(blocking=wait):
             return 0
@@ -193,12 +192,8 @@ class Desk:
             self._index_lock.release()
 
     def ensure_index(self) -> None:
-        """Create a missing search index and queue every story for it (a new desk,
-        or one whose index directory was deleted: the index is rebuildable).
-
-        An ingest calls this before it starts storing, while no analyser holds the
-        store's write lock.
-        """
+        """Create a missing search index and queue every story for it (a new desk, or
+        a deleted index). An ingest calls it before storing, before any analyser runs."""
         if not self.index.exists():
             self.index.create()
             self.store.queue_all_for_index()

@@ -8,11 +8,14 @@ the one an ingest started while it was still storing, :func:`start_follower`)
 that runs :meth:`Desk.analyse_pending`, which quotes the whole backlog first (a
 millisecond a story) and then clusters it. The parent waits for the quotes (the
 index's ``speaker`` field needs them), indexes every quoted story while the
-child clusters, then drains what is left. Clustering is the longest leg, so a
-follower, which would otherwise sit idle whenever it has quoted everything stored
-so far, spends that time preparing the part of each assignment that needs no
-other story (:mod:`triage.core.cluster_prepare`); it keeps that in memory and
-the clustering after the store stage only does the rest.
+child clusters, then drains what is left. Clustering is the longest leg, so the
+part of each assignment that needs no other story
+(:mod:`triage.core.cluster_prepare`) is done ahead wherever a core is free: by a
+follower, which would otherwise sit idle whenever it has quoted everything
+stored so far (it keeps those in memory), and by the parent between its index
+commits whenever the child would otherwise finish later
+(:mod:`triage.core.parallel_share`, handed over through
+:mod:`triage.core.cluster_shelf`). The clustering then only does the rest.
 
 Both processes write the store through SQLite transactions (WAL, busy timeout)
 and the analysis re-checks each batch inside its transaction, so they never step
@@ -46,9 +49,6 @@ PARALLEL_MIN_STORIES = 400
 
 PASS_SECONDS = 3.0
 """While the child analyses and this process has nothing to do, look again this often."""
-
-INDEX_COMMIT = 1000
-"""Stories per index commit while the child analyses (the desk's own commit size)."""
 
 INDEX_MIN = 100
 """Fewer queued stories than this wait for the end instead of a commit of their own."""
@@ -163,6 +163,7 @@ def _index_and_share(
     """While the child clusters: index what it has quoted, a commit at a time, and
     between commits prepare stories for it whenever it would otherwise finish
     later than this process (:mod:`triage.core.parallel_share`)."""
+    from triage.core.desk import INDEX_COMMIT
     from triage.core.parallel_share import ClusterShare
 
     shelf = PreparedShelf(shelf_path(desk.path))
