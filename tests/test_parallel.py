@@ -55,6 +55,18 @@ def test_a_large_backlog_is_analysed_in_a_child_while_this_process_indexes(
     assert memberships(desk) == before  # same clusters as in-process, date-ordered
 
 
+def test_without_a_shelf_the_child_prepares_alone(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A temporary directory that cannot hold the handoff costs speed, not stories."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_STORIES", 20)
+    monkeypatch.setattr(parallel, "shelf_path", lambda path: tmp_path / "gone" / "shelf")
+    report = desk.ingest([str(write_articles(tmp_path / "Wire", 60)[0].parent)])
+    assert report.added == 60 and not report.errors
+    assert desk.pending_analysis() == 0 and desk.store.pending_index_count() == 0
+    assert desk.search("speaker:morgan7").total == 1
+
+
 def test_a_small_backlog_stays_in_process(
     desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

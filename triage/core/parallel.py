@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -73,7 +74,8 @@ def _start_analyser(
     the caller's main module (a script without a ``__main__`` guard would run
     again), and "fork" would copy the locks of the app's other threads.
     """
-    shelf = [] if index else ["--shelf", str(_fresh_shelf(path))]
+    shelved = None if index else _fresh_shelf(path)
+    shelf = ["--shelf", str(shelved)] if shelved else []
     return subprocess.Popen(
         [
             sys.executable,
@@ -90,9 +92,13 @@ def _start_analyser(
     )
 
 
-def _fresh_shelf(path: Path) -> Path:
-    """An empty shelf where this process hands the child prepared stories."""
-    shelf = PreparedShelf.fresh(shelf_path(path))
+def _fresh_shelf(path: Path) -> Path | None:
+    """An empty shelf where this process hands the child prepared stories (None if
+    the temporary directory cannot hold one: the child then prepares alone)."""
+    try:
+        shelf = PreparedShelf.fresh(shelf_path(path))
+    except (OSError, sqlite3.Error):
+        return None
     shelf.close()
     return shelf.path
 
@@ -166,7 +172,8 @@ def _index_and_share(
     from triage.core.desk import INDEX_COMMIT
     from triage.core.parallel_share import ClusterShare
 
-    shelf = PreparedShelf(shelf_path(desk.path))
+    path = shelf_path(desk.path)
+    shelf = PreparedShelf(path) if path.exists() else None
     share = ClusterShare(desk, shelf)
     try:
         while child.poll() is None:
@@ -184,7 +191,8 @@ def _index_and_share(
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(PASS_SECONDS)
     finally:
-        shelf.close()
+        if shelf is not None:
+            shelf.close()
 
 
 def _await_quotes(desk: Desk, child: subprocess.Popen[bytes]) -> None:

@@ -66,14 +66,16 @@ def _reported(pace: dict[str, float], kind: str, prior: float) -> float:
 class ClusterShare:
     """What the parent prepares for the child, and when."""
 
-    def __init__(self, desk: Desk, shelf: PreparedShelf) -> None:
+    def __init__(self, desk: Desk, shelf: PreparedShelf | None) -> None:
+        """``shelf``: where the child looks for prepared stories (None: there is
+        none, and this process only indexes)."""
         self.desk = desk
         self.shelf = shelf
         self.prepare_pace = Pace(prior=0.0035)
         self.index_pace = Pace(prior=0.0055)
         self.prepared = 0
         """Stories this process prepared (a test and a measure)."""
-        self._exhausted = False
+        self._exhausted = shelf is None
 
     def index(self, limit: int) -> int:
         """One index commit of up to ``limit`` quoted stories, timed for the balance."""
@@ -86,7 +88,7 @@ class ClusterShare:
     def child_is_later(self, index_left: int) -> bool:
         """Whether the child would finish after this process's ``index_left`` stories
         to index plus one more batch to prepare (so preparing that batch pays)."""
-        if self._exhausted:
+        if self._exhausted or self.shelf is None:
             return False
         left = self._child_left()
         held = len(self.shelf.held() & left.keys())
@@ -102,6 +104,8 @@ class ClusterShare:
         """Prepare up to ``batch`` of the stories the child will reach last, among
         those neither shelved nor claimed and not among its next :data:`NEAR`;
         return how many (0: none is left to prepare)."""
+        if self._exhausted or self.shelf is None:
+            return 0
         left = self._child_left()
         held = self.shelf.held()
         order = list(left)  # the child's order: oldest first
