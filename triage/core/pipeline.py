@@ -103,7 +103,8 @@ class Pipeline:
         if (
             self._may_follow
             and self._follower is None
-            and self.report.added >= parallel.PARALLEL_MIN_STORIES
+            and self.report.added
+            >= min(parallel.FOLLOW_MIN_STORIES, parallel.PARALLEL_MIN_STORIES)
             and (os.cpu_count() or 1) > 1
         ):
             self._follower = parallel.start_follower(self.desk.path)
