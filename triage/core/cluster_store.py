@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -112,19 +113,23 @@ class StoredStory:
         return _parse_vector(self.vector_json)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _parse_vector(text: str) -> dict[str, float]:
     """Decode a stored vector, memoised: a recent story is a candidate for many of the
     stories that follow it, and decoding its JSON each time was 7% of the analysis
-    time on a 10k desk. 1024 vectors of 80 terms, with their keys, hold ~12 MB."""
-    return dict(json.loads(text))
+    time on a 10k desk. The terms are interned (stories share most of them), so
+    4096 vectors of 80 terms hold ~30 MB; 1024 were too few for a desk's recent
+    days (the assignment of a prepared story on a 4k desk: 5.8 -> 5.3 ms of CPU
+    with both caches at 4096)."""
+    return {sys.intern(term): weight for term, weight in json.loads(text).items()}
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _parse_features(text: str) -> frozenset[str]:
     """Decode a stored feature list, memoised like :func:`_parse_vector`: the conflict
-    test reads a candidate's features for each story it is compared with."""
-    return frozenset(json.loads(text))
+    test reads a candidate's features for each story it is compared with. Interned,
+    4096 sets of ~300 features hold ~70 MB (~160 MB as fresh strings)."""
+    return frozenset(map(sys.intern, json.loads(text)))
 
 
 _STORY_COLUMNS = (

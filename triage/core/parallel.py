@@ -189,7 +189,8 @@ def _index_and_share(
             # hundreds: small leftovers wait for the child (then the final pass).
             if left >= INDEX_MIN and share.index(INDEX_COMMIT):
                 if progress:
-                    progress("index", share.index_pace.count, share.index_pace.count + left)
+                    done = share.index_pace.count
+                    progress("index", done, done + desk.store.pending_index_count())
                 continue
             if share.prepare_some():
                 continue
