@@ -218,6 +218,7 @@ def test_a_follower_quotes_as_stories_are_stored_and_clusters_only_when_told(
         parallel.release(child, stored=stored)
         assert child.wait(60) == 0
     assert desk.pending_analysis() == (0 if stored else 12)
+    assert not shelf_path(desk.path).exists()  # the child removed its scratch handoff
 
 
 def test_a_background_finish_analyses_and_indexes_in_the_child_only(

@@ -10,9 +10,11 @@ shelf; the child takes them off as it reaches them and does only the rest.
 The shelf is a scratch SQLite database in the system's temporary directory, one
 per parent process and desk, never part of the desk: it holds nothing that
 cannot be computed again, and an entry is used only for the ``seq`` it was
-prepared for. The child also notes here which stories it prepared itself
-(*claims*, without data), so the parent does not prepare them twice, and how
-long its assignments take, so the parent can tell how far behind it is.
+prepared for. The child deletes it when it exits (whether or not its parent is
+still there), and the parent once the child has gone. The child also notes here
+which stories it prepared itself (*claims*, without data), so the parent does not
+prepare them twice, and how long its assignments take, so the parent can tell how
+far behind it is.
 """
 
 from __future__ import annotations

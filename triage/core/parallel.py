@@ -239,8 +239,9 @@ def main(argv: list[str]) -> int:
         if "--index" in argv[1:]:
             desk.sync_index()
     finally:
-        if shelf is not None:
+        if shelf is not None:  # its parent may be gone (killed, or its ingest failed)
             shelf.close()
+            remove_shelf(shelf.path)
         desk.close()
     return 0
 
