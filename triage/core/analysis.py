@@ -25,10 +25,9 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from triage.core.cluster_prepare import PreparedMemo
-from triage.core.cluster_shelf import PreparedShelf
+from triage.core.cluster_shelf import Pace, PreparedShelf
 from triage.core.clusters import ClusterEngine
 from triage.core.models import Quote
 from triage.core.quotes import extract_quotes
@@ -41,28 +40,6 @@ ANALYSE_BATCH = 50
 PREPARE_BATCH = 20
 """Stories prepared ahead per step (~70 ms), so newly stored ones wait little for
 their quotes."""
-
-
-RECENT_WEIGHT = 0.02
-"""Weight of the newest assignment in the recent mean (~the last 50 count): an
-assignment gets dearer as the desk grows, so an all-time mean would flatter."""
-
-
-@dataclass(slots=True)
-class _Tally:
-    """How many timed events, and a recent mean of their seconds."""
-
-    count: int = 0
-    mean: float = 0.0
-
-    def add(self, seconds: float) -> None:
-        self.count += 1
-        weight = max(RECENT_WEIGHT, 1 / self.count)
-        self.mean += weight * (seconds - self.mean)
-
-    @property
-    def total(self) -> tuple[int, float]:
-        return self.count, self.mean
 
 
 class Analyser:
@@ -86,7 +63,7 @@ class Analyser:
         self.clusters = clusters
         self.ahead = ahead
         self.shelf = shelf
-        self._pace = {False: _Tally(), True: _Tally()}
+        self._pace = {False: Pace(), True: Pace()}
         """Assignment times, of stories prepared on the spot (False) and ahead."""
         self._unprepared: dict[str, int] = {}
         """Id -> seq of the stories this analyser quoted and has not prepared."""
@@ -138,7 +115,7 @@ class Analyser:
                     )
                     done += 1
             if self.shelf is not None:
-                self.shelf.record_pace(self._pace[False].total, self._pace[True].total)
+                self.shelf.record_pace(self._pace[False].reading, self._pace[True].reading)
 
     def quote_some(self, wanted: dict[str, int]) -> int:
         """Extract and store the quotes of those ``wanted`` (id -> seq) still unquoted."""

@@ -25,9 +25,47 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from triage.core.cluster_prepare import Prepared, from_bytes, to_bytes
+
+RECENT_WEIGHT = 0.02
+"""Weight of the newest story in a :class:`Pace` (~the last 50 count): an
+assignment gets dearer as the desk grows, so an all-time mean would flatter."""
+
+MIN_EVENTS = 20
+"""Stories timed before a measured pace replaces the prior guess."""
+
+
+@dataclass(slots=True)
+class Pace:
+    """Seconds per story lately (a running mean that follows the recent ones), with a
+    guess (``prior``) until :data:`MIN_EVENTS` stories have been timed. The child
+    keeps one per kind of assignment and reports it here; the parent keeps its own
+    for preparing and indexing, and reads the child's back."""
+
+    prior: float = 0.0
+    count: int = 0
+    mean: float = 0.0
+
+    def add(self, seconds: float, stories: int = 1) -> None:
+        """Count ``stories`` that took ``seconds`` in all."""
+        if stories <= 0:
+            return
+        self.count += stories
+        weight = min(1.0, max(RECENT_WEIGHT * stories, stories / self.count))
+        self.mean += weight * (seconds / stories - self.mean)
+
+    @property
+    def per_story(self) -> float:
+        return self.mean if self.count >= MIN_EVENTS else self.prior
+
+    @property
+    def reading(self) -> tuple[int, float]:
+        """(stories timed, recent seconds per story): what the child records."""
+        return self.count, self.mean
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS prepared (story_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, data BLOB);
@@ -132,3 +170,8 @@ class PreparedShelf:
     def pace(self) -> dict[str, float]:
         """What :meth:`record_pace` last wrote (empty before the first batch)."""
         return {str(k): float(v) for k, v in self.conn.execute("SELECT key, value FROM pace")}
+
+    def child_pace(self, kind: str, prior: float) -> Pace:
+        """The child's reported :class:`Pace` of ``kind`` (``plain`` or ``ahead``)."""
+        found = self.pace()
+        return Pace(prior, int(found.get(f"{kind}_n", 0)), found.get(f"{kind}_s", 0.0))

@@ -329,8 +329,9 @@ class Desk:
             clauses.append("published < ?" if end_excl else "published <= ?")
             args.append(iso(whole))
         edges: list[tuple[str, str]] = []
-        first = self.index.span_of(day_key(start)) if start is not None else None
-        last = self.index.span_of(day_key(end)) if end is not None else None
+        first, last = self.index.spans_of(
+            day_key(start) if start is not None else None, day_key(end) if end is not None else None
+        )
         if first is not None and first.last is not None:  # before the next shard begins
             edges.append(("published < ?", iso(_midnight_after(first.last))))
         if last is not None and last.first is not None:  # from the last shard's first day

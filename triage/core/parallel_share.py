@@ -21,9 +21,8 @@ parent prepares only near its end; at 10k it prepares most of the stories.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
-from triage.core.cluster_shelf import PreparedShelf
+from triage.core.cluster_shelf import Pace, PreparedShelf
 from triage.core.desk import Desk
 from triage.core.models import Quote
 
@@ -33,34 +32,8 @@ SHARE_BATCH = 200
 NEAR = 100
 """The child's next stories, which it may be preparing itself right now: left to it."""
 
-MIN_EVENTS = 20
-"""Timed events before a measured pace replaces the prior guess."""
-
 ASSIGN_PRIOR = 0.009
 """Seconds per assignment the child is taken to need until it reports its pace."""
-
-
-@dataclass(slots=True)
-class Pace:
-    """A running mean of seconds per story, with a guess until enough are seen."""
-
-    prior: float
-    count: int = 0
-    seconds: float = 0.0
-
-    def add(self, count: int, seconds: float) -> None:
-        self.count += count
-        self.seconds += seconds
-
-    @property
-    def per_story(self) -> float:
-        return self.seconds / self.count if self.count >= MIN_EVENTS else self.prior
-
-
-def _reported(pace: dict[str, float], kind: str, prior: float) -> float:
-    """The child's recent seconds per assignment of ``kind`` (see
-    :meth:`PreparedShelf.record_pace`), or ``prior`` before it has done enough."""
-    return pace[f"{kind}_s"] if pace.get(f"{kind}_n", 0) >= MIN_EVENTS else prior
 
 
 class ClusterShare:
@@ -82,7 +55,7 @@ class ClusterShare:
         start = time.perf_counter()
         written = self.desk.sync_index(quoted_only=True, limit=limit)
         if written:
-            self.index_pace.add(written, time.perf_counter() - start)
+            self.index_pace.add(time.perf_counter() - start, written)
         return written
 
     def child_is_later(self, index_left: int) -> bool:
@@ -92,9 +65,9 @@ class ClusterShare:
             return False
         left = self._child_left()
         held = len(self.shelf.held() & left.keys())
-        pace = self.shelf.pace()
-        plain = _reported(pace, "plain", ASSIGN_PRIOR)
-        ahead = _reported(pace, "ahead", max(plain - self.prepare_pace.per_story, 0.0))
+        plain = self.shelf.child_pace("plain", ASSIGN_PRIOR).per_story
+        saved = max(plain - self.prepare_pace.per_story, 0.0)
+        ahead = self.shelf.child_pace("ahead", saved).per_story
         child = (len(left) - held) * plain + held * ahead
         mine = (index_left * self.index_pace.per_story
                 + SHARE_BATCH * self.prepare_pace.per_story)
@@ -127,7 +100,7 @@ class ClusterShare:
             for story in stories
             if current.get(story.id) == todo[story.id]
         )
-        self.prepare_pace.add(len(stories), time.perf_counter() - start)
+        self.prepare_pace.add(time.perf_counter() - start, len(stories))
         self.prepared += shelved
         return len(todo)
 

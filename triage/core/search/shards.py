@@ -182,11 +182,16 @@ class ShardedIndex:
         """The days each shard covers, newest first."""
         return spans(self.shard_keys())[::-1]
 
-    def span_of(self, day: str) -> Span | None:
-        """The span of the shard that holds (or would hold) stories of ``day``."""
+    def spans_of(self, *days: str | None) -> list[Span | None]:
+        """For each day, the span of the shard that holds (or would hold) its stories
+        (None for a day of None, or without shards), from one listing of the shards."""
         keys = sorted(self.shard_keys())
-        key = covering(keys, day)
-        return next((s for s in spans(keys) if s.key == key), None)
+        by_key = {span.key: span for span in spans(keys)}
+        found: list[Span | None] = []
+        for day in days:
+            key = covering(keys, day) if day is not None else None
+            found.append(by_key[key] if key is not None else None)
+        return found
 
     def stats(self, key: str) -> tuple[int, str | None]:
         """A shard's live documents and its newest story's day (for routing)."""
