@@ -10,7 +10,7 @@ from corpus import CorpusWriter
 
 from triage.core.desk import Desk
 from triage.core.models import Story
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
 
 EDIT_TAG = "bench-edit"
 
@@ -58,8 +58,16 @@ def fresh_stories(desk: Desk, count: int, seed: int = 11) -> list[Story]:
     writer = CorpusWriter(seed=seed, end=newest)
     made = writer.stories(count, days=2)
     return [
-        Story(id=f"fresh{index:05d}", title=s.title, url=s.link, source=s.outlet,
-              published=s.published, body=s.body, author=s.author, guid=s.guid)
+        Story(
+            id=f"fresh{index:05d}",
+            title=s.title,
+            url=s.link,
+            source=s.outlet,
+            published=s.published,
+            body=s.body,
+            author=s.author,
+            guid=s.guid,
+        )
         for index, s in enumerate(made)
     ]
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from triage.core import pipeline
 from triage.core.desk import Desk
+from triage.core.ingest import pipeline as pipeline
 from triage.core.search import build_schema
 
 
@@ -49,7 +49,7 @@ def ingest_desk(feed_dir: Path, desk_dir: Path) -> IngestTiming:
     desk = Desk(desk_dir)
     stages: dict[str, float] = {}
     # Analysis runs in a child process beside indexing for a backlog this large
-    # (triage.core.parallel), so the two are timed together.
+    # (triage.core.analysis.worker), so the two are timed together.
     original = pipeline.analyse_and_index
     _timed_method(pipeline, "analyse_and_index", stages, "analyse+index")
     try:
@@ -89,8 +89,13 @@ def bare_whoosh(desk_dir: Path, limit: int | None = None, codec: Any = None) -> 
         writer = ix.writer(codec=codec) if codec is not None else ix.writer()
         for s in docs:
             writer.add_document(
-                id=s.id, title=s.title, body=s.body, source=s.source, author=s.author,
-                speaker="", feed=" ".join(s.feeds) or None,
+                id=s.id,
+                title=s.title,
+                body=s.body,
+                source=s.source,
+                author=s.author,
+                speaker="",
+                feed=" ".join(s.feeds) or None,
                 published=s.published.replace(tzinfo=None),
             )
         writer.commit()

@@ -27,8 +27,7 @@ from typing import Any
 from corpus import CorpusWriter, SynthStory, rss
 
 from triage.core.desk import Desk
-from triage.core.fetch_types import FetchPolicy
-from triage.core.pipeline import Pipeline
+from triage.core.fetch.types import FetchPolicy
 
 
 @dataclass(slots=True)
@@ -89,8 +88,13 @@ class _Handler(BaseHTTPRequestHandler):
         """Benchmark control: ``/_control/generation/N`` or ``/_control/stats``."""
         if self.path.startswith("/_control/generation/"):
             site.generation = int(self.path.rsplit("/", 1)[1])
-        body = json.dumps({"generation": site.generation, "requests": site.requests,
-                           "not_modified": site.not_modified}).encode()
+        body = json.dumps(
+            {
+                "generation": site.generation,
+                "requests": site.requests,
+                "not_modified": site.not_modified,
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -109,8 +113,9 @@ class _FeedServer(ThreadingHTTPServer):
         self.site = site
 
 
-def _build_site(feeds: int, hosts: int, per_feed: int,
-                latency: float) -> tuple[FeedSite, list[tuple[str, str]]]:
+def _build_site(
+    feeds: int, hosts: int, per_feed: int, latency: float
+) -> tuple[FeedSite, list[tuple[str, str]]]:
     """The deterministic feeds: the site and, per feed, its loopback host and path."""
     writer = CorpusWriter(seed=21, outlets=min(feeds, 300))
     stories = writer.stories(feeds * (per_feed + 2), days=2)
@@ -166,18 +171,25 @@ class RemoteSite:
 
 
 @contextmanager
-def serve_feeds(feeds: int, hosts: int, per_feed: int,
-                latency: float) -> Iterator[tuple[RemoteSite, list[str]]]:
+def serve_feeds(
+    feeds: int, hosts: int, per_feed: int, latency: float
+) -> Iterator[tuple[RemoteSite, list[str]]]:
     """Serve ``feeds`` feeds over ``hosts`` loopback addresses; yields the site and URLs.
 
     The server runs in its own process, as a publisher's would: its request
     handling must not compete with the fetcher for this interpreter's lock
     (newsboat, the comparison, runs in a process of its own too).
     """
-    command = [sys.executable, str(Path(__file__).resolve()), "--serve",
-               str(feeds), str(hosts), str(per_feed), str(latency)]
-    server = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True)
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--serve",
+        str(feeds),
+        str(hosts),
+        str(per_feed),
+        str(latency),
+    ]
+    server = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None and server.stdin is not None
     urls = []
     for line in server.stdout:
@@ -194,9 +206,15 @@ def serve_feeds(feeds: int, hosts: int, per_feed: int,
         server.wait(timeout=10)
 
 
-def time_refresh(desk_dir: Path, feeds: int = 200, hosts: int = 50, per_feed: int = 3,
-                 latency: float = 0.1, newsboat: bool = True,
-                 concurrency: int | None = None) -> dict[str, Any]:
+def time_refresh(
+    desk_dir: Path,
+    feeds: int = 200,
+    hosts: int = 50,
+    per_feed: int = 3,
+    latency: float = 0.1,
+    newsboat: bool = True,
+    concurrency: int | None = None,
+) -> dict[str, Any]:
     """Seconds for a refresh that finds one new story per feed, then an all-304 refresh.
 
     A first, untimed refresh stores ``per_feed - 1`` stories per feed; the feeds
@@ -205,14 +223,18 @@ def time_refresh(desk_dir: Path, feeds: int = 200, hosts: int = 50, per_feed: in
     (the fetcher's default unless ``concurrency`` overrides it).
     """
     policy = FetchPolicy() if concurrency is None else FetchPolicy(max_concurrency=concurrency)
-    figures: dict[str, Any] = {"feeds": feeds, "hosts": hosts, "latency_ms": latency * 1000,
-                               "concurrency": policy.max_concurrency,
-                               "per_host": policy.per_host}
+    figures: dict[str, Any] = {
+        "feeds": feeds,
+        "hosts": hosts,
+        "latency_ms": latency * 1000,
+        "concurrency": policy.max_concurrency,
+        "per_host": policy.per_host,
+    }
     with serve_feeds(feeds, hosts, per_feed, latency) as (site, urls):
         desk = Desk(desk_dir)
         for url in urls:
             desk.feeds.add(url)
-        Pipeline(desk, policy=policy).refresh(only_due=False)
+        desk.pipeline(policy=policy).refresh(only_due=False)
         site.generation = 1
         figures.update(_timed_refresh(desk, policy, "new"))
         figures.update(_timed_refresh(desk, policy, "304"))
@@ -229,7 +251,7 @@ def _timed_refresh(desk: Desk, policy: FetchPolicy, label: str) -> dict[str, flo
     The app lists new stories once they are stored (``refresh(finish=False)``)
     and analyses and indexes them after, in the same worker.
     """
-    pipeline = Pipeline(desk, policy=policy)
+    pipeline = desk.pipeline(policy=policy)
     start = time.perf_counter()
     report = pipeline.refresh(only_due=False, finish=False)
     stored = time.perf_counter() - start
@@ -253,8 +275,17 @@ def _newsboat(urls: list[str], site: RemoteSite, threads: int) -> dict[str, Any]
     try:
         (work / "urls").write_text("\n".join(urls) + "\n")
         (work / "config").write_text(f"reload-threads {threads}\n")
-        command = [binary, "-x", "reload", "-u", str(work / "urls"),
-                   "-C", str(work / "config"), "-c", str(work / "cache.db")]
+        command = [
+            binary,
+            "-x",
+            "reload",
+            "-u",
+            str(work / "urls"),
+            "-C",
+            str(work / "config"),
+            "-c",
+            str(work / "cache.db"),
+        ]
         env = {"HOME": str(work), "PATH": "/usr/bin:/bin", "TERM": "dumb"}
         site.generation = 0
         subprocess.run(command, env=env, capture_output=True, timeout=300, check=False)
@@ -262,8 +293,7 @@ def _newsboat(urls: list[str], site: RemoteSite, threads: int) -> dict[str, Any]
         found: dict[str, Any] = {}
         for label in ("new", "304"):
             start = time.perf_counter()
-            done = subprocess.run(command, env=env, capture_output=True, timeout=300,
-                                  check=False)
+            done = subprocess.run(command, env=env, capture_output=True, timeout=300, check=False)
             found[f"newsboat_{label}_s"] = round(time.perf_counter() - start, 3)
             if done.returncode:
                 found["newsboat_error"] = done.stderr.decode(errors="replace")[-300:]

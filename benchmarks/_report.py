@@ -8,8 +8,11 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("Ingest end to end, stories/s", "ingest_stories_per_s", ""),
     ("Bare Whoosh writer, stories/s", "bare_whoosh_stories_per_s", ""),
     ("Ingest / bare Whoosh", "ingest_ratio", ">= 0.7"),
-    ("  bare Whoosh with the desk's codec (no zlib), stories/s",
-     "bare_whoosh_same_codec_stories_per_s", ""),
+    (
+        "  bare Whoosh with the desk's codec (no zlib), stories/s",
+        "bare_whoosh_same_codec_stories_per_s",
+        "",
+    ),
     ("  ingest / that", "ingest_ratio_same_codec", ""),
     ("Search term, ms (p95)", "search_term_ms", "p95 <= 50"),
     ("Search two-term, ms (p95)", "search_two-term_ms", "p95 <= 50"),
@@ -46,8 +49,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("TUI cold start, s", "tui_cold_start_s", "<= 1.5"),
     ("TUI key to repaint, ms (p95)", "tui_key_repaint_ms", "<= 50"),
     ("TUI one key to its story in the reader, ms (p95)", "tui_key_to_detail_ms", ""),
-    ("TUI key to repaint during refresh, ms (p95)", "tui_key_repaint_during_refresh_ms",
-     "<= 50"),
+    ("TUI key to repaint during refresh, ms (p95)", "tui_key_repaint_during_refresh_ms", "<= 50"),
     ("TUI pilot press+pause, ms (p95)", "tui_key_ms", ""),
     ("TUI pilot press+pause during refresh, ms (p95)", "tui_key_during_refresh_ms", ""),
     ("TUI peak RSS browsing, MB", "tui_peak_rss_browsing_mb", "<= 400"),
@@ -84,16 +86,24 @@ def table(results: dict[str, Any]) -> str:
             lines.append("| " + " | ".join([label, target, *cells]) + " |")
     refresh = results.get("refresh")
     if refresh:
-        lines += ["", f"Refresh: {refresh['feeds']} feeds over {refresh['hosts']} loopback"
-                  f" hosts, {refresh['latency_ms']:g} ms latency each, concurrency"
-                  f" {refresh['concurrency']} (per host {refresh['per_host']})", "",
-                  "| Figure | Target | Seconds |", "|---|---|---|"]
+        lines += [
+            "",
+            f"Refresh: {refresh['feeds']} feeds over {refresh['hosts']} loopback"
+            f" hosts, {refresh['latency_ms']:g} ms latency each, concurrency"
+            f" {refresh['concurrency']} (per host {refresh['per_host']})",
+            "",
+            "| Figure | Target | Seconds |",
+            "|---|---|---|",
+        ]
         for label, key, target in REFRESH_ROWS:
             if key in refresh:
                 lines.append(f"| {label} | {target} | {_cell(refresh[key])} |")
         if isinstance(refresh.get("newsboat"), str):
             lines.append(f"| newsboat | | {refresh['newsboat']} |")
     machine = results["machine"]
-    lines += ["", f"{machine['cpus']} CPUs, Python {machine['python']}, load average"
-              f" {machine['load_1min']} at start, {machine.get('load_1min_end')} at end."]
+    lines += [
+        "",
+        f"{machine['cpus']} CPUs, Python {machine['python']}, load average"
+        f" {machine['load_1min']} at start, {machine.get('load_1min_end')} at end.",
+    ]
     return "\n".join(lines)

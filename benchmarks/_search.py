@@ -37,8 +37,9 @@ class BenchQuery:
     args: tuple[object, ...] = ()
 
 
-def _body_words(desk: Desk, rng: random.Random, sample: int = 300) -> tuple[
-        dict[str, int], list[tuple[str, str]], list[str], list[str]]:
+def _body_words(
+    desk: Desk, rng: random.Random, sample: int = 300
+) -> tuple[dict[str, int], list[tuple[str, str]], list[str], list[str]]:
     """Document frequencies of body words, adjacent word pairs, outlets and speakers."""
     ids = desk.store.latest_ids(sample * 4)
     stories = desk.store.get_stories(rng.sample(ids, min(sample, len(ids))))
@@ -50,8 +51,11 @@ def _body_words(desk: Desk, rng: random.Random, sample: int = 300) -> tuple[
             frequency[word] = frequency.get(word, 0) + 1
         start = rng.randrange(max(1, len(words) - 2))
         pairs.append((words[start], words[start + 1]))
-    speakers = [q.quote.speaker for q in desk.quotes.for_stories([s.id for s in stories])
-                if q.quote.speaker and " " not in q.quote.speaker]
+    speakers = [
+        q.quote.speaker
+        for q in desk.quotes.for_stories([s.id for s in stories])
+        if q.quote.speaker and " " not in q.quote.speaker
+    ]
     return frequency, pairs, sorted({s.source for s in stories}), sorted(set(speakers))
 
 
@@ -65,7 +69,8 @@ def build_queries(desk: Desk, seed: int = 5, per_kind: int = 6) -> list[BenchQue
     rare = sorted(w for w in plain if 2 <= frequency[w] < 0.05 * total)
     queries: list[BenchQuery] = []
     for word in rng.sample(common, min(per_kind // 2, len(common))) + rng.sample(
-            rare, min(per_kind - per_kind // 2, len(rare))):
+        rare, min(per_kind - per_kind // 2, len(rare))
+    ):
         queries.append(BenchQuery("term", word, word))
     for _ in range(per_kind):
         a, b = rng.choice(common), rng.choice(rare or common)
@@ -82,10 +87,12 @@ def build_queries(desk: Desk, seed: int = 5, per_kind: int = 6) -> list[BenchQue
     for days in (1, 3, 7):
         since = (newest - timedelta(days=days)).strftime("%Y-%m-%d")
         until = newest.strftime("%Y-%m-%d")
-        queries.append(BenchQuery("date", f"published:[{since} to {until}]", "",
-                                  "published >= ?", (since,)))
-    queries.append(BenchQuery("date", f"{word} published:>{since}", word, "published >= ?",
-                              (since,)))
+        queries.append(
+            BenchQuery("date", f"published:[{since} to {until}]", "", "published >= ?", (since,))
+        )
+    queries.append(
+        BenchQuery("date", f"{word} published:>{since}", word, "published >= ?", (since,))
+    )
     for a, b in rng.sample(pairs, min(per_kind, len(pairs))):
         a, b = a.strip("'\""), b.strip("'\"")
         queries.append(BenchQuery("phrase", f'"{a} {b}"', f'"{a} {b}"'))
@@ -99,8 +106,9 @@ def tag_some(desk: Desk, count: int = 200, seed: int = 9) -> None:
     desk.tags.tag_stories(rng.sample(ids, min(count, len(ids))), [BENCH_TAG])
 
 
-def time_desk(desk: Desk, queries: list[BenchQuery], repeats: int, **how: Any
-              ) -> tuple[dict[str, Samples], dict[str, Samples]]:
+def time_desk(
+    desk: Desk, queries: list[BenchQuery], repeats: int, **how: Any
+) -> tuple[dict[str, Samples], dict[str, Samples]]:
     """Wall and CPU milliseconds per first page per kind of query.
 
     By default the CLI's search: relevance, the recent scope, limit 50, snippets.
@@ -134,9 +142,19 @@ def build_fts(desk: Desk, path: Path) -> tuple[sqlite3.Connection, float]:
     batch: list[tuple[object, ...]] = []
     for story in desk.store.iter_stories():
         speakers = " ; ".join(
-            sorted({q.quote.speaker for q in desk.quotes.for_stories([story.id])}))
-        batch.append((story.id, story.title, story.body, story.source, speakers,
-                      story.published.strftime("%Y-%m-%d"), int(story.id in tagged)))
+            sorted({q.quote.speaker for q in desk.quotes.for_stories([story.id])})
+        )
+        batch.append(
+            (
+                story.id,
+                story.title,
+                story.body,
+                story.source,
+                speakers,
+                story.published.strftime("%Y-%m-%d"),
+                int(story.id in tagged),
+            )
+        )
         if len(batch) >= 500:
             conn.executemany("INSERT INTO fts VALUES (?,?,?,?,?,?,?)", batch)
             batch.clear()
@@ -150,13 +168,13 @@ def _fts_page(conn: sqlite3.Connection, q: BenchQuery) -> list[tuple[object, ...
     args: tuple[object, ...] = ((q.match,) if q.match else ()) + q.args
     order = "ORDER BY bm25(fts, 0, 2.0, 1.0)" if q.match else "ORDER BY published DESC"
     snippet = "snippet(fts, 2, '[', ']', '...', 16)" if q.match else "substr(body, 1, 120)"
-    sql = (f"SELECT id, title, {snippet} FROM fts WHERE {' AND '.join(where)} "
-           f"{order} LIMIT {PAGE}")
+    sql = f"SELECT id, title, {snippet} FROM fts WHERE {' AND '.join(where)} {order} LIMIT {PAGE}"
     return conn.execute(sql, args).fetchall()
 
 
-def time_fts(conn: sqlite3.Connection, queries: list[BenchQuery],
-             repeats: int) -> dict[str, Samples]:
+def time_fts(
+    conn: sqlite3.Connection, queries: list[BenchQuery], repeats: int
+) -> dict[str, Samples]:
     """Milliseconds per first page of the same queries in FTS5."""
     for q in queries:
         _fts_page(conn, q)

@@ -29,5 +29,8 @@ class Samples:
         return ordered[rank]
 
     def summary(self, digits: int = 1) -> dict[str, float]:
-        return {"median": round(self.median, digits), "p95": round(self.p95, digits),
-                "n": len(self.values)}
+        return {
+            "median": round(self.median, digits),
+            "p95": round(self.p95, digits),
+            "n": len(self.values),
+        }

@@ -60,13 +60,13 @@ async def _key_to_repaint(app: Any, key: str, moved: Any) -> float:
     return (await painted - begin) * 1000
 
 
-async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
-                   presses: int) -> dict[str, Any]:
+async def _measure(
+    desk_dir: Path, start_epoch: float, feeds: Path | None, presses: int
+) -> dict[str, Any]:
     from _stats import Samples
 
     from triage.config import Config
     from triage.core.desk import Desk
-    from triage.core.pipeline import Pipeline
     from triage.ui.app import TriageApp
     from triage.ui.widgets.story_list import StoryList
 
@@ -100,10 +100,10 @@ async def _measure(desk_dir: Path, start_epoch: float, feeds: Path | None,
                 # As the app's refresh worker: store, then analyse in a child process
                 # and index there too (Pipeline.finish(background=True)).
                 try:
-                    pipeline = Pipeline(desk)
+                    pipeline = desk.pipeline()
                     pipeline.finish = lambda: None
                     pipeline.run([str(feeds)])
-                    Pipeline(desk).finish(background=True)
+                    desk.pipeline().finish(background=True)
                 finally:
                     done.set()
 

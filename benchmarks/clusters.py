@@ -40,9 +40,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from triage.core.clusters import ClusterConfig, ClusterEngine
+from triage.core.clusters.engine import ClusterConfig, ClusterEngine
 from triage.core.models import Story
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ECB = SHARED / "eval" / "ecbplus-dev.jsonl"

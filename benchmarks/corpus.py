@@ -58,13 +58,32 @@ rin kas hol wen""".split()
 
 _CUES = ("said", "told reporters", "added", "warned", "explained", "insisted", "noted")
 _ROLES = (
-    "a spokeswoman for the council", "the regional director", "a local resident",
-    "the chief executive", "an analyst", "the deputy mayor", "a union organiser",
-    "the head of the agency", "a senior official", "the committee chair",
+    "a spokeswoman for the council",
+    "the regional director",
+    "a local resident",
+    "the chief executive",
+    "an analyst",
+    "the deputy mayor",
+    "a union organiser",
+    "the head of the agency",
+    "a senior official",
+    "the committee chair",
 )
 _PLACE_KINDS = ("Council", "Ministry", "Authority", "Institute", "Foundation", "Bank")
-_OUTLET_KINDS = ("Herald", "Courier", "Post", "Gazette", "Observer", "Times", "Ledger",
-                 "Tribune", "Journal", "Chronicle", "Dispatch", "Record")
+_OUTLET_KINDS = (
+    "Herald",
+    "Courier",
+    "Post",
+    "Gazette",
+    "Observer",
+    "Times",
+    "Ledger",
+    "Tribune",
+    "Journal",
+    "Chronicle",
+    "Dispatch",
+    "Record",
+)
 
 
 def _pseudo_words(rng: random.Random, count: int, syllables: tuple[int, int]) -> list[str]:
@@ -169,8 +188,9 @@ def _slug(text: str) -> str:
 class CorpusWriter:
     """Generates stories from a lexicon, deterministically from a seed."""
 
-    def __init__(self, seed: int = 1, lexicon: Lexicon | None = None, outlets: int = 300,
-                 end: datetime = END) -> None:
+    def __init__(
+        self, seed: int = 1, lexicon: Lexicon | None = None, outlets: int = 300, end: datetime = END
+    ) -> None:
         self.rng = random.Random(seed)
         self.lex = lexicon or Lexicon.build(outlets=outlets)
         self.outlets = self.lex.outlets[:outlets]
@@ -197,8 +217,10 @@ class CorpusWriter:
             return f"\u201c{quote},\u201d {cue} {speaker.name}, {speaker.role}."
         if style == 1:
             return f"{speaker.name}, {speaker.role}, said: \u201c{quote}.\u201d"
-        return (f"{self._sentence(event, 6, 12)} \u201c{quote},\u201d {speaker.last} {cue}."
-                f" {self._sentence(event)}")
+        return (
+            f"{self._sentence(event, 6, 12)} \u201c{quote},\u201d {speaker.last} {cue}."
+            f" {self._sentence(event)}"
+        )
 
     def new_event(self, when: datetime) -> Event:
         """An event with its own words, people and quotations."""
@@ -249,23 +271,34 @@ class CorpusWriter:
         rng = self.rng
         kept = [p for p in original.paragraphs if rng.random() < 0.8] or original.paragraphs[:1]
         intro = " ".join(self.lex.prose(rng, rng.randint(15, 30))).capitalize() + "."
-        title = original.title.split(": ", 1)[0] + ": " + " ".join(
-            self.lex.prose(rng, 5)).capitalize()
+        title = (
+            original.title.split(": ", 1)[0] + ": " + " ".join(self.lex.prose(rng, 5)).capitalize()
+        )
         story = self._finish(title, [intro, *kept], outlet, published, list(original.quotes))
         story.rewrite_of = original.guid
         return story
 
-    def _finish(self, title: str, paragraphs: list[str], outlet: str, published: datetime,
-                quotes: list[str]) -> SynthStory:
+    def _finish(
+        self, title: str, paragraphs: list[str], outlet: str, published: datetime, quotes: list[str]
+    ) -> SynthStory:
         self.count += 1
         slug = _slug(outlet.removeprefix("The "))
         link = f"https://{slug}.example/{published:%Y/%m/%d}/story-{self.count}"
         author = f"{self.rng.choice(self.lex.first_names)} {self.rng.choice(self.lex.last_names)}"
-        return SynthStory(link=link, guid=link, title=title, paragraphs=paragraphs,
-                          outlet=outlet, author=author, published=published, quotes=quotes)
+        return SynthStory(
+            link=link,
+            guid=link,
+            title=title,
+            paragraphs=paragraphs,
+            outlet=outlet,
+            author=author,
+            published=published,
+            quotes=quotes,
+        )
 
-    def stories(self, count: int, start: datetime | None = None,
-                days: int = DAYS) -> list[SynthStory]:
+    def stories(
+        self, count: int, start: datetime | None = None, days: int = DAYS
+    ) -> list[SynthStory]:
         """``count`` stories over ``days`` days ending at ``self.end``, oldest first.
 
         Events get 1–3 independent stories from different outlets within a day;
@@ -281,7 +314,7 @@ class CorpusWriter:
         for when in times:
             outlet = rng.choice(self.outlets)
             if made and rng.random() < REWRITE_SHARE:
-                recent = made[max(0, len(made) - 200):]
+                recent = made[max(0, len(made) - 200) :]
                 made.append(self.rewrite(rng.choice(recent), outlet, when))
                 continue
             if event is None or left_in_event <= 0:
@@ -337,7 +370,7 @@ def write_feeds(stories: list[SynthStory], directory: Path, per_file: int = 200)
     for outlet, items in sorted(by_outlet(stories).items()):
         for part in range(0, len(items), per_file):
             path = directory / f"{_slug(outlet)}-{part // per_file:03d}.xml"
-            path.write_bytes(rss(outlet, items[part:part + per_file]))
+            path.write_bytes(rss(outlet, items[part : part + per_file]))
             paths.append(path)
     return paths
 
@@ -352,8 +385,9 @@ def generate(size: int, seed: int = 1) -> list[SynthStory]:
     return CorpusWriter(seed=seed, outlets=outlets_for(size)).stories(size)
 
 
-def pick_terms(stories: list[SynthStory], rng: random.Random, count: int,
-               band: tuple[float, float]) -> list[str]:
+def pick_terms(
+    stories: list[SynthStory], rng: random.Random, count: int, band: tuple[float, float]
+) -> list[str]:
     """Words whose document frequency lies in ``band`` (fractions of the corpus)."""
     lexicon = Lexicon.build()
     sample = stories[:: max(1, len(stories) // 400)]

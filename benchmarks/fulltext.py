@@ -39,9 +39,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from triage.core import fulltext
 from triage.core.desk import Desk
-from triage.core.fulltext_extract import decode_html, extract_with, trafilatura_available
+from triage.core.fulltext import pages as fulltext
+from triage.core.fulltext.extract import decode_html, extract_with, trafilatura_available
 
 PAGES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "pages"
 METHODS = ("trafilatura", "fallback")
@@ -97,13 +97,17 @@ def quality(repeat: int) -> None:
                 pooled[key] = [a + b for a, b in zip(pooled[key], counts, strict=True)]
             p, r, f = prf(*counts)
             label = f"{layout} ({group})"
-            print(f"{label:<19} {method:<12} {p:6.3f} {r:6.3f} {f:6.3f} "
-                  f"{statistics.median(spent):7.2f}")
+            print(
+                f"{label:<19} {method:<12} {p:6.3f} {r:6.3f} {f:6.3f} "
+                f"{statistics.median(spent):7.2f}"
+            )
     for group in groups:
         for method in METHODS:
             p, r, f = prf(*pooled[(group, method)])
-            print(f"{group:<19} {method:<12} {p:6.3f} {r:6.3f} {f:6.3f} "
-                  f"{statistics.median(times[(group, method)]):7.2f}")
+            print(
+                f"{group:<19} {method:<12} {p:6.3f} {r:6.3f} {f:6.3f} "
+                f"{statistics.median(times[(group, method)]):7.2f}"
+            )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -152,8 +156,10 @@ def serving(stories: int) -> Iterator[_Server]:
             f"<pubDate>{format_datetime(when - timedelta(minutes=number))}</pubDate>"
             f"<description>One sentence about story {number}.</description></item>"
         )
-    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Bench</title>'
-            f"<link>{server.url('/')}</link>{''.join(items)}</channel></rss>")
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Bench</title>'
+        f"<link>{server.url('/')}</link>{''.join(items)}</channel></rss>"
+    )
     server.routes["/feed.xml"] = (feed.encode(), "application/rss+xml")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -194,10 +200,11 @@ def end_to_end(stories: int) -> None:
     print(f"  ingest without full text: {plain * 1000:8.0f} ms")
     print(f"  ingest with full text:    {full * 1000:8.0f} ms ({fetched} pages fetched)")
     print(f"  full text cost per story: {(full - plain) / stories * 1000:8.1f} ms")
-    print(f"  re-ingest (stored bodies reused): {again * 1000:8.0f} ms, "
-          f"{refetched} pages fetched")
-    print(f"  with the default {DEFAULT_DELAY} s pause per host, "
-          f"one host adds about {(stories - 1) * DEFAULT_DELAY:.1f} s to the first ingest")
+    print(f"  re-ingest (stored bodies reused): {again * 1000:8.0f} ms, {refetched} pages fetched")
+    print(
+        f"  with the default {DEFAULT_DELAY} s pause per host, "
+        f"one host adds about {(stories - 1) * DEFAULT_DELAY:.1f} s to the first ingest"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from triage.core.quote_lexicon import CUE_WORDS
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
+from triage.core.quotes.lexicon import CUE_WORDS
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "polnear-quotes.jsonl"
 MARKS = " \t\n“”\"‘’'«»„*_,"

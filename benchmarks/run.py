@@ -84,8 +84,7 @@ def search_figures(desk: Desk, repeats: int, scratch: Path) -> dict[str, Any]:
     queries = _search.build_queries(desk)
     ours, ours_cpu = _search.time_desk(desk, queries, repeats)
     archive, _ = _search.time_desk(desk, queries, repeats, scope="all")
-    listing, _ = _search.time_desk(desk, queries, repeats, sort="date", limit=300,
-                                   snippets=False)
+    listing, _ = _search.time_desk(desk, queries, repeats, sort="date", limit=300, snippets=False)
     conn, fts_build = _search.build_fts(desk, scratch / "fts.sqlite3")
     theirs = _search.time_fts(conn, queries, repeats)
     conn.close()
@@ -111,13 +110,17 @@ def tui_figures(desk_dir: Path, scratch: Path, log: Any) -> dict[str, Any]:
     newest = Desk(copy)
     end = newest.store.get_stories(newest.store.latest_ids(1))[0].published
     newest.close()
-    corpus.write_feeds(corpus.CorpusWriter(seed=77, outlets=40, end=end).stories(200, days=1),
-                       feeds)
+    corpus.write_feeds(
+        corpus.CorpusWriter(seed=77, outlets=40, end=end).stories(200, days=1), feeds
+    )
     log("tui: cold start, keys, keys during an ingest of 200 stories")
     start = time.time()
     done = subprocess.run(
         [sys.executable, str(HERE / "_tui.py"), str(copy), repr(start), "--feeds", str(feeds)],
-        capture_output=True, text=True, timeout=1800, check=False,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
     )
     if done.returncode:
         return {"tui_error": done.stderr.strip().splitlines()[-1:]}
@@ -159,19 +162,28 @@ def measure_size(size: int, args: argparse.Namespace, cache: Path, log: Any) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000",
-                        help="comma-separated desk sizes (default 1000,10000)")
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="comma-separated desk sizes (default 1000,10000)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
-    parser.add_argument("--cache", type=Path,
-                        help="keep corpora and built desks here and reuse them")
+    parser.add_argument(
+        "--cache", type=Path, help="keep corpora and built desks here and reuse them"
+    )
     parser.add_argument("--repeats", type=int, default=5, help="repeats per timed query")
-    parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"sections to run (default all: {','.join(SECTIONS)})")
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"sections to run (default all: {','.join(SECTIONS)})",
+    )
     parser.add_argument("--feeds", type=int, default=200, help="feeds in the refresh test")
-    parser.add_argument("--hosts", type=int, default=50,
-                        help="loopback addresses the feeds are spread over")
-    parser.add_argument("--concurrency", type=int,
-                        help="global fetch concurrency for the refresh (default: the fetcher's)")
+    parser.add_argument(
+        "--hosts", type=int, default=50, help="loopback addresses the feeds are spread over"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        help="global fetch concurrency for the refresh (default: the fetcher's)",
+    )
     args = parser.parse_args()
     args.only = set(args.only.split(","))
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -182,8 +194,11 @@ def main() -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_1min": round(os.getloadavg()[0], 2)},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_1min": round(os.getloadavg()[0], 2),
+        },
         "sizes": {},
     }
     try:
@@ -193,8 +208,11 @@ def main() -> None:
             log(f"refresh: {args.feeds} feeds, 100 ms each, then all 304")
             with tempfile.TemporaryDirectory() as scratch:
                 results["refresh"] = _refresh.time_refresh(
-                    Path(scratch) / "desk", feeds=args.feeds, hosts=args.hosts,
-                    concurrency=args.concurrency)
+                    Path(scratch) / "desk",
+                    feeds=args.feeds,
+                    hosts=args.hosts,
+                    concurrency=args.concurrency,
+                )
     finally:
         if args.cache is None:
             shutil.rmtree(cache, ignore_errors=True)

@@ -91,7 +91,9 @@ class InFlight:
 
 
 def send(
-    handler: BaseHTTPRequestHandler, status: int, body: bytes = b"",
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes = b"",
     headers: dict[str, str] | None = None,
 ) -> None:
     """Send a complete response with a Content-Length."""
@@ -104,8 +106,10 @@ def send(
 
 
 def send_chunked(
-    handler: BaseHTTPRequestHandler, chunks: Iterable[bytes],
-    headers: dict[str, str] | None = None, stop: threading.Event | None = None,
+    handler: BaseHTTPRequestHandler,
+    chunks: Iterable[bytes],
+    headers: dict[str, str] | None = None,
+    stop: threading.Event | None = None,
 ) -> None:
     """Stream ``chunks`` with chunked transfer coding (no length announced)."""
     handler.send_response(200)
@@ -156,9 +160,7 @@ def gzip_bomb(decoded_size: int = 1 << 30, chunk: int = 1 << 20) -> Iterator[byt
     for _ in range(decoded_size // chunk):
         crc = zlib.crc32(block, crc)
     # Close the deflate stream by hand: an empty final stored block, then the trailer.
-    yield b"\x03\x00" + crc.to_bytes(4, "little") + (decoded_size % (1 << 32)).to_bytes(
-        4, "little"
-    )
+    yield b"\x03\x00" + crc.to_bytes(4, "little") + (decoded_size % (1 << 32)).to_bytes(4, "little")
 
 
 def drip(handler: BaseHTTPRequestHandler, stop: threading.Event, interval: float) -> None:
@@ -218,8 +220,9 @@ def closed_port_url() -> str:
 def start_server() -> tuple[RouteServer, threading.Thread]:
     """Start a :class:`RouteServer` in a background thread."""
     server = RouteServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     return server, thread
 

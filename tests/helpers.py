@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from triage.core.cluster_conflicts import event_markers
-from triage.core.cluster_signals import term_counts
+from triage.core.clusters.conflicts import event_markers
+from triage.core.clusters.signals import term_counts
 
 WORDS = (
     "harbour council ferry budget storm rail museum festival bridge school clinic market "

@@ -33,17 +33,22 @@ from conftest_http import (
 )
 from rich.console import Console
 
-from triage import cli_render
-from triage.core import pipeline
+from triage.cli import render as cli_render
 from triage.core.desk import Desk
-from triage.core.fetch_types import FetchPolicy
+from triage.core.fetch.types import FetchPolicy
+from triage.core.ingest import pipeline as pipeline
 
 MB = 1024 * 1024
 GOOD_ITEMS = 25
 #: Short deadlines for the slow faults, so the in-process run stays fast.
 SHORT_POLICY = FetchPolicy(
-    connect_timeout=1.0, read_timeout=1.0, total_timeout=3.0, max_bytes=2 * MB,
-    max_redirects=5, retries=1, backoff=0.05,
+    connect_timeout=1.0,
+    read_timeout=1.0,
+    total_timeout=3.0,
+    max_bytes=2 * MB,
+    max_redirects=5,
+    retries=1,
+    backoff=0.05,
 )
 RSS = "application/rss+xml"
 
@@ -133,11 +138,15 @@ def server() -> Iterator[RouteServer]:
     routes["/500"] = lambda h: send(h, 500, b"oops")
     routes["/404"] = lambda h: send(h, 404, b"nope")
     routes["/broken-xml"] = lambda h: send(
-        h, 200, b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>cut',
+        h,
+        200,
+        b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>cut',
         {"Content-Type": RSS},
     )
     routes["/html"] = lambda h: send(
-        h, 200, b"<!doctype html><html><head><title>Home</title></head>"
+        h,
+        200,
+        b"<!doctype html><html><head><title>Home</title></head>"
         b"<body><p>Welcome to our site</p></body></html>",
         {"Content-Type": "text/html; charset=utf-8"},
     )
@@ -175,8 +184,9 @@ def error_lines(stderr: str) -> dict[str, str]:
     return found
 
 
-def assert_errors(stderr: str, report: dict[str, object], srv: RouteServer,
-                  faults: list[BadFeed]) -> None:
+def assert_errors(
+    stderr: str, report: dict[str, object], srv: RouteServer, faults: list[BadFeed]
+) -> None:
     """Exactly one clear line per broken feed, on stderr and in the JSON summary."""
     assert "Traceback" not in stderr
     lines = error_lines(stderr)

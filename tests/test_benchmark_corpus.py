@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from triage.core.parse import parse_feed
+from triage.core.ingest.feeds import parse_feed
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -54,16 +54,22 @@ def test_rewrites_share_quotes_with_their_original(stories: list[corpus.SynthSto
 def test_quotes_have_named_speakers(stories: list[corpus.SynthStory]) -> None:
     quoted = [p for s in stories for p in s.paragraphs if "\u201c" in p]
     assert quoted
-    assert all(any(cue in p for cue in ("said", "told", "added", "warned", "explained",
-                                        "insisted", "noted")) for p in quoted)
+    assert all(
+        any(
+            cue in p
+            for cue in ("said", "told", "added", "warned", "explained", "insisted", "noted")
+        )
+        for p in quoted
+    )
 
 
 def test_feed_files_parse_back_to_the_same_stories(
     stories: list[corpus.SynthStory], tmp_path: Path
 ) -> None:
     paths = corpus.write_feeds(stories, tmp_path)
-    entries = [e for path in paths
-               for e in parse_feed(path.read_bytes(), location=path.as_uri()).entries]
+    entries = [
+        e for path in paths for e in parse_feed(path.read_bytes(), location=path.as_uri()).entries
+    ]
     assert len(entries) == len(stories)
     by_link = {s.link: s for s in stories}
     for entry in entries[:20]:
@@ -75,9 +81,23 @@ def test_feed_files_parse_back_to_the_same_stories(
 @pytest.mark.soak
 def test_benchmark_runs_on_a_tiny_desk() -> None:
     done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "200", "--json",
-         "--repeats", "1", "--feeds", "10", "--hosts", "2"],
-        capture_output=True, text=True, timeout=900, check=False,
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--sizes",
+            "200",
+            "--json",
+            "--repeats",
+            "1",
+            "--feeds",
+            "10",
+            "--hosts",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,13 +1,13 @@
-"""Tests for the lead-action markers and their conflict (triage.core.cluster_actions)."""
+"""Tests for the lead-action markers and their conflict (triage.core.clusters.actions)."""
 
 from __future__ import annotations
 
 from helpers import story_markers
 
-from triage.core.cluster_actions import REVERSAL, actions_conflict, lead_actions
-from triage.core.cluster_conflicts import conflict_penalty, event_markers
-from triage.core.cluster_signals import term_counts
-from triage.core.clusters import ClusterConfig
+from triage.core.clusters.actions import REVERSAL, actions_conflict, lead_actions
+from triage.core.clusters.conflicts import conflict_penalty, event_markers
+from triage.core.clusters.engine import ClusterConfig
+from triage.core.clusters.signals import term_counts
 
 RULE = (
     "Ministry eases wetland building rule",

@@ -1,4 +1,4 @@
-"""Tests for the clusterer's write-behind document frequencies (triage.core.cluster_df)."""
+"""Tests for the clusterer's write-behind document frequencies (triage.core.clusters.df)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from triage.core.cluster_store import ClusterTables
+from triage.core.clusters.tables import ClusterTables
 
 
 def _tables(path: Path) -> ClusterTables:

@@ -1,9 +1,10 @@
-"""Tests for the weekday, count and date-stamp markers (triage.core.cluster_facts)."""
+"""Tests for the weekday, count and date-stamp markers (triage.core.clusters.facts)."""
 
 from __future__ import annotations
 
-from triage.core.cluster_conflicts import conflict_penalty, event_markers
-from triage.core.cluster_facts import (
+from triage.core.clusters.conflicts import conflict_penalty, event_markers
+from triage.core.clusters.engine import ClusterConfig
+from triage.core.clusters.facts import (
     background_years,
     counts,
     counts_conflict,
@@ -11,8 +12,7 @@ from triage.core.cluster_facts import (
     weekdays,
     weekdays_conflict,
 )
-from triage.core.cluster_signals import term_counts
-from triage.core.clusters import ClusterConfig
+from triage.core.clusters.signals import term_counts
 
 
 def test_lead_skips_dateline_lines() -> None:

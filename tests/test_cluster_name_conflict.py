@@ -1,11 +1,11 @@
 """Tests for the lead-name conflict and its guard for short stories
-(triage.core.cluster_conflicts.names_conflict)."""
+(triage.core.clusters.conflicts.names_conflict)."""
 
 from __future__ import annotations
 
-from triage.core.cluster_conflicts import names_conflict
-from triage.core.cluster_signals import lead_names, term_counts
-from triage.core.clusters import ClusterConfig
+from triage.core.clusters.conflicts import names_conflict
+from triage.core.clusters.engine import ClusterConfig
+from triage.core.clusters.signals import lead_names, term_counts
 
 BACKGROUND = (
     "\n\nThe quarry employs about forty people and supplies gravel to builders across "

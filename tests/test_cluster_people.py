@@ -1,13 +1,13 @@
-"""Tests for the lead-people markers and their conflict (triage.core.cluster_people)."""
+"""Tests for the lead-people markers and their conflict (triage.core.clusters.people)."""
 
 from __future__ import annotations
 
 from helpers import story_markers
 
-from triage.core.cluster_conflicts import conflict_penalty
-from triage.core.cluster_people import lead_people, people_conflict
-from triage.core.cluster_signals import term_counts
-from triage.core.clusters import ClusterConfig
+from triage.core.clusters.conflicts import conflict_penalty
+from triage.core.clusters.engine import ClusterConfig
+from triage.core.clusters.people import lead_people, people_conflict
+from triage.core.clusters.signals import term_counts
 
 ARREST_A = (
     "Harbourside Gulls receiver arrested",

@@ -1,4 +1,4 @@
-"""The pure part of a cluster assignment, prepared ahead (triage.core.cluster_prepare)."""
+"""The pure part of a cluster assignment, prepared ahead (triage.core.clusters.prepare)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import sqlite3
 
 from test_clusters import desk as small_desk
 
-from triage.core.cluster_config import ClusterConfig
-from triage.core.cluster_prepare import PreparedMemo, prepare
-from triage.core.clusters import ClusterEngine
-from triage.core.quotes import extract_quotes
+from triage.core.clusters.config import ClusterConfig
+from triage.core.clusters.engine import ClusterEngine
+from triage.core.clusters.prepare import PreparedMemo, prepare
+from triage.core.quotes.extract import extract_quotes
 
 TABLES = ("cluster_story", "cluster_term", "cluster_df", "cluster_meta", "cluster_link")
 

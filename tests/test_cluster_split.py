@@ -1,4 +1,4 @@
-"""Tests for cutting a cluster that has grown into two events (triage.core.cluster_split)."""
+"""Tests for cutting a cluster that has grown into two events (triage.core.clusters.split)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from triage.core.cluster_split import bisect, split_cut, split_due
-from triage.core.clusters import ClusterConfig, ClusterEngine
+from triage.core.clusters.engine import ClusterConfig, ClusterEngine
+from triage.core.clusters.split import bisect, split_cut, split_due
 from triage.core.models import Story
 
 T0 = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)

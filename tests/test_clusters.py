@@ -1,4 +1,4 @@
-"""Tests for incremental story clustering (triage.core.clusters)."""
+"""Tests for incremental story clustering (triage.core.clusters.engine)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from triage.core.clusters import Cluster, ClusterEngine, ClusterMember, SharedPassage
+from triage.core.clusters.engine import Cluster, ClusterEngine, ClusterMember, SharedPassage
 from triage.core.models import Story
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 T0 = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
@@ -262,8 +262,8 @@ def test_seeds_rewrite_pair_shares_a_quote() -> None:
 
 def test_idf_power_dampens_rare_word_weights() -> None:
     """The stored vector uses idf to the configured power (0 = plain counts)."""
-    from triage.core.cluster_signals import idf_weight, term_counts, weigh
-    from triage.core.clusters import ClusterConfig
+    from triage.core.clusters.engine import ClusterConfig
+    from triage.core.clusters.signals import idf_weight, term_counts, weigh
 
     stories = desk()
     vectors = []
@@ -305,7 +305,7 @@ def test_review_moves_a_misplaced_story_back_unless_the_editor_corrected() -> No
 
 
 def test_review_is_off_with_zero() -> None:
-    from triage.core.clusters import ClusterConfig
+    from triage.core.clusters.engine import ClusterConfig
 
     engine = ClusterEngine(sqlite3.connect(":memory:"), ClusterConfig(review=0))
     calls: list[str] = []
@@ -316,7 +316,7 @@ def test_review_is_off_with_zero() -> None:
 
 
 def test_counting_terms_in_returns_each_document_frequency_after_the_story() -> None:
-    from triage.core.cluster_store import ClusterTables
+    from triage.core.clusters.tables import ClusterTables
 
     tables = ClusterTables(sqlite3.connect(":memory:"))
     assert tables.count_in(["w:bridge", "w:girder"]) == {"w:bridge": 1, "w:girder": 1}

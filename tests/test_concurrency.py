@@ -44,8 +44,9 @@ class Tally:
             self.failures.append(what)
 
 
-def cli_tagger(desk_dir: Path, ids: list[str], name: str, stop: threading.Event,
-               tally: Tally) -> None:
+def cli_tagger(
+    desk_dir: Path, ids: list[str], name: str, stop: threading.Event, tally: Tally
+) -> None:
     """Tag seed stories with CLI subprocesses, one unique tag per run, until stopped."""
     n = 0
     while not stop.is_set() or n < MIN_CLI_TAGS:
@@ -70,8 +71,9 @@ def cli_tagger(desk_dir: Path, ids: list[str], name: str, stop: threading.Event,
 def cli_searcher(desk_dir: Path, stop: threading.Event, tally: Tally) -> None:
     """Search through CLI subprocesses until stopped."""
     while not stop.is_set():
-        done = run_triage("--index", str(desk_dir), "search", "harbour OR crane", "--json",
-                          timeout=120)
+        done = run_triage(
+            "--index", str(desk_dir), "search", "harbour OR crane", "--json", timeout=120
+        )
         if done.returncode != 0:
             tally.fail(f"cli search: {done.stderr.strip()}")
         else:
@@ -126,15 +128,19 @@ def test_ingest_taggers_and_readers_at_once(tmp_path: Path) -> None:
     tally = Tally()
     ingest = subprocess.Popen(
         [sys.executable, "-m", "triage.cli", "--index", str(desk_dir), "ingest", str(bulk)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     tally.ingest_running = lambda: ingest.poll() is None
-    threads = run_all([
-        lambda: cli_tagger(desk_dir, ids, "cli-a", stop, tally),
-        lambda: cli_tagger(desk_dir, ids[::-1], "cli-b", stop, tally),
-        lambda: cli_searcher(desk_dir, stop, tally),
-        lambda: app_stand_in(desk_dir, ids, stop, tally),
-    ])
+    threads = run_all(
+        [
+            lambda: cli_tagger(desk_dir, ids, "cli-a", stop, tally),
+            lambda: cli_tagger(desk_dir, ids[::-1], "cli-b", stop, tally),
+            lambda: cli_searcher(desk_dir, stop, tally),
+            lambda: app_stand_in(desk_dir, ids, stop, tally),
+        ]
+    )
     out, err = ingest.communicate(timeout=120)
     stop.set()
     for thread in threads:
@@ -147,9 +153,8 @@ def test_ingest_taggers_and_readers_at_once(tmp_path: Path) -> None:
     desk = Desk(desk_dir)
     try:
         stored = {
-            (str(sid), str(tag)) for sid, tag in desk.store.conn.execute(
-                "SELECT story_id, tag FROM story_tags"
-            )
+            (str(sid), str(tag))
+            for sid, tag in desk.store.conn.execute("SELECT story_id, tag FROM story_tags")
         }
         assert tally.tags <= stored, f"lost tags: {sorted(tally.tags - stored)[:5]}"
         assert tally.read <= desk.store.read_ids()

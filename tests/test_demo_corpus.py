@@ -14,7 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from triage.core.articles import split_front_matter
+from triage.core.ingest.articles import split_front_matter
 from triage.demo import DEMO_DIR, demo_paths
 
 FEED_NAMES = {"harbour-gazette.rss", "northern-wire.atom", "daily-ledger.xml"}

@@ -183,7 +183,8 @@ def kill_ingest_after(desk_dir: Path, source: Path, delay: float) -> int | None:
     """Start ``triage ingest``, SIGKILL it after ``delay`` s; its exit code (None if killed)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "triage", "--index", str(desk_dir), "ingest", str(source)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         proc.wait(timeout=delay)
@@ -257,7 +258,7 @@ def test_kill_nine_during_ingest_loses_nothing(
 def _analysers_running(desk_dir: Path) -> bool:
     """Whether an analyser child of this desk still runs (one outlives a killed parent)."""
     found = subprocess.run(
-        ["pgrep", "-f", f"triage.core.parallel {desk_dir}"], capture_output=True, check=False
+        ["pgrep", "-f", f"triage.core.analysis.worker {desk_dir}"], capture_output=True, check=False
     )
     return found.returncode == 0
 
@@ -405,7 +406,10 @@ def test_damaged_index_is_one_line_then_reindex_rebuilds(
     )
     assert after.tags == expected_tags
     assert (after.read, after.saved, after.feed, after.corrections) == (
-        before.read, before.saved, before.feed, before.corrections
+        before.read,
+        before.saved,
+        before.feed,
+        before.corrections,
     )
     urgent = cli("search", "tag:urgent", "--json", index_dir=desk_dir)
     assert len(urgent.json()) == 3  # type: ignore[arg-type]

@@ -26,7 +26,8 @@ from conftest_http import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.core.fetch import (
+from triage.core.fetch.body import STEP, BodyTooLarge, BoundedBody, UndecodableBody
+from triage.core.fetch.client import (
     FetchPolicy,
     FetchRequest,
     FetchResult,
@@ -34,8 +35,7 @@ from triage.core.fetch import (
     fetch_all_async,
     fetch_one,
 )
-from triage.core.fetch_body import STEP, BodyTooLarge, BoundedBody, UndecodableBody
-from triage.core.fetch_errors import (
+from triage.core.fetch.errors import (
     describe_exception,
     http_status_line,
     human_size,
@@ -54,10 +54,18 @@ def server() -> Iterator[RouteServer]:
 
 
 def test_200_returns_content_and_lowercase_headers(server: RouteServer) -> None:
-    server.routes["/feed.xml"] = lambda h: send(h, 200, FEED, {
-        "Content-Type": "application/rss+xml; charset=utf-8",
-        "Content-Location": "/canonical.xml", "X-Desk": "yes",
-        "ETag": '"v1"', "Last-Modified": "Sat, 21 Nov 2026 10:00:00 GMT"})
+    server.routes["/feed.xml"] = lambda h: send(
+        h,
+        200,
+        FEED,
+        {
+            "Content-Type": "application/rss+xml; charset=utf-8",
+            "Content-Location": "/canonical.xml",
+            "X-Desk": "yes",
+            "ETag": '"v1"',
+            "Last-Modified": "Sat, 21 Nov 2026 10:00:00 GMT",
+        },
+    )
     request = FetchRequest(server.url("/feed.xml"), key="desk")
     [result] = fetch_all([request], FAST)
     assert result.ok and result.error is None
@@ -276,8 +284,7 @@ def test_tls_to_a_plain_http_port_is_one_line_and_not_retried(server: RouteServe
 
 def test_exception_descriptions_are_plain_words() -> None:
     def described(exc: BaseException) -> str:
-        return describe_exception(exc, host="feeds.example", connect_timeout=5,
-                                  read_timeout=10)
+        return describe_exception(exc, host="feeds.example", connect_timeout=5, read_timeout=10)
 
     dns = httpx.ConnectError("[Errno -2] Name or service not known")
     dns.__cause__ = socket.gaierror(-2, "Name or service not known")

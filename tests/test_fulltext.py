@@ -22,14 +22,14 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from triage.core import fulltext, fulltext_extract
 from triage.core.desk import Desk
-from triage.core.fetch import FetchRequest, FetchResult
-from triage.core.fetch_types import FetchPolicy
-from triage.core.fulltext_cache import PageCache
-from triage.core.ingest import fetch_urls, parse_fetched, prepare_entries
+from triage.core.fetch.client import FetchRequest, FetchResult
+from triage.core.fetch.types import FetchPolicy
+from triage.core.fulltext import extract as fulltext_extract
+from triage.core.fulltext import pages as fulltext
+from triage.core.fulltext.cache import PageCache
+from triage.core.ingest.sources import fetch_urls, parse_fetched, prepare_entries
 from triage.core.models import Story
-from triage.core.pipeline import Pipeline
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 LAYOUTS = ("article", "nested", "sidebar", "comments", "cookie", "legacy")
@@ -138,12 +138,10 @@ def test_ingest_replaces_summaries_with_article_text(desk: Desk, all_layouts: st
 
 def test_enrich_reports_progress(desk: Desk, all_layouts: str) -> None:
     seen: list[tuple[str, int, int]] = []
-    Pipeline(desk, progress=lambda *a: seen.append(a)).run([all_layouts])  # summaries
+    desk.pipeline(progress=lambda *a: seen.append(a)).run([all_layouts])  # summaries
     parsed = parse_fetched(fetch_urls([(all_layouts, "", "")])[0])
     prepared = prepare_entries(parsed.entries, all_layouts, parsed.link, WHEN)
-    enriched = fulltext.enrich(
-        desk, prepared, FetchPolicy(), progress=lambda *a: seen.append(a)
-    )
+    enriched = fulltext.enrich(desk.store, prepared, FetchPolicy(), progress=lambda *a: seen.append(a))
     assert [s for s in seen if s[0] == "fulltext"][-1] == ("fulltext", 6, 6)
     assert all(item.story.note == "" for item in enriched)
     assert [i.identity for i in enriched] == [i.identity for i in prepared]
@@ -170,8 +168,9 @@ def test_cli_ingest_full_text(cli: Callable[..., object], all_layouts: str) -> N
         opened.close()
 
 
-def test_without_full_text_the_summary_stays(desk: Desk, all_layouts: str,
-                                             httpserver: HTTPServer) -> None:
+def test_without_full_text_the_summary_stays(
+    desk: Desk, all_layouts: str, httpserver: HTTPServer
+) -> None:
     desk.ingest([all_layouts])
     assert all(s.body == s.summary for s in desk.store.iter_stories())
     assert page_hits(httpserver, "/news/article") == 0
@@ -205,12 +204,17 @@ def test_failures_keep_the_summary_and_say_why(
         rss(httpserver, items), content_type="application/rss+xml"
     )
     policy = FetchPolicy(total_timeout=0.6, retries=0, max_bytes=64 * 1024)
-    report = Pipeline(desk, policy=policy).run([httpserver.url_for("/feed.xml")], full_text=True)
+    report = desk.pipeline(policy=policy).run([httpserver.url_for("/feed.xml")], full_text=True)
     assert not report.errors and report.added == len(items)
     stories = stories_by_title(desk)
     assert stories["Fine"].note == "" and "breakwater" in stories["Fine"].body
-    expected = {"Big": "larger than", "Missing": "404", "Pdf": "not an HTML page",
-                "Empty": "no article text", "Slow": "timed out"}
+    expected = {
+        "Big": "larger than",
+        "Missing": "404",
+        "Pdf": "not an HTML page",
+        "Empty": "no article text",
+        "Slow": "timed out",
+    }
     for title, reason in expected.items():
         story = stories[title]
         assert story.body == story.summary == f"{title} summary."
@@ -304,7 +308,7 @@ def no_trafilatura(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_without_trafilatura_the_fallback_works_and_says_so_once(
     desk: Desk, all_layouts: str, no_trafilatura: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="triage.core.fulltext_extract"):
+    with caplog.at_level(logging.WARNING, logger="triage.core.fulltext.extract"):
         desk.ingest([all_layouts], full_text=True)
     warnings = [r for r in caplog.records if "trafilatura is not installed" in r.getMessage()]
     assert len(warnings) == 1
@@ -364,8 +368,11 @@ def test_fetch_paced_sends_one_request_per_host_per_round(monkeypatch: pytest.Mo
         [FetchRequest(url=u) for u in urls], FetchPolicy(), host_delay=0.7, pacer=pacer
     )
     assert [r.request.url for r in results] == urls
-    assert batches == [["http://a.test/1", "http://b.test/1"], ["http://a.test/2"],
-                       ["http://a.test/3"]]
+    assert batches == [
+        ["http://a.test/1", "http://b.test/1"],
+        ["http://a.test/2"],
+        ["http://a.test/3"],
+    ]
     assert clock.pauses == [0.7, 0.7]
     # A second feed of the same outlet right after: its host still waits its turn,
     # another host does not.

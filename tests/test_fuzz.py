@@ -14,20 +14,51 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from triage.core.articles import parse_article_file, parse_article_text
-from triage.core.identity import normalize_url
-from triage.core.parse import ParseError, parse_feed
+from triage.core.errors import ParseError
+from triage.core.ingest.articles import parse_article_file, parse_article_text
+from triage.core.ingest.feeds import parse_feed
+from triage.core.ingest.identity import normalize_url
 from triage.core.textclean import clean_line, clean_text, html_to_text
 
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Text biased towards what breaks cleaners: escapes, controls, markup, entities.
 NASTY_PIECES = [
-    "\x1b[", "\x1b]", "\x1b\\", "\x07", "\x9b", "\x9d", "\x9c", "\x00", "\r\n", "\r",
-    "\u202e", "\u2066", "\ufeff", "\u200b", "&#27;", "&#x9b;", "&amp;", "&#", "&lt;",
-    "<p>", "</p>", "<br/>", "<a ", "<!--", "-->", "<script>", "[bold]", "[/]", "\t",
-    "\n\n", "  ", "e\u0301", "\ufb01", "2J", "0;title",
+    "\x1b[",
+    "\x1b]",
+    "\x1b\\",
+    "\x07",
+    "\x9b",
+    "\x9d",
+    "\x9c",
+    "\x00",
+    "\r\n",
+    "\r",
+    "\u202e",
+    "\u2066",
+    "\ufeff",
+    "\u200b",
+    "&#27;",
+    "&#x9b;",
+    "&amp;",
+    "&#",
+    "&lt;",
+    "<p>",
+    "</p>",
+    "<br/>",
+    "<a ",
+    "<!--",
+    "-->",
+    "<script>",
+    "[bold]",
+    "[/]",
+    "\t",
+    "\n\n",
+    "  ",
+    "e\u0301",
+    "\ufb01",
+    "2J",
+    "0;title",
 ]
 nasty_text = st.lists(
     st.one_of(st.sampled_from(NASTY_PIECES), st.text(max_size=12)), max_size=40
@@ -114,9 +145,13 @@ def atom(title: str, body: str, link: str) -> bytes:
 
 
 def json_feed(title: str, body: str, link: str) -> bytes:
-    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": title,
-                       "items": [{"id": link, "url": link, "title": title,
-                                  "content_html": body}]}).encode("utf-8", "surrogatepass")
+    return json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": title,
+            "items": [{"id": link, "url": link, "title": title, "content_html": body}],
+        }
+    ).encode("utf-8", "surrogatepass")
 
 
 feed_bytes = st.one_of(
@@ -124,14 +159,21 @@ feed_bytes = st.one_of(
     st.builds(rss, nasty_text, nasty_text, nasty_text),
     st.builds(atom, nasty_text, nasty_text, nasty_text),
     st.builds(json_feed, nasty_text, nasty_text, nasty_text),
-    st.builds(lambda b, cut: b[:cut], st.builds(rss, nasty_text, nasty_text, nasty_text),
-              st.integers(0, 300)),
+    st.builds(
+        lambda b, cut: b[:cut],
+        st.builds(rss, nasty_text, nasty_text, nasty_text),
+        st.integers(0, 300),
+    ),
 )
 
 
 @FUZZ
-@given(feed_bytes, st.sampled_from(["", "application/rss+xml; charset=utf-8",
-                                    "text/html; charset=latin-1", "application/json"]))
+@given(
+    feed_bytes,
+    st.sampled_from(
+        ["", "application/rss+xml; charset=utf-8", "text/html; charset=latin-1", "application/json"]
+    ),
+)
 def test_parse_feed_returns_or_raises_parse_error(data: bytes, content_type: str) -> None:
     try:
         parsed = parse_feed(data, "http://fuzz.invalid/feed", content_type=content_type)
@@ -148,14 +190,19 @@ def test_parse_feed_returns_or_raises_parse_error(data: bytes, content_type: str
 urls = st.one_of(
     nasty_text,
     st.builds(
-        lambda scheme, host, port, path, query, frag: f"{scheme}://{host}{port}/{path}?{query}#{frag}",
+        lambda scheme, host, port, path, query, frag: (
+            f"{scheme}://{host}{port}/{path}?{query}#{frag}"
+        ),
         st.sampled_from(["http", "HTTPS", "file", "ftp", ""]),
         st.from_regex(r"[A-Za-z0-9.\-]{0,20}", fullmatch=True),
         st.sampled_from(["", ":80", ":443", ":8080", ":0", ":99999", ":x"]),
         nasty_text,
-        st.lists(st.tuples(st.sampled_from(["utm_source", "fbclid", "id", "q", "a b", "&"]),
-                           st.text(max_size=5))).map(
-            lambda pairs: "&".join(f"{k}={v}" for k, v in pairs)),
+        st.lists(
+            st.tuples(
+                st.sampled_from(["utm_source", "fbclid", "id", "q", "a b", "&"]),
+                st.text(max_size=5),
+            )
+        ).map(lambda pairs: "&".join(f"{k}={v}" for k, v in pairs)),
         st.text(max_size=5),
     ),
 )

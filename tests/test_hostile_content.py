@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from conftest import run_triage
 
-from triage.core.articles import parse_article_text
 from triage.core.desk import Desk
-from triage.core.parse import parse_feed
+from triage.core.ingest.articles import parse_article_text
+from triage.core.ingest.feeds import parse_feed
 from triage.core.textclean import (
     MAX_TEXT_CHARS,
     clean_line,
@@ -126,7 +126,7 @@ PATHOLOGICAL = {
 BOUND_SCRIPT = """
 import sys
 from triage.core.textclean import html_to_text, html_document_text
-from triage.core.parse import parse_feed
+from triage.core.ingest.feeds import parse_feed
 text = sys.stdin.read()
 html_to_text(text)
 html_document_text(text)
@@ -147,8 +147,12 @@ def _limited_memory() -> None:
 def test_pathological_html_is_bounded(kind: str) -> None:
     """Each cleaner finishes a 200 KB pathological input (bounded by a hang guard)."""
     done = subprocess.run(
-        [sys.executable, "-c", BOUND_SCRIPT], input=PATHOLOGICAL[kind], text=True,
-        capture_output=True, timeout=60, preexec_fn=_limited_memory,
+        [sys.executable, "-c", BOUND_SCRIPT],
+        input=PATHOLOGICAL[kind],
+        text=True,
+        capture_output=True,
+        timeout=60,
+        preexec_fn=_limited_memory,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "1"
@@ -160,8 +164,7 @@ def test_pathological_html_is_bounded(kind: str) -> None:
 def billion_laughs(levels: int = 10, one_line: bool = True) -> bytes:
     sep = "" if one_line else "\n"
     entities = sep.join(
-        f'<!ENTITY lol{i} "' + (f"&lol{i - 1};" if i else "lol") * 10 + '">'
-        for i in range(levels)
+        f'<!ENTITY lol{i} "' + (f"&lol{i - 1};" if i else "lol") * 10 + '">' for i in range(levels)
     )
     return (
         f'<?xml version="1.0"?>{sep}<!DOCTYPE rss [{sep}{entities}{sep}]>{sep}'
@@ -243,8 +246,13 @@ def write_sources(root: Path) -> list[Path]:
         "</body></opml>"
     )
     (root / "subs.opml").write_text(opml, encoding="utf-8")
-    return [articles, root / "refs.xml", root / "items.json", root / "laughs.xml",
-            root / "external.xml"]
+    return [
+        articles,
+        root / "refs.xml",
+        root / "items.json",
+        root / "laughs.xml",
+        root / "external.xml",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -253,13 +261,24 @@ def hostile_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     sources = write_sources(root / "sources")
     desk_dir = root / "desk"
     done = subprocess.run(
-        [sys.executable, "-m", "triage.cli", "--index", str(desk_dir), "ingest",
-         *map(str, sources)],
-        capture_output=True, text=True, timeout=120, preexec_fn=_limited_memory,
+        [
+            sys.executable,
+            "-m",
+            "triage.cli",
+            "--index",
+            str(desk_dir),
+            "ingest",
+            *map(str, sources),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limited_memory,
     )
     assert done.returncode == 0, done.stderr
-    imported = run_triage("--index", str(desk_dir), "feeds", "import",
-                          str(root / "sources" / "subs.opml"))
+    imported = run_triage(
+        "--index", str(desk_dir), "feeds", "import", str(root / "sources" / "subs.opml")
+    )
     assert imported.returncode == 0, imported.stderr
     yield desk_dir
 
@@ -288,8 +307,15 @@ def test_store_holds_no_control_characters(hostile_desk: Path) -> None:
         stories = list(desk.store.iter_stories())
         assert len(stories) == len(MARKUP) + 5
         for story in stories:
-            fields = [story.title, story.body, story.summary, story.author, story.source,
-                      story.url, story.guid]
+            fields = [
+                story.title,
+                story.body,
+                story.summary,
+                story.author,
+                story.source,
+                story.url,
+                story.guid,
+            ]
             assert not unsafe_chars("".join(fields)), story.title
             assert PASSWD_MARK not in "".join(fields)
             assert len(story.title) <= 1000 and len(story.body) <= MAX_TEXT_CHARS
@@ -329,8 +355,12 @@ def test_show_and_json_outputs_are_clean(hostile_desk: Path) -> None:
     for story_id in story_ids(hostile_desk):
         out = run_on_terminal(hostile_desk, "show", story_id)
         assert not unsafe_chars(out) and "pwned" not in out
-    for args in (("search", "*", "--json", "--limit", "50"), ("clusters", "--json"),
-                 ("quotes", "--json"), ("feeds", "list", "--json")):
+    for args in (
+        ("search", "*", "--json", "--limit", "50"),
+        ("clusters", "--json"),
+        ("quotes", "--json"),
+        ("feeds", "list", "--json"),
+    ):
         out = run_on_terminal(hostile_desk, *args)
         assert not unsafe_chars(out)
         assert "\\u001b" not in out and "\\u009b" not in out, "escapes stored, then escaped"

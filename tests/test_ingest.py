@@ -8,8 +8,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from triage.core import pipeline as pipeline_module
 from triage.core.desk import Desk
+from triage.core.ingest import pipeline as pipeline_module
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
@@ -334,9 +334,13 @@ def test_a_feed_that_breaks_the_parser_fails_alone_and_keeps_no_etag(
     """Feeds are parsed in the fetcher's callback, which swallows exceptions: none may hide."""
     for name in ("good", "bad"):
         httpserver.expect_request(f"/{name}.xml").respond_with_data(
-            rss(name, f"{name}.example",
-                [{"title": f"{name} story", "link": f"https://{name}.example/1", "body": "Hi."}]),
-            content_type="application/rss+xml", headers={"ETag": f'"{name}-1"'},
+            rss(
+                name,
+                f"{name}.example",
+                [{"title": f"{name} story", "link": f"https://{name}.example/1", "body": "Hi."}],
+            ),
+            content_type="application/rss+xml",
+            headers={"ETag": f'"{name}-1"'},
         )
     real = pipeline_module.parse_fetched
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from test_shards import write_dated
 
-from triage.core import desk as desk_module
 from triage.core.desk import INDEX_DIR, Desk
 from triage.core.search import IndexDocument, SearchIndex
+from triage.core.search import writer as writer_module
 from triage.core.search.layout import Router, Span, spans
 
 TOMORROW = "2026-03-31"
@@ -82,7 +82,7 @@ def test_a_shuffled_bulk_ingest_cuts_shards_in_date_order(
     desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     desk.index.shard_stories = 5
-    monkeypatch.setattr(desk_module, "INDEX_BATCH", 3)  # the queue is read in several batches
+    monkeypatch.setattr(writer_module, "INDEX_BATCH", 3)  # the queue is read in several batches
     for day in days("2026-03-01", 6):
         write_dated(tmp_path / "in" / day, day, 2)
     files = sorted((tmp_path / "in").rglob("*.md"))
@@ -105,8 +105,13 @@ def test_a_date_range_cutting_through_shards_finds_exactly_its_days(
         write_dated(tmp_path / "in" / day, day, 2)
     assert not desk.ingest([str(tmp_path / "in")]).errors
     assert desk.index.shard_keys() == ["2026-03-07", "2026-03-04", "2026-03-01"]
-    for first, last in [("03-02", "03-08"), ("03-03", "03-04"), ("03-05", "03-05"),
-                        ("03-01", "03-09"), ("03-06", "03-07")]:
+    for first, last in [
+        ("03-02", "03-08"),
+        ("03-03", "03-04"),
+        ("03-05", "03-05"),
+        ("03-01", "03-09"),
+        ("03-06", "03-07"),
+    ]:
         found = desk.search(f"published:[2026-{first} to 2026-{last}]", limit=None)
         seen = {r.story.published.strftime("%m-%d") for r in found.rows}
         wanted = {d[5:] for d in days("2026-03-01", 9) if first <= d[5:] <= last}
@@ -136,8 +141,14 @@ def test_newest_is_the_latest_publication_time_of_a_live_document(tmp_path: Path
     index.create()
     assert index.newest() is None
     docs = [
-        IndexDocument(id=f"s{n}", title="t", body="b", source="", author="",
-                      published=datetime(2026, 3, n, 9, tzinfo=UTC))
+        IndexDocument(
+            id=f"s{n}",
+            title="t",
+            body="b",
+            source="",
+            author="",
+            published=datetime(2026, 3, n, 9, tzinfo=UTC),
+        )
         for n in (2, 7, 4)
     ]
     with index.writing() as batch:

@@ -32,12 +32,19 @@ from conftest_http import (
     zeros,
 )
 
-from triage.core.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, fetch_one
+from triage.core.fetch.client import FetchPolicy, FetchRequest, FetchResult, fetch_all, fetch_one
 
 MB = 1024 * 1024
 #: Short deadlines so the whole file stays fast; the logic is the same as in production.
-POLICY = FetchPolicy(connect_timeout=1.0, read_timeout=1.0, total_timeout=3.0,
-                     max_bytes=2 * MB, max_redirects=5, retries=1, backoff=0.05)
+POLICY = FetchPolicy(
+    connect_timeout=1.0,
+    read_timeout=1.0,
+    total_timeout=3.0,
+    max_bytes=2 * MB,
+    max_redirects=5,
+    retries=1,
+    backoff=0.05,
+)
 #: Slack on top of a deadline for thread scheduling on a busy 2-core machine.
 SLACK = 2.0
 MEMORY_BUDGET = 64 * MB
@@ -45,8 +52,10 @@ MEMORY_BUDGET = 64 * MB
 
 def _good_body(n: int) -> bytes:
     item = f"<item><title>Story {n}</title><description>{'words ' * 40}</description></item>"
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Good {n}</title>'
-            f"{item * (200 * (n + 1))}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Good {n}</title>'
+        f"{item * (200 * (n + 1))}</channel></rss>"
+    ).encode()
 
 
 def _good_route(n: int) -> Callable[[Handler], None]:
@@ -119,8 +128,11 @@ def lab() -> Iterator[Lab]:
     routes["/drip"] = lambda h: drip(h, server.stopping, interval=0.3)
     routes["/huge"] = lambda h: send_chunked(h, zeros(200 * MB), stop=server.stopping)
     routes["/bomb"] = lambda h: send_chunked(
-        h, gzip_bomb(), {"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"},
-        stop=server.stopping)
+        h,
+        gzip_bomb(),
+        {"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"},
+        stop=server.stopping,
+    )
     routes["/loop-a"] = lambda h: send(h, 302, b"", {"Location": "/loop-b"})
     routes["/loop-b"] = lambda h: send(h, 302, b"", {"Location": "/loop-a"})
     routes["/truncated"] = _truncated
@@ -179,7 +191,7 @@ def test_everything_at_once_loses_no_good_feed(lab: Lab) -> None:
     good = [FetchRequest(lab.server.url(f"/good{n}"), key=f"good{n}") for n in range(5)]
     good.append(FetchRequest(lab.server.url("/moved"), key="moved"))
     bad = [FetchRequest(lab.url(f), key=f.name) for f in FAULTS]
-    requests = [r for pair in zip(bad, good, strict=False) for r in pair] + bad[len(good):]
+    requests = [r for pair in zip(bad, good, strict=False) for r in pair] + bad[len(good) :]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
     results, peak = _traced(lambda: fetch_all(requests, POLICY))

@@ -11,10 +11,9 @@ import pytest
 from helpers import write_articles
 from pytest_httpserver import HTTPServer
 
-from triage.core import parallel
-from triage.core.cluster_shelf import shelf_path
+from triage.core.analysis import worker as parallel
 from triage.core.desk import Desk
-from triage.core.pipeline import Pipeline
+from triage.core.search import IndexWriter
 
 
 def memberships(desk: Desk) -> dict[str, frozenset[str]]:
@@ -29,16 +28,16 @@ def test_a_large_backlog_is_analysed_in_a_child_while_this_process_indexes(
     desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[subprocess.Popen[bytes]] = []
-    real_start = parallel._start_analyser
+    real_start = parallel._start_worker
 
-    def spy(path: Path, follow: bool = False) -> subprocess.Popen[bytes]:
-        started.append(real_start(path, follow))
+    def spy(path: Path, follow: bool = False, index: bool = False) -> subprocess.Popen[bytes]:
+        started.append(real_start(path, follow, index))
         follows.append(follow)
         return started[-1]
 
     follows: list[bool] = []
     monkeypatch.setattr(parallel, "PARALLEL_MIN_STORIES", 20)
-    monkeypatch.setattr(parallel, "_start_analyser", spy)
+    monkeypatch.setattr(parallel, "_start_worker", spy)
     folder = write_articles(tmp_path / "Wire", 60)[0].parent
     report = desk.ingest([str(folder)])
 
@@ -48,32 +47,19 @@ def test_a_large_backlog_is_analysed_in_a_child_while_this_process_indexes(
     assert desk.store.pending_index_count() == 0
     assert desk.index.indexed_ids() == desk.store.all_ids()
     assert desk.search("speaker:morgan7").total == 1  # speakers reached the index
-    assert not shelf_path(desk.path).exists()  # the scratch handoff is gone
     assert len(desk.quotes.for_stories(sorted(desk.store.all_ids()))) == 60
     before = memberships(desk)
     desk.recluster()
     assert memberships(desk) == before  # same clusters as in-process, date-ordered
 
 
-def test_without_a_shelf_the_child_prepares_alone(
-    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A temporary directory that cannot hold the handoff costs speed, not stories."""
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_STORIES", 20)
-    monkeypatch.setattr(parallel, "shelf_path", lambda path: tmp_path / "gone" / "shelf")
-    report = desk.ingest([str(write_articles(tmp_path / "Wire", 60)[0].parent)])
-    assert report.added == 60 and not report.errors
-    assert desk.pending_analysis() == 0 and desk.store.pending_index_count() == 0
-    assert desk.search("speaker:morgan7").total == 1
-
-
 def test_a_small_backlog_stays_in_process(
     desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(path: Path, follow: bool = False) -> subprocess.Popen[bytes]:
+    def refuse(path: Path, follow: bool = False, index: bool = False) -> subprocess.Popen[bytes]:
         raise AssertionError("no child for a small backlog")
 
-    monkeypatch.setattr(parallel, "_start_analyser", refuse)
+    monkeypatch.setattr(parallel, "_start_worker", refuse)
     folder = write_articles(tmp_path / "Wire", 5)[0].parent
     assert desk.ingest([str(folder)]).added == 5
     assert desk.pending_analysis() == 0
@@ -88,8 +74,8 @@ def test_a_story_indexed_before_its_analysis_is_indexed_again_with_speakers(
         "Harbour board vote\n\n\u201cWe will vote again,\u201d said Rowan Tallis, the chair.\n",
         encoding="utf-8",
     )
-    pipeline = Pipeline(desk)
-    pipeline.finish = lambda: None  # type: ignore[method-assign]
+    pipeline = desk.pipeline()
+    pipeline.finish = lambda background=False: None  # type: ignore[method-assign]
     pipeline.run([str(folder)])
     assert desk.pending_analysis() == 1
     desk.sync_index()  # e.g. a search while a refresh is still analysing
@@ -100,8 +86,8 @@ def test_a_story_indexed_before_its_analysis_is_indexed_again_with_speakers(
 
 def test_two_analysers_on_one_desk_analyse_each_story_once(desk: Desk, tmp_path: Path) -> None:
     folder = write_articles(tmp_path / "Wire", 80)[0].parent
-    pipeline = Pipeline(desk)
-    pipeline.finish = lambda: None  # type: ignore[method-assign]
+    pipeline = desk.pipeline()
+    pipeline.finish = lambda background=False: None  # type: ignore[method-assign]
     pipeline.run([str(folder)])
     errors: list[BaseException] = []
 
@@ -136,7 +122,7 @@ def test_refresh_can_return_once_stories_are_stored(desk: Desk, httpserver: HTTP
         content_type="application/rss+xml",
     )
     desk.feeds.add(httpserver.url_for("/feed.xml"))
-    pipeline = Pipeline(desk)
+    pipeline = desk.pipeline()
     report = pipeline.refresh(finish=False)
     assert report.added == 3 and desk.store.count() == 3
     assert desk.pending_analysis() == 3 and desk.store.pending_index_count() == 3
@@ -150,14 +136,15 @@ def test_the_parent_indexes_once_the_child_has_quoted_the_backlog(
 ) -> None:
     """One index pass takes the whole quoted backlog instead of trailing the clusterer."""
     unquoted_at_pass: list[int] = []
-    real_sync = Desk.sync_index
+    real_sync = IndexWriter.sync
 
-    def spy(self: Desk, *args: object, **kwargs: bool) -> int:
-        unquoted_at_pass.append(self.pending_quotes())
+    def spy(self: IndexWriter, *args: object, **kwargs: bool) -> int:
+        row = self.store.conn.execute("SELECT count(*) FROM stories WHERE quoted < seq")
+        unquoted_at_pass.append(int(row.fetchone()[0]))
         return real_sync(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_STORIES", 20)
-    monkeypatch.setattr(Desk, "sync_index", spy)
+    monkeypatch.setattr(IndexWriter, "sync", spy)
     folder = write_articles(tmp_path / "Wire", 60)[0].parent
     desk.ingest([str(folder)])
     assert unquoted_at_pass[0] == 0
@@ -167,8 +154,8 @@ def test_the_parent_indexes_once_the_child_has_quoted_the_backlog(
 def test_quoted_stories_are_indexed_with_their_speakers_before_their_clusters(
     desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from triage.core import pipeline
-    from triage.core.analysis import Analyser
+    from triage.core.analysis.analyser import Analyser
+    from triage.core.ingest import pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "analyse_and_index", lambda *args, **kwargs: None)
     folder = write_articles(tmp_path / "Wire", 8)[0].parent
@@ -203,7 +190,7 @@ def test_a_follower_quotes_as_stories_are_stored_and_clusters_only_when_told(
 ) -> None:
     """Released with ``stored`` it clusters; abandoned (the ingest failed) it stops."""
 
-    from triage.core import pipeline
+    from triage.core.ingest import pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "analyse_and_index", lambda *args, **kwargs: None)
     child = parallel.start_follower(desk.path)
@@ -218,27 +205,26 @@ def test_a_follower_quotes_as_stories_are_stored_and_clusters_only_when_told(
         parallel.release(child, stored=stored)
         assert child.wait(60) == 0
     assert desk.pending_analysis() == (0 if stored else 12)
-    assert not shelf_path(desk.path).exists()  # the child removed its scratch handoff
 
 
 def test_a_background_finish_analyses_and_indexes_in_the_child_only(
     desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The app's refresh: the process that paints neither analyses nor indexes."""
-    from triage.core import pipeline as pipeline_module
+    from triage.core.ingest import pipeline as pipeline_module
 
     monkeypatch.setattr(pipeline_module, "analyse_and_index", lambda *args, **kwargs: None)
     desk.ingest([str(write_articles(tmp_path / "Wire", 6)[0].parent)])  # stored only
     monkeypatch.undo()
     indexed_here: list[int] = []
-    real_sync = Desk.sync_index
+    real_sync = IndexWriter.sync
 
-    def spy(self: Desk, *args: object, **kwargs: bool) -> int:
+    def spy(self: IndexWriter, *args: object, **kwargs: bool) -> int:
         indexed_here.append(real_sync(self, *args, **kwargs))  # type: ignore[arg-type]
         return indexed_here[-1]
 
-    monkeypatch.setattr(Desk, "sync_index", spy)
-    Pipeline(desk).finish(background=True)
+    monkeypatch.setattr(IndexWriter, "sync", spy)
+    desk.pipeline().finish(background=True)
     assert sum(indexed_here) == 0  # the child had indexed everything
     assert desk.pending_analysis() == 0 and desk.store.pending_index_count() == 0
     assert desk.search("speaker:morgan3").total == 1
@@ -249,9 +235,9 @@ def test_a_follower_prepares_assignments_while_it_waits_and_clusters_with_them(
 ) -> None:
     """The pure part of each assignment is done before the parent's word, and the
     clusters are those of an analysis that prepared nothing."""
-    from triage.core import pipeline
-    from triage.core.analysis import Analyser
-    from triage.core.cluster_prepare import PreparedMemo
+    from triage.core.analysis.analyser import Analyser
+    from triage.core.clusters.prepare import PreparedMemo
+    from triage.core.ingest import pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "analyse_and_index", lambda *args, **kwargs: None)
     desk.ingest([str(write_articles(tmp_path / "Wire", 30)[0].parent)])  # stored only

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from triage.core.quotematch import fold, quote_shingles, quote_similarity, quotes_match
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
+from triage.core.quotes.matching import fold, quote_shingles, quote_similarity, quotes_match
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

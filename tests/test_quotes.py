@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from triage.core.models import Quote
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

@@ -6,8 +6,8 @@ Every text here is invented for the test.
 from __future__ import annotations
 
 from triage.core.models import Quote
-from triage.core.quote_marks import paragraph_bounds
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
+from triage.core.quotes.marks import paragraph_bounds
 
 
 def _quotes(text: str) -> list[Quote]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.core.quotematch import fold, quote_shingles, quote_similarity
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
+from triage.core.quotes.matching import fold, quote_shingles, quote_similarity
 
 _PIECES = st.sampled_from(
     [

@@ -6,7 +6,7 @@ Every text here is invented for the test; the names are fictional.
 from __future__ import annotations
 
 from triage.core.models import Quote
-from triage.core.quotes import extract_quotes
+from triage.core.quotes.extract import extract_quotes
 
 
 def _quotes(text: str, min_confidence: float | None = None) -> list[Quote]:

@@ -96,7 +96,9 @@ def test_read_state_is_searchable(desk: Desk, news: dict[str, str]) -> None:
     assert titles(desk, "is:read") == {"Café wins award"}
     assert len(titles(desk, "is:unread")) == 3
     assert titles(desk, "port is:unread") == {
-        "Dockers strike at Brennock port", "Strike talks collapse", "Storm warning for the coast"
+        "Dockers strike at Brennock port",
+        "Strike talks collapse",
+        "Storm warning for the coast",
     }
     assert titles(desk, "NOT is:unread") == {"Café wins award"}
     assert titles(desk, "café OR is:unread") == set(STORIES_BY_TITLE)

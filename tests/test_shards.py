@@ -11,7 +11,6 @@ import pytest
 from conftest import CliResult
 
 from triage.core.desk import INDEX_DIR, Desk
-from triage.core.pipeline import Pipeline
 from triage.core.search import SearchIndex, shards
 
 DAYS = ("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04")
@@ -128,7 +127,7 @@ def test_search_does_not_wait_for_another_process_writing_the_index(
 ) -> None:
     dated_desk(desk, tmp_path)
     write_dated(tmp_path / "late", DAYS[-1], 1, words="ferry captain")
-    pipeline = Pipeline(desk)
+    pipeline = desk.pipeline()
     pipeline.finish = lambda: None  # type: ignore[method-assign]
     pipeline.run([str(tmp_path / "late")])
     desk.analyse_pending()
@@ -197,9 +196,8 @@ def test_days_inside_a_range_match_whole_and_only_the_edges_are_listed(
     assert desk.search(f"harbour NOT {everything}", limit=None).total == 0
     assert desk.search(f"published:>={DAYS[1]}", limit=None).total == 9
     assert desk.search(f"published:<={DAYS[1]}", limit=None).total == 7
-    assert desk.search(f"lighthouse OR published:[{DAYS[1]} to {DAYS[3]}]",
-                       limit=None).total == 10
+    assert desk.search(f"lighthouse OR published:[{DAYS[1]} to {DAYS[3]}]", limit=None).total == 10
     start, end = datetime(2026, 3, 1), datetime(2026, 3, 4, 23, 59, 59)
-    listed = desk.resolve_dates(start, end, False, False)
+    listed = desk.filters.resolve_dates(start, end, False, False)
     days = {s.published.strftime("%Y-%m-%d") for s in desk.store.get_stories(sorted(listed))}
     assert days == {DAYS[0], DAYS[3]}  # the two edges; the days between match whole

@@ -99,7 +99,9 @@ def test_thousands_of_stories_while_tagging(tmp_path: Path) -> None:
         thread.start()
     ingest = subprocess.run(
         [sys.executable, "-m", "triage.cli", "--index", str(desk_dir), "ingest", *sources],
-        capture_output=True, text=True, timeout=1800,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     stop.set()
     for thread in threads:
@@ -111,9 +113,8 @@ def test_thousands_of_stories_while_tagging(tmp_path: Path) -> None:
     desk = Desk(desk_dir)
     try:
         stored = {
-            (str(a), str(b)) for a, b in desk.store.conn.execute(
-                "SELECT story_id, tag FROM story_tags"
-            )
+            (str(a), str(b))
+            for a, b in desk.store.conn.execute("SELECT story_id, tag FROM story_tags")
         }
         assert tagged <= stored, f"lost {len(tagged - stored)} tags"
         assert desk.store.count() == total

@@ -15,8 +15,14 @@ def fill(desk: Desk, count: int) -> list[str]:
     """``count`` stories an hour apart; returns their ids newest first."""
     with desk.store.write():
         for n in range(count):
-            story = Story(id=f"s{n:03d}", title=f"Story {n}", url=f"https://o.example/{n}",
-                          source="Wire", published=START + timedelta(hours=n), body="Text.")
+            story = Story(
+                id=f"s{n:03d}",
+                title=f"Story {n}",
+                url=f"https://o.example/{n}",
+                source="Wire",
+                published=START + timedelta(hours=n),
+                body="Text.",
+            )
             desk.store.upsert_story(story, f"k{n}", hashlib.sha1(str(n).encode()).hexdigest())
     return [f"s{n:03d}" for n in reversed(range(count))]
 

@@ -14,8 +14,8 @@ import threading
 import time
 from pathlib import Path
 
-from triage.core.store import Store
-from triage.core.store_turnstile import WriterTurnstile
+from triage.core.store.database import Store
+from triage.core.store.writer_lock import WriterTurnstile
 
 BUSY_SECONDS = 2.0
 HOLD_SECONDS = 0.05

@@ -24,7 +24,7 @@ FROZEN_NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 def frozen_clock() -> datetime:
-    """"Now" for every UI test, so relative times never drift."""
+    """ "Now" for every UI test, so relative times never drift."""
     return FROZEN_NOW
 
 
@@ -42,8 +42,9 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
     quiet = 0
     for _ in range(1000):
         await pilot.pause()
-        busy = [w for w in pilot.app.workers if w.state in (WorkerState.PENDING,
-                                                             WorkerState.RUNNING)]
+        busy = [
+            w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
         quiet = 0 if busy else quiet + 1
         if quiet >= rounds:
             return
@@ -54,9 +55,7 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
 def screen_text(app: App[None]) -> str:
     """What the terminal shows, as plain text (from the SVG screenshot)."""
     svg = app.export_screenshot()
-    return html.unescape("".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace(
-        "\xa0", " "
-    )
+    return html.unescape("".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace("\xa0", " ")
 
 
 @pytest.fixture(scope="session")

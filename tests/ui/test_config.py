@@ -26,16 +26,22 @@ def test_values_are_read() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["refresh_minutes = -1", 'refresh_minutes = "5"', "theme = 3", "[keys]\nrefresh = 5",
-     "not toml ="],
+    [
+        "refresh_minutes = -1",
+        'refresh_minutes = "5"',
+        "theme = 3",
+        "[keys]\nrefresh = 5",
+        "not toml =",
+    ],
 )
 def test_bad_values_are_reported(text: str) -> None:
     with pytest.raises(ConfigError):
         parse_config(text)
 
 
-def test_the_desks_file_wins_over_the_users(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_desks_file_wins_over_the_users(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     user = tmp_path / "user" / "config.toml"
     user.parent.mkdir()
     user.write_text("refresh_minutes = 30\n")
@@ -56,7 +62,7 @@ def test_no_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_a_broken_desk_config_stops_the_app_with_a_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from triage.cli_app import run_app
+    from triage.cli.app import run_app
 
     desk = tmp_path / "desk"
     desk.mkdir()

@@ -52,9 +52,35 @@ async def test_question_mark_lists_every_key(ui_desk: Desk) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = {key for _, rows in app.screen.sections for key, _ in rows}
-        for key in ("/", "1", "2", "3", "j", "k", "g", "G", "enter", "t", "T", "space", "u",
-                    "R", "e", "s", "S", "o", "y", "q", "?", "L", "a", "c", "ctrl+p", "tab",
-                    "ctrl+1…9"):
+        for key in (
+            "/",
+            "1",
+            "2",
+            "3",
+            "j",
+            "k",
+            "g",
+            "G",
+            "enter",
+            "t",
+            "T",
+            "space",
+            "u",
+            "R",
+            "e",
+            "s",
+            "S",
+            "o",
+            "y",
+            "q",
+            "?",
+            "L",
+            "a",
+            "c",
+            "ctrl+p",
+            "tab",
+            "ctrl+1…9",
+        ):
             assert key in keys, key
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

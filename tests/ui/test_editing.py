@@ -126,8 +126,11 @@ async def test_quote_keys_tag_copy_and_cluster_scope(ui_desk: Desk) -> None:
         outlet = ui_desk.store.get_story(quote.story_id).source  # type: ignore[union-attr]
         text = quote.quote.text.rstrip(".,")
         assert app.clipboard.startswith(f"“{text}")
-        assert app.clipboard.endswith(f"{quote.quote.speaker}, {quote.quote.role}, {outlet}"
-                                      if quote.quote.role else f"{quote.quote.speaker}, {outlet}")
+        assert app.clipboard.endswith(
+            f"{quote.quote.speaker}, {quote.quote.role}, {outlet}"
+            if quote.quote.role
+            else f"{quote.quote.speaker}, {outlet}"
+        )
         await pilot.press("c")
         await settle(pilot)
         assert pane.whole_cluster and pane.border_subtitle == "whole cluster"

@@ -170,11 +170,18 @@ def _fill(desk: Desk, count: int, per_day: int = 0) -> None:
     """``count`` stories a minute apart, or ``per_day`` on each day back from today."""
     with desk.store.write():
         for n in range(count):
-            back = timedelta(days=n // per_day, minutes=n % per_day) if per_day else timedelta(
-                minutes=n)
+            back = (
+                timedelta(days=n // per_day, minutes=n % per_day)
+                if per_day
+                else timedelta(minutes=n)
+            )
             story = Story(
-                id=f"bulk{n:06d}", title=f"Bulk story {n}", url=f"https://bulk.example/{n}",
-                source="Bulk Wire", published=FROZEN_NOW - back, body="Body.",
+                id=f"bulk{n:06d}",
+                title=f"Bulk story {n}",
+                url=f"https://bulk.example/{n}",
+                source="Bulk Wire",
+                published=FROZEN_NOW - back,
+                body="Body.",
             )
             digest = hashlib.sha1(str(n).encode()).hexdigest()
             desk.store.upsert_story(story, f"bulk:{n}", digest)

@@ -30,9 +30,13 @@ HOSTILE_BODY = (
 
 def _hostile_desk(desk: Desk) -> str:
     story = Story(
-        id="hostile00001", title=HOSTILE_TITLE, url="http://evil.example/[/]",
-        source="[red]Evil[/] Outlet", published=FROZEN_NOW - timedelta(minutes=1),
-        body=HOSTILE_BODY, author="[@click=app.bell]x[/]",
+        id="hostile00001",
+        title=HOSTILE_TITLE,
+        url="http://evil.example/[/]",
+        source="[red]Evil[/] Outlet",
+        published=FROZEN_NOW - timedelta(minutes=1),
+        body=HOSTILE_BODY,
+        author="[@click=app.bell]x[/]",
     )
     desk.store.upsert_story(story, "hostile", hashlib.sha1(b"hostile").hexdigest())
     desk.tags.tag_stories([story.id], ["[b]"])
@@ -76,8 +80,7 @@ def test_core_never_imports_textual() -> None:
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "print(len(sys.modules)); assert not bad, bad\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 
 

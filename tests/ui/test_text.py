@@ -33,8 +33,10 @@ def test_relative_time() -> None:
 
 
 def test_attribution_reads_like_copy() -> None:
-    assert (attribution("We will rebuild.", "Ana Ruiz", "mayor", "The Courier")
-            == "“We will rebuild,” Ana Ruiz, mayor, The Courier")
+    assert (
+        attribution("We will rebuild.", "Ana Ruiz", "mayor", "The Courier")
+        == "“We will rebuild,” Ana Ruiz, mayor, The Courier"
+    )
     assert attribution("Why now?", "Bo Lee", "", "Wire") == "“Why now?” Bo Lee, Wire"
     assert attribution("Fine", "", "", "Wire") == "“Fine,” unattributed, Wire"
 

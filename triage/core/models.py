@@ -7,6 +7,7 @@ that the store, the search index, the CLI and the UI can pass them around freely
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -143,3 +144,37 @@ class IngestReport:
             "not_modified": self.not_modified,
             "errors": [{"source": e.source, "error": e.error} for e in self.errors],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedStory:
+    """A story ready to upsert: the story plus its identity and content hash."""
+
+    story: Story
+    identity: str
+    hash: str
+    dated: bool
+
+
+def story_hash(story: Story, dated: bool) -> str:
+    """Hash of what an ingest may change in a story, to tell updates from re-ingests.
+
+    The publication time counts only when the feed gave one (an undated entry
+    gets the fetch time, which changes every run); the note counts when there is
+    one, so a new full-text failure reason is saved.
+    """
+    fields = [
+        story.title,
+        story.body,
+        story.summary,
+        story.url,
+        story.author,
+        story.published.isoformat() if dated else "",
+    ]
+    if story.note:
+        fields.append(story.note)
+    digest = hashlib.blake2b(digest_size=16)
+    for value in fields:
+        digest.update(value.encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()

@@ -79,9 +79,14 @@ _SKIP_TAGS = frozenset("script style noscript template svg iframe object head bu
 
 
 _META_NAMES = {
-    "article:published_time": "published", "og:published_time": "published",
-    "date": "published", "dc.date": "published", "pubdate": "published",
-    "og:site_name": "source", "author": "author", "article:author": "author",
+    "article:published_time": "published",
+    "og:published_time": "published",
+    "date": "published",
+    "dc.date": "published",
+    "pubdate": "published",
+    "og:site_name": "source",
+    "author": "author",
+    "article:author": "author",
     "og:url": "url",
 }
 

@@ -41,12 +41,12 @@ class TriageApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
-                id="previous_pane"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
     ]
 
-    def __init__(self, desk: Desk, config: Config | None = None,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self, desk: Desk, config: Config | None = None, clock: Clock | None = None
+    ) -> None:
         super().__init__()
         self.desk = desk
         self.config = config or Config()

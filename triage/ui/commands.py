@@ -28,24 +28,51 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Saved searches", "Recall a saved search", "screen.saved_searches", "S"),
     ("Feed log", "Show failing feeds", "screen.feed_log", "L"),
     ("Tag story", "Tag the selected story", "screen.pane('stories', 'tag')", "t"),
-    ("Untag story", "Remove a tag from the selected story", "screen.pane('stories', 'untag')",
-     "T"),
-    ("Mark read and next", "Mark the selected story read", "screen.pane('stories', 'mark_read')",
-     "space"),
-    ("Unread only", "Show only unread stories (toggle)",
-     "screen.pane('stories', 'toggle_unread')", "u"),
-    ("Open in browser", "Open the selected story's link", "screen.pane('stories', 'open_link')",
-     "o"),
-    ("Read story", "Open the selected story in the reader", "screen.pane('stories', 'open')",
-     "enter"),
+    ("Untag story", "Remove a tag from the selected story", "screen.pane('stories', 'untag')", "T"),
+    (
+        "Mark read and next",
+        "Mark the selected story read",
+        "screen.pane('stories', 'mark_read')",
+        "space",
+    ),
+    (
+        "Unread only",
+        "Show only unread stories (toggle)",
+        "screen.pane('stories', 'toggle_unread')",
+        "u",
+    ),
+    (
+        "Open in browser",
+        "Open the selected story's link",
+        "screen.pane('stories', 'open_link')",
+        "o",
+    ),
+    (
+        "Read story",
+        "Open the selected story in the reader",
+        "screen.pane('stories', 'open')",
+        "enter",
+    ),
     ("Tag cluster", "Tag every story of the cluster", "screen.pane('clusters', 'tag')", "t"),
-    ("All clusters", "Cycle the clusters pane: story / by size / by recency",
-     "screen.pane('clusters', 'cycle_mode')", "a"),
+    (
+        "All clusters",
+        "Cycle the clusters pane: story / by size / by recency",
+        "screen.pane('clusters', 'cycle_mode')",
+        "a",
+    ),
     ("Tag quote", "Tag the selected quote", "screen.pane('quotes', 'tag')", "t"),
-    ("Copy quote", "Copy the selected quote with attribution", "screen.pane('quotes', 'copy')",
-     "y"),
-    ("Cluster quotes", "Quotes of the whole cluster (toggle)",
-     "screen.pane('quotes', 'toggle_scope')", "c"),
+    (
+        "Copy quote",
+        "Copy the selected quote with attribution",
+        "screen.pane('quotes', 'copy')",
+        "y",
+    ),
+    (
+        "Cluster quotes",
+        "Quotes of the whole cluster (toggle)",
+        "screen.pane('quotes', 'toggle_scope')",
+        "c",
+    ),
     ("Help", "Every key", "app.help", "?"),
     ("Quit", "Leave triage", "app.quit", "q"),
 )
@@ -74,19 +101,26 @@ class TriageCommands(Provider):
         main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None:
             for name, query in main.saved:
-                entries.append((f"Saved search: {name}", escape(f"Run {clean(query, False)}"),
-                                partial(main.recall_query, query)))
+                entries.append(
+                    (
+                        f"Saved search: {name}",
+                        escape(f"Run {clean(query, False)}"),
+                        partial(main.recall_query, query),
+                    )
+                )
         return entries
 
     async def discover(self) -> Hits:
         for text, help_text, command in self._entries():
-            yield DiscoveryHit(Content(clean(text, keep_newlines=False)), command, text=text,
-                               help=help_text)
+            yield DiscoveryHit(
+                Content(clean(text, keep_newlines=False)), command, text=text, help=help_text
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, help_text, command in self._entries():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, literal_highlight(matcher, text), command, text=text,
-                          help=help_text)
+                yield Hit(
+                    score, literal_highlight(matcher, text), command, text=text, help=help_text
+                )

@@ -48,8 +48,9 @@ def load_page(desk: Desk, query: str, unread_only: bool, limit: int, offset: int
         total = desk.store.unread_count() if unread_only else desk.store.count()
         more = False
     else:
-        page = desk.search(effective_query(query, unread_only), limit=limit, sort="date",
-                           snippets=False)
+        page = desk.search(
+            effective_query(query, unread_only), limit=limit, sort="date", snippets=False
+        )
         stories = sorted((row.story for row in page.rows[offset:]), key=lambda s: s.read)
         total, more = page.total, page.more
     return Page(stories, total, desk.clusters.sizes([s.id for s in stories]), more)

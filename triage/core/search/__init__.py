@@ -1,5 +1,9 @@
 """The full-text search index: the only package that imports Whoosh.
 
+It also owns the index writer (:class:`IndexWriter`, which drains the store's
+index queue) and the resolvers of a query's editor-state fields
+(:class:`StoreFilters`).
+
 Whoosh is pure Python and unmaintained upstream, so everything that touches it is
 kept here, behind :class:`ShardedIndex` (one :class:`SearchIndex` per day).
 The index is *derived* data: the store of record (SQLite) holds every story and
@@ -14,6 +18,8 @@ all editor state, and the index can be rebuilt from it at any time
   story ids, which keeps arbitrary boolean nesting correct.
 """
 
+from triage.core.search.filters import StoreFilters
+from triage.core.search.highlight import Snippet, make_snippet
 from triage.core.search.index import IndexBatch, SearchIndex
 from triage.core.search.queries import (
     DocSetQuery,
@@ -38,6 +44,7 @@ from triage.core.search.schema import (
     day_start,
 )
 from triage.core.search.shards import (
+    INDEX_DIR,
     RECENT_STORIES,
     IndexBusy,
     Scope,
@@ -45,9 +52,11 @@ from triage.core.search.shards import (
     ShardedIndex,
 )
 from triage.core.search.spans import term_spans
+from triage.core.search.writer import IndexWriter
 
 __all__ = [
     "DEFAULT_FIELDS",
+    "INDEX_DIR",
     "RECENT_STORIES",
     "SCHEMA_VERSION",
     "VIRTUAL_FIELDS",
@@ -59,16 +68,20 @@ __all__ = [
     "IndexBusy",
     "IndexDocument",
     "IndexUnavailable",
+    "IndexWriter",
     "Results",
     "Scope",
     "SearchError",
     "SearchIndex",
     "ShardBatch",
     "ShardedIndex",
+    "Snippet",
+    "StoreFilters",
     "VirtualResolver",
     "build_schema",
     "day_key",
     "day_start",
+    "make_snippet",
     "parse_query",
     "query_terms",
     "rewrite_virtual",

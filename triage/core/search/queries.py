@@ -67,8 +67,9 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         if self.negate:
-            docnums = sorted(doc for doc, story in id_column(searcher).items()
-                             if story not in self.ids)
+            docnums = sorted(
+                doc for doc, story in id_column(searcher).items() if story not in self.ids
+            )
             return matching.ListMatcher(docnums, all_weights=self.boost)
         docnums = (
             sorted(doc for doc, story in id_column(searcher).items() if story in self.ids)

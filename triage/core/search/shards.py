@@ -57,6 +57,10 @@ class IndexBusy(SearchError):
     """Another process holds the index writer (only raised when asked not to wait)."""
 
 
+INDEX_DIR = "whoosh"
+"""The search index's folder inside a desk directory."""
+
+
 RECENT_STORIES = 10_000
 """Relevance search reads at least this many of the newest stories before it may stop.
 
@@ -337,8 +341,11 @@ class ShardedIndex:
             if scope == "recent" and enough and covered >= self.recent_stories:
                 more = read < len(wanted)
                 break
-        best = sorted(hits, key=lambda h: -h.score) if limit is None else heapq.nlargest(
-            limit, hits, key=lambda h: h.score)
+        best = (
+            sorted(hits, key=lambda h: -h.score)
+            if limit is None
+            else heapq.nlargest(limit, hits, key=lambda h: h.score)
+        )
         return Results(hits=best, total=total, more=more)
 
     def _newest_first(self, q: Any, wanted: list[Span], limit: int | None) -> Results:
@@ -352,4 +359,3 @@ class ShardedIndex:
             if limit is not None and len(hits) >= limit:
                 return Results(hits=hits, total=total, more=read < len(wanted))
         return Results(hits=hits, total=total)
-

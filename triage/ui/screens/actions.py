@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from triage.core.models import IngestReport, SourceError
-from triage.core.pipeline import Pipeline
 from triage.core.search import SearchError
 from triage.ui import messages as m
 from triage.ui import queries
@@ -104,7 +103,7 @@ class DeskActions:
         def progress(stage: str, done: int, total: int) -> None:
             self.post_message(m.RefreshProgress(stage, done, total))
 
-        pipeline = Pipeline(self.triage.desk, progress=progress)
+        pipeline = self.triage.desk.pipeline(progress=progress)
         try:
             report = pipeline.refresh(finish=False)
             self.post_message(m.StoriesFetched(report))

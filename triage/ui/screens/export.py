@@ -38,13 +38,18 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Export the current search ({self.count} stories)",
-                        markup=False, classes="dialog-title")
+            yield Label(
+                f"Export the current search ({self.count} stories)",
+                markup=False,
+                classes="dialog-title",
+            )
             with RadioSet(id="export-format"):
                 for index, fmt in enumerate(EXPORT_FORMATS):
                     yield RadioButton(fmt, value=index == 0, id=f"fmt-{fmt}")
-            yield Input(placeholder=f"path (default ./{default_export_name('md', self.now)})",
-                        id="export-path")
+            yield Input(
+                placeholder=f"path (default ./{default_export_name('md', self.now)})",
+                id="export-path",
+            )
             yield Label("enter: export · esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:

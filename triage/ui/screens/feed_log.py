@@ -20,8 +20,9 @@ def log_lines(feeds: list[Feed], last_errors: list[SourceError]) -> list[str]:
     lines = [f"{len(feeds)} feeds failing"]
     for feed in feeds:
         ok = f"{feed.last_success:%Y-%m-%d %H:%M}" if feed.last_success else "never"
-        lines.append(f"✗ {clean(feed.name or feed.url, False)} — {feed.failures} failures, "
-                     f"last success {ok}")
+        lines.append(
+            f"✗ {clean(feed.name or feed.url, False)} — {feed.failures} failures, last success {ok}"
+        )
         lines.append(f"    {clean(feed.url, False)}")
         lines.append(f"    {clean(feed.last_error, False)}")
     if last_errors:

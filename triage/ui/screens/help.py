@@ -45,8 +45,13 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="help"):
             for title, rows in self.sections:
-                table = Table(title=Text(title, style="bold"), show_header=False, box=None,
-                              expand=True, title_justify="left")
+                table = Table(
+                    title=Text(title, style="bold"),
+                    show_header=False,
+                    box=None,
+                    expand=True,
+                    title_justify="left",
+                )
                 table.add_column(style="bold cyan", width=12, no_wrap=True)
                 table.add_column(ratio=1)
                 for key, description in rows:

@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from triage.core.clusters import Cluster
 from triage.core.models import SourceError
 from triage.core.search import SearchError
-from triage.core.store_tags import TagError
+from triage.core.store import TagError
 from triage.ui import messages as m
 from triage.ui import queries
 from triage.ui.guard import guarded
@@ -64,8 +64,7 @@ class MainScreen(DeskActions, Screen[None]):
         Binding("S", "saved_searches", "Saved", id="saved_searches"),
         Binding("L", "feed_log", "Feed log", show=False, id="feed_log"),
         *[
-            Binding(f"ctrl+{n}", f"recall({n})", f"Saved search {n}", show=False,
-                    id=f"recall_{n}")
+            Binding(f"ctrl+{n}", f"recall({n})", f"Saved search {n}", show=False, id=f"recall_{n}")
             for n in range(1, 10)
         ],
     ]
@@ -198,8 +197,9 @@ class MainScreen(DeskActions, Screen[None]):
     def load_stories(self, query: str, unread_only: bool, limit: int, generation: int) -> None:
         self.fetch_page(query, unread_only, limit, generation, 0)
 
-    def fetch_page(self, query: str, unread_only: bool, limit: int, generation: int,
-                   offset: int) -> None:
+    def fetch_page(
+        self, query: str, unread_only: bool, limit: int, generation: int, offset: int
+    ) -> None:
         """Load a page in this (worker) thread and post it back."""
         desk = self.triage.desk
         try:
@@ -208,14 +208,16 @@ class MainScreen(DeskActions, Screen[None]):
             self.post_message(m.SearchFailed(str(exc)))
             return
         self.post_message(
-            m.StoriesLoaded(page.stories, page.total, page.sizes, query, generation, offset,
-                            more=page.more)
+            m.StoriesLoaded(
+                page.stories, page.total, page.sizes, query, generation, offset, more=page.more
+            )
         )
 
     @work(thread=True, exclusive=True, group="more")
     @guarded("loading more stories")
-    def load_more_stories(self, query: str, unread_only: bool, limit: int, generation: int,
-                          offset: int) -> None:
+    def load_more_stories(
+        self, query: str, unread_only: bool, limit: int, generation: int, offset: int
+    ) -> None:
         """The next page (its own group, so it never cancels a full reload)."""
         self.fetch_page(query, unread_only, limit, generation, offset)
 
@@ -227,8 +229,7 @@ class MainScreen(DeskActions, Screen[None]):
         if event.offset:
             if event.offset == len(stories.stories):
                 stories.extend(event.stories, event.sizes, event.total, event.more)
-                self.query_one(StatusLine).set_shown(len(stories.stories), event.total,
-                                                     event.more)
+                self.query_one(StatusLine).set_shown(len(stories.stories), event.total, event.more)
             return
         stories.show(event.stories, event.sizes, event.total, event.more)
         status = self.query_one(StatusLine)
@@ -259,8 +260,9 @@ class MainScreen(DeskActions, Screen[None]):
         loaded = len(self.query_one(StoryList).stories)
         if self.limit <= loaded:
             self.limit = loaded + PAGE_SIZE
-            self.load_more_stories(self.query_text, self.unread_only, self.limit,
-                                   self.generation, loaded)
+            self.load_more_stories(
+                self.query_text, self.unread_only, self.limit, self.generation, loaded
+            )
 
     @on(m.UnreadOnlyToggled)
     def unread_toggled(self, event: m.UnreadOnlyToggled) -> None:
@@ -288,8 +290,11 @@ class MainScreen(DeskActions, Screen[None]):
             return
         detail = queries.load_detail(self.triage.desk, story_id, query, whole_cluster)
         if detail is not None and not worker.is_cancelled:
-            self.post_message(m.DetailLoaded(detail.story, detail.cluster, detail.quotes,
-                                             detail.terms, detail.sources))
+            self.post_message(
+                m.DetailLoaded(
+                    detail.story, detail.cluster, detail.quotes, detail.terms, detail.sources
+                )
+            )
 
     @on(m.DetailLoaded)
     def detail_loaded(self, event: m.DetailLoaded) -> None:
@@ -341,8 +346,13 @@ class MainScreen(DeskActions, Screen[None]):
         signature = queries.desk_signature(desk)
         self.app.call_from_thread(self._side_data, tags, saved, counts, signature)
 
-    def _side_data(self, tags: list[str], saved: list[tuple[str, str]],
-                   counts: tuple[int, int, int], signature: tuple[object, ...]) -> None:
+    def _side_data(
+        self,
+        tags: list[str],
+        saved: list[tuple[str, str]],
+        counts: tuple[int, int, int],
+        signature: tuple[object, ...],
+    ) -> None:
         self.known_tags, self.saved, self.signature = tags, saved, signature
         self.query_one(StatusLine).set_counts(*counts)
 
@@ -373,19 +383,25 @@ class MainScreen(DeskActions, Screen[None]):
 
     @on(m.TagStories)
     def tag_stories(self, event: m.TagStories) -> None:
-        self.ask_tags("story" if len(event.story_ids) == 1 else f"{len(event.story_ids)} stories",
-                      event.remove, lambda tags: self.write_tags(event.story_ids, [], tags,
-                                                                 event.remove))
+        self.ask_tags(
+            "story" if len(event.story_ids) == 1 else f"{len(event.story_ids)} stories",
+            event.remove,
+            lambda tags: self.write_tags(event.story_ids, [], tags, event.remove),
+        )
 
     @on(m.TagQuote)
     def tag_quote(self, event: m.TagQuote) -> None:
-        self.ask_tags("quote", event.remove,
-                      lambda tags: self.write_tags([], event.quote_ids, tags, event.remove))
+        self.ask_tags(
+            "quote",
+            event.remove,
+            lambda tags: self.write_tags([], event.quote_ids, tags, event.remove),
+        )
 
     @work(thread=True, group="edits")
     @guarded("saving to the desk")
-    def write_tags(self, story_ids: list[str], quote_ids: list[str], tags: list[str],
-                   remove: bool) -> None:
+    def write_tags(
+        self, story_ids: list[str], quote_ids: list[str], tags: list[str], remove: bool
+    ) -> None:
         desk = self.triage.desk
         try:
             if story_ids:
@@ -402,4 +418,3 @@ class MainScreen(DeskActions, Screen[None]):
     def tell(self, text: str, severity: str = "information") -> None:
         """A notification that never interprets the text as markup."""
         self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
-

@@ -68,8 +68,7 @@ class SavedSearchPicker(ModalScreen[str | None]):
                 line.append_text(plain(f"  {query}", "dim", one_line=True))
                 options.append(Option(line, id=name))
             if not options:
-                options.append(Option(Text("No saved searches yet (s saves one)"),
-                                      disabled=True))
+                options.append(Option(Text("No saved searches yet (s saves one)"), disabled=True))
             yield OptionList(*options, id="saved-list")
             yield Label("enter/1-9: recall · d: delete · esc: close", classes="dialog-hint")
 

@@ -99,8 +99,9 @@ class ClusterPane(OptionList):
             return
         now = self.clock()
         heading = Text(end="")
-        heading.append(f"{cluster.size} {'story' if cluster.size == 1 else 'stories'}: ",
-                       style="bold")
+        heading.append(
+            f"{cluster.size} {'story' if cluster.size == 1 else 'stories'}: ", style="bold"
+        )
         heading.append_text(plain(cluster.title, one_line=True))
         options = [Option(heading, disabled=True)]
         options.extend(self._member(m, now) for m in cluster.members)

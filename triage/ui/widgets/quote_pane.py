@@ -52,8 +52,9 @@ class QuotePane(OptionList):
         self.border_title = "3 Quotes"
         self.border_subtitle = "whole cluster" if self.whole_cluster else "this story"
 
-    def show(self, quotes: list[StoredQuote], palette: dict[str, str],
-             sources: dict[str, str]) -> None:
+    def show(
+        self, quotes: list[StoredQuote], palette: dict[str, str], sources: dict[str, str]
+    ) -> None:
         """List quotes; ``palette`` is shared with the reader so colours agree."""
         self.quotes, self.palette, self.sources = quotes, palette, sources
         self.clear_options()

@@ -26,8 +26,13 @@ TERM_STYLE = "reverse bold"
 CHOSEN_STYLE = "underline bold"
 
 
-def styled_body(body: str, quotes: list[StoredQuote], terms: list[tuple[int, int]],
-                palette: dict[str, str], chosen: str | None) -> Text:
+def styled_body(
+    body: str,
+    quotes: list[StoredQuote],
+    terms: list[tuple[int, int]],
+    palette: dict[str, str],
+    chosen: str | None,
+) -> Text:
     """The body as literal text, quotes in their speaker's colour, terms reversed.
 
     Offsets of quotes and terms index ``body`` and :func:`plain` keeps lengths, so
@@ -82,8 +87,13 @@ class Reader(VerticalScroll):
     def on_mount(self) -> None:
         self.border_title = "Reader"
 
-    def show(self, story: Story | None, quotes: list[StoredQuote],
-             terms: list[tuple[int, int]], palette: dict[str, str]) -> None:
+    def show(
+        self,
+        story: Story | None,
+        quotes: list[StoredQuote],
+        terms: list[tuple[int, int]],
+        palette: dict[str, str],
+    ) -> None:
         """Show a story (None clears the reader)."""
         same = self.story is not None and story is not None and self.story.id == story.id
         self.story, self.quotes, self.terms, self.palette = story, quotes, terms, palette
@@ -96,8 +106,11 @@ class Reader(VerticalScroll):
         head.append_text(plain(story.title, "bold", one_line=True))
         head.append("\n")
         head.append_text(plain(story.source, "italic", one_line=True))
-        head.append(f" · {story.published:%Y-%m-%d %H:%M} UTC"
-                    f" ({relative_time(story.published, self.clock())})", style="dim")
+        head.append(
+            f" · {story.published:%Y-%m-%d %H:%M} UTC"
+            f" ({relative_time(story.published, self.clock())})",
+            style="dim",
+        )
         if story.author:
             head.append_text(plain(f" · {story.author}", "dim", one_line=True))
         if story.tags:

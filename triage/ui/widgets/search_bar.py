@@ -25,7 +25,7 @@ class SearchBar(Input):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(
-            placeholder="/ search: words, \"phrases\", source:x, tag:x, is:unread, published:[…]",
+            placeholder='/ search: words, "phrases", source:x, tag:x, is:unread, published:[…]',
             select_on_focus=False,
             **kwargs,  # type: ignore[arg-type]
         )

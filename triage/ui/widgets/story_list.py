@@ -155,8 +155,11 @@ class StoryList(DataTable[Text]):
         self._read_here[story_id] = read
         if story_id in self.rows:
             index = self.get_row_index(story_id)
-            for key, cell in zip(("age", "outlet", "title"),
-                                 self._row(self.stories[index], self.clock()), strict=True):
+            for key, cell in zip(
+                ("age", "outlet", "title"),
+                self._row(self.stories[index], self.clock()),
+                strict=True,
+            ):
                 self.update_cell(story_id, key, cell)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

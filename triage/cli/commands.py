@@ -1,0 +1,288 @@
+"""The CLI's subcommands: each takes the open desk and parsed arguments, returns a status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from triage.cli import render
+from triage.core.clusters import Cluster
+from triage.core.desk import Desk, locate_desk
+from triage.core.errors import ParseError
+from triage.core.export import render_export, story_json
+from triage.core.ingest import OpmlFeed, parse_opml, render_opml
+from triage.core.models import IngestReport, Story
+from triage.core.search import Scope, SearchError
+from triage.core.store import TagError
+
+
+class CliError(Exception):
+    """A failure reported as one line, with the exit status to use."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@contextmanager
+def open_desk(option: str | None) -> Iterator[Desk]:
+    """Open the desk and turn the core's errors into one-line CLI errors."""
+    path = locate_desk(option)
+    try:
+        desk = Desk(path)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise CliError(f"cannot open desk at {path}: {exc}") from None
+    try:
+        yield desk
+    except SearchError as exc:
+        raise CliError(str(exc)) from None
+    except TagError as exc:
+        raise CliError(str(exc), status=2) from None
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"desk database error: {exc}") from None
+    finally:
+        desk.close()
+
+
+def _query(args: argparse.Namespace) -> str:
+    return " ".join(args.query)
+
+
+def _story(desk: Desk, story_id: str) -> Story:
+    story = desk.store.get_story(story_id)
+    if story is None:
+        raise CliError(f"no story with id {story_id!r}")
+    return story
+
+
+def _print_report(report: IngestReport, as_json: bool) -> int:
+    for error in report.errors:
+        print(f"triage: error: {error.source}: {error.error}", file=sys.stderr)
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        render.ingest_summary(report)
+    return 1 if report.errors else 0
+
+
+def cmd_ingest(desk: Desk, args: argparse.Namespace) -> int:
+    report = desk.ingest(args.sources, full_text=args.full_text, progress=render.progress_printer())
+    return _print_report(report, args.json)
+
+
+def cmd_fetch(desk: Desk, args: argparse.Namespace) -> int:
+    report = desk.pipeline(progress=render.progress_printer()).refresh(only_due=not args.all)
+    return _print_report(report, args.json)
+
+
+def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
+    action = args.feeds_command
+    if action == "add":
+        feed = desk.feeds.add(args.url, name=args.name, tags=args.tag, full_text=args.full_text)
+        print(f"subscribed: {feed.url}" + (" (full text)" if feed.full_text else ""))
+    elif action == "list":
+        feeds = desk.feeds.all()
+        if args.json:
+            print(json.dumps([render.feed_json(f) for f in feeds], ensure_ascii=False, indent=2))
+        else:
+            render.feeds_table(feeds)
+    elif action == "remove":
+        if not desk.feeds.remove(args.url):
+            raise CliError(f"not subscribed: {args.url}")
+        print(f"unsubscribed: {args.url}")
+    elif action == "import":
+        try:
+            listed = parse_opml(Path(args.file).read_bytes())
+        except (OSError, ParseError) as exc:
+            raise CliError(f"{args.file}: {exc}") from None
+        for item in listed:
+            desk.feeds.add(item.url, name=item.name, tags=[item.category] if item.category else [])
+        print(f"subscribed to {len(listed)} feeds from {args.file}")
+    elif action == "export":
+        opml = render_opml(
+            [OpmlFeed(f.url, f.name, f.tags[0] if f.tags else "") for f in desk.feeds.all()]
+        )
+        _write_output(args.output, opml)
+    return 0
+
+
+def _write_output(target: str, text: str) -> None:
+    if target == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
+    print(f"wrote {target}", file=sys.stderr)
+
+
+def cmd_search(desk: Desk, args: argparse.Namespace) -> int:
+    scope: Scope = "all" if args.all else "recent"
+    page = desk.search(_query(args), limit=args.limit, sort=args.sort, scope=scope)
+    if args.json:
+        rows = [render.search_row_json(row) for row in page.rows]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        render.search_table(page, _query(args))
+    if page.more and args.sort == "relevance":
+        print("triage: searched the newest stories only; --all searches every day", file=sys.stderr)
+    return 0
+
+
+def cmd_show(desk: Desk, args: argparse.Namespace) -> int:
+    story = _story(desk, args.id)
+    if args.json:
+        print(json.dumps(story_json(story), ensure_ascii=False, indent=2))
+    else:
+        render.story(story, desk.quotes.for_stories([story.id]))
+    return 0
+
+
+def _tag_targets(desk: Desk, args: argparse.Namespace) -> list[str]:
+    if args.cluster:
+        try:
+            cluster = desk.clusters.cluster_of(_story(desk, args.id).id)
+        except KeyError:
+            raise CliError(f"no cluster for {args.id!r}") from None
+        return [m.story_id for m in cluster.members]
+    return [_story(desk, args.id).id]
+
+
+def cmd_tag(desk: Desk, args: argparse.Namespace) -> int:
+    untag = args.command == "untag"
+    if args.quote:
+        quote = desk.quotes.get(args.id)
+        if quote is None:
+            raise CliError(f"no quote with id {args.id!r}")
+        change_quote = desk.tags.untag_quotes if untag else desk.tags.tag_quotes
+        tags = change_quote([quote.id], args.tags)
+        print(f"{'untagged' if untag else 'tagged'} quote {quote.id}: {' '.join(tags)}")
+        return 0
+    targets = _tag_targets(desk, args)
+    change = desk.tags.untag_stories if untag else desk.tags.tag_stories
+    tags = change(targets, args.tags)
+    print(f"{'untagged' if untag else 'tagged'} {len(targets)} stories: {' '.join(tags)}")
+    return 0
+
+
+def cmd_read(desk: Desk, args: argparse.Namespace) -> int:
+    ids = [_story(desk, i).id for i in args.ids]
+    desk.store.set_read(ids, read=args.command == "read")
+    print(f"marked {len(ids)} {args.command}")
+    return 0
+
+
+def cmd_export(desk: Desk, args: argparse.Namespace) -> int:
+    page = desk.search(_query(args), limit=args.limit, sort="date", snippets=False)
+    text = render_export([row.story for row in page.rows], args.format, title=_query(args))
+    _write_output(args.output, text)
+    return 0
+
+
+def cmd_reindex(desk: Desk, args: argparse.Namespace) -> int:
+    count = desk.reindex(progress=render.progress_printer())
+    print(f"indexed {count} stories")
+    return 0
+
+
+def cmd_compact(desk: Desk, args: argparse.Namespace) -> int:
+    count = desk.index.compact(progress=render.progress_printer())
+    print(f"compacted {count} index shards")
+    return 0
+
+
+def cmd_recluster(desk: Desk, args: argparse.Namespace) -> int:
+    desk.recluster()
+    clusters = desk.clusters.clusters()
+    print(f"{desk.store.count()} stories in {len(clusters)} clusters")
+    return 0
+
+
+def _clusters_for(desk: Desk, args: argparse.Namespace) -> list[Cluster]:
+    query = _query(args)
+    ids = None
+    if query.strip() not in ("", "*"):
+        ids = [row.story.id for row in desk.search(query, limit=None, snippets=False).rows]
+    clusters = desk.clusters.clusters(ids, min_size=args.min_size)
+    return clusters[: args.limit] if args.limit else clusters
+
+
+def cmd_clusters(desk: Desk, args: argparse.Namespace) -> int:
+    clusters = _clusters_for(desk, args)
+    if args.json:
+        print(json.dumps([render.cluster_json(c) for c in clusters], ensure_ascii=False, indent=2))
+    else:
+        render.clusters_table(clusters)
+    return 0
+
+
+def cmd_cluster(desk: Desk, args: argparse.Namespace) -> int:
+    try:
+        with desk.store.write():
+            if args.cluster_command == "merge":
+                cluster_id = desk.clusters.merge(args.a, args.b)
+                print(f"merged into cluster {cluster_id}")
+            else:
+                cluster_id = desk.clusters.split(_story(desk, args.story_id).id)
+                print(f"story {args.story_id} is now in cluster {cluster_id}")
+    except KeyError as exc:
+        raise CliError(f"unknown story or cluster: {exc.args[0] if exc.args else ''}") from None
+    return 0
+
+
+def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
+    if args.file:
+        return render.quotes_from_files(args.file, args.json)
+    if args.story_id:
+        quotes = desk.quotes.for_stories([_story(desk, args.story_id).id])
+        if args.speaker:
+            needle = args.speaker.lower()
+            quotes = [q for q in quotes if needle in q.quote.speaker.lower()]
+    elif args.speaker:
+        quotes = desk.quotes.by_speaker(args.speaker)
+    elif args.tag:
+        quotes = desk.quotes.with_tag(args.tag)
+    else:
+        ids = desk.store.latest_ids(200, unread_first=False)
+        quotes = desk.quotes.for_stories(ids)
+    if args.tag:
+        quotes = [q for q in quotes if args.tag.lower() in q.tags]
+    if args.json:
+        print(
+            json.dumps([render.stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2)
+        )
+    else:
+        render.quotes_table(
+            quotes,
+            {
+                s.id: s
+                for s in desk.store.get_stories(list(dict.fromkeys(q.story_id for q in quotes)))
+            },
+        )
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Desk, argparse.Namespace], int]] = {
+    "ingest": cmd_ingest,
+    "fetch": cmd_fetch,
+    "feeds": cmd_feeds,
+    "search": cmd_search,
+    "show": cmd_show,
+    "tag": cmd_tag,
+    "untag": cmd_tag,
+    "read": cmd_read,
+    "unread": cmd_read,
+    "export": cmd_export,
+    "reindex": cmd_reindex,
+    "recluster": cmd_recluster,
+    "compact": cmd_compact,
+    "clusters": cmd_clusters,
+    "cluster": cmd_cluster,
+    "quotes": cmd_quotes,
+}

@@ -1,0 +1,163 @@
+"""The ``triage`` command: the TUI by default, and a headless CLI over the same core.
+
+Every subcommand goes through :class:`triage.core.desk.Desk`, so scripts and tests
+see exactly what the app sees. Errors are one line on stderr (never a traceback);
+the exit status is 0 on success, 1 when a source or an operation failed, 2 for
+usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from triage import __version__
+from triage.cli.commands import COMMANDS, CliError, open_desk
+from triage.core.desk import INDEX_ENV
+
+
+def _add_index_option(parser: argparse.ArgumentParser, top: bool) -> None:
+    parser.add_argument(
+        "--index",
+        metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
+        help=f"desk directory (default: ${INDEX_ENV} or ./index)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; ``--index`` is accepted before or after the subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="triage",
+        description="A keyboard-driven desk for news editors. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"triage {__version__}")
+    _add_index_option(parser, top=True)
+    parser.add_argument("--demo", action="store_true", help="open the bundled demo desk")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        child = sub.add_parser(name, help=help_text, description=help_text)
+        _add_index_option(child, top=False)
+        return child
+
+    p = command("ingest", "read feeds, OPML, article files or directories into the desk")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--full-text", action="store_true", help="fetch full articles for summaries")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    p = command("fetch", "refresh every subscribed feed")
+    p.add_argument("--all", action="store_true", help="include feeds that are backing off")
+    p.add_argument("--json", action="store_true")
+
+    feeds = command("feeds", "manage subscriptions")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    p = feeds_sub.add_parser("add", help="subscribe to a feed")
+    _add_index_option(p, top=False)
+    p.add_argument("url")
+    p.add_argument("--name", default="")
+    p.add_argument("--tag", action="append", default=[])
+    p.add_argument("--full-text", dest="full_text", action="store_true", default=None)
+    p.add_argument("--no-full-text", dest="full_text", action="store_false")
+    p = feeds_sub.add_parser("list", help="list subscriptions with their fetch state")
+    _add_index_option(p, top=False)
+    p.add_argument("--json", action="store_true")
+    p = feeds_sub.add_parser("remove", help="unsubscribe (stories stay)")
+    _add_index_option(p, top=False)
+    p.add_argument("url")
+    p = feeds_sub.add_parser("import", help="subscribe to every feed of an OPML file")
+    _add_index_option(p, top=False)
+    p.add_argument("file")
+    p = feeds_sub.add_parser("export", help="print subscriptions as OPML 2.0")
+    _add_index_option(p, top=False)
+    p.add_argument("-o", "--output", default="-")
+
+    p = command("search", "search stories with the query language")
+    p.add_argument("query", nargs="*")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="by relevance, read every day (by default the search may stop once the"
+        " newest ~10k stories gave a page of hits)",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = command("show", "print one story")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+
+    for name, help_text in (("tag", "add tags"), ("untag", "remove tags")):
+        p = command(name, f"{help_text} to a story (or --quote / --cluster)")
+        p.add_argument("id", metavar="ID")
+        p.add_argument("tags", nargs="+", metavar="TAG")
+        kind = p.add_mutually_exclusive_group()
+        kind.add_argument("--quote", action="store_true", help="ID is a quote id")
+        kind.add_argument("--cluster", action="store_true", help="tag every story of ID's cluster")
+
+    for name in ("read", "unread"):
+        p = command(name, f"mark stories {name}")
+        p.add_argument("ids", nargs="+", metavar="ID")
+
+    p = command("export", "write matching stories as a rundown")
+    p.add_argument("query", nargs="*")
+    p.add_argument("--format", choices=("md", "json", "csv"), default="md")
+    p.add_argument("-o", "--output", default="-")
+    p.add_argument("--limit", type=int, default=1000)
+
+    command("reindex", "rebuild the search index from the store (editor state kept)")
+    command("recluster", "rebuild every cluster from scratch (corrections kept)")
+    command(
+        "compact",
+        "merge the segments of each finished index shard into one (faster search;"
+        " run when idle, e.g. nightly)",
+    )
+
+    p = command("clusters", "list story clusters")
+    p.add_argument("query", nargs="*")
+    p.add_argument("--min-size", type=int, default=1)
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+
+    cluster = command("cluster", "correct clusters")
+    cluster_sub = cluster.add_subparsers(dest="cluster_command", metavar="ACTION", required=True)
+    p = cluster_sub.add_parser("merge", help="merge the clusters of two stories or clusters")
+    _add_index_option(p, top=False)
+    p.add_argument("a")
+    p.add_argument("b")
+    p = cluster_sub.add_parser("split", help="move a story out of its cluster")
+    _add_index_option(p, top=False)
+    p.add_argument("story_id")
+
+    p = command("quotes", "list quotations (from the desk, or from files with --file)")
+    p.add_argument("story_id", nargs="?")
+    p.add_argument("--speaker", default=None)
+    p.add_argument("--tag", default=None, help="only quotes with this tag")
+    p.add_argument("--file", nargs="+", default=None, metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``triage`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from triage.cli.app import run_app
+
+            return run_app(args.index, demo=args.demo)
+        with open_desk(args.index) as desk:
+            return COMMANDS[args.command](desk, args)
+    except CliError as exc:
+        print(f"triage: error: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("triage: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,385 @@
+"""Incremental story clustering: which items are one story, and who had it first.
+
+Each new story is compared only with candidates drawn from an inverted index of its
+rarest terms within a time window (never with the whole desk), scored by tf-idf
+cosine over words, names and numbers, and joins the cluster it matches on average
+(average link keeps two similar events apart better than nearest-neighbour
+chaining). Shared quotations and verbatim passages lower the bar to join and mark
+the later story as a copy. Editor corrections are stored as facts about stories and
+replayed on every assignment, so ``rebuild`` reproduces them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from triage.core.clusters.config import ClusterConfig as ClusterConfig
+from triage.core.clusters.conflicts import penalised_similarity
+from triage.core.clusters.prepare import Prepared, prepare
+from triage.core.clusters.signals import StorySignals, idf_weight, shared_text, weigh
+from triage.core.clusters.split import review_split
+from triage.core.clusters.tables import ClusterTables, StoredStory, iso
+from triage.core.clusters.types import Cluster as Cluster
+from triage.core.clusters.types import ClusterMember as ClusterMember
+from triage.core.clusters.types import Relation as Relation
+from triage.core.clusters.types import SharedPassage as SharedPassage
+from triage.core.models import Quote, Story
+
+REBUILD_BATCH = 500
+"""Stories a rebuild assigns per batch of document-frequency writes."""
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """What a new story shares with one candidate."""
+
+    similarity: float
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def shares_text(self) -> bool:
+        return bool(self.links)
+
+
+class ClusterEngine:
+    """Assigns stories to clusters inside the caller's SQLite transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, config: ClusterConfig | None = None) -> None:
+        self.tables = ClusterTables(conn)
+        self.config = config or ClusterConfig()
+
+    # ----- ingest -------------------------------------------------------------------
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Keep document frequencies in memory for the stories assigned in this block
+        (inside the caller's transaction); see :mod:`triage.core.clusters.df`."""
+        return self.tables.df.batch()
+
+    def assign(
+        self, story: Story, quotes: Sequence[Quote], prepared: Prepared | None = None
+    ) -> str:
+        """Put a new or changed story into a cluster and return the cluster id
+        (``prepared``: its pure part, computed ahead by :meth:`prepare`)."""
+        with self.batch():
+            return self._assign(story, prepared or self.prepare(story, quotes))
+
+    def prepare(self, story: Story, quotes: Sequence[Quote]) -> Prepared:
+        """Compute what assigning ``story`` needs from the story alone (see
+        :mod:`triage.core.clusters.prepare`)."""
+        return prepare(story, quotes, self.config)
+
+    def _assign(self, story: Story, prepared: Prepared) -> str:
+        existing = self.tables.get(story.id)
+        if existing is not None:
+            self._forget(existing)
+        signals, markers = prepared.signals, prepared.markers
+        vector, frequencies = self._vector(signals)
+        published = iso(story.published)
+        evidence = self._evidence(story, signals, markers, vector, frequencies)
+        forced, barred = self._corrections_for(story.id)
+        cluster_id = forced or self._best_cluster(evidence, barred)
+        if cluster_id is None:
+            cluster_id = self._fresh_cluster_id(story.id)
+        row = StoredStory(
+            story_id=story.id,
+            cluster_id=cluster_id,
+            seq=self.tables.next_seq(),
+            title=story.title,
+            source=story.source,
+            url=story.url,
+            published=published,
+            names=signals.names,
+            quotes=signals.quotes,
+            features_json=prepared.features_json,
+            vector_json=json.dumps(vector),
+            years=markers,
+            shingles=prepared.shingles,
+        )
+        self.tables.insert_story(row)
+        self.tables.add_links(
+            story.id,
+            [(other, kind, text) for other, ev in evidence.items() for kind, text in ev.links],
+        )
+        self._review_neighbours(evidence, cluster_id)
+        return self._review_split(story.id, cluster_id)
+
+    def remove(self, story_id: str) -> None:
+        """Take a story out of the desk's clusters (its corrections are kept)."""
+        existing = self.tables.get(story_id)
+        if existing is not None:
+            self._forget(existing)
+
+    def rebuild(self, stories: Iterable[tuple[Story, Sequence[Quote]]]) -> None:
+        """Recluster from scratch (stories in date order), replaying corrections."""
+        self.tables.clear_derived()
+        pending = iter(stories)
+        while chunk := list(itertools.islice(pending, REBUILD_BATCH)):
+            with self.batch():
+                for story, quotes in chunk:
+                    self.assign(story, quotes)
+
+    # ----- editor corrections -------------------------------------------------------
+
+    def merge(self, a: str, b: str) -> str:
+        """Join the clusters of ``a`` and ``b`` (cluster or story ids); persisted."""
+        first, second = self._first_member(a), self._first_member(b)
+        if first.cluster_id == second.cluster_id:
+            return first.cluster_id
+        if second.seq < first.seq:
+            first, second = second, first
+        self.tables.drop_apart(
+            [m.story_id for m in self.tables.members(first.cluster_id)],
+            [m.story_id for m in self.tables.members(second.cluster_id)],
+        )
+        self.tables.add_correction("merge", first.story_id, second.story_id)
+        self.tables.relabel(second.cluster_id, first.cluster_id)
+        return first.cluster_id
+
+    def split(self, story_id: str) -> str:
+        """Move a story into a cluster of its own; persisted, survives rebuild.
+
+        Besides the split itself, the story is kept apart from each story it shared
+        the cluster with, so a rebuild (or a later re-assign of either) can never
+        put them back together, whatever order they arrive in.
+        """
+        stored = self.tables.get(story_id)
+        if stored is None:
+            raise KeyError(story_id)
+        self.tables.add_correction("split", story_id, story_id)
+        for member in self.tables.members(stored.cluster_id):
+            if member.story_id != story_id:
+                self.tables.add_correction("apart", story_id, member.story_id)
+        if self.tables.cluster_sizes([stored.cluster_id]).get(stored.cluster_id, 0) <= 1:
+            return stored.cluster_id
+        cluster_id = self._fresh_cluster_id(story_id)
+        self.tables.move(story_id, cluster_id)
+        return cluster_id
+
+    # ----- reading ------------------------------------------------------------------
+
+    def cluster_of(self, story_id: str) -> Cluster:
+        """Return the cluster holding ``story_id``."""
+        from triage.core.clusters.view import build_cluster
+
+        stored = self.tables.get(story_id)
+        if stored is None:
+            raise KeyError(story_id)
+        return build_cluster(self.tables, stored.cluster_id)
+
+    def clusters(self, story_ids: Iterable[str] | None = None, min_size: int = 1) -> list[Cluster]:
+        """Return the clusters of the given stories (all when None), biggest first."""
+        from triage.core.clusters.view import build_cluster
+
+        ids = None if story_ids is None else list(story_ids)
+        found = [build_cluster(self.tables, c) for c in self.tables.cluster_ids(ids)]
+        kept = [c for c in found if c.size >= min_size]
+        return sorted(kept, key=lambda c: (-c.size, c.id))
+
+    def sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Return story id -> size of its cluster (one query, for a UI badge)."""
+        return self.tables.sizes_of_stories(list(story_ids))
+
+    # ----- internals ----------------------------------------------------------------
+
+    def _forget(self, stored: StoredStory) -> None:
+        self.tables.add_frequencies(stored.features, -1)
+        self.tables.delete_story(stored.story_id)
+
+    def _vector(self, signals: StorySignals) -> tuple[dict[str, float], dict[str, int]]:
+        """Count the story into df, then weigh its features by the desk's idf."""
+        cfg = self.config
+        features = list(signals.counts)
+        frequencies = self.tables.count_in(features)
+        total = self.tables.story_count() + 1
+        idf: dict[str, float] = {}
+        if self.config.use_idf:
+            full = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+            idf = {f: w**cfg.idf_power if w > 0 else 0.0 for f, w in full.items()}
+        return weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost), frequencies
+
+    def _evidence(
+        self,
+        story: Story,
+        signals: StorySignals,
+        markers: frozenset[str],
+        vector: dict[str, float],
+        frequencies: dict[str, int],
+    ) -> dict[str, _Evidence]:
+        """Score the candidates the index offers; never scans the whole desk."""
+        cfg = self.config
+        total = self.tables.story_count() + 1
+        best = self._candidates(story.id, vector, frequencies, story.published, total)
+        evidence: dict[str, _Evidence] = {}
+        for stored in self.tables.many(best):
+            similarity = penalised_similarity(
+                (vector, markers, signals.counts),
+                (stored.vector, stored.years, stored.decode_features),
+                cfg,
+            )
+            found = evidence[stored.story_id] = _Evidence(similarity=similarity)
+            if cfg.use_quotes or cfg.use_passages:
+                theirs = (stored.quotes, stored.shingles)
+                found.links = shared_text(story.body, signals, theirs, cfg)
+        return evidence
+
+    def _candidates(
+        self,
+        story_id: str,
+        vector: Mapping[str, float],
+        frequencies: dict[str, int],
+        published: datetime,
+        total: int,
+    ) -> list[str]:
+        """Return the stories the index offers for ``vector`` (its heaviest rare terms,
+        within the time window), best first; never scans the whole desk."""
+        cfg = self.config
+        common = max(30.0, cfg.common_fraction * total)
+        ranked = sorted(vector, key=lambda t: (-vector[t], t))
+        query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
+        since, until = "", "\uffff"
+        if cfg.use_time:
+            since, until = iso(published - cfg.window), iso(published + cfg.window)
+        partial: dict[str, float] = defaultdict(float)
+        for other, term, weight in self.tables.postings(query, since, until):
+            if other != story_id:
+                partial[other] += weight * vector[term]
+        return sorted(partial, key=lambda s: (-partial[s], s))[: cfg.max_candidates]
+
+    def _review_neighbours(self, evidence: dict[str, _Evidence], cluster_id: str) -> None:
+        """Re-decide the closest earlier stories that sit in other clusters.
+
+        A story decided early saw only part of its event; the new story may show
+        it belongs elsewhere. Only ``config.review`` stories are re-decided per
+        assign (the cost stays flat), from their stored vectors and markers, and
+        never one in a cluster the editor has corrected.
+        """
+        cfg = self.config
+        if cfg.review <= 0:
+            return
+        ranked = sorted(evidence, key=lambda s: (-evidence[s].similarity, s))
+        near = [s for s in ranked if evidence[s].similarity >= cfg.review_floor]
+        clusters = self.tables.clusters_of(near)
+        others = [s for s in near if s in clusters and clusters[s] != cluster_id][: cfg.review]
+        stored = {s.story_id: s for s in self.tables.many(others)}
+        for story_id in others:
+            self._review(stored[story_id])
+
+    def _review(self, stored: StoredStory) -> None:
+        """Move ``stored`` to the cluster it now matches best (or a cluster of its own)."""
+        if self.tables.corrected_cluster(stored.cluster_id):
+            return
+        cfg = self.config
+        vector = stored.vector
+        frequencies = self.tables.document_frequencies(list(vector))
+        moment = datetime.fromisoformat(stored.published)
+        total = self.tables.story_count()
+        best = self._candidates(stored.story_id, vector, frequencies, moment, total)
+        sharing = {
+            other if story == stored.story_id else story
+            for story, other, _, _ in self.tables.links_among([stored.story_id, *best])
+            if stored.story_id in (story, other)
+        }
+        features = stored.decode_features()
+        evidence: dict[str, _Evidence] = {}
+        for theirs in self.tables.many(best):
+            similarity = penalised_similarity(
+                (vector, stored.years, features),
+                (theirs.vector, theirs.years, theirs.decode_features),
+                cfg,
+            )
+            links = [("link", "")] if theirs.story_id in sharing else []
+            evidence[theirs.story_id] = _Evidence(similarity=similarity, links=links)
+        target = self._best_cluster(evidence, frozenset(), leaving=stored.cluster_id)
+        if target == stored.cluster_id:
+            return
+        if target is None:
+            if self.tables.cluster_sizes([stored.cluster_id]).get(stored.cluster_id, 0) <= 1:
+                return
+            target = self._fresh_cluster_id(stored.story_id)
+        self.tables.move(stored.story_id, target)
+
+    def _review_split(self, story_id: str, cluster_id: str) -> str:
+        """Cut the cluster if it has grown into two events; the cluster ``story_id``
+        ends up in (see :func:`cluster_split.review_split`)."""
+        return review_split(self.tables, self.config, story_id, cluster_id, self._fresh_cluster_id)
+
+    def _best_cluster(
+        self, evidence: dict[str, _Evidence], barred: frozenset[str], leaving: str = ""
+    ) -> str | None:
+        """Pick the cluster this story matches best (never a ``barred`` one), or None
+        to start one. A story being re-decided does not count in the cluster it is
+        ``leaving``."""
+        if not evidence:
+            return None
+        cfg = self.config
+        clusters = self.tables.clusters_of(list(evidence))
+        by_cluster: dict[str, list[_Evidence]] = defaultdict(list)
+        for story_id, ev in evidence.items():
+            if story_id in clusters:
+                by_cluster[clusters[story_id]].append(ev)
+        sizes = self.tables.cluster_sizes(by_cluster)
+        if leaving in sizes:
+            sizes[leaving] -= 1
+        total = self.tables.story_count()
+        threshold = cfg.threshold + cfg.small_desk_margin * 10 / (10 + total)
+        passing: list[tuple[float, str]] = []
+        for cluster_id, items in sorted(by_cluster.items()):
+            if cluster_id in barred:
+                continue
+            average = sum(ev.similarity for ev in items) / max(sizes.get(cluster_id, 1), 1)
+            top = max(ev.similarity for ev in items)
+            score = cfg.max_link_weight * top + (1 - cfg.max_link_weight) * average
+            shares = any(ev.shares_text and ev.similarity >= cfg.link_threshold for ev in items)
+            if shares:
+                score = max(score, threshold + top)
+            if score >= threshold:
+                passing.append((-score, cluster_id))
+        return min(passing)[1] if passing else None
+
+    def _corrections_for(self, story_id: str) -> tuple[str | None, frozenset[str]]:
+        """Replay the editor's corrections about this story.
+
+        Returns:
+            The cluster the latest split or merge forces (None when free), and the
+            clusters it may not join because they hold a story kept apart from it.
+        """
+        forced: str | None = None
+        apart: set[str] = set()
+        for kind, story_a, story_b in self.tables.corrections(story_id):
+            other_id = story_b if story_a == story_id else story_a
+            if kind == "apart":
+                apart.add(other_id)
+            elif kind == "split":
+                forced = self._fresh_cluster_id(story_id)
+            else:
+                other = self.tables.get(other_id)
+                if other is not None:
+                    forced = other.cluster_id
+        barred = frozenset(s.cluster_id for s in self.tables.many(sorted(apart)))
+        if forced in barred:
+            forced = self._fresh_cluster_id(story_id)
+        return forced, barred
+
+    def _fresh_cluster_id(self, story_id: str) -> str:
+        candidate, suffix = "c" + story_id, 1
+        while self.tables.cluster_sizes([candidate]):
+            suffix += 1
+            candidate = f"c{story_id}.{suffix}"
+        return candidate
+
+    def _first_member(self, cluster_or_story: str) -> StoredStory:
+        """Resolve a cluster id or story id to its cluster's first-assigned member."""
+        members = self.tables.members(cluster_or_story)
+        if members:
+            return members[0]
+        stored = self.tables.get(cluster_or_story)
+        if stored is None:
+            raise KeyError(cluster_or_story)
+        return self.tables.members(stored.cluster_id)[0]

@@ -1,0 +1,386 @@
+"""Turn one story into the evidence the story clusterer compares.
+
+Everything here is a pure function of a story's text, so the engine can compute it
+once at assign time and keep only the compact result in its own tables: weighted
+terms (words, named entities, numbers) for content similarity, a sample of hashed
+word shingles for verbatim passages, the quotations it carries, and the outlets it
+names as its source ("told X", "according to X").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import zlib
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.core.clusters.config import ClusterConfig
+from triage.core.models import Quote, Story
+from triage.core.quotes import quotes_match
+
+SHINGLE_WORDS = 5
+"""Words per passage shingle: long enough that chance matches are rare."""
+
+SHINGLE_SAMPLE = 4
+"""Keep one shingle in this many (by hash) so each story stores ~1/4 of them."""
+
+MIN_QUOTE_WORDS = 6
+"""Shorter quotations ("no comment") say nothing about who copied whom."""
+
+TITLE_BOOST = 2
+"""A title word counts as this many body occurrences: headlines name the event."""
+
+LEAD_SENTENCES = 2
+"""Sentences of the body that make up its lead."""
+
+LEAD_BOOST = 1.5
+"""A lead word counts as this many occurrences further down."""
+
+ENTITY_BOOST = 3.0
+"""Weight multiplier for capitalised names and numbers, which separate events."""
+
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because
+    been before being below between both but by can could did do does doing down during
+    each few for from further had has have having he her here hers herself him himself his
+    how i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves said says say told according new one two
+    would also may might must shall us via per mr mrs ms dr last first year years time
+    week day today yesterday tomorrow monday tuesday wednesday thursday friday saturday
+    sunday""".split()
+)
+_MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+_NOT_NAMES = _STOPWORDS | _MONTHS
+"""Capitalised words that name no participant or place (dates in a dateline)."""
+COMMON_WORDS = _NOT_NAMES
+"""Stop words, weekdays and months: words that name nothing an event is made of."""
+_WORD = re.compile(r"[^\W_][\w'’\-]*")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_LEAD_END = re.compile(r"(?<=[a-z0-9)\"”])[.!?](?=\s+[A-Z“\"])|\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”\n]\s*$")
+_QUOTE_SPAN = re.compile(r"[\"“«]([^\"“”«»\n]{12,600})[\"”»]")
+
+_NAME_WORD = r"(?:[A-Z][\w&'’\-]*(?:\.[A-Za-z]+)*|of|the|and)"
+_OUTLET = r"(" + _NAME_WORD + r"(?:[^\S\n]+" + _NAME_WORD + r"){0,4})"
+_ATTRIBUTION = re.compile(
+    r"\btold\s+(?:the\s+)?"
+    + _OUTLET
+    + r"|\baccording\s+to\s+(?:a\s+|an\s+|the\s+)?(?:new\s+|recent\s+|earlier\s+)?"
+    r"(?:(?:report|story|article|interview|investigation)\s+(?:by|in|from)\s+)?(?:the\s+)?"
+    + _OUTLET
+    + r"|\b(?:first\s+)?reported\s+(?:earlier\s+)?by\s+(?:the\s+)?"
+    + _OUTLET
+    + r"|\b(?:report|story|interview)\s+(?:by|in|from|with)\s+(?:the\s+)?"
+    + _OUTLET
+    + r"|\b(?:the\s+)?"
+    + _OUTLET
+    + r"\s+(?:first\s+|earlier\s+)?reported\b"
+)
+
+
+def fold(text: str) -> str:
+    """Normalise text for comparison: NFKC, straight quotes, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("’", "'").replace("‘", "'").lower()
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    """:func:`fold` for one word, cached: news vocabulary is small and repetitive, and
+    folding each word afresh was a tenth of a story's analysis time."""
+    return fold(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_feature(raw: str) -> str | None:
+    """The ``w:`` feature a word counts as, or None for stop words, short words and
+    bare numbers (cached for the same reason as :func:`_fold_word`)."""
+    word = _unpossessed(raw)
+    if word in _STOPWORDS or len(word) < 3 or word.isdigit():
+        return None
+    return "w:" + _singular(word)
+
+
+def outlet_key(name: str) -> str:
+    """Reduce an outlet name or domain to a comparable key ("The Washington Post",
+    "washingtonpost.com" and "WASHINGTON POST" all become "washingtonpost")."""
+    name = fold(name).strip()
+    name = re.sub(r"^(?:https?://)?(?:www\.)?", "", name)
+    name = re.sub(r"\.(?:com|org|net|eu|co\.uk|co|uk|de|fr|io|news)(?:/.*)?$", "", name)
+    name = re.sub(r"^the\s+", "", name)
+    return re.sub(r"[^a-z0-9]", "", name)
+
+
+@dataclass(frozen=True, slots=True)
+class StorySignals:
+    """What one story contributes to clustering.
+
+    Attributes:
+        counts: Feature -> boosted count; features are ``w:word``, ``e:name``, ``n:number``.
+        shingles: Sampled 32-bit hashes of folded 5-word windows, with the word index
+            of each window's first word (to rebuild the shared text).
+        quotes: Quotations of at least ``MIN_QUOTE_WORDS`` words, as written.
+        names: Outlet keys the story cites as its source.
+    """
+
+    counts: Mapping[str, float]
+    shingles: Mapping[int, int]
+    quotes: tuple[str, ...]
+    names: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _words(text: str) -> tuple[re.Match[str], ...]:
+    """The word matches of ``text``, cached: a new story's body is re-read for each
+    candidate it shares passages with (a body's hash is computed once)."""
+    return tuple(_WORD.finditer(text))
+
+
+def _entity_runs(text: str) -> Iterable[str]:
+    """Yield capitalised word runs ("Betty Ford Center"), skipping a lone
+    sentence-initial word, which is usually just a capitalised common word."""
+    run: list[str] = []
+    run_start = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        capital = (word[0].isupper() and not word.isupper()) or (word.isupper() and len(word) > 1)
+        # A capital word extends the run when nothing but spaces separates them.
+        if capital and (not run or not text[run_start : match.start()].strip()):
+            run.append(word)
+            run_start = match.end()
+            continue
+        if run:
+            yield from _finish_run(text, run, run_start)
+        run = [word] if capital else []
+        run_start = match.end()
+    if run:
+        yield from _finish_run(text, run, run_start)
+
+
+def _finish_run(text: str, run: list[str], end: int) -> Iterable[str]:
+    if not run:
+        return
+    words = [w for w in (_fold_word(w).strip("'") for w in run) if w not in _STOPWORDS]
+    if not words:
+        return
+    if len(run) == 1:
+        start = end - len(run[0])
+        if start == 0 or _SENTENCE_END.search(text[max(0, start - 3) : start]):
+            return
+    yield " ".join(words)
+
+
+def title_case(text: str) -> bool:
+    """Whether most words are capitalised (a headline style), so capitals mark no names."""
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+
+
+def split_lead(body: str, sentences: int = LEAD_SENTENCES) -> tuple[str, str]:
+    """Split ``body`` after its first ``sentences`` sentences (the lead, which says
+    what happened, where and when; the rest is background shared by the topic)."""
+    cut = 0
+    for _ in range(sentences):
+        match = _LEAD_END.search(body, cut)
+        if match is None:
+            return body, ""
+        cut = match.end()
+    return body[:cut], body[cut:]
+
+
+def normal_word(raw: str) -> str:
+    """Fold a word the way ``w:`` features are keyed (case, possessive, plural)."""
+    return _singular(_unpossessed(raw))
+
+
+def _unpossessed(raw: str) -> str:
+    """The folded word without its quotes and possessive ("Port's" -> "port")."""
+    word = fold(raw).strip("'")
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _singular(word: str) -> str:
+    """A long word without a plural ``s`` ("girders" -> "girder"; "press" stays)."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def lead_names(title: str, body: str) -> frozenset[str]:
+    """Return the name words (as ``w:`` features) of the title and lead: the event's
+    participants and place. Another report of the same event names them too."""
+    lead, _ = split_lead(body)
+    texts = [lead] if title_case(title) else [title, lead]
+    found: set[str] = set()
+    for text in texts:
+        for name in _entity_runs(text):
+            for raw in name.split():
+                word = normal_word(raw)
+                if len(word) >= 3 and word not in _NOT_NAMES and not word.isdigit():
+                    found.add("w:" + word)
+    return frozenset(found)
+
+
+def term_counts(
+    title: str,
+    body: str,
+    use_entities: bool = True,
+    title_boost: float = TITLE_BOOST,
+    lead_boost: float = LEAD_BOOST,
+) -> dict[str, float]:
+    """Count the story's features, title words weighted by ``title_boost`` and the
+    lead's by ``lead_boost``."""
+    counts: dict[str, float] = defaultdict(float)
+    lead, rest = split_lead(body)
+    for weight, text in ((title_boost, title), (lead_boost, lead), (1.0, rest)):
+        for raw in _WORD.findall(text):
+            feature = _word_feature(raw)
+            if feature is not None:
+                counts[feature] += weight
+        if not use_entities:
+            continue
+        if not title_case(text):
+            for name in _entity_runs(text):
+                counts["e:" + name] += weight
+        for number in _NUMBER.findall(text):
+            if len(number) >= 2 and not number.startswith("0"):  # not "5", "05" (clock times)
+                counts["n:" + number.replace(",", "")] += weight
+    return dict(counts)
+
+
+def idf_weight(df: int, total: int, common_cut: float) -> float:
+    """Smoothed idf; zero for a term in most of the desk (once the desk has a few
+    stories), which in a small desk would otherwise dominate every vector."""
+    if total >= 4 and df > common_cut * total:
+        return 0.0
+    return math.log((total + 1) / (df + 1)) + 1
+
+
+def weigh(
+    counts: Mapping[str, float],
+    idf: Mapping[str, float],
+    top: int,
+    entity_boost: float = ENTITY_BOOST,
+) -> dict[str, float]:
+    """Return the ``top`` heaviest features as a unit-length tf-idf vector, names and
+    numbers weighted ``entity_boost`` times a plain word."""
+    weights: dict[str, float] = {}
+    for feature, count in counts.items():
+        boost = entity_boost if feature[0] in "en" else 1.0
+        weight = (1.0 + math.log(count)) * idf.get(feature, 1.0) * boost
+        if weight > 0:
+            weights[feature] = weight
+    kept = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:top]
+    norm = math.sqrt(sum(w * w for _, w in kept)) or 1.0
+    return {feature: w / norm for feature, w in kept}
+
+
+def shingle_hashes(text: str) -> dict[int, int]:
+    """Return sampled shingle hash -> word index of its first word in ``text``."""
+    words = [_fold_word(word) for word in _WORD.findall(text)]
+    sampled: dict[int, int] = {}
+    for index in range(len(words) - SHINGLE_WORDS + 1):
+        key = zlib.crc32(" ".join(words[index : index + SHINGLE_WORDS]).encode())
+        if key % SHINGLE_SAMPLE == 0:
+            sampled.setdefault(key, index)
+    return sampled
+
+
+def pack_shingles(shingles: Iterable[int]) -> bytes:
+    """Store shingle hashes compactly (4 bytes each)."""
+    return array("I", sorted(shingles)).tobytes()
+
+
+def shared_spans(text: str, positions: Sequence[int]) -> list[str]:
+    """Rebuild the passages of ``text`` covered by shared shingles at ``positions``."""
+    words = _words(text)
+    spans: list[list[int]] = []
+    for start in sorted(positions):
+        end = min(start + SHINGLE_WORDS, len(words))
+        if spans and start <= spans[-1][1] + SHINGLE_WORDS:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return [text[words[s].start() : words[e - 1].end()] for s, e in spans if e > s]
+
+
+def find_quotes(text: str, quotes: Sequence[Quote]) -> tuple[str, ...]:
+    """Return the story's long quotations: the extractor's if it found any, else a
+    small fallback that takes text between double quotation marks."""
+    found = [q.text for q in quotes] or [m.group(1) for m in _QUOTE_SPAN.finditer(text)]
+    kept = (" ".join(q.split()) for q in found)
+    return tuple(dict.fromkeys(q for q in kept if len(q.split()) >= MIN_QUOTE_WORDS))
+
+
+def cited_outlets(text: str) -> frozenset[str]:
+    """Return keys of the outlets the text names as its source."""
+    names: set[str] = set()
+    for match in _ATTRIBUTION.finditer(text):
+        name = next(group for group in match.groups() if group)
+        words = name.split()
+        while words and words[-1].lower() in {"of", "the", "and"}:
+            words.pop()
+        if words and words[0][0].isupper():
+            names.add(outlet_key(" ".join(words)))
+    return frozenset(n for n in names if len(n) >= 3)
+
+
+def extract(
+    story: Story,
+    quotes: Sequence[Quote],
+    use_entities: bool = True,
+    use_title: bool = True,
+    lead_boost: float = LEAD_BOOST,
+) -> StorySignals:
+    """Compute every signal of ``story`` (pure; no corpus statistics needed)."""
+    boost = float(TITLE_BOOST) if use_title else 1.0
+    return StorySignals(
+        counts=term_counts(story.title, story.body, use_entities, boost, lead_boost),
+        shingles=shingle_hashes(story.body),
+        quotes=find_quotes(story.body, quotes),
+        names=cited_outlets(story.title + "\n" + story.body),
+    )
+
+
+def quotes_shared(ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
+    """Return those of ``ours`` that repeat one of ``theirs`` (trimmed or re-spelled)."""
+    return [q for q in ours if any(quotes_match(q, other) for other in theirs)]
+
+
+def shared_text(
+    body: str,
+    signals: StorySignals,
+    theirs: tuple[Sequence[str], bytes],
+    config: ClusterConfig,
+) -> list[tuple[str, str]]:
+    """Return (kind, text) for the quotes and substantial passages a new story (its
+    ``body`` and ``signals``) shares with an earlier one, given as (quotations,
+    packed shingles): the evidence that marks a rewrite."""
+    their_quotes, their_shingles = theirs
+    links: list[tuple[str, str]] = []
+    quotes: list[str] = []
+    if config.use_quotes:
+        quotes = quotes_shared(signals.quotes, their_quotes)
+        links.extend(("quote", q) for q in quotes)
+    if config.use_passages:
+        theirs_packed = array("I")
+        theirs_packed.frombytes(their_shingles)
+        shared = signals.shingles.keys() & theirs_packed  # in C, not a loop of lookups
+        if len(shared) >= config.passage_shingles:
+            positions = [signals.shingles[key] for key in shared]
+            folded_quotes = [fold(q) for q in quotes]
+            for span in shared_spans(body, positions):
+                if not any(fold(span) in q or q in fold(span) for q in folded_quotes):
+                    links.append(("passage", span))
+    return links

@@ -1,0 +1,224 @@
+"""Ingest: sources in, stories stored, analysed and indexed.
+
+An ingest run has three resumable stages, each writing its own progress to the
+store of record so that a process killed at any instant loses nothing:
+
+1. **store**: every source (feed URL, feed file, OPML, article file, directory) is
+   read and its entries upserted by identity, one transaction per source;
+2. **analyse**: stories whose content changed since their last analysis get their
+   quotations extracted and are placed in a cluster, in publication order;
+3. **index**: stories on the index queue are written to Whoosh in batches, one
+   commit per batch, then taken off the queue.
+
+A later run (or ``triage reindex``) picks up whatever an interrupted run left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from triage.core.errors import ParseError
+from triage.core.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all
+from triage.core.ingest.feeds import Entry, ParsedFeed, parse_feed
+from triage.core.ingest.identity import content_key, is_home_page, normalize_url, story_id
+from triage.core.models import (
+    IngestReport,
+    PreparedStory,
+    Progress,
+    SourceError,
+    Story,
+    story_hash,
+    utc_now,
+)
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed"})
+OPML_SUFFIXES = frozenset({".opml"})
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Largest local file read, so a stray disk image is refused rather than slurped."""
+
+
+@dataclass(slots=True)
+class SourcePlan:
+    """The sources of one run, sorted by kind."""
+
+    urls: list[str] = field(default_factory=list)
+    feed_files: list[Path] = field(default_factory=list)
+    article_files: list[Path] = field(default_factory=list)
+    opml_files: list[Path] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+
+
+def is_url(source: str) -> bool:
+    """Whether a source argument is an http(s) URL rather than a path."""
+    return urlsplit(source).scheme.lower() in ("http", "https")
+
+
+def _sniff_kind(path: Path) -> str:
+    """Guess a file's kind from its first bytes when its suffix says nothing."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    except OSError:
+        return "article"
+    if head.startswith(b"<opml") or b"<opml" in head[:300]:
+        return "opml"
+    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) or head.startswith(b"{"):
+        return "feed"
+    return "article"
+
+
+def _kind_of(path: Path, explicit: bool) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in OPML_SUFFIXES:
+        return "opml"
+    if suffix in FEED_SUFFIXES:
+        return "opml" if _sniff_kind(path) == "opml" else "feed"
+    if suffix in ARTICLE_SUFFIXES:
+        return "article"
+    return _sniff_kind(path) if explicit else None
+
+
+def plan_sources(sources: Iterable[str]) -> SourcePlan:
+    """Sort source arguments into URLs, feed files, article files and OPML files.
+
+    Directories are walked recursively (hidden entries skipped) and only files of
+    known kinds are taken from them; a file named explicitly is sniffed if its
+    suffix is unknown.
+    """
+    plan = SourcePlan()
+    buckets = {"feed": plan.feed_files, "article": plan.article_files, "opml": plan.opml_files}
+    for source in sources:
+        if is_url(source):
+            plan.urls.append(source)
+            continue
+        path = Path(source).expanduser()
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(p.startswith(".") for p in child.parts[-3:]):
+                    kind = _kind_of(child, explicit=False)
+                    if kind:
+                        buckets[kind].append(child)
+        elif path.is_file():
+            buckets[_kind_of(path, explicit=True) or "article"].append(path)
+        elif not path.exists():
+            plan.errors.append(SourceError(source, "no such file or directory"))
+        else:
+            plan.errors.append(SourceError(source, "not a regular file"))
+    return plan
+
+
+def read_file(path: Path) -> bytes:
+    """Read a local source, refusing files too large to be news.
+
+    Raises:
+        ParseError: When the file is too large or cannot be read.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or exc}") from None
+
+
+def prepare_entries(
+    entries: Sequence[Entry], feed_key: str, site_link: str, fetched: datetime
+) -> list[PreparedStory]:
+    """Decide each entry's identity and build its :class:`Story`.
+
+    The link identifies an entry only when it is unique within its feed and is not
+    the site's home page (podcast and some news feeds give every item the same
+    link; collapsing them would lose stories). Otherwise the GUID is used, and as a
+    last resort a hash of the content.
+    """
+    normalized = [normalize_url(e.link) if e.link else "" for e in entries]
+    counts: dict[str, int] = {}
+    for link in normalized:
+        if link:
+            counts[link] = counts.get(link, 0) + 1
+    prepared: list[PreparedStory] = []
+    for entry, link in zip(entries, normalized, strict=True):
+        if link and counts[link] == 1 and not is_home_page(link, site_link):
+            identity = f"url:{link}"
+        elif entry.guid:
+            identity = f"guid:{feed_key}:{entry.guid}"
+        else:
+            identity = content_key(entry.title, entry.body)
+        published = entry.published or fetched
+        story = Story(
+            id=story_id(identity),
+            title=entry.title,
+            url=link or entry.link or feed_key,
+            source=entry.source,
+            published=published,
+            body=entry.body,
+            summary=entry.summary,
+            author=entry.author,
+            guid=entry.guid,
+            feeds=(feed_key,),
+            fetched=fetched,
+        )
+        dated = entry.published is not None
+        prepared.append(PreparedStory(story, identity, story_hash(story, dated), dated))
+    return prepared
+
+
+def parse_fetched(result: FetchResult, declared_name: str = "") -> ParsedFeed:
+    """Parse a fetched feed body, with the response headers feedparser needs.
+
+    Raises:
+        ParseError: When the body is not a feed.
+    """
+    return parse_feed(
+        result.content,
+        location=result.final_url or result.request.url,
+        content_type=result.headers.get("content-type", ""),
+        declared_name=declared_name,
+    )
+
+
+def fetch_urls(
+    urls: Sequence[tuple[str, str, str]],
+    policy: FetchPolicy | None = None,
+    progress: Progress | None = None,
+    each: Callable[[FetchResult], None] | None = None,
+) -> list[FetchResult]:
+    """Fetch feeds given as ``(url, etag, last_modified)``, concurrently.
+
+    ``each`` is called with every result as it arrives, in the fetch's event loop,
+    so CPU work on one response overlaps the network wait of the others.
+    """
+    requests = [FetchRequest(url=u, etag=e, last_modified=m, key=u) for u, e, m in urls]
+    done = 0
+
+    def on_result(result: FetchResult) -> None:
+        nonlocal done
+        done += 1
+        if each:
+            each(result)
+        if progress:
+            progress("fetch", done, len(requests))
+
+    return fetch_all(requests, policy or FetchPolicy(), progress=on_result)
+
+
+def merge_reports(into: IngestReport, other: IngestReport) -> None:
+    """Add ``other``'s counts and errors to ``into``."""
+    into.added += other.added
+    into.updated += other.updated
+    into.unchanged += other.unchanged
+    into.not_modified += other.not_modified
+    into.errors.extend(other.errors)
+    into.story_ids.extend(other.story_ids)
+
+
+def utc_fetch_time() -> datetime:
+    """The fetch time stamped on undated entries of this run."""
+    return utc_now()

@@ -1,0 +1,378 @@
+"""The store of record: stories and all editor state in SQLite (WAL mode).
+
+Everything an editor does (tags, read marks, saved searches, feed state, cluster
+corrections) is a short transaction here, durable the moment it returns and
+independent of the search index. Write transactions start with ``BEGIN
+IMMEDIATE`` so that concurrent writers (a CLI ingest, the open app, a CLI tag)
+queue instead of failing with "database is locked" when a read transaction tries
+to upgrade; they queue in turn (:mod:`triage.core.store.writer_lock`), and SQLite's
+busy timeout stays as the backstop.
+
+Stories whose search document is stale are listed in ``index_queue`` in the same
+transaction that changed them; the indexer drains the queue after its Whoosh
+commit, so a crash at any instant leaves at worst some stories to re-index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from triage.core.models import Story
+from triage.core.store.schema import create_schema
+from triage.core.store.writer_lock import WriterTurnstile
+
+DB_NAME = "triage.sqlite3"
+"""The store's file inside a desk directory."""
+
+BUSY_TIMEOUT_SECONDS = 60.0
+
+StoryChange = Literal["added", "updated", "unchanged"]
+T = TypeVar("T")
+
+
+def iso(moment: datetime) -> str:
+    """Store times as sortable ISO 8601 UTC text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(text: str) -> datetime:
+    """Read a time written by :func:`iso`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the desk database in autocommit mode with WAL and a long busy timeout."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    return conn
+
+
+class Store:
+    """Stories and their editor state, in one SQLite database.
+
+    One ``Store`` holds one connection; it may be used from one thread at a time
+    (the desk gives each thread its own).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = connect(path)
+        self._turnstile = WriterTurnstile(path)
+        self._depth = 0
+        self._lock = threading.RLock()
+        with self.write():
+            create_schema(self.conn)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+        self._turnstile.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one.
+
+        Writers queue in turn first (:mod:`triage.core.store.writer_lock`): SQLite's
+        busy timeout alone lets a writer that commits and begins again starve the
+        others.
+        """
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            with self._turnstile.turn():
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._depth = 1
+                try:
+                    yield self.conn
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    self.conn.execute("COMMIT")
+                finally:
+                    self._depth = 0
+
+    # -- meta --------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- stories -----------------------------------------------------------------
+
+    def upsert_story(
+        self, story: Story, identity: str, content_hash: str, dated: bool = True
+    ) -> StoryChange:
+        """Insert or update a story by identity; editor state is never touched.
+
+        An undated entry (``dated`` false) keeps the publication time it was first
+        stored with, so re-fetching it does not move it to the top of the list.
+        Returns whether the story was added, updated (content changed) or unchanged.
+        Feeds listed on the story are linked to it in every case.
+        """
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT id, content_hash FROM stories WHERE identity = ?", (identity,)
+            ).fetchone()
+            change: StoryChange
+            if row is None:
+                conn.execute(
+                    "INSERT INTO stories (id, identity, title, url, source, author, published,"
+                    " fetched, summary, body, guid, note, content_hash, seq)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+                    (
+                        story.id,
+                        identity,
+                        story.title,
+                        story.url,
+                        story.source,
+                        story.author,
+                        iso(story.published),
+                        iso(story.fetched),
+                        story.summary,
+                        story.body,
+                        story.guid,
+                        story.note,
+                        content_hash,
+                    ),
+                )
+                change = "added"
+            elif row["content_hash"] != content_hash:
+                conn.execute(
+                    "UPDATE stories SET title=?, url=?, source=?, author=?,"
+                    " published=CASE WHEN ? THEN ? ELSE published END,"
+                    " summary=?, body=?, guid=?, note=?, content_hash=?, seq=seq+1 WHERE id=?",
+                    (
+                        story.title,
+                        story.url,
+                        story.source,
+                        story.author,
+                        int(dated),
+                        iso(story.published),
+                        story.summary,
+                        story.body,
+                        story.guid,
+                        story.note,
+                        content_hash,
+                        row["id"],
+                    ),
+                )
+                change = "updated"
+            else:
+                change = "unchanged"
+            story_id = story.id if row is None else str(row["id"])
+            new_feeds = [(story_id, feed) for feed in story.feeds]
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO story_feeds (story_id, feed) VALUES (?, ?)", new_feeds
+            )
+            if change == "unchanged" and conn.total_changes != before:
+                change = "updated"  # a new feed carries it: the index's feed field changes
+                conn.execute("UPDATE stories SET seq = seq + 1 WHERE id = ?", (story_id,))
+            if change != "unchanged":
+                conn.execute(
+                    "INSERT OR REPLACE INTO index_queue (story_id, seq)"
+                    " SELECT id, seq FROM stories WHERE id = ?",
+                    (story_id,),
+                )
+        return change
+
+    def story_id_for_identity(self, identity: str) -> str | None:
+        """The id of the story with this identity key, if stored."""
+        row = self.conn.execute("SELECT id FROM stories WHERE identity = ?", (identity,)).fetchone()
+        return str(row[0]) if row else None
+
+    def _rows_to_stories(self, rows: Sequence[sqlite3.Row]) -> list[Story]:
+        ids = [str(r["id"]) for r in rows]
+        feeds = self._grouped("SELECT story_id, feed FROM story_feeds", ids)
+        tags = self._grouped("SELECT story_id, tag FROM story_tags", ids)
+        read = self.read_ids(ids)
+        return [
+            Story(
+                id=str(r["id"]),
+                title=r["title"],
+                url=r["url"],
+                source=r["source"],
+                published=from_iso(r["published"]),
+                body=r["body"],
+                summary=r["summary"],
+                author=r["author"],
+                guid=r["guid"],
+                feeds=tuple(sorted(feeds.get(r["id"], ()))),
+                tags=tuple(sorted(tags.get(r["id"], ()))),
+                read=r["id"] in read,
+                fetched=from_iso(r["fetched"]),
+                note=r["note"],
+            )
+            for r in rows
+        ]
+
+    def _grouped(self, select: str, ids: Sequence[str]) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for key, value in self.conn.execute(f"{select} WHERE story_id IN ({marks})", chunk):
+                grouped.setdefault(key, []).append(value)
+        return grouped
+
+    def get_stories(self, ids: Sequence[str]) -> list[Story]:
+        """Stories by id, in the order given (unknown ids are skipped)."""
+        rows: dict[str, sqlite3.Row] = {}
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT * FROM stories WHERE id IN ({marks})", chunk):
+                rows[str(row["id"])] = row
+        return self._rows_to_stories([rows[i] for i in ids if i in rows])
+
+    def get_story(self, story_id: str) -> Story | None:
+        """One story by id or unique id prefix."""
+        found = self.get_stories([story_id])
+        if found:
+            return found[0]
+        matches = self.conn.execute(
+            "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (story_id.lower() + "%",)
+        ).fetchall()
+        return self.get_stories([matches[0][0]])[0] if len(matches) == 1 else None
+
+    def iter_stories(self, batch: int = 500, oldest_first: bool = True) -> Iterator[Story]:
+        """Every story, in publication order, fetched in batches."""
+        order = "ASC" if oldest_first else "DESC"
+        last: tuple[str, str] = ("", "") if oldest_first else ("~", "~")
+        op = ">" if oldest_first else "<"
+        while True:
+            rows = self.conn.execute(
+                f"SELECT * FROM stories WHERE (published, id) {op} (?, ?)"
+                f" ORDER BY published {order}, id {order} LIMIT ?",
+                (*last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            yield from self._rows_to_stories(rows)
+            last = (rows[-1]["published"], rows[-1]["id"])
+
+    def count(self) -> int:
+        """Number of stories in the desk."""
+        return int(self.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+    def all_ids(self) -> set[str]:
+        """Every story id."""
+        return {str(r[0]) for r in self.conn.execute("SELECT id FROM stories")}
+
+    def latest_ids(
+        self, limit: int, offset: int = 0, unread_only: bool = False, unread_first: bool = True
+    ) -> list[str]:
+        """A page of story ids, unread first then newest first (the story list's order).
+
+        Each part is read in the order of the ``published`` index and stops at the
+        page: sorting the whole desk by read state first cost 1.3 s on 100k stories.
+        """
+        newest = " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?"
+        read_ids = "SELECT story_id FROM story_state WHERE read = 1"
+        if not (unread_only or unread_first):
+            rows = self.conn.execute(f"SELECT id FROM stories{newest}", (limit, offset))
+            return [str(r[0]) for r in rows]
+        unread = [
+            str(r[0])
+            for r in self.conn.execute(
+                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){newest}", (limit, offset)
+            )
+        ]
+        if unread_only or len(unread) == limit:
+            return unread
+        skip = max(0, offset - self.unread_count())
+        read = self.conn.execute(
+            f"SELECT id FROM stories WHERE id IN ({read_ids}){newest}",
+            (limit - len(unread), skip),
+        )
+        return unread + [str(r[0]) for r in read]
+
+    # -- index queue -------------------------------------------------------------
+
+    def pending_index(self, limit: int) -> list[tuple[str, int]]:
+        """Stories whose search document is stale, oldest change first."""
+        rows = self.conn.execute(
+            "SELECT story_id, seq FROM index_queue ORDER BY rowid LIMIT ?", (limit,)
+        )
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def pending_index_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM index_queue").fetchone()[0])
+
+    def mark_indexed(self, done: Iterable[tuple[str, int]]) -> None:
+        """Drop queue entries that were indexed, unless the story changed meanwhile."""
+        with self.write() as conn:
+            conn.executemany("DELETE FROM index_queue WHERE story_id = ? AND seq = ?", list(done))
+
+    def queue_all_for_index(self) -> None:
+        """Put every story on the index queue (used by ``reindex``)."""
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO index_queue (story_id, seq) SELECT id, seq FROM stories"
+            )
+
+    # -- read state --------------------------------------------------------------
+
+    def read_ids(self, ids: Sequence[str] | None = None) -> set[str]:
+        """Ids marked read, among ``ids`` (or all)."""
+        if ids is None:
+            rows = self.conn.execute("SELECT story_id FROM story_state WHERE read = 1")
+            return {str(r[0]) for r in rows}
+        found: set[str] = set()
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                str(r[0])
+                for r in self.conn.execute(
+                    f"SELECT story_id FROM story_state WHERE read = 1 AND story_id IN ({marks})",
+                    chunk,
+                )
+            )
+        return found
+
+    def set_read(self, story_ids: Sequence[str], read: bool = True) -> None:
+        """Mark stories read or unread (one short transaction)."""
+        now = iso(datetime.now(UTC))
+        with self.write() as conn:
+            conn.executemany(
+                "INSERT INTO story_state (story_id, read, changed) VALUES (?, ?, ?)"
+                " ON CONFLICT(story_id) DO UPDATE SET read = excluded.read,"
+                " changed = excluded.changed",
+                [(sid, int(read), now) for sid in story_ids],
+            )
+
+    def unread_count(self) -> int:
+        """Stories not marked read (two index counts, not a join over the desk)."""
+        row = self.conn.execute(
+            "SELECT (SELECT count(*) FROM stories) - (SELECT count(*) FROM story_state"
+            " WHERE read = 1 AND story_id IN (SELECT id FROM stories))"
+        ).fetchone()
+        return int(row[0])
+
+
+def chunks(items: Sequence[T], size: int = 500) -> Iterator[list[T]]:
+    """Split ids into runs short enough for one ``IN (...)`` clause (SQLite caps parameters)."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,139 @@
+"""Editor tags on stories and quotes, and saved searches: single-row writes.
+
+Tags are free-form, lower-case words. They live only in the store of record, so a
+tag is durable and searchable (``tag:NAME``) the instant it is set, without a
+search-index commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from triage.core.store.database import Store, chunks, iso
+
+_TAG_CHARS = re.compile(r"[^\w\-./:+]")
+
+
+class TagError(ValueError):
+    """A tag that cannot be used (empty after normalisation)."""
+
+
+def normalize_tag(tag: str) -> str:
+    """Lower-case, no spaces or punctuation beyond ``- . / : +``.
+
+    Raises:
+        TagError: When nothing usable is left.
+    """
+    cleaned = _TAG_CHARS.sub("-", tag.strip().lower()).strip("-")
+    if not cleaned:
+        raise TagError(f"not a usable tag: {tag!r}")
+    return cleaned[:64]
+
+
+class Tags:
+    """Tags of stories and quotes, and the editor's saved searches."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def tag_stories(self, story_ids: Sequence[str], tags: Iterable[str]) -> list[str]:
+        """Add tags to stories; returns the normalised tags."""
+        clean = [normalize_tag(t) for t in tags]
+        now = iso(datetime.now(UTC))
+        with self.store.write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO story_tags (story_id, tag, added) VALUES (?, ?, ?)",
+                [(sid, tag, now) for sid in story_ids for tag in clean],
+            )
+        return clean
+
+    def untag_stories(self, story_ids: Sequence[str], tags: Iterable[str]) -> list[str]:
+        """Remove tags from stories; returns the normalised tags."""
+        clean = [normalize_tag(t) for t in tags]
+        with self.store.write() as conn:
+            conn.executemany(
+                "DELETE FROM story_tags WHERE story_id = ? AND tag = ?",
+                [(sid, tag) for sid in story_ids for tag in clean],
+            )
+        return clean
+
+    def story_ids_with_tag(self, tag: str) -> set[str]:
+        """Stories carrying ``tag``; a trailing ``*`` matches a prefix."""
+        if tag.endswith("*"):
+            prefix = tag[:-1].lower().replace("%", r"\%").replace("_", r"\_")
+            rows = self.store.conn.execute(
+                "SELECT story_id FROM story_tags WHERE tag LIKE ? ESCAPE '\\'", (prefix + "%",)
+            )
+        else:
+            rows = self.store.conn.execute(
+                "SELECT story_id FROM story_tags WHERE tag = ?", (tag.lower(),)
+            )
+        return {str(r[0]) for r in rows}
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        """Every tag in use on stories or quotes, with how often, most used first."""
+        rows = self.store.conn.execute(
+            "SELECT tag, count(*) FROM (SELECT tag FROM story_tags UNION ALL"
+            " SELECT tag FROM quote_tags) GROUP BY tag ORDER BY count(*) DESC, tag"
+        )
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    # -- quotes ------------------------------------------------------------------
+
+    def tag_quotes(self, quote_ids: Sequence[str], tags: Iterable[str]) -> list[str]:
+        """Add tags to quotes; returns the normalised tags."""
+        clean = [normalize_tag(t) for t in tags]
+        now = iso(datetime.now(UTC))
+        with self.store.write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO quote_tags (quote_id, tag, added) VALUES (?, ?, ?)",
+                [(qid, tag, now) for qid in quote_ids for tag in clean],
+            )
+        return clean
+
+    def untag_quotes(self, quote_ids: Sequence[str], tags: Iterable[str]) -> list[str]:
+        """Remove tags from quotes."""
+        clean = [normalize_tag(t) for t in tags]
+        with self.store.write() as conn:
+            conn.executemany(
+                "DELETE FROM quote_tags WHERE quote_id = ? AND tag = ?",
+                [(qid, tag) for qid in quote_ids for tag in clean],
+            )
+        return clean
+
+    def quote_tags(self, quote_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Tags of each quote id that has any."""
+        found: dict[str, list[str]] = {}
+        for chunk in chunks(quote_ids):
+            marks = ",".join("?" * len(chunk))
+            for qid, tag in self.store.conn.execute(
+                f"SELECT quote_id, tag FROM quote_tags WHERE quote_id IN ({marks}) ORDER BY tag",
+                chunk,
+            ):
+                found.setdefault(str(qid), []).append(str(tag))
+        return {k: tuple(v) for k, v in found.items()}
+
+    # -- saved searches ----------------------------------------------------------
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save (or replace) a named search; new ones go last."""
+        with self.store.write() as conn:
+            row = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM saved_searches")
+            position = int(row.fetchone()[0])
+            conn.execute(
+                "INSERT INTO saved_searches (name, query, position) VALUES (?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                (name.strip(), query, position),
+            )
+
+    def delete_search(self, name: str) -> bool:
+        """Forget a saved search; returns whether it existed."""
+        with self.store.write() as conn:
+            return conn.execute("DELETE FROM saved_searches WHERE name = ?", (name,)).rowcount > 0
+
+    def saved_searches(self) -> list[tuple[str, str]]:
+        """Saved searches as ``(name, query)``, in the order they were saved."""
+        rows = self.store.conn.execute("SELECT name, query FROM saved_searches ORDER BY position")
+        return [(str(r[0]), str(r[1])) for r in rows]
