@@ -141,7 +141,9 @@ def test_enrich_reports_progress(desk: Desk, all_layouts: str) -> None:
     desk.pipeline(progress=lambda *a: seen.append(a)).run([all_layouts])  # summaries
     parsed = parse_fetched(fetch_urls([(all_layouts, "", "")])[0])
     prepared = prepare_entries(parsed.entries, all_layouts, parsed.link, WHEN)
-    enriched = fulltext.enrich(desk.store, prepared, FetchPolicy(), progress=lambda *a: seen.append(a))
+    enriched = fulltext.enrich(
+        desk.store, prepared, FetchPolicy(), progress=lambda *a: seen.append(a)
+    )
     assert [s for s in seen if s[0] == "fulltext"][-1] == ("fulltext", 6, 6)
     assert all(item.story.note == "" for item in enriched)
     assert [i.identity for i in enriched] == [i.identity for i in prepared]
