@@ -34,7 +34,7 @@ ANALYSE_BATCH = 50
 """Stories per analysis transaction."""
 
 PREPARE_BATCH = 20
-"""Stories prepared ahead per step (~70 ms), so newly stored ones wait little for
+"""Stories prepared ahead per step, so newly stored ones wait little for
 their quotes."""
 
 

@@ -168,8 +168,8 @@ class SearchIndex:
         """One Whoosh writer for several batches, committed once when the block ends.
 
         A Whoosh commit writes a segment and merges the small ones, so its cost
-        grows with the index: committing every 300 stories made indexing a 1k desk
-        take twice as long as one writer with one commit (45 s of 78 s in commits).
+        grows with the index: committing every few hundred stories made indexing
+        far slower than one writer with one commit.
         Nothing is committed if the block raises. The writer lock is awaited for at
         most :data:`LOCK_WAIT_SECONDS`.
 
@@ -221,8 +221,7 @@ class SearchIndex:
         searcher = self.searcher()
         # optimize=False: score every match in one pass. Whoosh's block-quality
         # skipping saves scoring but then cannot count, and len(results) re-runs the
-        # query to count it; one full pass is 1.5-2x cheaper than skip + recount
-        # (10k stories: two-term AND 27 ms vs 40 ms CPU, phrase 33 vs 70 ms).
+        # query to count it; one full pass is cheaper than skip + recount.
         kwargs: dict[str, Any] = {"limit": limit, "optimize": False}
         if sort == "date":
             kwargs["sortedby"] = sorting.FieldFacet("published", reverse=True)

@@ -11,10 +11,9 @@ does not start in the future) takes every new story until it holds
 :data:`SHARD_STORIES`; then the first story of a later day than any it holds
 opens the next shard. Why a size and not a calendar: Whoosh pays per shard
 and per term in each shard, so a quiet desk indexed by day writes ~30 small
-indexes where one would do (a 1k desk: 9.0 s of CPU by day, 5.4 s in one
-shard), while one shard for a large desk makes every search and commit pay for
-the whole of it (a 10k desk in one shard: 70 s; in shards of ~2k: 52 s). A busy
-desk (3k stories a day) still gets a shard per day, as before.
+indexes where one would do, while one shard for a large desk makes every
+search and commit pay for the whole of it (docs/decisions/0002). A busy desk
+(3k stories a day) still gets a shard per day, as before.
 
 Routing needs the stories in publication order to cut well, so the index queue
 is written oldest first (``Desk.sync_index``). A story dated after tomorrow

@@ -56,9 +56,9 @@ def postings_codec() -> Any:
     Whoosh zlib-compresses each term's posting block, however small (its "under 20
     bytes, don't" test is overwritten on the next line), and a zlib call has a
     fixed cost of microseconds. A day shard's terms mostly hold one to three
-    postings, so on a 1k desk that cost was a sixth of indexing: reindex CPU 14.1
-    -> 11.8 ms per story, for 10% more disk. Every block records its own
-    compression, so indexes written before read as they are.
+    postings, so that cost was a large share of indexing for little disk saved
+    (docs/decisions/0003). Every block records its own compression, so indexes
+    written before read as they are.
     """
     return W3Codec(compression=0)
 

@@ -64,8 +64,8 @@ INDEX_DIR = "whoosh"
 RECENT_STORIES = 10_000
 """Relevance search reads at least this many of the newest stories before it may stop.
 
-Sized so that a first page stays within the keystroke budget on two cores (a 10k
-index answers a two-term query in ~25 ms); a smaller desk is searched whole.
+Sized so that a first page stays within the keystroke budget on two cores (see
+``benchmarks/run.py``); a smaller desk is searched whole.
 """
 
 LOCK_NAME = "MAIN_WRITELOCK"
@@ -272,9 +272,8 @@ class ShardedIndex:
         """Merge each finished shard's segments into one; return how many changed.
 
         Every commit adds a segment, and a query builds a matcher per segment, so a
-        day written by many small refreshes answers 1.5-3x slower than the same day
-        in one segment (100k desk: two-term 55 -> 36 ms, tag 13 -> 4 ms). Merging
-        rewrites the shard (~6 ms per story), so it is a maintenance step, not part
+        day written by many small refreshes answers slower than the same day in
+        one segment. Merging rewrites the shard, so it is a maintenance step, not part
         of an ingest: ``triage compact``, e.g. nightly. A shard holding stories of
         today (UTC), which is still growing, is left alone unless ``before`` (a
         day) says otherwise: only shards whose newest story is older are merged.

@@ -18,7 +18,7 @@ def _analysed(word: str) -> str:
 
     Every filter of the text analyser works token by token, so analysing a word
     alone gives the same term as analysing it in its sentence. Running Whoosh's
-    filter chain on a whole body costs ~10 ms per story; the words of news
+    filter chain on every body of a page is costly; the words of news
     repeat, so a dictionary makes highlighting a page of results nearly free.
     """
     term = _ANALYSED.get(word)

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS stories (
     quoted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS stories_published ON stories (published DESC);
--- covering: a published: range reads ids from the index alone (100k desk: 53 -> 20 ms)
+-- covering: a published: range reads ids from the index alone
 CREATE INDEX IF NOT EXISTS stories_published_id ON stories (published, id);
 CREATE INDEX IF NOT EXISTS stories_pending ON stories (published) WHERE analysed < seq;
 CREATE TABLE IF NOT EXISTS story_feeds (

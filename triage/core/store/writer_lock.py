@@ -2,10 +2,10 @@
 
 SQLite's busy handler is a sleep-and-retry loop whose naps grow to 100 ms. A
 writer that commits and begins again within a few milliseconds (the analyser's
-cluster batches hold the write lock ~95% of the time during a large ingest)
-nearly always wins the race, so a waiting writer can starve for seconds: a
-fresh desk's indexer once waited 4–5 s of a 10 s ingest to queue its first
-pass, and an editor's tag could wait as long. Every write transaction therefore
+cluster batches hold the write lock most of the time during a large ingest)
+nearly always wins the race, so a waiting writer can starve for seconds: the
+indexer of a fresh desk waited that long to queue its first pass, and so could
+an editor's tag (docs/decisions/0005). Every write transaction therefore
 first takes an exclusive ``flock`` on a file beside the database. The kernel
 wakes a blocked ``flock`` the moment the holder releases it, while the releasing
 process is still reading its next batch outside the lock, so each writer waits

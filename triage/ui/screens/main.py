@@ -44,7 +44,7 @@ SEARCH_DEBOUNCE = 0.25
 DETAIL_SETTLE = 0.04
 """Seconds a selection must stay before its detail loads: while j is held, the cursor
 moves on first, and repainting the reader and panes for every story passed over made
-one keystroke in twenty wait ~100 ms (each new selection cancels the older load)."""
+keystrokes wait on repaints (each new selection cancels the older load)."""
 PANES = ("stories", "clusters", "quotes")
 
 
