@@ -17,7 +17,7 @@ from pathlib import Path
 from triage.core.errors import ParseError
 from triage.core.fulltext import extract_article
 from triage.core.ingest.feeds import Entry, parse_iso_time
-from triage.core.ingest.titles import html_title, markdown_heading, text_title
+from triage.core.ingest.titles import html_title, is_navigation, markdown_heading, text_title
 from triage.core.textclean import clean_line, clean_text, html_document_text, looks_like_html
 
 
@@ -50,6 +50,8 @@ def parse_article_text(text: str, markdown: bool = False) -> tuple[str, str]:
             return "", unwrap_paragraphs(clean_text(text))
         title, start = found
         rest = lines[start:]
+    while rest and (not rest[0].strip() or is_navigation(rest[0].strip())):
+        rest.pop(0)  # site furniture between the headline and the article
     return clean_line(title), unwrap_paragraphs(clean_text("\n".join(rest)))
 
 
@@ -131,6 +133,8 @@ def parse_article_file(path: Path, data: bytes) -> Entry:
     else:
         fields, text = split_front_matter(text)
         title, body = parse_article_text(text, markdown=suffix in (".md", ".markdown"))
+        if clean_line(fields.get("title")) and title != clean_line(fields.get("title")):
+            body = unwrap_paragraphs(clean_text(text))  # the first line is text, not a title
     title = clean_line(fields.get("title")) or title
     if not title and not body:
         raise ParseError("empty article file")

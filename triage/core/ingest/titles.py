@@ -230,9 +230,9 @@ def strip_site_suffix(title: str, site: str = "", url: str = "") -> str:
         short = 0 < len(tail_words) <= 4 and len(tail) <= 40
         capitalised = bool(tail_words) and all(w[0].isupper() for w in tail_words)
         longer_head = len(_WORD.findall(head)) >= 3
-        if names_site or (short and longer_head and separator in _STRONG_SEPARATORS):
-            text = head
-        elif short and longer_head and capitalised and len(tail_words) <= 3:
+        strong = separator in _STRONG_SEPARATORS
+        dash_name = capitalised and len(tail_words) <= 3
+        if names_site or (short and longer_head and (strong or dash_name)):
             text = head
         else:
             break
