@@ -8,7 +8,6 @@ a cookie banner with scripts and styles, a legacy table page in ISO-8859-1) and
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -298,36 +297,47 @@ def test_feeds_add_full_text_then_fetch(cli: Callable[..., object], all_layouts:
 
 
 @pytest.fixture
-def no_trafilatura(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make ``import trafilatura`` fail and forget that it was ever loaded."""
+def broken_trafilatura(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Make ``import trafilatura`` fail (as lxml 6 without lxml_html_clean made it) and
+    forget that it was ever loaded."""
     monkeypatch.setitem(sys.modules, "trafilatura", None)
-    monkeypatch.setattr(fulltext_extract, "_loaded", False)
     monkeypatch.setattr(fulltext_extract, "_trafilatura", None)
     yield
-    fulltext_extract._loaded = False  # the next use loads the real one again
+    fulltext_extract._trafilatura = None  # the next use loads the real one again
 
 
-def test_without_trafilatura_the_fallback_works_and_says_so_once(
-    desk: Desk, all_layouts: str, no_trafilatura: None, caplog: pytest.LogCaptureFixture
+def test_a_broken_extractor_install_is_a_loud_error(
+    desk: Desk, all_layouts: str, broken_trafilatura: None
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="triage.core.fulltext.extract"):
+    with pytest.raises(fulltext_extract.ExtractorUnavailable, match="trafilatura"):
         desk.ingest([all_layouts], full_text=True)
-    warnings = [r for r in caplog.records if "trafilatura is not installed" in r.getMessage()]
-    assert len(warnings) == 1
-    stories = stories_by_title(desk)
-    for layout in LAYOUTS:
-        body = normalize(stories[TITLES[layout]].body)
-        for paragraph in gold(layout):
-            assert normalize(paragraph) in body, (layout, paragraph[:40])
-        for furniture in BOILERPLATE[layout]:
-            assert furniture not in body, (layout, furniture)
+    assert not any(s.body != s.summary for s in desk.store.iter_stories())  # no weak text
 
 
-def test_extract_article_reports_its_method(no_trafilatura: None) -> None:
-    markup = (PAGES / "comments.html").read_text(encoding="utf-8")
-    extraction = fulltext_extract.extract_article(markup, title=TITLES["comments"])
-    assert extraction.method == "fallback"
-    assert normalize(extraction.text) == normalize("\n\n".join(gold("comments")))
+def test_a_broken_extractor_install_fails_the_cli_in_one_line(
+    cli: Callable[..., Any], all_layouts: str, broken_trafilatura: None
+) -> None:
+    result = cli("ingest", all_layouts, "--full-text")
+    assert result.status == 1
+    assert "trafilatura" in result.err and "lxml_html_clean" in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+def test_a_broken_extractor_install_fails_html_article_files(
+    desk: Desk, tmp_path: Path, broken_trafilatura: None
+) -> None:
+    page = tmp_path / "saved" / "page.html"
+    page.parent.mkdir()
+    page.write_bytes((PAGES / "article.html").read_bytes())
+    with pytest.raises(fulltext_extract.ExtractorUnavailable):
+        desk.ingest([str(page)])
+
+
+def test_the_installed_extractor_imports() -> None:
+    """The default install carries trafilatura and everything it imports."""
+    import trafilatura
+
+    assert trafilatura.extract("<html><body><p>" + "Words of a page. " * 30 + "</p></body>")
 
 
 def test_needs_full_text_threshold() -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from triage import __version__
 from triage.cli.commands import COMMANDS, CliError, open_desk
 from triage.core.desk import INDEX_ENV
+from triage.core.fulltext import ExtractorUnavailable
 
 
 def _add_index_option(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -154,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"triage: error: {exc}", file=sys.stderr)
         return exc.status
+    except ExtractorUnavailable as exc:  # a broken install: say so, never work around it
+        print(f"triage: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("triage: interrupted", file=sys.stderr)
         return 130

@@ -3,7 +3,7 @@ and replace its summary with the article the page holds."""
 
 from triage.core.fulltext.cache import CachedPage, PageCache
 from triage.core.fulltext.extract import (
-    Extraction,
+    ExtractorUnavailable,
     decode_html,
     extract_article,
     is_html,
@@ -13,7 +13,7 @@ from triage.core.fulltext.pages import enrich, needs_full_text
 
 __all__ = [
     "CachedPage",
-    "Extraction",
+    "ExtractorUnavailable",
     "PageCache",
     "decode_html",
     "enrich",

@@ -1,12 +1,11 @@
 """Turn a fetched article page into clean article text.
 
-trafilatura does the extraction when it is installed (it is the ``fulltext``
-extra): on the project's own test pages it matches or beats the built-in
-extractor on every layout (see ``benchmarks/fulltext.py``). Without it, the
-dependency-free :func:`~triage.core.fulltext.fallback.extract_fallback` is used and
-a warning says so once per process. Either way the text is tidied the same way:
-one paragraph per block with blank lines between, the headline and short
-unpunctuated furniture at the edges removed, then :func:`clean_text`.
+trafilatura does the extraction; it (and ``lxml_html_clean``, which it imports) is a
+dependency of every install. An install where it cannot be imported is broken, so
+:class:`ExtractorUnavailable` is raised rather than a weaker extractor used
+silently. Its text is tidied: one paragraph per block with blank lines between, the
+headline and short unpunctuated furniture at the edges removed, then
+:func:`clean_text`.
 """
 
 from __future__ import annotations
@@ -16,10 +15,8 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from email.message import Message
 
-from triage.core.fulltext.fallback import extract_fallback
 from triage.core.textclean import clean_text
 
 log = logging.getLogger(__name__)
@@ -34,15 +31,10 @@ EDGE_MAX_WORDS = 6
 Extractor = Callable[[str, str], str]
 _lock = threading.Lock()
 _trafilatura: Extractor | None = None
-_loaded = False
 
 
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    """The article text of one page and which extractor produced it."""
-
-    text: str
-    method: str
+class ExtractorUnavailable(RuntimeError):
+    """trafilatura, a required dependency, cannot be imported: the install is broken."""
 
 
 def word_count(text: str) -> int:
@@ -50,21 +42,24 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _load_trafilatura() -> Extractor | None:
-    """Import trafilatura once (it is slow to import); warn once when it is missing."""
-    global _trafilatura, _loaded
+def _load_trafilatura() -> Extractor:
+    """Import trafilatura once (it is slow to import, so not at module load).
+
+    Raises:
+        ExtractorUnavailable: When the import fails, with the cause and the fix.
+    """
+    global _trafilatura
     with _lock:
-        if _loaded:
+        if _trafilatura is not None:
             return _trafilatura
-        _loaded = True
         try:
             import trafilatura
-        except ImportError:
-            log.warning(
-                "trafilatura is not installed: full text uses the simple built-in extractor "
-                "(install the 'fulltext' extra for better results)"
-            )
-            return None
+        except ImportError as exc:
+            raise ExtractorUnavailable(
+                f"article text needs trafilatura, which cannot be imported ({exc}); "
+                "the install is incomplete: reinstall triage with its dependencies "
+                "(pip install trafilatura lxml_html_clean)"
+            ) from exc
 
         def run(markup: str, url: str) -> str:
             result = trafilatura.extract(
@@ -81,11 +76,6 @@ def _load_trafilatura() -> Extractor | None:
 
         _trafilatura = run
         return _trafilatura
-
-
-def trafilatura_available() -> bool:
-    """Whether the preferred extractor can be used in this process."""
-    return _load_trafilatura() is not None
 
 
 def is_html(content_type: str) -> bool:
@@ -129,8 +119,11 @@ def tidy(text: str, title: str = "") -> str:
     """Paragraphs from an extractor's lines, without the headline or edge furniture."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     paragraphs = [line for line in lines if line]
-    if paragraphs and title and _same_words(paragraphs[0], title):
-        paragraphs.pop(0)
+    if title:
+        for index, line in enumerate(paragraphs[:3]):
+            if _same_words(line, title):
+                del paragraphs[: index + 1]
+                break
     while paragraphs and _is_furniture(paragraphs[0]):
         paragraphs.pop(0)
     while paragraphs and _is_furniture(paragraphs[-1]):
@@ -138,33 +131,17 @@ def tidy(text: str, title: str = "") -> str:
     return clean_text("\n\n".join(paragraphs))
 
 
-def extract_with(method: str, markup: str, url: str = "", title: str = "") -> str:
-    """Run one named extractor (``"trafilatura"`` or ``"fallback"``) and tidy its text.
+def extract_article(markup: str, url: str = "", title: str = "") -> str:
+    """A page's article text, tidied; empty when the page holds none.
 
-    Used by :func:`extract_article` and by the benchmark to compare the two.
+    Raises:
+        ExtractorUnavailable: When trafilatura cannot be imported (never a quieter,
+            weaker extraction instead).
     """
-    if method == "trafilatura":
-        run = _load_trafilatura()
-        if run is None:
-            return ""
-        try:
-            raw = run(markup, url)
-        except Exception:  # a parser bug on one odd page must not stop an ingest
-            log.exception("trafilatura failed on %s", url or "a page")
-            return ""
-    else:
-        raw = extract_fallback(markup)
+    run = _load_trafilatura()
+    try:
+        raw = run(markup, url)
+    except Exception:  # a parser bug on one odd page costs that page, not the ingest
+        log.exception("trafilatura failed on %s", url or "a page")
+        return ""
     return tidy(raw, title)
-
-
-def extract_article(markup: str, url: str = "", title: str = "") -> Extraction:
-    """Extract a page's article text, with trafilatura when it can, else the fallback.
-
-    Returns an :class:`Extraction` whose ``text`` is empty when neither extractor
-    found any article text.
-    """
-    if trafilatura_available():
-        text = extract_with("trafilatura", markup, url, title)
-        if text:
-            return Extraction(text, "trafilatura")
-    return Extraction(extract_with("fallback", markup, url, title), "fallback")

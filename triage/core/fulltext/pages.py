@@ -205,10 +205,10 @@ def _page_outcome(result: FetchResult, cached: CachedPage | None, title: str) ->
         kind = content_type.split(";", 1)[0].strip()
         return _Outcome(reason=f"not an HTML page ({kind})")
     markup = decode_html(result.content, content_type)
-    extraction = extract_article(markup, result.final_url or result.request.url, title)
-    if not extraction.text:
+    text = extract_article(markup, result.final_url or result.request.url, title)
+    if not text:
         return _Outcome(reason="no article text found on the page")
-    return _Outcome(text=extraction.text)
+    return _Outcome(text=text)
 
 
 def _fetch_outcomes(

@@ -1,9 +1,11 @@
 """Read article files (.txt, .md, .html) as stories.
 
-A plain-text article's first non-empty line is its title and the rest its body; an
-optional front-matter block can give what a feed would have (date, outlet,
-author, link). An HTML page's title comes from its ``<h1>`` and its metadata from
-its ``<meta>`` tags.
+The title is, in order: a front-matter ``title:``, a Markdown ``#`` heading, an HTML
+page's ``og:title`` / ``<h1>`` / ``<title>`` (without the site's name), then the first
+line that reads like a headline (see :mod:`triage.core.ingest.titles`). An optional
+front-matter block can give what a feed would have (date, outlet, author, link); an
+HTML page's metadata comes from its ``<meta>`` tags and its body from the article
+extractor, so it starts with the article rather than the site's menus.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from triage.core.errors import ParseError
+from triage.core.fulltext import extract_article
 from triage.core.ingest.feeds import Entry, parse_iso_time
+from triage.core.ingest.titles import html_title, is_navigation, markdown_heading, text_title
 from triage.core.textclean import clean_line, clean_text, html_document_text, looks_like_html
 
 
@@ -28,17 +32,27 @@ def decode_text_file(data: bytes) -> str:
 def parse_article_text(text: str, markdown: bool = False) -> tuple[str, str]:
     """Split a plain-text article into ``(title, body)``.
 
-    The first non-empty line is the title (a Markdown heading's ``#`` marks are
-    removed); the rest is the body. The body keeps its paragraphs.
+    A Markdown file's ``#`` heading is its title; otherwise the first line that reads
+    like a headline (navigation lines above it are dropped with it). When only a
+    lede-length line opens the text, the title is its opening words and the lede
+    stays in the body. The body keeps its paragraphs.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for index, line in enumerate(lines):
-        if line.strip():
-            title = line.strip()
-            if markdown:
-                title = title.lstrip("#").strip()
-            return clean_line(title), unwrap_paragraphs(clean_text("\n".join(lines[index + 1 :])))
-    return "", ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    heading = markdown_heading(lines) if markdown else None
+    if heading is not None:
+        title, index = heading
+        above = [line for line in lines[:index] if line.strip()]
+        rest = [*above, *lines[index + 1 :]]
+    else:
+        found = text_title(lines)
+        if found is None:
+            return "", unwrap_paragraphs(clean_text(text))
+        title, start = found
+        rest = lines[start:]
+    while rest and (not rest[0].strip() or is_navigation(rest[0].strip())):
+        rest.pop(0)  # site furniture between the headline and the article
+    return clean_line(title), unwrap_paragraphs(clean_text("\n".join(rest)))
 
 
 _LIST_OR_HEADING = re.compile(r"^\s*(?:[-*•#>]|\d+[.)])\s")
@@ -115,12 +129,12 @@ def parse_article_file(path: Path, data: bytes) -> Entry:
     suffix = path.suffix.lower()
     fields: dict[str, str] = {}
     if suffix in (".html", ".htm") or (suffix not in (".txt", ".md") and looks_like_html(text)):
-        title, body, fields = html_document_text(text)
-        if "url" in fields:
-            fields["link"] = fields.pop("url")
+        title, body, fields = _html_article(text)
     else:
         fields, text = split_front_matter(text)
         title, body = parse_article_text(text, markdown=suffix in (".md", ".markdown"))
+        if clean_line(fields.get("title")) and title != clean_line(fields.get("title")):
+            body = unwrap_paragraphs(clean_text(text))  # the first line is text, not a title
     title = clean_line(fields.get("title")) or title
     if not title and not body:
         raise ParseError("empty article file")
@@ -134,3 +148,25 @@ def parse_article_file(path: Path, data: bytes) -> Entry:
         published=parse_iso_time(fields.get("published")) or mtime,
         source=clean_line(fields.get("source")) or clean_line(path.parent.name) or "files",
     )
+
+
+def _html_article(markup: str) -> tuple[str, str, dict[str, str]]:
+    """``(title, body, fields)`` of a saved web page.
+
+    The body is the article extractor's text; a page too small for it to find an
+    article (a hand-made snippet) keeps its visible prose instead.
+    """
+    _, visible, fields = html_document_text(markup)
+    if "url" in fields:
+        fields["link"] = fields.pop("url")
+    title = html_title(markup, fields.get("source", ""), fields.get("link", ""))
+    body = extract_article(markup, fields.get("link", ""), title) or visible
+    if not title:
+        lines = body.split("\n")
+        found = text_title(lines)
+        if found is not None:
+            title = found[0]
+            body = "\n".join(lines[found[1] :]).strip()
+    elif body.startswith(title):
+        body = body[len(title) :].lstrip()
+    return title, body, fields
