@@ -26,7 +26,13 @@ from triage.core.quotes.phrases import (
     place_tail,
     title_of,
 )
-from triage.core.quotes.speakers import Speaker, Token, parse_phrase, strip_possessive
+from triage.core.quotes.speakers import (
+    HONORIFICS,
+    Speaker,
+    Token,
+    parse_phrase,
+    strip_possessive,
+)
 
 DETERMINER_STARTS = frozenset({"a", "an", "the", "his", "her", "their", "its", "one", "another"})
 _AFFILIATION = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*$")
@@ -102,6 +108,21 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
     if speaker is not None and speaker.kind == "noun" and partitive:
         start, end = phrase[0].start, phrase[-1].end  # "one of the advisers", not "advisers"
         speaker = Speaker(text[start:end], start, end, kind="noun")
+    if (
+        speaker is not None
+        and speaker.kind == "person"
+        and not speaker.role
+        and stop < len(tokens)
+        and tokens[stop].word == ","
+    ):
+        following: list[Token] = []
+        for token in tokens[stop + 1 :]:
+            if token.word in {",", ";", ":", "?", "!", "(", "“", "”", '"'} or (token.word == "."):
+                break
+            following.append(token)
+        role = appositive_role(text, following)  # "said A B, operations director at C"
+        if role:
+            speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
     if (speaker is None or speaker.kind == "noun") and phrase:
         comma = next_comma(tokens, stop)
         named = apposed_name(text, tokens, comma)
@@ -109,6 +130,33 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             role = text[phrase[0].start : tokens[comma - 1].end]
             return Speaker(named.name, named.start, named.end, role, named.kind)
     return speaker
+
+
+_APPOSITIVE_WORDS = 12
+"""Longest appositive read as a role ("operations director at Vale Water")."""
+_TITLE_HEAD_WITHIN = 4
+"""A role's head title comes early ("deputy operations director at …")."""
+
+
+def appositive_role(text: str, segment: list[Token]) -> str:
+    """Return the role an appositive gives a name, in the text's own words, or "".
+
+    "Ruth Penhale, operations director at Corvel Water": the words between the
+    commas are the role when a title word heads them and no verb of saying sits
+    inside. A leading article is dropped ("the mayor" -> "mayor"), as is a
+    courtesy title.
+    """
+    words = [t for t in segment if t.word != "."]
+    if words and words[0].word.lower() in DETERMINER_STARTS:
+        words = words[1:]
+    words = [t for t in words if t.word.lower() not in HONORIFICS] if words else words
+    if not words or len(words) > _APPOSITIVE_WORDS:
+        return ""
+    if not any(t.word.lower() in TITLE_WORDS for t in words[:_TITLE_HEAD_WITHIN]):
+        return ""
+    if any(t.word.lower() in CUE_WORDS or t.word in _QUOTE_TOKENS for t in words):
+        return ""
+    return text[words[0].start : words[-1].end]
 
 
 def split_commas(tokens: list[Token]) -> list[list[Token]]:
@@ -159,13 +207,28 @@ def trailing_phrase(tokens: list[Token]) -> list[Token]:
             modifiers += 1
         else:
             break
+    opens_clause = bool(kept) and kept[0] is tokens[0]
     while (
         kept
         and kept[0].word.islower()
         and kept[0].word.lower() not in TITLE_WORDS | DETERMINER_STARTS
+        and not (opens_clause and _modifier(kept[0]))
     ):
         kept.pop(0)
     return kept
+
+
+_NOT_MODIFIERS = CLAUSE_STOPS | _CONNECTIVES | _COORDINATORS | AUXILIARIES | CUE_WORDS
+
+
+def _modifier(token: Token) -> bool:
+    """Whether a lower-case word opening a clause modifies the title after it.
+
+    "” operations director A B told …": the clause holds only the role and the
+    name, so "operations" is part of the role as written; "but", "then" and
+    verbs are not.
+    """
+    return token.word.lower() not in _NOT_MODIFIERS and not token.word.endswith("ly")
 
 
 def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
@@ -290,6 +353,8 @@ def _first_named_segment(text: str, segments: list[list[Token]]) -> Speaker | No
         following = segments[number + 1] if number + 1 < len(segments) else []
         if not role and len(following) > 1 and following[0].word.lower() in DETERMINER_STARTS:
             role = text[following[1].start : following[-1].end]  # "A B, a party senator, said"
+        if not role:
+            role = appositive_role(text, following)  # "A B, operations director at C, said"
         if role and not speaker.role:
             speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
         return speaker
