@@ -361,6 +361,34 @@ def _first_named_segment(text: str, segments: list[list[Token]]) -> Speaker | No
     return None
 
 
+_OBJECT_RELATIVES = frozenset({"which", "that", "whom"})
+_RELATIVE_SUBJECT_WORDS = 5
+
+
+def _relative_clause_subject(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return the subject of a relative clause that holds the cue.
+
+    "… its rye loaf, which judges called “quietly perfect”": the clause's own
+    subject (the judges) said it, not the subject of the sentence (the bakery)
+    nor the thing the words describe.
+    """
+    for back in range(len(tokens) - 2, max(len(tokens) - 2 - _RELATIVE_SUBJECT_WORDS, -1), -1):
+        word = tokens[back].word
+        if word.lower() in _OBJECT_RELATIVES:
+            phrase = tokens[back + 1 :]
+            if any(not t.word[:1].isalpha() or t.word.lower() in CUE_WORDS for t in phrase):
+                return None
+            if back and word == "that" and tokens[back - 1].word.lower() in CUE_WORDS:
+                return None  # "said that officials …": a reported clause, not a relative
+            speaker = parse_phrase(text, phrase)
+            if speaker is None or speaker.kind == "pronoun":
+                return None  # "which it called": the pronoun is resolved elsewhere
+            return speaker
+        if not word[:1].isalpha():
+            return None
+    return None
+
+
 def subject_before_cue(text: str, tokens: list[Token], participle: bool = False) -> Speaker | None:
     """Parse the subject that precedes a cue, skipping appositives and dates.
 
@@ -375,6 +403,9 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
         return None  # "were told": the quote was said to them, not by them
     while tokens and tokens[-1].word.lower() in AUXILIARIES:
         tokens = tokens[:-1]
+    relative = _relative_clause_subject(text, tokens)
+    if relative is not None:
+        return relative
     if len(tokens) > 2 and tokens[-1].word in _COORDINATORS:
         return leading_subject(text, tokens)  # "A B met voters and said": A B said it
     segments = [s for s in split_commas(tokens) if s]
@@ -468,3 +499,44 @@ def clause_not_subject(head: list[Token]) -> bool:
         return False
     nouns = [t for t in head if t.word.lower() not in DETERMINER_STARTS]
     return not nouns or nouns[0].word.lower() not in TITLE_WORDS
+
+
+SPEECH_NOUNS = frozenset(
+    "words comments comment remarks remark claim claims statement message assertion "
+    "warning promise pledge description boast quip reply response answer tweet post".split()
+)
+"""Nouns for something said: their possessor said it ("Penhale’s claim that …")."""
+_OWNER_WINDOW = 10
+_POSSESSIVE_END = ("’s", "'s", "s’", "s'")
+
+
+def speech_owner(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return the possessor of the nearest "X’s claim (that)", "the soldier's words:".
+
+    A possessed noun of saying names who said the words that follow it, whoever
+    the subject of the sentence is ("Auditors seized on A’s claim that …").
+    """
+    low = max(len(tokens) - _OWNER_WINDOW, 0)
+    for position in range(len(tokens) - 1, low, -1):
+        if tokens[position].word.lower() not in SPEECH_NOUNS:
+            continue
+        owner = position - 1
+        while (
+            owner > low
+            and tokens[owner].word.islower()
+            and not tokens[owner].word.endswith(_POSSESSIVE_END)
+        ):
+            owner -= 1  # "A’s earlier claim"
+        if not tokens[owner].word.endswith(_POSSESSIVE_END) or position - owner > 3:
+            return None
+        first = owner
+        while first > 0 and tokens[first - 1].capitalised:
+            first -= 1
+        if first > 0 and tokens[first - 1].word.lower() in DETERMINER_STARTS:
+            first -= 1
+        phrase = [*tokens[first:owner], strip_possessive(tokens[owner])]
+        speaker = parse_phrase(text, phrase)
+        if speaker is None or speaker.kind == "pronoun":
+            return None
+        return speaker
+    return None
