@@ -59,6 +59,10 @@ _SUBORDINATORS = frozenset(
 )
 _GROUP_LINKS = frozenset({"of", "from", "at", "with"})
 _SHORT_SUBJECT_STARTS = frozenset("the a an this that these those one another".split())
+_NOUN_LEADS = frozenset(
+    "of the a an few many several some more other these those such no all their his her its".split()
+)
+"""Words two places before a noun-like cue that make it a noun ("of Republican claims")."""
 _SHORT_TAIL = 4
 """Words a cue may carry after a full-stopped quote ("“…done.” A B said on Monday.")."""
 
@@ -99,6 +103,8 @@ def _is_cue(tokens: list[Token], index: int) -> int:
             before[:1].isupper() or before.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS
         ):
             return 0  # "his comments", "Japanese comments"
+        if word in NOUN_LIKE_CUES and index > 1 and tokens[index - 2].word.lower() in _NOUN_LEADS:
+            return 0  # "32% of Republican claims", "a few questions": a noun phrase
     return 1
 
 
@@ -226,6 +232,9 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         else:
             speaker = phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
+    aside = _as_aside(text, tokens)
+    if aside is not None:
+        return aside
     punctuated = _closed_by_punctuation(text, start)
     full_stop = ends_with_full_stop(text, start)
     quote_next = text[limit : limit + 1] in {"“", '"'}
@@ -260,6 +269,25 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
                     speaker = None
             else:
                 speaker = subject_after_clause(text, tokens[:index])
+            if speaker is None:
+                return None
+            return Attribution(_cue_text(text, tokens, index, length), speaker, "after")
+    return None
+
+
+_ASIDE_WORDS = 8
+
+
+def _as_aside(text: str, tokens: list[Token]) -> Attribution | None:
+    """Attribute "“…,” as a ministry memo put it" / "as A B said": the "as" clause's subject."""
+    if not tokens or tokens[0].word.lower() != "as":
+        return None
+    for index in range(2, min(len(tokens), _ASIDE_WORDS + 1)):
+        if tokens[index].word in {",", ".", ";", ":", "“", '"'}:
+            return None
+        length = _is_cue(tokens, index)
+        if length:
+            speaker = parse_phrase(text, tokens[1:index])
             if speaker is None:
                 return None
             return Attribution(_cue_text(text, tokens, index, length), speaker, "after")

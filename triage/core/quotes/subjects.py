@@ -380,6 +380,8 @@ def _relative_clause_subject(text: str, tokens: list[Token]) -> Speaker | None:
                 return None
             if back and word == "that" and tokens[back - 1].word.lower() in CUE_WORDS:
                 return None  # "said that officials …": a reported clause, not a relative
+            if any(t.word.lower().endswith("ly") for t in phrase):
+                return None  # "that egregiously described": an adverb, the subject is earlier
             speaker = parse_phrase(text, phrase)
             if speaker is None or speaker.kind == "pronoun":
                 return None  # "which it called": the pronoun is resolved elsewhere
