@@ -61,3 +61,74 @@ def test_courtesy_title_is_not_a_role() -> None:
     )
     (quote,) = _quotes(text)
     assert (quote.speaker, quote.role) == ("Ruth Penhale", "")
+
+
+def test_relative_clause_subject_said_it_not_the_thing_described() -> None:
+    text = (
+        "Tamsin's Bakehouse, run by Ivo and Luka Brenn, beat forty entries with its rye "
+        "loaf, which judges called “quietly brilliant”."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "judges"
+
+
+def test_passive_cue_credits_the_by_phrase() -> None:
+    text = "Tamsin's Bakehouse was called “quietly brilliant in every way” by the judges."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the judges"
+
+
+def test_translation_credits_the_speaker_not_the_translator() -> None:
+    text = (
+        "According to a translation by Meridian News, the soldier said: “We held the line "
+        "for three days without any relief at all.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the soldier"
+
+
+def test_translated_words_belong_to_their_owner() -> None:
+    text = (
+        "Meridian News translated the soldier's words: “We held the line for three days "
+        "without any relief at all.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the soldier"
+
+
+def test_outlet_that_quoted_someone_is_not_the_speaker() -> None:
+    text = (
+        "A soldier filmed himself at the river. Meridian News, which translated the video, "
+        "quoted him as saying: “We held the line for three days without any relief at all.”"
+    )
+    (quote,) = _quotes(text)
+    assert "Meridian" not in quote.speaker
+
+
+def test_possessed_claim_names_who_made_it() -> None:
+    text = (
+        "Auditors seized on Ruth Penhale’s claim that the plant was “running far beyond "
+        "anything it was designed for” and checked it."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ruth Penhale"
+
+
+def test_as_aside_names_its_subject() -> None:
+    text = (
+        "The intake was closed at once; “an abundance of caution prevailed over the "
+        "schedule,” as Ruth Penhale put it."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ruth Penhale"
+
+
+def test_cue_word_used_as_a_noun_is_no_cue() -> None:
+    text = (
+        "The Tollan Monitor rated 30% of Corvel claims as “false or misleading” in its "
+        "yearly review of the harbour debate."
+    )
+    (quote,) = _quotes(
+        text,
+    )
+    assert quote.speaker != "Corvel"
