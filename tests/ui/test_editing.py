@@ -127,9 +127,9 @@ async def test_quote_keys_tag_copy_and_cluster_scope(ui_desk: Desk) -> None:
         text = quote.quote.text.rstrip(".,")
         assert app.clipboard.startswith(f"“{text}")
         assert app.clipboard.endswith(
-            f"{quote.quote.speaker}, {quote.quote.role}, {outlet}"
+            f"{quote.quote.speaker}, {quote.quote.role}, said ({outlet})"
             if quote.quote.role
-            else f"{quote.quote.speaker}, {outlet}"
+            else f"{quote.quote.speaker} said ({outlet})"
         )
         await pilot.press("c")
         await settle(pilot)

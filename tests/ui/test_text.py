@@ -34,11 +34,12 @@ def test_relative_time() -> None:
 
 def test_attribution_reads_like_copy() -> None:
     assert (
-        attribution("We will rebuild.", "Ana Ruiz", "mayor", "The Courier")
-        == "“We will rebuild,” Ana Ruiz, mayor, The Courier"
+        attribution("We will rebuild.", "Ana Ruiz", "mayor of Tollan", "The Courier")
+        == "“We will rebuild,” Ana Ruiz, mayor of Tollan, said (The Courier)"
     )
-    assert attribution("Why now?", "Bo Lee", "", "Wire") == "“Why now?” Bo Lee, Wire"
-    assert attribution("Fine", "", "", "Wire") == "“Fine,” unattributed, Wire"
+    assert attribution("Why now?", "Bo Lee", "", "Wire") == "“Why now?” Bo Lee said (Wire)"
+    assert attribution("Fine", "", "", "Wire") == "“Fine,” unattributed (Wire)"
+    assert attribution("Fine", "Bo Lee", "", "") == "“Fine,” Bo Lee said"
 
 
 def test_split_tags_accepts_spaces_and_commas() -> None:

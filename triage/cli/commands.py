@@ -253,18 +253,22 @@ def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
         quotes = desk.quotes.for_stories(ids)
     if args.tag:
         quotes = [q for q in quotes if args.tag.lower() in q.tags]
-    if args.json:
-        print(
-            json.dumps([render.stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2)
-        )
-    else:
-        render.quotes_table(
-            quotes,
-            {
-                s.id: s
-                for s in desk.store.get_stories(list(dict.fromkeys(q.story_id for q in quotes)))
-            },
-        )
+    stories = (
+        {}
+        if args.json
+        else {
+            s.id: s for s in desk.store.get_stories(list(dict.fromkeys(q.story_id for q in quotes)))
+        }
+    )
+    with render.tolerate_closed_pipe():
+        if args.json:
+            print(
+                json.dumps(
+                    [render.stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2
+                )
+            )
+        else:
+            render.quotes_table(quotes, stories)
     return 0
 
 

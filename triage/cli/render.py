@@ -8,8 +8,10 @@ literally and never interpreted.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -219,16 +221,30 @@ def stored_quote_json(quote: StoredQuote) -> dict[str, object]:
     }
 
 
+SPEAKER_WIDTH = 24
+"""Widest the speaker column gets: a long role is cut, never the quote."""
+STORY_WIDTH = 16
+
+
 def quotes_table(quotes: Sequence[StoredQuote], stories: dict[str, Story]) -> None:
-    """Quotes, speaker first, with their story."""
+    """Quotes, speaker first, with their story.
+
+    The quote column wraps and takes what the other columns leave; speaker,
+    role and source are cut to one line each with an ellipsis, so a long role
+    never squeezes the quote to "…" at 80 columns or when piped.
+    """
     table = Table(show_header=True, header_style="bold", expand=True)
-    for column in ("id", "speaker", "quote", "story"):
-        table.add_column(column, ratio=2 if column == "quote" else None)
+    table.add_column("id", no_wrap=True)
+    table.add_column("speaker", max_width=SPEAKER_WIDTH, overflow="ellipsis")
+    table.add_column("quote", ratio=1, overflow="fold", min_width=20)
+    table.add_column("story", max_width=STORY_WIDTH, no_wrap=True, overflow="ellipsis")
     for quote in quotes:
         owner = stories.get(quote.story_id)
-        speaker = Text(quote.quote.speaker or "?", style="bold")
+        speaker = Text(
+            _one_line(quote.quote.speaker or "?", SPEAKER_WIDTH), style="bold", no_wrap=True
+        )
         if quote.quote.role:
-            speaker.append(f"\n{quote.quote.role}", style="dim")
+            speaker.append(f"\n{_one_line(quote.quote.role, SPEAKER_WIDTH)}", style="dim")
         text = Text(f"“{quote.quote.text}”")
         if quote.tags:
             text.append("  " + " ".join(quote.tags), style="magenta")
@@ -239,6 +255,23 @@ def quotes_table(quotes: Sequence[StoredQuote], stories: dict[str, Story]) -> No
             Text(owner.source if owner else quote.story_id, style="dim"),
         )
     console.print(table)
+
+
+@contextmanager
+def tolerate_closed_pipe() -> Iterator[None]:
+    """Stop quietly when the reader of stdout goes away (``triage quotes | head``).
+
+    Python raises BrokenPipeError on the next write, and again when it flushes
+    stdout at exit; pointing stdout at the null device after the first one
+    keeps the second from printing a traceback.
+    """
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def quotes_from_files(paths: Sequence[str], as_json: bool) -> int:

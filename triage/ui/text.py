@@ -43,10 +43,20 @@ def speaker_colour(speaker: str, palette: dict[str, str]) -> str:
 
 
 def attribution(text: str, speaker: str, role: str, outlet: str) -> str:
-    """A quote ready to paste: “…,” Speaker, role, Outlet."""
+    """A quote ready to paste: “…,” Speaker, role, said (Outlet).
+
+    The role is the story's own words; the outlet is the story's source and sits
+    in brackets after "said", so it never reads as the speaker's employer.
+    """
     words = text.strip()
     if words.endswith((".", ",", ";", ":")):
         words = words[:-1]
     opening = f"“{words}”" if words.endswith(("?", "!", "…")) else f"“{words},”"
-    credit = [part for part in (speaker.strip() or "unattributed", role.strip(), outlet.strip())]
-    return " ".join([opening, ", ".join(p for p in credit if p)])
+    if not speaker.strip():
+        said = "unattributed"
+    elif role.strip():
+        said = f"{speaker.strip()}, {role.strip()}, said"
+    else:
+        said = f"{speaker.strip()} said"
+    source = f" ({outlet.strip()})" if outlet.strip() else ""
+    return f"{opening} {said}{source}"

@@ -32,6 +32,7 @@ from triage.core.quotes.subjects import (
     clause_not_subject,
     leading_subject,
     phrase_after_cue,
+    speech_owner,
     split_commas,
     subject_after_clause,
     subject_before_cue,
@@ -58,6 +59,10 @@ _SUBORDINATORS = frozenset(
 )
 _GROUP_LINKS = frozenset({"of", "from", "at", "with"})
 _SHORT_SUBJECT_STARTS = frozenset("the a an this that these those one another".split())
+_NOUN_LEADS = frozenset(
+    "of the a an few many several some more other these those such no all their his her its".split()
+)
+"""Words two places before a noun-like cue that make it a noun ("of Republican claims")."""
 _SHORT_TAIL = 4
 """Words a cue may carry after a full-stopped quote ("“…done.” A B said on Monday.")."""
 
@@ -98,6 +103,8 @@ def _is_cue(tokens: list[Token], index: int) -> int:
             before[:1].isupper() or before.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS
         ):
             return 0  # "his comments", "Japanese comments"
+        if word in NOUN_LIKE_CUES and index > 1 and tokens[index - 2].word.lower() in _NOUN_LEADS:
+            return 0  # "32% of Republican claims", "a few questions": a noun phrase
     return 1
 
 
@@ -225,6 +232,9 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         else:
             speaker = phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
+    aside = _as_aside(text, tokens)
+    if aside is not None:
+        return aside
     punctuated = _closed_by_punctuation(text, start)
     full_stop = ends_with_full_stop(text, start)
     quote_next = text[limit : limit + 1] in {"“", '"'}
@@ -265,6 +275,25 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
     return None
 
 
+_ASIDE_WORDS = 8
+
+
+def _as_aside(text: str, tokens: list[Token]) -> Attribution | None:
+    """Attribute "“…,” as a ministry memo put it" / "as A B said": the "as" clause's subject."""
+    if not tokens or tokens[0].word.lower() != "as":
+        return None
+    for index in range(2, min(len(tokens), _ASIDE_WORDS + 1)):
+        if tokens[index].word in {",", ".", ";", ":", "“", '"'}:
+            return None
+        length = _is_cue(tokens, index)
+        if length:
+            speaker = parse_phrase(text, tokens[1:index])
+            if speaker is None:
+                return None
+            return Attribution(_cue_text(text, tokens, index, length), speaker, "after")
+    return None
+
+
 def _cue_at(
     text: str, tokens: list[Token], index: int, length: int, where: str
 ) -> Attribution | None:
@@ -273,6 +302,8 @@ def _cue_at(
         if index + 2 < len(tokens) and tokens[index + 2].word.lower() == "its":
             return None  # "A said that according to its count, …": A's cue is earlier
         speaker = phrase_after_cue(text, tokens[index + 2 :])
+    elif (quoted := _quoted_as_saying(text, tokens, index)) is not None:
+        speaker = quoted
     else:
         participle = tokens[index].word.lower().endswith("ing")
         head = tokens[:index]
@@ -285,6 +316,35 @@ def _cue_at(
             if speaker is not None and speaker.kind not in {"person", "org"}:
                 speaker = None
     return Attribution(_cue_text(text, tokens, index, length), speaker, where)
+
+
+RELAY_NOUNS = frozenset(
+    "translation translations transcript recording video footage clip post caption "
+    "screenshot broadcast livestream".split()
+)
+"""What carries someone else's words: its maker relayed them, the speaker is inside."""
+_QUOTING_VERBS = frozenset({"quoted", "quotes", "quoting", "quote", "cited", "cites", "citing"})
+_QUOTED_OBJECT_WORDS = 6
+_OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
+
+
+def _quoted_as_saying(text: str, tokens: list[Token], index: int) -> Speaker | None:
+    """Return X in "the paper quoted X as saying": the one quoted, not who quoted them.
+
+    The subject of "quoted" only relays the words (an outlet, a translator).
+    """
+    if tokens[index].word.lower() != "saying" or index < 3 or tokens[index - 1].word != "as":
+        return None
+    for back in range(index - 2, max(index - 3 - _QUOTED_OBJECT_WORDS, -1), -1):
+        if tokens[back].word.lower() in _QUOTING_VERBS:
+            phrase = tokens[back + 1 : index - 1]
+            if len(phrase) == 1 and phrase[0].word.lower() in _OBJECT_PRONOUNS:
+                only = phrase[0]  # "quoted him as saying": resolved like "he said"
+                return Speaker(
+                    _OBJECT_PRONOUNS[only.word.lower()], only.start, only.end, kind="pronoun"
+                )
+            return parse_phrase(text, phrase) if phrase else None
+    return None
 
 
 def _outer_report(text: str, tokens: list[Token], index: int, inner: Attribution) -> Attribution:
@@ -303,6 +363,10 @@ def _outer_report(text: str, tokens: list[Token], index: int, inner: Attribution
         found = _cue_at(text, tokens, outer, length, inner.where)
         if found is None or found.speaker is None or found.speaker.kind == "noun":
             return inner
+        if length == 2 and any(
+            t.word.lower() in RELAY_NOUNS for t in tokens[outer + 2 : outer + 6]
+        ):
+            return inner  # "According to a translation by X, C said": X only relayed it
         if length == 2:  # "According to the ledger, C called it …"
             between = [t for t in tokens[outer + 2 : first] if t.start >= found.speaker.end]
             opens = [t.word for t in between] == [","]
@@ -357,9 +421,33 @@ def attribution_before(
             continue
         return _outer_report(text, tokens, index, found)
     if tokens and tokens[-1].word == ":":
+        owner = speech_owner(text, tokens[:-1])
+        if owner is not None:  # "X translated the soldier's words:"
+            return Attribution(":", owner, where)
         phrase = trailing_phrase(tokens[:-1])
         speaker = parse_phrase(text, phrase) if phrase else None
         if speaker is None or speaker.kind not in {"person", "org"}:
             speaker = leading_subject(text, tokens)
         return Attribution(":", speaker, where)
     return None
+
+
+_PASSIVE_CUE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(\w+)\W*$")
+
+
+def passive_agent(text: str, quote_start: int, quote_end: int, limit: int) -> Speaker | None:
+    """Return the agent of a passive cue: "was called “…” by the judges" -> the judges.
+
+    The grammatical subject of a passive cue is what the words describe, never
+    who said them; the speaker is the "by" phrase after the quotation.
+    """
+    lead = _PASSIVE_CUE.search(text, max(0, quote_start - 40), quote_start)
+    if lead is None or lead.group(1).lower() not in CUE_WORDS:
+        return None
+    tokens = tokenize(text, quote_end, min(limit, quote_end + 120))
+    position = 0
+    while position < len(tokens) and tokens[position].word in _LEADING_PUNCT:
+        position += 1
+    if position >= len(tokens) or tokens[position].word != "by":
+        return None
+    return phrase_after_cue(text, tokens[position + 1 :])

@@ -22,6 +22,7 @@ from triage.core.quotes.cues import (
     attribution_after,
     attribution_before,
     ends_with_full_stop,
+    passive_agent,
     sentence_tokens,
 )
 from triage.core.quotes.lexicon import CALL_WORDS
@@ -29,7 +30,7 @@ from triage.core.quotes.marks import MarkedSpan, find_marked_spans, paragraph_bo
 from triage.core.quotes.mentions import MentionIndex
 from triage.core.quotes.phrases import ends_clause, signed_quote
 from triage.core.quotes.speakers import Speaker, tokenize
-from triage.core.quotes.subjects import leading_subject
+from triage.core.quotes.subjects import leading_subject, speech_owner
 
 CONFIDENCE_THRESHOLD = 0.35
 """Quotes scoring below this are dropped; chosen on the train split of the evaluation.
@@ -146,6 +147,20 @@ def _group_speaker(attribution: Attribution | None) -> bool:
     return speaker is not None and speaker.name.lower() in _GROUP_PRONOUNS
 
 
+def _relayed(text: str, attribution: Attribution | None) -> bool:
+    """Whether the cue names its speaker as an object ("the paper quoted him as saying").
+
+    Left unresolved, such a speaker must not fall back to the sentence's subject:
+    that is who relayed the words.
+    """
+    speaker = attribution.speaker if attribution else None
+    return (
+        speaker is not None
+        and speaker.kind == "pronoun"
+        and text[speaker.start : speaker.end].lower() != speaker.name.lower()
+    )
+
+
 def _named_person(attribution: Attribution | None) -> bool:
     """Whether a cue's subject is a person, named or "he"/"she" ("Ada Brisk called it “reckless”").
 
@@ -190,10 +205,15 @@ def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Re
     if speaker.kind == "pronoun":
         if speaker.name.lower() not in {"he", "she"}:
             return _Resolved()
-        subject = _clause_subject(index, speaker)
-        if subject is not None:
+        written = index.text[speaker.start : speaker.end].lower()
+        subject = _clause_subject(index, speaker) if written in {"he", "she"} else None
+        if subject is not None:  # "quoted him as saying": an object is not the subject
             return subject
-        mention = index.resolve_pronoun(speaker.name, speaker.start)
+        before = speaker.start
+        if written not in {"he", "she"}:  # an object pronoun never means its clause's subject
+            clause = sentence_tokens(index.text, max(0, before - _SUBJECT_WINDOW), before)
+            before = clause[0].start if clause else before
+        mention = index.resolve_pronoun(speaker.name, before)
         if mention is None:
             return _Resolved()
         full, role = index.fullest(mention.name, mention.start + 1)
@@ -309,6 +329,10 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
         if after is None and number + 1 < len(spans) and (before is None or not before.speaker):
             after = _shared_after(text, spans[number + 1], span.outer_end, end_paragraph_end)
         attribution = _prefer(after, before, ends_with_full_stop(text, span.outer_end))
+        if attribution is not None and attribution.speaker is None and attribution.cue:
+            agent = passive_agent(text, span.outer_start, span.outer_end, end_paragraph_end)
+            if agent is not None:  # "was called “…” by the judges"
+                attribution = Attribution(attribution.cue, agent, attribution.where)
         confidence = _confidence(text, span, attribution, house_double)
         resolved = _resolve(index, attribution.speaker if attribution else None, span.start)
         cue = attribution.cue if attribution else ""
@@ -325,7 +349,11 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             resolved, cue = _resolve(index, signed, signed.start), "—"
             by_line = Attribution(cue, signed, "after")
             confidence = max(confidence, _confidence(text, span, by_line, house_double))
-        if not resolved.name and not _group_speaker(attribution):
+        if (
+            not resolved.name
+            and not _group_speaker(attribution)
+            and not _relayed(text, attribution)
+        ):
             window = max(para_start, preceding)
             alone = not text[para_start : span.outer_start].strip(" *_")
             lookback = max(preceding, bounds[max(paragraph - 2, 0)][0]) if alone else window
@@ -388,7 +416,8 @@ def _context_speaker(
     the paragraph, or, for a quote standing alone as a paragraph, in the two
     paragraphs before (a name heading a pull quote).
     """
-    subject = leading_subject(text, sentence_tokens(text, start, end))
+    sentence = sentence_tokens(text, start, end)
+    subject = speech_owner(text, sentence) or leading_subject(text, sentence)
     if subject is not None:
         resolved = _resolve(index, subject, end)
         if resolved.name:

@@ -86,7 +86,7 @@ NOUN_LIKE_CUES: frozenset[str] = frozenset(
     (
         "remarks comments claims reports notes answers calls demands posts tweets replies "
         "estimates orders charges promises pledges vows boasts captions jokes cries pleas "
-        "counters reasons"
+        "counters reasons questions"
     ).split()
 )
 """Cue forms that are more often plural nouns; they need a name or pronoun before them."""

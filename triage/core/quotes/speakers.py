@@ -31,6 +31,10 @@ _ABBREVIATION = re.compile(
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
 DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
+HONORIFICS = frozenset(
+    "mr mr. mrs mrs. ms ms. miss mx mx. messrs messrs. mme mme. mlle mlle. herr frau".split()
+)
+"""Courtesy titles: they mark a name ("Ms Marsh") but are no role to print beside it."""
 
 
 class Token(NamedTuple):
@@ -219,6 +223,7 @@ def role_text(text: str, tokens: list[Token]) -> str:
         ):
             break
         kept.insert(0, token)
+    kept = [t for t in kept if t.word.lower() not in HONORIFICS]
     while (
         kept
         and not kept[0].word[:1].isupper()

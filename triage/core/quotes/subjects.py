@@ -26,7 +26,13 @@ from triage.core.quotes.phrases import (
     place_tail,
     title_of,
 )
-from triage.core.quotes.speakers import Speaker, Token, parse_phrase, strip_possessive
+from triage.core.quotes.speakers import (
+    HONORIFICS,
+    Speaker,
+    Token,
+    parse_phrase,
+    strip_possessive,
+)
 
 DETERMINER_STARTS = frozenset({"a", "an", "the", "his", "her", "their", "its", "one", "another"})
 _AFFILIATION = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*$")
@@ -102,6 +108,21 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
     if speaker is not None and speaker.kind == "noun" and partitive:
         start, end = phrase[0].start, phrase[-1].end  # "one of the advisers", not "advisers"
         speaker = Speaker(text[start:end], start, end, kind="noun")
+    if (
+        speaker is not None
+        and speaker.kind == "person"
+        and not speaker.role
+        and stop < len(tokens)
+        and tokens[stop].word == ","
+    ):
+        following: list[Token] = []
+        for token in tokens[stop + 1 :]:
+            if token.word in {",", ";", ":", "?", "!", "(", "“", "”", '"'} or (token.word == "."):
+                break
+            following.append(token)
+        role = appositive_role(text, following)  # "said A B, operations director at C"
+        if role:
+            speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
     if (speaker is None or speaker.kind == "noun") and phrase:
         comma = next_comma(tokens, stop)
         named = apposed_name(text, tokens, comma)
@@ -109,6 +130,33 @@ def phrase_after_cue(text: str, tokens: list[Token]) -> Speaker | None:
             role = text[phrase[0].start : tokens[comma - 1].end]
             return Speaker(named.name, named.start, named.end, role, named.kind)
     return speaker
+
+
+_APPOSITIVE_WORDS = 12
+"""Longest appositive read as a role ("operations director at Vale Water")."""
+_TITLE_HEAD_WITHIN = 4
+"""A role's head title comes early ("deputy operations director at …")."""
+
+
+def appositive_role(text: str, segment: list[Token]) -> str:
+    """Return the role an appositive gives a name, in the text's own words, or "".
+
+    "Ruth Penhale, operations director at Corvel Water": the words between the
+    commas are the role when a title word heads them and no verb of saying sits
+    inside. A leading article is dropped ("the mayor" -> "mayor"), as is a
+    courtesy title.
+    """
+    words = [t for t in segment if t.word != "."]
+    if words and words[0].word.lower() in DETERMINER_STARTS:
+        words = words[1:]
+    words = [t for t in words if t.word.lower() not in HONORIFICS] if words else words
+    if not words or len(words) > _APPOSITIVE_WORDS:
+        return ""
+    if not any(t.word.lower() in TITLE_WORDS for t in words[:_TITLE_HEAD_WITHIN]):
+        return ""
+    if any(t.word.lower() in CUE_WORDS or t.word in _QUOTE_TOKENS for t in words):
+        return ""
+    return text[words[0].start : words[-1].end]
 
 
 def split_commas(tokens: list[Token]) -> list[list[Token]]:
@@ -159,13 +207,28 @@ def trailing_phrase(tokens: list[Token]) -> list[Token]:
             modifiers += 1
         else:
             break
+    opens_clause = bool(kept) and kept[0] is tokens[0]
     while (
         kept
         and kept[0].word.islower()
         and kept[0].word.lower() not in TITLE_WORDS | DETERMINER_STARTS
+        and not (opens_clause and _modifier(kept[0]))
     ):
         kept.pop(0)
     return kept
+
+
+_NOT_MODIFIERS = CLAUSE_STOPS | _CONNECTIVES | _COORDINATORS | AUXILIARIES | CUE_WORDS
+
+
+def _modifier(token: Token) -> bool:
+    """Whether a lower-case word opening a clause modifies the title after it.
+
+    "” operations director A B told …": the clause holds only the role and the
+    name, so "operations" is part of the role as written; "but", "then" and
+    verbs are not.
+    """
+    return token.word.lower() not in _NOT_MODIFIERS and not token.word.endswith("ly")
 
 
 def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
@@ -290,9 +353,41 @@ def _first_named_segment(text: str, segments: list[list[Token]]) -> Speaker | No
         following = segments[number + 1] if number + 1 < len(segments) else []
         if not role and len(following) > 1 and following[0].word.lower() in DETERMINER_STARTS:
             role = text[following[1].start : following[-1].end]  # "A B, a party senator, said"
+        if not role:
+            role = appositive_role(text, following)  # "A B, operations director at C, said"
         if role and not speaker.role:
             speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
         return speaker
+    return None
+
+
+_OBJECT_RELATIVES = frozenset({"which", "that", "whom"})
+_RELATIVE_SUBJECT_WORDS = 5
+
+
+def _relative_clause_subject(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return the subject of a relative clause that holds the cue.
+
+    "… its rye loaf, which judges called “quietly perfect”": the clause's own
+    subject (the judges) said it, not the subject of the sentence (the bakery)
+    nor the thing the words describe.
+    """
+    for back in range(len(tokens) - 2, max(len(tokens) - 2 - _RELATIVE_SUBJECT_WORDS, -1), -1):
+        word = tokens[back].word
+        if word.lower() in _OBJECT_RELATIVES:
+            phrase = tokens[back + 1 :]
+            if any(not t.word[:1].isalpha() or t.word.lower() in CUE_WORDS for t in phrase):
+                return None
+            if back and word == "that" and tokens[back - 1].word.lower() in CUE_WORDS:
+                return None  # "said that officials …": a reported clause, not a relative
+            if any(t.word.lower().endswith("ly") for t in phrase):
+                return None  # "that egregiously described": an adverb, the subject is earlier
+            speaker = parse_phrase(text, phrase)
+            if speaker is None or speaker.kind == "pronoun":
+                return None  # "which it called": the pronoun is resolved elsewhere
+            return speaker
+        if not word[:1].isalpha():
+            return None
     return None
 
 
@@ -310,6 +405,9 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
         return None  # "were told": the quote was said to them, not by them
     while tokens and tokens[-1].word.lower() in AUXILIARIES:
         tokens = tokens[:-1]
+    relative = _relative_clause_subject(text, tokens)
+    if relative is not None:
+        return relative
     if len(tokens) > 2 and tokens[-1].word in _COORDINATORS:
         return leading_subject(text, tokens)  # "A B met voters and said": A B said it
     segments = [s for s in split_commas(tokens) if s]
@@ -403,3 +501,44 @@ def clause_not_subject(head: list[Token]) -> bool:
         return False
     nouns = [t for t in head if t.word.lower() not in DETERMINER_STARTS]
     return not nouns or nouns[0].word.lower() not in TITLE_WORDS
+
+
+SPEECH_NOUNS = frozenset(
+    "words comments comment remarks remark claim claims statement message assertion "
+    "warning promise pledge description boast quip reply response answer tweet post".split()
+)
+"""Nouns for something said: their possessor said it ("Penhale’s claim that …")."""
+_OWNER_WINDOW = 10
+_POSSESSIVE_END = ("’s", "'s", "s’", "s'")
+
+
+def speech_owner(text: str, tokens: list[Token]) -> Speaker | None:
+    """Return the possessor of the nearest "X’s claim (that)", "the soldier's words:".
+
+    A possessed noun of saying names who said the words that follow it, whoever
+    the subject of the sentence is ("Auditors seized on A’s claim that …").
+    """
+    low = max(len(tokens) - _OWNER_WINDOW, 0)
+    for position in range(len(tokens) - 1, low, -1):
+        if tokens[position].word.lower() not in SPEECH_NOUNS:
+            continue
+        owner = position - 1
+        while (
+            owner > low
+            and tokens[owner].word.islower()
+            and not tokens[owner].word.endswith(_POSSESSIVE_END)
+        ):
+            owner -= 1  # "A’s earlier claim"
+        if not tokens[owner].word.endswith(_POSSESSIVE_END) or position - owner > 3:
+            return None
+        first = owner
+        while first > 0 and tokens[first - 1].capitalised:
+            first -= 1
+        if first > 0 and tokens[first - 1].word.lower() in DETERMINER_STARTS:
+            first -= 1
+        phrase = [*tokens[first:owner], strip_possessive(tokens[owner])]
+        speaker = parse_phrase(text, phrase)
+        if speaker is None or speaker.kind == "pronoun":
+            return None
+        return speaker
+    return None

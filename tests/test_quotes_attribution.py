@@ -1,0 +1,134 @@
+"""Attributions an editor can paste: speaker and role in the text's own words.
+
+One test per class of miscredit; every text here is invented for the test and
+the names, firms and outlets are fictional.
+"""
+
+from __future__ import annotations
+
+from triage.core.models import Quote
+from triage.core.quotes import extract_quotes
+
+
+def _quotes(text: str) -> list[Quote]:
+    quotes = extract_quotes(text)
+    for quote in quotes:
+        assert text[quote.start : quote.end] == quote.text
+    return quotes
+
+
+def test_role_before_the_name_keeps_its_modifiers() -> None:
+    text = (
+        "“We shut the intake within the hour and tested every main,” operations director "
+        "Ruth Penhale told reporters."
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Ruth Penhale", "operations director")
+
+
+def test_appositive_after_the_cue_is_the_role_as_written() -> None:
+    text = (
+        "“We shut the intake within the hour and tested every main,” said Ruth Penhale, "
+        "operations director at Corvel Water."
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Ruth Penhale", "operations director at Corvel Water")
+
+
+def test_appositive_before_the_cue_is_the_role_as_written() -> None:
+    text = (
+        "Ruth Penhale, operations director at Corvel Water, said: “We shut the intake "
+        "within the hour and tested every main.”"
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Ruth Penhale", "operations director at Corvel Water")
+
+
+def test_told_the_outlet_names_the_audience_not_the_speaker_or_employer() -> None:
+    text = (
+        "“We shut the intake within the hour and tested every main,” operations director "
+        "Ruth Penhale told The Morning Courier."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ruth Penhale"
+    assert "Courier" not in quote.role
+
+
+def test_courtesy_title_is_not_a_role() -> None:
+    text = (
+        "Ruth Penhale runs the plant.\n"
+        "“We are asking every household not to drink the water,” Ms Penhale said."
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Ruth Penhale", "")
+
+
+def test_relative_clause_subject_said_it_not_the_thing_described() -> None:
+    text = (
+        "Tamsin's Bakehouse, run by Ivo and Luka Brenn, beat forty entries with its rye "
+        "loaf, which judges called “quietly brilliant”."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "judges"
+
+
+def test_passive_cue_credits_the_by_phrase() -> None:
+    text = "Tamsin's Bakehouse was called “quietly brilliant in every way” by the judges."
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the judges"
+
+
+def test_translation_credits_the_speaker_not_the_translator() -> None:
+    text = (
+        "According to a translation by Meridian News, the soldier said: “We held the line "
+        "for three days without any relief at all.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the soldier"
+
+
+def test_translated_words_belong_to_their_owner() -> None:
+    text = (
+        "Meridian News translated the soldier's words: “We held the line for three days "
+        "without any relief at all.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the soldier"
+
+
+def test_outlet_that_quoted_someone_is_not_the_speaker() -> None:
+    text = (
+        "A soldier filmed himself at the river. Meridian News, which translated the video, "
+        "quoted him as saying: “We held the line for three days without any relief at all.”"
+    )
+    (quote,) = _quotes(text)
+    assert "Meridian" not in quote.speaker
+
+
+def test_possessed_claim_names_who_made_it() -> None:
+    text = (
+        "Auditors seized on Ruth Penhale’s claim that the plant was “running far beyond "
+        "anything it was designed for” and checked it."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ruth Penhale"
+
+
+def test_as_aside_names_its_subject() -> None:
+    text = (
+        "The intake was closed at once; “an abundance of caution prevailed over the "
+        "schedule,” as Ruth Penhale put it."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Ruth Penhale"
+
+
+def test_cue_word_used_as_a_noun_is_no_cue() -> None:
+    text = (
+        "The Tollan Monitor rated 30% of Corvel claims as “false or misleading” in its "
+        "yearly review of the harbour debate."
+    )
+    (quote,) = _quotes(
+        text,
+    )
+    assert quote.speaker != "Corvel"
