@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import ClassVar
 
 from textual import events
@@ -14,6 +12,7 @@ from triage.config import Config
 from triage.core.desk import Desk
 from triage.core.models import utc_now
 from triage.ui.commands import TriageCommands
+from triage.ui.context import Clock, DeskContext
 from triage.ui.screens.help import HelpScreen, binding_rows
 from triage.ui.screens.main import MainScreen
 from triage.ui.widgets.cluster_pane import ClusterPane
@@ -21,8 +20,6 @@ from triage.ui.widgets.quote_pane import QuotePane
 from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.story_list import StoryList
-
-Clock = Callable[[], datetime]
 
 
 class TriageApp(App[None]):
@@ -57,7 +54,7 @@ class TriageApp(App[None]):
             self.theme = self.config.theme
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        self.push_screen(MainScreen())
+        self.push_screen(MainScreen(DeskContext(self.desk, self.config, self.clock)))
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         """Back from another window (perhaps the CLI): show what changed meanwhile."""

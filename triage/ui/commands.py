@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
@@ -78,6 +79,15 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+@runtime_checkable
+class SavedSearches(Protocol):
+    """A screen that holds the desk's saved searches and can run one."""
+
+    saved: list[tuple[str, str]]
+
+    def recall_query(self, text: str) -> None: ...
+
+
 def literal_highlight(matcher: Matcher, text: str) -> Content:
     """``text`` as literal content with the fuzzy-matched letters underlined."""
     content = Content(clean(text, keep_newlines=False))
@@ -96,9 +106,7 @@ class TriageCommands(Provider):
             (f"{name}  ({key})", help_text, partial(self.app.run_action, action))
             for name, help_text, action, key in ACTIONS
         ]
-        from triage.ui.screens.main import MainScreen
-
-        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
+        main = next((s for s in self.app.screen_stack if isinstance(s, SavedSearches)), None)
         if main is not None:
             for name, query in main.saved:
                 entries.append(

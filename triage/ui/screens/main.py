@@ -9,7 +9,9 @@ one.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,22 +24,24 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from triage.core.clusters import Cluster
-from triage.core.models import SourceError
+from triage.core.models import IngestReport, SourceError
 from triage.core.search import SearchError
 from triage.core.store import TagError
 from triage.ui import messages as m
 from triage.ui import queries
+from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
-from triage.ui.screens.actions import DeskActions
+from triage.ui.screens.export import ExportScreen
+from triage.ui.screens.feed_log import FeedLogScreen
+from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
+from triage.ui.screens.tag_prompt import TagPrompt
+from triage.ui.text import attribution
 from triage.ui.widgets.cluster_pane import ClusterPane
 from triage.ui.widgets.quote_pane import QuotePane
 from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.status import StatusLine
 from triage.ui.widgets.story_list import StoryList
-
-if TYPE_CHECKING:
-    from triage.ui.app import TriageApp
 
 PAGE_SIZE = 300
 SEARCH_DEBOUNCE = 0.25
@@ -48,7 +52,7 @@ one keystroke in twenty wait ~100 ms (each new selection cancels the older load)
 PANES = ("stories", "clusters", "quotes")
 
 
-class MainScreen(DeskActions, Screen[None]):
+class MainScreen(Screen[None]):
     """The desk. Keys here act on the desk as a whole (see BINDINGS)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
@@ -69,8 +73,9 @@ class MainScreen(DeskActions, Screen[None]):
         ],
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, context: DeskContext) -> None:
         super().__init__()
+        self.context = context
         self.query_text = ""
         self.unread_only = False
         self.limit = PAGE_SIZE
@@ -86,16 +91,8 @@ class MainScreen(DeskActions, Screen[None]):
         self._debounce: Timer | None = None
         self.refreshing = False
 
-    @property
-    def triage(self) -> TriageApp:
-        """The app, typed."""
-        from triage.ui.app import TriageApp
-
-        assert isinstance(self.app, TriageApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
-        clock = self.triage.clock
+        clock = self.context.clock
         yield SearchBar(id="search")
         with Vertical(id="body"):
             with Horizontal(id="panes"):
@@ -110,7 +107,7 @@ class MainScreen(DeskActions, Screen[None]):
         self.set_focus(self.query_one(StoryList))
         self.reload()
         self.load_side_data()
-        config = self.triage.config
+        config = self.context.config
         if config.refresh_minutes > 0:
             self.set_interval(config.refresh_minutes * 60, self.action_refresh_feeds)
         if config.poll_seconds > 0:
@@ -201,7 +198,7 @@ class MainScreen(DeskActions, Screen[None]):
         self, query: str, unread_only: bool, limit: int, generation: int, offset: int
     ) -> None:
         """Load a page in this (worker) thread and post it back."""
-        desk = self.triage.desk
+        desk = self.context.desk
         try:
             page = queries.load_page(desk, query, unread_only, limit, offset)
         except SearchError as exc:
@@ -288,7 +285,7 @@ class MainScreen(DeskActions, Screen[None]):
         time.sleep(DETAIL_SETTLE)
         if worker.is_cancelled:  # the cursor has moved on
             return
-        detail = queries.load_detail(self.triage.desk, story_id, query, whole_cluster)
+        detail = queries.load_detail(self.context.desk, story_id, query, whole_cluster)
         if detail is not None and not worker.is_cancelled:
             self.post_message(
                 m.DetailLoaded(
@@ -328,7 +325,7 @@ class MainScreen(DeskActions, Screen[None]):
     @work(thread=True, exclusive=True, group="clusters")
     @guarded("loading clusters")
     def load_cluster_list(self, story_ids: list[str]) -> None:
-        clusters: list[Cluster] = queries.load_clusters(self.triage.desk, story_ids)
+        clusters: list[Cluster] = queries.load_clusters(self.context.desk, story_ids)
         self.post_message(m.ClustersLoaded(clusters))
 
     @on(m.ClustersLoaded)
@@ -339,7 +336,7 @@ class MainScreen(DeskActions, Screen[None]):
     @guarded("reading desk counts")
     def load_side_data(self) -> None:
         """Counts, feed errors, tags (for completion) and saved searches."""
-        desk = self.triage.desk
+        desk = self.context.desk
         tags = [tag for tag, _ in desk.tags.all_tags()]
         saved = desk.tags.saved_searches()
         counts = (desk.store.count(), desk.store.unread_count(), len(desk.feeds.errors()))
@@ -365,7 +362,7 @@ class MainScreen(DeskActions, Screen[None]):
     @work(thread=True, exclusive=True, group="poll")
     @guarded("checking for changes")
     def check_signature(self) -> None:
-        signature = queries.desk_signature(self.triage.desk)
+        signature = queries.desk_signature(self.context.desk)
         if self.signature is not None and signature != self.signature:
             self.app.call_from_thread(self.reload)
 
@@ -378,7 +375,7 @@ class MainScreen(DeskActions, Screen[None]):
     @work(thread=True, group="edits")
     @guarded("saving to the desk")
     def write_read(self, story_ids: list[str], read: bool) -> None:
-        self.triage.desk.store.set_read(story_ids, read)
+        self.context.desk.store.set_read(story_ids, read)
         self.app.call_from_thread(self.load_side_data)
 
     @on(m.TagStories)
@@ -402,7 +399,7 @@ class MainScreen(DeskActions, Screen[None]):
     def write_tags(
         self, story_ids: list[str], quote_ids: list[str], tags: list[str], remove: bool
     ) -> None:
-        desk = self.triage.desk
+        desk = self.context.desk
         try:
             if story_ids:
                 (desk.tags.untag_stories if remove else desk.tags.tag_stories)(story_ids, tags)
@@ -418,3 +415,168 @@ class MainScreen(DeskActions, Screen[None]):
     def tell(self, text: str, severity: str = "information") -> None:
         """A notification that never interprets the text as markup."""
         self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    # == desk-wide actions: refresh, export, saved searches, tags, links ==
+
+    def _status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    # -- browser and clipboard -------------------------------------------------------------
+
+    def on_open_link(self, event: m.OpenLink) -> None:
+        self.browse(event.url)
+
+    @work(thread=True, group="browser")
+    @guarded("opening the link")
+    def browse(self, url: str) -> None:
+        """Open a link without blocking the UI (a browser may take a while to start)."""
+        if not queries.open_in_browser(url):
+            self.app.call_from_thread(self.tell, f"No browser to open {url}", "warning")
+
+    def on_copy_quote(self, event: m.CopyQuote) -> None:
+        quote = event.quote.quote
+        outlet = self.query_one(QuotePane).sources.get(event.quote.story_id, "")
+        text = attribution(quote.text, quote.speaker, quote.role, outlet)
+        self.app.copy_to_clipboard(text)
+        self.tell(f"Copied: {text}")
+
+    # -- tags ------------------------------------------------------------------------------
+
+    def ask_tags(self, what: str, remove: bool, then: Callable[[list[str]], object]) -> None:
+        """Prompt for tags (with completion) and hand them to ``then``."""
+        title = f"Remove tags from the {what}" if remove else f"Tag the {what}"
+
+        def done(tags: list[str] | None) -> None:
+            if tags:
+                then(tags)
+
+        self.app.push_screen(TagPrompt(title, list(self.known_tags)), done)
+
+    # -- refresh ---------------------------------------------------------------------------
+
+    def action_refresh_feeds(self) -> None:
+        """Fetch every subscribed feed now, in the background."""
+        if self.refreshing:
+            return
+        self.refreshing = True
+        self._status().progress("start", 0, 1)
+        self.run_refresh()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    @guarded("refreshing feeds")
+    def run_refresh(self) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            self.post_message(m.RefreshProgress(stage, done, total))
+
+        pipeline = self.context.desk.pipeline(progress=progress)
+        try:
+            report = pipeline.refresh(finish=False)
+            self.post_message(m.StoriesFetched(report))
+            pipeline.finish(background=True)  # analysis and index off the process that paints
+        except Exception as exc:
+            report = IngestReport(errors=[SourceError("refresh", str(exc))])
+            self.post_message(m.StoriesFetched(report))
+        self.post_message(m.RefreshFinished(report))
+
+    def on_refresh_progress(self, event: m.RefreshProgress) -> None:
+        self._status().progress(event.stage, event.done, event.total)
+
+    def on_stories_fetched(self, event: m.StoriesFetched) -> None:
+        """New stories are stored: list them now, say what came in."""
+        self.last_errors = list(event.report.errors)
+        report = event.report
+        text = f"Refreshed: {report.added} new, {report.updated} updated"
+        if report.errors:
+            text += f", {len(report.errors)} feed errors (L shows them)"
+        self.tell(text, "warning" if report.errors else "information")
+        self.reload()
+
+    def on_refresh_finished(self, event: m.RefreshFinished) -> None:
+        """Quotes, clusters and the index caught up: redraw what depends on them."""
+        self.refreshing = False
+        self._status().finished(self.context.clock())
+        self.reload()
+
+    # -- feed log --------------------------------------------------------------------------
+
+    def action_feed_log(self) -> None:
+        """Show failing feeds and the last refresh's errors."""
+        self.load_feed_log()
+
+    @work(thread=True, group="feeds")
+    @guarded("reading the feed log")
+    def load_feed_log(self) -> None:
+        failing = self.context.desk.feeds.errors()
+        self.app.call_from_thread(
+            self.app.push_screen, FeedLogScreen(failing, list(self.last_errors))
+        )
+
+    # -- export ----------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Export the current search to Markdown, JSON or CSV."""
+        total = self.query_one(StatusLine).shown[1]
+
+        def chosen(answer: tuple[str, Path] | None) -> None:
+            if answer is not None:
+                self.write_export(self.query_text, self.unread_only, *answer)
+
+        self.app.push_screen(ExportScreen(self.context.clock(), total), chosen)
+
+    @work(thread=True, group="export")
+    @guarded("exporting")
+    def write_export(self, query: str, unread_only: bool, fmt: str, path: Path) -> None:
+        try:
+            count = queries.export_search(self.context.desk, query, unread_only, fmt, path)
+        except (OSError, SearchError) as exc:
+            self.app.call_from_thread(self.tell, f"Export failed: {exc}", "error")
+            return
+        self.app.call_from_thread(self.tell, f"Exported {count} stories to {path}")
+
+    # -- saved searches --------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        """Save the current query under a name."""
+        if not self.query_text:
+            self.tell("Nothing to save: type a search first (/)", "warning")
+            return
+        query = self.query_text
+
+        def named(name: str | None) -> None:
+            if name:
+                self.write_saved_search(name, query)
+
+        self.app.push_screen(SaveSearchPrompt(query), named)
+
+    @work(thread=True, group="edits")
+    @guarded("saving to the desk")
+    def write_saved_search(self, name: str, query: str) -> None:
+        self.context.desk.tags.save_search(name, query)
+        self.app.call_from_thread(self.tell, f"Saved search {name!r}")
+        self.app.call_from_thread(self.load_side_data)
+
+    def action_saved_searches(self) -> None:
+        """Pick a saved search to recall (or delete one)."""
+        picker = SavedSearchPicker(list(self.saved))
+
+        def picked(query: str | None) -> None:
+            if picker.deleted:
+                self.forget_searches(picker.deleted)
+            if query is not None:
+                self.recall_query(query)
+
+        self.app.push_screen(picker, picked)
+
+    @work(thread=True, group="edits")
+    @guarded("saving to the desk")
+    def forget_searches(self, names: list[str]) -> None:
+        for name in names:
+            self.context.desk.tags.delete_search(name)
+        self.app.call_from_thread(self.load_side_data)
+
+    def action_recall(self, number: int) -> None:
+        """Recall the n-th saved search (ctrl+1 … ctrl+9)."""
+        if 1 <= number <= len(self.saved):
+            self.recall_query(self.saved[number - 1][1])
+        else:
+            self.tell(f"No saved search {number} (S lists them)", "warning")
