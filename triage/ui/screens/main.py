@@ -35,7 +35,7 @@ from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.feed_log import FeedLogScreen
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
-from triage.ui.text import attribution
+from triage.ui.text import attribution, plural
 from triage.ui.widgets.cluster_pane import ClusterPane
 from triage.ui.widgets.quote_pane import QuotePane
 from triage.ui.widgets.reader import Reader
@@ -44,6 +44,7 @@ from triage.ui.widgets.status import StatusLine
 from triage.ui.widgets.story_list import StoryList
 
 PAGE_SIZE = 300
+UNDO_SECONDS = 8.0
 SEARCH_DEBOUNCE = 0.25
 DETAIL_SETTLE = 0.04
 """Seconds a selection must stay before its detail loads: while j is held, the cursor
@@ -67,8 +68,17 @@ class MainScreen(Screen[None]):
         Binding("s", "save_search", "Save search", id="save_search"),
         Binding("S", "saved_searches", "Saved", id="saved_searches"),
         Binding("L", "feed_log", "Feed log", show=False, id="feed_log"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
+        Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
         *[
-            Binding(f"ctrl+{n}", f"recall({n})", f"Saved search {n}", show=False, id=f"recall_{n}")
+            Binding(
+                f"alt+{n},ctrl+{n}",
+                f"recall({n})",
+                f"Saved search {n}",
+                key_display=f"alt+{n}",
+                show=False,
+                id=f"recall_{n}",
+            )
             for n in range(1, 10)
         ],
     ]
@@ -90,6 +100,9 @@ class MainScreen(Screen[None]):
         self.signature: tuple[object, ...] | None = None
         self._debounce: Timer | None = None
         self.refreshing = False
+        self.known_feeds = -1  # unknown until the first count
+        self.to_end = False  # G asked for the true end: move there when it is loaded
+        self.undo: tuple[list[str], float] | None = None  # stories a bulk mark read changed
 
     def compose(self) -> ComposeResult:
         clock = self.context.clock
@@ -134,8 +147,18 @@ class MainScreen(Screen[None]):
         self.set_class(name == "reader", "-reading")
 
     def action_focus_search(self) -> None:
-        """Go to the search bar."""
-        self.set_focus(self.query_one(SearchBar))
+        """Go to the search bar with the kept query selected (typing starts a new one)."""
+        self.query_one(SearchBar).start_query()
+
+    def action_clear_search(self) -> None:
+        """Clear the search from anywhere and go back to the stories."""
+        bar = self.query_one(SearchBar)
+        if bar.value or self.query_text:
+            with bar.prevent(Input.Changed):
+                bar.value = ""
+            self.search_cleared()
+        else:
+            self.set_focus(self.query_one(StoryList))
 
     def action_focus_pane(self, name: str) -> None:
         """Focus one of the three panes."""
@@ -227,6 +250,9 @@ class MainScreen(Screen[None]):
             if event.offset == len(stories.stories):
                 stories.extend(event.stories, event.sizes, event.total, event.more)
                 self.query_one(StatusLine).set_shown(len(stories.stories), event.total, event.more)
+                if self.to_end:
+                    self.to_end = False
+                    stories.move_cursor(row=max(0, len(stories.stories) - 1))
             return
         stories.show(event.stories, event.sizes, event.total, event.more)
         status = self.query_one(StatusLine)
@@ -261,6 +287,26 @@ class MainScreen(Screen[None]):
                 self.query_text, self.unread_only, self.limit, self.generation, loaded
             )
 
+    @on(m.LoadToEnd)
+    def load_to_end(self) -> None:
+        """Load every remaining story of the query, then put the cursor on the last."""
+        loaded = len(self.query_one(StoryList).stories)
+        self.to_end = True
+        self.limit = queries.EXPORT_LIMIT
+        self.load_more_stories(
+            self.query_text, self.unread_only, self.limit, self.generation, loaded
+        )
+
+    @on(m.StepStory)
+    def step_story(self, event: m.StepStory) -> None:
+        """n / p / N from the reader: read the next or previous story of the list."""
+        stories = self.query_one(StoryList)
+        story = stories.step(event.step, event.unread)
+        if story is None:
+            self.tell("No more unread stories" if event.unread else "No more stories")
+            return
+        self.story_opened(m.StoryOpened(story.id))
+
     @on(m.UnreadOnlyToggled)
     def unread_toggled(self, event: m.UnreadOnlyToggled) -> None:
         self.unread_only = event.unread_only
@@ -274,8 +320,14 @@ class MainScreen(Screen[None]):
 
     @on(m.StoryOpened)
     def story_opened(self, event: m.StoryOpened) -> None:
+        """Read a story: the reader shows it and it is marked read."""
         if event.story_id != self.selected_id:
             self.story_selected(m.StorySelected(event.story_id))
+        stories = self.query_one(StoryList)
+        story = next((s for s in stories.stories if s.id == event.story_id), None)
+        if story is None or not stories.is_read(story):
+            stories.set_read_here(event.story_id, True)
+            self.write_read([event.story_id], True)
         self.set_focus(self.query_one(Reader))
 
     @work(thread=True, exclusive=True, group="detail")
@@ -339,7 +391,12 @@ class MainScreen(Screen[None]):
         desk = self.context.desk
         tags = [tag for tag, _ in desk.tags.all_tags()]
         saved = desk.tags.saved_searches()
-        counts = (desk.store.count(), desk.store.unread_count(), len(desk.feeds.errors()))
+        counts = (
+            desk.store.count(),
+            desk.store.unread_count(),
+            len(desk.feeds.errors()),
+            len(desk.feeds.all()),
+        )
         signature = queries.desk_signature(desk)
         self.app.call_from_thread(self._side_data, tags, saved, counts, signature)
 
@@ -347,11 +404,12 @@ class MainScreen(Screen[None]):
         self,
         tags: list[str],
         saved: list[tuple[str, str]],
-        counts: tuple[int, int, int],
+        counts: tuple[int, int, int, int],
         signature: tuple[object, ...],
     ) -> None:
         self.known_tags, self.saved, self.signature = tags, saved, signature
-        self.query_one(StatusLine).set_counts(*counts)
+        self.known_feeds = counts[3]
+        self.query_one(StatusLine).set_counts(*counts[:3])
 
     # -- changes made elsewhere ------------------------------------------------------------
 
@@ -370,13 +428,54 @@ class MainScreen(Screen[None]):
 
     @on(m.MarkRead)
     def mark_read(self, event: m.MarkRead) -> None:
+        stories = self.query_one(StoryList)
+        for story_id in event.story_ids:
+            stories.set_read_here(story_id, event.read)
         self.write_read(event.story_ids, event.read)
+        if not event.read:
+            self.tell("Marked unread")
+
+    @on(m.MarkAllRead)
+    def mark_all_read(self, event: m.MarkAllRead) -> None:
+        self.write_all_read(event.story_ids, event.what, self.query_text, self.unread_only)
+
+    @work(thread=True, group="edits")
+    @guarded("saving to the desk")
+    def write_all_read(
+        self, story_ids: list[str] | None, what: str, query: str, unread_only: bool
+    ) -> None:
+        """Mark a group read, remembering which were unread so ``z`` can undo it."""
+        changed = queries.mark_all_read(self.context.desk, story_ids, query, unread_only)
+        self.app.call_from_thread(self._marked_all, changed, what)
+
+    def _marked_all(self, changed: list[str], what: str) -> None:
+        if not changed:
+            self.tell(f"Nothing unread in this {what}")
+            return
+        self.undo = (changed, time.monotonic())
+        self.tell(
+            f"Marked {plural(len(changed), 'story', 'stories')} of this {what} read"
+            f" (z undoes for {UNDO_SECONDS:g}s)"
+        )
+        self.reload()
+
+    def action_undo_read(self) -> None:
+        """Undo the last bulk mark read, for a few seconds after it."""
+        if self.undo is None or time.monotonic() - self.undo[1] > UNDO_SECONDS:
+            self.undo = None
+            self.tell("Nothing to undo", "warning")
+            return
+        changed, self.undo = self.undo[0], None
+        self.write_read(changed, False)
+        self.tell(f"Undone: {plural(len(changed), 'story', 'stories')} unread again")
 
     @work(thread=True, group="edits")
     @guarded("saving to the desk")
     def write_read(self, story_ids: list[str], read: bool) -> None:
         self.context.desk.store.set_read(story_ids, read)
         self.app.call_from_thread(self.load_side_data)
+        if len(story_ids) > 1:
+            self.app.call_from_thread(self.reload)
 
     @on(m.TagStories)
     def tag_stories(self, event: m.TagStories) -> None:
@@ -458,6 +557,12 @@ class MainScreen(Screen[None]):
         """Fetch every subscribed feed now, in the background."""
         if self.refreshing:
             return
+        if not self.known_feeds:
+            self.tell(
+                "No feeds yet: add one with  triage feeds add URL  (or feeds import FILE.opml)",
+                "warning",
+            )
+            return
         self.refreshing = True
         self._status().progress("start", 0, 1)
         self.run_refresh()
@@ -487,7 +592,7 @@ class MainScreen(Screen[None]):
         report = event.report
         text = f"Refreshed: {report.added} new, {report.updated} updated"
         if report.errors:
-            text += f", {len(report.errors)} feed errors (L shows them)"
+            text += f", {plural(len(report.errors), 'feed error', 'feed errors')} (L shows them)"
         self.tell(text, "warning" if report.errors else "information")
         self.reload()
 

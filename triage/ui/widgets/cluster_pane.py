@@ -17,7 +17,13 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from triage.core.clusters import Cluster, ClusterMember
-from triage.ui.messages import ClusterModeChanged, StoryOpened, StorySelected, TagStories
+from triage.ui.messages import (
+    ClusterModeChanged,
+    MarkAllRead,
+    StoryOpened,
+    StorySelected,
+    TagStories,
+)
 from triage.ui.text import plain, relative_time
 
 MODES = ("story", "size", "recent")
@@ -34,7 +40,8 @@ class ClusterPane(OptionList):
 
     Keys: ``j``/``k`` move, ``g``/``G`` first/last, ``enter`` reads the member (or
     opens the cluster from the list), ``t``/``T`` tag or untag every story of the
-    cluster, ``a`` cycles story cluster / all by size / all by recency.
+    cluster, ``A`` marks every story of the cluster read, ``a`` cycles story cluster /
+    all by size / all by recency.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,6 +53,7 @@ class ClusterPane(OptionList):
         Binding("t", "tag", "Tag cluster", id="tag"),
         Binding("T", "untag", "Untag cluster", id="untag"),
         Binding("a", "cycle_mode", "All clusters", id="cluster_mode"),
+        Binding("A", "mark_all_read", "Cluster read", show=False, id="mark_all_read"),
     ]
 
     def __init__(self, clock: Callable[[], datetime], **kwargs: object) -> None:
@@ -117,6 +125,19 @@ class ClusterPane(OptionList):
         mine = next((i for i, o in enumerate(options) if o.id == f"m:{self.current}"), None)
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = mine if mine is not None else first
+        self.call_after_refresh(self.keep_heading)
+
+    def keep_heading(self) -> None:
+        """Scroll as high as the cursor allows: the heading and origin stay in view."""
+        if self.mode == "story":
+            self.scroll_home(animate=False, immediate=True)
+            self.scroll_to_highlight()
+
+    def on_focus(self) -> None:
+        self.call_after_refresh(self.keep_heading)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.keep_heading)
 
     def _render_list(self) -> None:
         self.clear_options()
@@ -187,6 +208,12 @@ class ClusterPane(OptionList):
         ids = self._target_story_ids()
         if ids:
             self.post_message(TagStories(ids, remove=True))
+
+    def action_mark_all_read(self) -> None:
+        """Mark every story of the cluster read (undo with ``z``)."""
+        ids = self._target_story_ids()
+        if ids:
+            self.post_message(MarkAllRead(ids, "cluster"))
 
     def action_cycle_mode(self) -> None:
         """Cycle: this story's cluster, all clusters by size, all by recency."""
