@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.ui.conftest import make_app, screen_text, settle
+from triage.config import Config
 from triage.core.desk import Desk
 from triage.ui.screens.main import MainScreen
 from triage.ui.widgets.cluster_pane import ClusterPane
@@ -164,3 +165,12 @@ async def test_R_without_feeds_says_how_to_add_one(ui_desk: Desk) -> None:
         assert not main(app).refreshing
         told = [n.message for n in app._notifications]
         assert any("triage feeds add URL" in text for text in told), told
+
+
+async def test_an_unknown_action_under_keys_is_warned_about(ui_desk: Desk) -> None:
+    app = make_app(ui_desk, Config(poll_seconds=0, keys={"refresh": "f5", "refersh": "f6"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        told = [n.message for n in app._notifications]
+        assert any("Unknown action under [keys]: refersh" in text for text in told), told
+        assert not any("refresh," in text for text in told)

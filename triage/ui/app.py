@@ -21,6 +21,18 @@ from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.story_list import StoryList
 
+PANES = (MainScreen, SearchBar, StoryList, ClusterPane, QuotePane, Reader)
+
+
+def binding_ids() -> set[str]:
+    """Every action id a ``[keys]`` entry may rebind."""
+    found = set()
+    for owner in (TriageApp, *PANES):
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                found.add(binding.id)
+    return found
+
 
 class TriageApp(App[None]):
     """A keyboard-driven desk for news editors.
@@ -54,6 +66,15 @@ class TriageApp(App[None]):
             self.theme = self.config.theme
         if self.config.keys:
             self.set_keymap(self.config.keys)
+            unknown = sorted(set(self.config.keys) - binding_ids())
+            if unknown:
+                self.notify(
+                    f"Unknown action under [keys]: {', '.join(unknown)} (? lists the keys;"
+                    " the README lists action names)",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
         self.push_screen(MainScreen(DeskContext(self.desk, self.config, self.clock)))
 
     def on_app_focus(self, event: events.AppFocus) -> None:
