@@ -27,7 +27,21 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Export search", "Write the current search as md, json or csv", "screen.export", "e"),
     ("Save search", "Save the current query under a name", "screen.save_search", "s"),
     ("Saved searches", "Recall a saved search", "screen.saved_searches", "S"),
+    (
+        "Feeds",
+        "Every subscription: unread, last success and error; add, rename, remove",
+        "screen.feeds",
+        "F",
+    ),
     ("Feed log", "Show failing feeds", "screen.feed_log", "L"),
+    (
+        "Mark search read",
+        "Mark every story of the search read (z undoes)",
+        "screen.pane('stories', 'mark_all_read')",
+        "A",
+    ),
+    ("Undo mark read", "Undo the last bulk mark read", "screen.undo_read", "z"),
+    ("Clear search", "Clear the search", "screen.clear_search", "escape"),
     ("Tag story", "Tag the selected story", "screen.pane('stories', 'tag')", "t"),
     ("Untag story", "Remove a tag from the selected story", "screen.pane('stories', 'untag')", "T"),
     (

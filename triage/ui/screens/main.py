@@ -33,6 +33,7 @@ from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
 from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.feed_log import FeedLogScreen
+from triage.ui.screens.feeds import FeedsScreen
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
 from triage.ui.text import attribution, plural
@@ -67,6 +68,7 @@ class MainScreen(Screen[None]):
         Binding("e", "export", "Export", id="export"),
         Binding("s", "save_search", "Save search", id="save_search"),
         Binding("S", "saved_searches", "Saved", id="saved_searches"),
+        Binding("F", "feeds", "Feeds", id="feeds"),
         Binding("L", "feed_log", "Feed log", show=False, id="feed_log"),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
         Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
@@ -603,6 +605,17 @@ class MainScreen(Screen[None]):
         self.reload()
 
     # -- feed log --------------------------------------------------------------------------
+
+    def action_feeds(self) -> None:
+        """Every subscription with its unread count and fetch state; enter lists its stories."""
+
+        def chosen(query: str | None) -> None:
+            self.load_side_data()
+            if query is not None:
+                self.recall_query(query)
+                self.set_focus(self.query_one(StoryList))
+
+        self.app.push_screen(FeedsScreen(self.context), chosen)
 
     def action_feed_log(self) -> None:
         """Show failing feeds and the last refresh's errors."""
