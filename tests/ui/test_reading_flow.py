@@ -174,3 +174,44 @@ async def test_an_unknown_action_under_keys_is_warned_about(ui_desk: Desk) -> No
         told = [n.message for n in app._notifications]
         assert any("Unknown action under [keys]: refersh" in text for text in told), told
         assert not any("refresh," in text for text in told)
+
+
+async def test_m_m_merges_a_story_into_another_cluster_and_x_splits_it_out(
+    ui_desk: Desk,
+) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listing = main(app).query_one(StoryList)
+        ids = [s.id for s in listing.stories]
+        first, second = (
+            ids[0],
+            next(
+                i
+                for i in ids[1:]
+                if ui_desk.clusters.cluster_of(i).id != ui_desk.clusters.cluster_of(ids[0]).id
+            ),
+        )
+        await pilot.press("m")
+        await pilot.press(*"j" * ids.index(second), "m")
+        await settle(pilot)
+        assert ui_desk.clusters.cluster_of(first).id == ui_desk.clusters.cluster_of(second).id
+        pane = main(app).query_one(ClusterPane)
+        assert pane.cluster is not None and first in {m.story_id for m in pane.cluster.members}
+        await pilot.press("2")
+        index = next(
+            i for i in range(pane.option_count) if pane.get_option_at_index(i).id == f"m:{first}"
+        )
+        pane.highlighted = index
+        await pilot.press("x")
+        await settle(pilot)
+        assert ui_desk.clusters.cluster_of(first).id != ui_desk.clusters.cluster_of(second).id
+        assert first not in {m.story_id for m in pane.cluster.members}  # type: ignore[union-attr]
+
+
+async def test_escape_cancels_a_merge(ui_desk: Desk) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "escape")
+        assert main(app).merge_from is None

@@ -13,6 +13,7 @@ from triage.core.desk import Desk
 from triage.core.models import utc_now
 from triage.ui.commands import TriageCommands
 from triage.ui.context import Clock, DeskContext
+from triage.ui.screens.feeds import FeedsScreen
 from triage.ui.screens.help import HelpScreen, binding_rows
 from triage.ui.screens.main import MainScreen
 from triage.ui.widgets.cluster_pane import ClusterPane
@@ -21,7 +22,7 @@ from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.story_list import StoryList
 
-PANES = (MainScreen, SearchBar, StoryList, ClusterPane, QuotePane, Reader)
+PANES = (MainScreen, SearchBar, StoryList, ClusterPane, QuotePane, Reader, FeedsScreen)
 
 
 def binding_ids() -> set[str]:
@@ -93,5 +94,6 @@ class TriageApp(App[None]):
             ("2 Clusters", binding_rows(ClusterPane.BINDINGS)),
             ("3 Quotes", binding_rows(QuotePane.BINDINGS)),
             ("Reader", binding_rows(Reader.BINDINGS)),
+            ("Feeds view (F)", binding_rows(FeedsScreen.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections))

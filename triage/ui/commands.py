@@ -70,6 +70,18 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("Tag cluster", "Tag every story of the cluster", "screen.pane('clusters', 'tag')", "t"),
     (
+        "Merge story",
+        "Merge the story into another's cluster (m, then m on the other)",
+        "screen.pane('stories', 'merge_pick')",
+        "m",
+    ),
+    (
+        "Split story out",
+        "Take the highlighted member out of its cluster",
+        "screen.pane('clusters', 'split')",
+        "x",
+    ),
+    (
         "All clusters",
         "Cycle the clusters pane: story / by size / by recency",
         "screen.pane('clusters', 'cycle_mode')",

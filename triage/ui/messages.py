@@ -155,6 +155,20 @@ class MarkAllRead(Message):
 
 
 @dataclass
+class MergePick(Message):
+    """``m`` on a story: the first pick is merged into the second pick's cluster."""
+
+    story_id: str
+
+
+@dataclass
+class SplitStory(Message):
+    """Take a story out of its cluster."""
+
+    story_id: str
+
+
+@dataclass
 class TagStories(Message):
     """Ask for tags to add to (``remove`` False) or take from stories."""
 

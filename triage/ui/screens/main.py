@@ -103,6 +103,7 @@ class MainScreen(Screen[None]):
         self._debounce: Timer | None = None
         self.refreshing = False
         self.known_feeds = -1  # unknown until the first count
+        self.merge_from: str | None = None  # m picked a story to merge into another's cluster
         self.to_end = False  # G asked for the true end: move there when it is loaded
         self.undo: tuple[list[str], float] | None = None  # stories a bulk mark read changed
 
@@ -154,6 +155,10 @@ class MainScreen(Screen[None]):
 
     def action_clear_search(self) -> None:
         """Clear the search from anywhere and go back to the stories."""
+        if self.merge_from is not None:
+            self.merge_from = None
+            self.tell("Merge cancelled")
+            return
         bar = self.query_one(SearchBar)
         if bar.value or self.query_text:
             with bar.prevent(Input.Changed):
@@ -436,6 +441,38 @@ class MainScreen(Screen[None]):
         self.write_read(event.story_ids, event.read)
         if not event.read:
             self.tell("Marked unread")
+
+    @on(m.MergePick)
+    def merge_pick(self, event: m.MergePick) -> None:
+        """First m: remember the story; second m on another story: merge the first into it."""
+        if self.merge_from is None or self.merge_from == event.story_id:
+            self.merge_from = event.story_id
+            self.tell("Merge: go to the story whose cluster it joins and press m (Esc cancels)")
+            return
+        story_id, self.merge_from = self.merge_from, None
+        self.write_cluster("merge", story_id, event.story_id)
+
+    @on(m.SplitStory)
+    def split_story(self, event: m.SplitStory) -> None:
+        self.write_cluster("split", event.story_id, "")
+
+    @work(thread=True, group="edits")
+    @guarded("correcting the cluster")
+    def write_cluster(self, action: str, story_id: str, other: str) -> None:
+        """Merge or split (the corrections the CLI makes), then show the cluster at once."""
+        desk = self.context.desk
+        try:
+            with desk.store.write():
+                if action == "merge":
+                    desk.clusters.merge(story_id, other)
+                else:
+                    desk.clusters.split(story_id)
+        except KeyError:
+            self.app.call_from_thread(self.tell, "That story has no cluster yet", "warning")
+            return
+        done = "Merged into the cluster" if action == "merge" else "Split out of its cluster"
+        self.app.call_from_thread(self.tell, done)
+        self.app.call_from_thread(self.reload)
 
     @on(m.MarkAllRead)
     def mark_all_read(self, event: m.MarkAllRead) -> None:

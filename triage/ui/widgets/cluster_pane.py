@@ -20,6 +20,7 @@ from triage.core.clusters import Cluster, ClusterMember
 from triage.ui.messages import (
     ClusterModeChanged,
     MarkAllRead,
+    SplitStory,
     StoryOpened,
     StorySelected,
     TagStories,
@@ -40,8 +41,8 @@ class ClusterPane(OptionList):
 
     Keys: ``j``/``k`` move, ``g``/``G`` first/last, ``enter`` reads the member (or
     opens the cluster from the list), ``t``/``T`` tag or untag every story of the
-    cluster, ``A`` marks every story of the cluster read, ``a`` cycles story cluster /
-    all by size / all by recency.
+    cluster, ``A`` marks every story of the cluster read, ``x`` splits the member
+    out, ``a`` cycles story cluster / all by size / all by recency.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,7 +54,10 @@ class ClusterPane(OptionList):
         Binding("t", "tag", "Tag cluster", id="tag"),
         Binding("T", "untag", "Untag cluster", id="untag"),
         Binding("a", "cycle_mode", "All clusters", id="cluster_mode"),
-        Binding("A", "mark_all_read", "Cluster read", show=False, id="mark_all_read"),
+        Binding(
+            "A", "mark_all_read", "Mark cluster read (z undoes)", show=False, id="mark_all_read"
+        ),
+        Binding("x", "split", "Split the member out", show=False, id="split"),
     ]
 
     def __init__(self, clock: Callable[[], datetime], **kwargs: object) -> None:
@@ -208,6 +212,12 @@ class ClusterPane(OptionList):
         ids = self._target_story_ids()
         if ids:
             self.post_message(TagStories(ids, remove=True))
+
+    def action_split(self) -> None:
+        """Take the highlighted member out of the cluster (a correction that survives rebuilds)."""
+        option_id = self._highlighted_id()
+        if self.mode == "story" and option_id.startswith("m:"):
+            self.post_message(SplitStory(option_id[2:]))
 
     def action_mark_all_read(self) -> None:
         """Mark every story of the cluster read (undo with ``z``)."""

@@ -21,6 +21,7 @@ from triage.ui.messages import (
     LoadToEnd,
     MarkAllRead,
     MarkRead,
+    MergePick,
     OpenLink,
     StoryOpened,
     StorySelected,
@@ -37,10 +38,11 @@ WIDE_TABLE = 70
 class StoryList(DataTable[Text]):
     """The stories of the current query.
 
-    Keys: ``j``/``k`` or arrows move, ``g``/``G`` go to the first/last loaded story,
+    Keys: ``j``/``k`` or arrows move, ``g``/``G`` go to the first/last story,
     ``enter`` opens the reader (and marks the story read), ``space`` marks read and
-    moves on, ``U`` marks unread, ``A`` marks every story of the search read, ``t``/``T``
-    tag and untag, ``o`` opens the link in the browser, ``u`` shows unread only.
+    moves on, ``U`` marks unread, ``A`` marks every story of the search read,
+    ``m`` then ``m`` merges a story into another's cluster, ``t``/``T`` tag and
+    untag, ``o`` opens the link in the browser, ``u`` shows unread only.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -50,8 +52,13 @@ class StoryList(DataTable[Text]):
         Binding("G", "last", "Last", show=False, id="last"),
         Binding("enter", "open", "Read", id="open"),
         Binding("space", "mark_read", "Read+next", id="mark_read"),
-        Binding("U", "mark_unread", "Unread", show=False, id="mark_unread"),
-        Binding("A", "mark_all_read", "All read", show=False, id="mark_all_read"),
+        Binding("U", "mark_unread", "Mark unread", show=False, id="mark_unread"),
+        Binding(
+            "A", "mark_all_read", "Mark search read (z undoes)", show=False, id="mark_all_read"
+        ),
+        Binding(
+            "m", "merge_pick", "Merge into (m, then m on the other story)", show=False, id="merge"
+        ),
         Binding("t", "tag", "Tag", id="tag"),
         Binding("T", "untag", "Untag", id="untag"),
         Binding("o", "open_link", "Browser", id="open_link"),
@@ -209,6 +216,11 @@ class StoryList(DataTable[Text]):
         if self.selected is not None:
             self.set_read_here(self.selected.id, False)
             self.post_message(MarkRead([self.selected.id], False))
+
+    def action_merge_pick(self) -> None:
+        """Merge this story into another's cluster: m here, then m on the other story."""
+        if self.selected is not None:
+            self.post_message(MergePick(self.selected.id))
 
     def action_mark_all_read(self) -> None:
         """Mark every story of the current search read (undo with ``z``)."""
