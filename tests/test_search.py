@@ -90,6 +90,20 @@ def test_tags_are_searchable_at_once_and_compose(desk: Desk, news: dict[str, str
     assert titles(desk, "tag:follow-up") == set()
 
 
+def test_a_query_of_only_negated_terms_excludes_from_everything(
+    desk: Desk, news: dict[str, str]
+) -> None:
+    desk.tags.tag_stories([news["Dockers strike at Brennock port"]], ["lead"])
+    desk.store.set_read([news["Café wins award"]])
+    assert titles(desk, "-tag:lead") == STORIES_BY_TITLE - {"Dockers strike at Brennock port"}
+    assert titles(desk, "-is:read") == STORIES_BY_TITLE - {"Café wins award"}
+    assert titles(desk, "-strike") == {"Storm warning for the coast", "Café wins award"}
+    assert titles(desk, "-strike -tag:lead") == titles(desk, "-strike")
+    assert titles(desk, "-strike -café") == {"Storm warning for the coast"}
+    assert titles(desk, "-(strike OR storm)") == {"Café wins award"}
+    assert titles(desk, "follow-up") == set()  # a hyphen inside a word is no negation
+
+
 def test_read_state_is_searchable(desk: Desk, news: dict[str, str]) -> None:
     desk.store.set_read([news["Café wins award"]])
     assert "Café wins award" not in titles(desk, "is:unread")

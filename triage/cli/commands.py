@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from triage.cli import render
 from triage.core.clusters import Cluster
@@ -18,7 +19,9 @@ from triage.core.export import render_export, story_json
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.models import IngestReport, Story
 from triage.core.search import Scope, SearchError
-from triage.core.store import TagError
+from triage.core.store import TagError, normalize_tag
+
+WEB = ("http", "https")
 
 
 class CliError(Exception):
@@ -40,7 +43,7 @@ def open_desk(option: str | None) -> Iterator[Desk]:
     try:
         yield desk
     except SearchError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(str(exc), status=2) from None
     except TagError as exc:
         raise CliError(str(exc), status=2) from None
     except sqlite3.DatabaseError as exc:
@@ -60,6 +63,19 @@ def _story(desk: Desk, story_id: str) -> Story:
     return story
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """``1 story``, ``2 stories``."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def _feed_url(url: str) -> str:
+    """``url`` if it can be a feed's address; a usage error otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in WEB or not parts.netloc:
+        raise CliError(f"not a feed URL: {url!r} (give an http:// or https:// address)", 2)
+    return url.strip()
+
+
 def _print_report(report: IngestReport, as_json: bool) -> int:
     for error in report.errors:
         print(f"triage: error: {error.source}: {error.error}", file=sys.stderr)
@@ -71,7 +87,13 @@ def _print_report(report: IngestReport, as_json: bool) -> int:
 
 
 def cmd_ingest(desk: Desk, args: argparse.Namespace) -> int:
+    urls = [s for s in dict.fromkeys(args.sources) if urlsplit(s).scheme.lower() in WEB]
+    fresh = [url for url in urls if desk.feeds.get(url) is None]
     report = desk.ingest(args.sources, full_text=args.full_text, progress=render.progress_printer())
+    failed = {error.source for error in report.errors}
+    for url in fresh:  # a URL is subscribed by ingest only if it could be read
+        if url in failed:
+            desk.feeds.remove(url)
     return _print_report(report, args.json)
 
 
@@ -83,7 +105,8 @@ def cmd_fetch(desk: Desk, args: argparse.Namespace) -> int:
 def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
     action = args.feeds_command
     if action == "add":
-        feed = desk.feeds.add(args.url, name=args.name, tags=args.tag, full_text=args.full_text)
+        url = _feed_url(args.url)
+        feed = desk.feeds.add(url, name=args.name, tags=args.tag, full_text=args.full_text)
         print(f"subscribed: {feed.url}" + (" (full text)" if feed.full_text else ""))
     elif action == "list":
         feeds = desk.feeds.all()
@@ -100,9 +123,11 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
             listed = parse_opml(Path(args.file).read_bytes())
         except (OSError, ParseError) as exc:
             raise CliError(f"{args.file}: {exc}") from None
+        if not listed:
+            raise CliError(f"{args.file}: no feeds found (is it an OPML file?)")
         for item in listed:
             desk.feeds.add(item.url, name=item.name, tags=[item.category] if item.category else [])
-        print(f"subscribed to {len(listed)} feeds from {args.file}")
+        print(f"subscribed to {plural(len(listed), 'feed', 'feeds')} from {args.file}")
     elif action == "export":
         opml = render_opml(
             [OpmlFeed(f.url, f.name, f.tags[0] if f.tags else "") for f in desk.feeds.all()]
@@ -146,6 +171,9 @@ def cmd_show(desk: Desk, args: argparse.Namespace) -> int:
 
 def _tag_targets(desk: Desk, args: argparse.Namespace) -> list[str]:
     if args.cluster:
+        members = desk.clusters.tables.members(args.id)  # a cluster id, as clusters --json
+        if members:
+            return [m.story_id for m in members]
         try:
             cluster = desk.clusters.cluster_of(_story(desk, args.id).id)
         except KeyError:
@@ -165,16 +193,22 @@ def cmd_tag(desk: Desk, args: argparse.Namespace) -> int:
         print(f"{'untagged' if untag else 'tagged'} quote {quote.id}: {' '.join(tags)}")
         return 0
     targets = _tag_targets(desk, args)
+    if untag:
+        had = {t for s in desk.store.get_stories(targets) for t in s.tags}
+        missing = [t for t in args.tags if normalize_tag(t) not in had]
+        if missing:
+            raise CliError(f"not tagged {' '.join(missing)}: {args.id}")
     change = desk.tags.untag_stories if untag else desk.tags.tag_stories
     tags = change(targets, args.tags)
-    print(f"{'untagged' if untag else 'tagged'} {len(targets)} stories: {' '.join(tags)}")
+    counted = plural(len(targets), "story", "stories")
+    print(f"{'untagged' if untag else 'tagged'} {counted}: {' '.join(tags)}")
     return 0
 
 
 def cmd_read(desk: Desk, args: argparse.Namespace) -> int:
     ids = [_story(desk, i).id for i in args.ids]
     desk.store.set_read(ids, read=args.command == "read")
-    print(f"marked {len(ids)} {args.command}")
+    print(f"marked {plural(len(ids), 'story', 'stories')} {args.command}")
     return 0
 
 
@@ -187,20 +221,21 @@ def cmd_export(desk: Desk, args: argparse.Namespace) -> int:
 
 def cmd_reindex(desk: Desk, args: argparse.Namespace) -> int:
     count = desk.reindex(progress=render.progress_printer())
-    print(f"indexed {count} stories")
+    print(f"indexed {plural(count, 'story', 'stories')}")
     return 0
 
 
 def cmd_compact(desk: Desk, args: argparse.Namespace) -> int:
     count = desk.index.compact(progress=render.progress_printer())
-    print(f"compacted {count} index shards")
+    print(f"compacted {plural(count, 'index shard', 'index shards')}")
     return 0
 
 
 def cmd_recluster(desk: Desk, args: argparse.Namespace) -> int:
     desk.recluster()
     clusters = desk.clusters.clusters()
-    print(f"{desk.store.count()} stories in {len(clusters)} clusters")
+    stories = plural(desk.store.count(), "story", "stories")
+    print(f"{stories} in {plural(len(clusters), 'cluster', 'clusters')}")
     return 0
 
 

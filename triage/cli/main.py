@@ -44,69 +44,88 @@ def build_parser() -> argparse.ArgumentParser:
         return child
 
     p = command("ingest", "read feeds, OPML, article files or directories into the desk")
-    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="feed URL (http/https), feed or OPML file, article file, or directory",
+    )
     p.add_argument("--full-text", action="store_true", help="fetch full articles for summaries")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
 
     p = command("fetch", "refresh every subscribed feed")
     p.add_argument("--all", action="store_true", help="include feeds that are backing off")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
 
     feeds = command("feeds", "manage subscriptions")
     feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     p = feeds_sub.add_parser("add", help="subscribe to a feed")
     _add_index_option(p, top=False)
-    p.add_argument("url")
-    p.add_argument("--name", default="")
-    p.add_argument("--tag", action="append", default=[])
-    p.add_argument("--full-text", dest="full_text", action="store_true", default=None)
-    p.add_argument("--no-full-text", dest="full_text", action="store_false")
+    p.add_argument("url", help="the feed's http:// or https:// address")
+    p.add_argument("--name", default="", help="a title for the feed (default: its own)")
+    p.add_argument("--tag", action="append", default=[], help="tag its stories (repeatable)")
+    p.add_argument(
+        "--full-text",
+        dest="full_text",
+        action="store_true",
+        default=None,
+        help="fetch each story's full article",
+    )
+    p.add_argument(
+        "--no-full-text", dest="full_text", action="store_false", help="use the feed's text only"
+    )
     p = feeds_sub.add_parser("list", help="list subscriptions with their fetch state")
     _add_index_option(p, top=False)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p = feeds_sub.add_parser("remove", help="unsubscribe (stories stay)")
     _add_index_option(p, top=False)
-    p.add_argument("url")
+    p.add_argument("url", help="the feed's address, as feeds list shows it")
     p = feeds_sub.add_parser("import", help="subscribe to every feed of an OPML file")
     _add_index_option(p, top=False)
-    p.add_argument("file")
+    p.add_argument("file", help="an OPML file")
     p = feeds_sub.add_parser("export", help="print subscriptions as OPML 2.0")
     _add_index_option(p, top=False)
-    p.add_argument("-o", "--output", default="-")
+    p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
 
     p = command("search", "search stories with the query language")
-    p.add_argument("query", nargs="*")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("query", nargs="*", help='words, "phrases", source:x, tag:x, is:unread, -x')
+    p.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+    p.add_argument(
+        "--sort", choices=("relevance", "date"), default="relevance", help="order of the hits"
+    )
     p.add_argument(
         "--all",
         action="store_true",
         help="by relevance, read every day (by default the search may stop once the"
         " newest ~10k stories gave a page of hits)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("show", "print one story")
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", help="a story id (search and clusters print them)")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     for name, help_text in (("tag", "add tags"), ("untag", "remove tags")):
         p = command(name, f"{help_text} to a story (or --quote / --cluster)")
-        p.add_argument("id", metavar="ID")
-        p.add_argument("tags", nargs="+", metavar="TAG")
+        p.add_argument("id", metavar="ID", help="a story id (or quote / cluster id, see below)")
+        p.add_argument("tags", nargs="+", metavar="TAG", help="one or more tags")
         kind = p.add_mutually_exclusive_group()
         kind.add_argument("--quote", action="store_true", help="ID is a quote id")
-        kind.add_argument("--cluster", action="store_true", help="tag every story of ID's cluster")
+        kind.add_argument(
+            "--cluster",
+            action="store_true",
+            help="every story of a cluster: ID is a cluster id or a story id of it",
+        )
 
     for name in ("read", "unread"):
         p = command(name, f"mark stories {name}")
-        p.add_argument("ids", nargs="+", metavar="ID")
+        p.add_argument("ids", nargs="+", metavar="ID", help="story ids")
 
     p = command("export", "write matching stories as a rundown")
-    p.add_argument("query", nargs="*")
-    p.add_argument("--format", choices=("md", "json", "csv"), default="md")
-    p.add_argument("-o", "--output", default="-")
-    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("query", nargs="*", help="the stories to export (default: all)")
+    p.add_argument("--format", choices=("md", "json", "csv"), default="md", help="default md")
+    p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    p.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
 
     command("reindex", "rebuild the search index from the store (editor state kept)")
     command("recluster", "rebuild every cluster from scratch (corrections kept)")
@@ -117,27 +136,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = command("clusters", "list story clusters")
-    p.add_argument("query", nargs="*")
-    p.add_argument("--min-size", type=int, default=1)
-    p.add_argument("--limit", type=int, default=None)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("query", nargs="*", help="only clusters of stories matching this")
+    p.add_argument("--min-size", type=int, default=1, help="only clusters this big or bigger")
+    p.add_argument("--limit", type=int, default=None, help="at most this many")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     cluster = command("cluster", "correct clusters")
     cluster_sub = cluster.add_subparsers(dest="cluster_command", metavar="ACTION", required=True)
     p = cluster_sub.add_parser("merge", help="merge the clusters of two stories or clusters")
     _add_index_option(p, top=False)
-    p.add_argument("a")
-    p.add_argument("b")
+    p.add_argument("a", help="a story or cluster id")
+    p.add_argument("b", help="another story or cluster id")
     p = cluster_sub.add_parser("split", help="move a story out of its cluster")
     _add_index_option(p, top=False)
-    p.add_argument("story_id")
+    p.add_argument("story_id", help="the story to take out")
 
     p = command("quotes", "list quotations (from the desk, or from files with --file)")
-    p.add_argument("story_id", nargs="?")
-    p.add_argument("--speaker", default=None)
+    p.add_argument("story_id", nargs="?", help="only this story's quotes")
+    p.add_argument("--speaker", default=None, help="only quotes of this speaker")
     p.add_argument("--tag", default=None, help="only quotes with this tag")
-    p.add_argument("--file", nargs="+", default=None, metavar="PATH")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--file", nargs="+", default=None, metavar="PATH", help="extract from these files"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 

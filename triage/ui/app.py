@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import ClassVar
 
 from textual import events
@@ -14,6 +12,8 @@ from triage.config import Config
 from triage.core.desk import Desk
 from triage.core.models import utc_now
 from triage.ui.commands import TriageCommands
+from triage.ui.context import Clock, DeskContext
+from triage.ui.screens.feeds import FeedsScreen
 from triage.ui.screens.help import HelpScreen, binding_rows
 from triage.ui.screens.main import MainScreen
 from triage.ui.widgets.cluster_pane import ClusterPane
@@ -22,7 +22,17 @@ from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.story_list import StoryList
 
-Clock = Callable[[], datetime]
+PANES = (MainScreen, SearchBar, StoryList, ClusterPane, QuotePane, Reader, FeedsScreen)
+
+
+def binding_ids() -> set[str]:
+    """Every action id a ``[keys]`` entry may rebind."""
+    found = set()
+    for owner in (TriageApp, *PANES):
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                found.add(binding.id)
+    return found
 
 
 class TriageApp(App[None]):
@@ -57,7 +67,16 @@ class TriageApp(App[None]):
             self.theme = self.config.theme
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        self.push_screen(MainScreen())
+            unknown = sorted(set(self.config.keys) - binding_ids())
+            if unknown:
+                self.notify(
+                    f"Unknown action under [keys]: {', '.join(unknown)} (? lists the keys;"
+                    " the README lists action names)",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
+        self.push_screen(MainScreen(DeskContext(self.desk, self.config, self.clock)))
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         """Back from another window (perhaps the CLI): show what changed meanwhile."""
@@ -75,5 +94,6 @@ class TriageApp(App[None]):
             ("2 Clusters", binding_rows(ClusterPane.BINDINGS)),
             ("3 Quotes", binding_rows(QuotePane.BINDINGS)),
             ("Reader", binding_rows(Reader.BINDINGS)),
+            ("Feeds view (F)", binding_rows(FeedsScreen.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections))

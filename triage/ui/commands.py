@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
@@ -26,7 +27,21 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Export search", "Write the current search as md, json or csv", "screen.export", "e"),
     ("Save search", "Save the current query under a name", "screen.save_search", "s"),
     ("Saved searches", "Recall a saved search", "screen.saved_searches", "S"),
+    (
+        "Feeds",
+        "Every subscription: unread, last success and error; add, rename, remove",
+        "screen.feeds",
+        "F",
+    ),
     ("Feed log", "Show failing feeds", "screen.feed_log", "L"),
+    (
+        "Mark search read",
+        "Mark every story of the search read (z undoes)",
+        "screen.pane('stories', 'mark_all_read')",
+        "A",
+    ),
+    ("Undo mark read", "Undo the last bulk mark read", "screen.undo_read", "z"),
+    ("Clear search", "Clear the search", "screen.clear_search", "escape"),
     ("Tag story", "Tag the selected story", "screen.pane('stories', 'tag')", "t"),
     ("Untag story", "Remove a tag from the selected story", "screen.pane('stories', 'untag')", "T"),
     (
@@ -55,6 +70,18 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("Tag cluster", "Tag every story of the cluster", "screen.pane('clusters', 'tag')", "t"),
     (
+        "Merge story",
+        "Merge the story into another's cluster (m, then m on the other)",
+        "screen.pane('stories', 'merge_pick')",
+        "m",
+    ),
+    (
+        "Split story out",
+        "Take the highlighted member out of its cluster",
+        "screen.pane('clusters', 'split')",
+        "x",
+    ),
+    (
         "All clusters",
         "Cycle the clusters pane: story / by size / by recency",
         "screen.pane('clusters', 'cycle_mode')",
@@ -78,6 +105,15 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+@runtime_checkable
+class SavedSearches(Protocol):
+    """A screen that holds the desk's saved searches and can run one."""
+
+    saved: list[tuple[str, str]]
+
+    def recall_query(self, text: str) -> None: ...
+
+
 def literal_highlight(matcher: Matcher, text: str) -> Content:
     """``text`` as literal content with the fuzzy-matched letters underlined."""
     content = Content(clean(text, keep_newlines=False))
@@ -96,9 +132,7 @@ class TriageCommands(Provider):
             (f"{name}  ({key})", help_text, partial(self.app.run_action, action))
             for name, help_text, action, key in ACTIONS
         ]
-        from triage.ui.screens.main import MainScreen
-
-        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
+        main = next((s for s in self.app.screen_stack if isinstance(s, SavedSearches)), None)
         if main is not None:
             for name, query in main.saved:
                 entries.append(

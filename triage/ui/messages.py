@@ -134,6 +134,41 @@ class MarkRead(Message):
 
 
 @dataclass
+class StepStory(Message):
+    """From the reader: read the next (``step`` 1) or previous (-1) story of the list."""
+
+    step: int
+    unread: bool = False  # skip to the next unread story
+
+
+@dataclass
+class LoadToEnd(Message):
+    """The editor asked for the true end of the list (``G``): load every page."""
+
+
+@dataclass
+class MarkAllRead(Message):
+    """Mark every story of a group read: ``story_ids``, or the current search when None."""
+
+    story_ids: list[str] | None = None
+    what: str = "search"
+
+
+@dataclass
+class MergePick(Message):
+    """``m`` on a story: the first pick is merged into the second pick's cluster."""
+
+    story_id: str
+
+
+@dataclass
+class SplitStory(Message):
+    """Take a story out of its cluster."""
+
+    story_id: str
+
+
+@dataclass
 class TagStories(Message):
     """Ask for tags to add to (``remove`` False) or take from stories."""
 

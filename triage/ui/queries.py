@@ -114,6 +114,24 @@ def export_search(desk: Desk, query: str, unread_only: bool, fmt: str, path: Pat
     return len(stories)
 
 
+def mark_all_read(
+    desk: Desk, story_ids: list[str] | None, query: str, unread_only: bool
+) -> list[str]:
+    """Mark ``story_ids`` (or every story of the search) read; returns those that were unread.
+
+    Raises:
+        SearchError: For a query the desk cannot run.
+    """
+    if story_ids is None:
+        stories = load_page(desk, query, unread_only, EXPORT_LIMIT).stories
+    else:
+        stories = desk.store.get_stories(story_ids)
+    changed = [s.id for s in stories if not s.read]
+    if changed:
+        desk.store.set_read(changed, True)
+    return changed
+
+
 def open_in_browser(url: str) -> bool:
     """Open a link with the system browser (may block: call it from a worker)."""
     return webbrowser.open(url)

@@ -34,6 +34,11 @@ def plain(text: str, style: str = "", one_line: bool = False) -> Text:
     return Text(clean(text, keep_newlines=not one_line), style=style, end="")
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """``1 story``, ``2 stories``."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def speaker_colour(speaker: str, palette: dict[str, str]) -> str:
     """The colour of a speaker, assigned in order of appearance (kept in ``palette``)."""
     key = speaker.strip().lower()

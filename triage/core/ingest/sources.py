@@ -97,6 +97,12 @@ def plan_sources(sources: Iterable[str]) -> SourcePlan:
         if is_url(source):
             plan.urls.append(source)
             continue
+        scheme = urlsplit(source).scheme.lower()
+        if "://" in source and len(scheme) > 1:  # "c:\\..." is a Windows path, not a URL
+            plan.errors.append(
+                SourceError(source, f"unsupported URL scheme {scheme!r} (only http and https)")
+            )
+            continue
         path = Path(source).expanduser()
         if path.is_dir():
             for child in sorted(path.rglob("*")):

@@ -196,6 +196,14 @@ def _make_parser(schema: Schema, errors: list[str]) -> MultifieldParser:
     return parser
 
 
+_WORD_MINUS = re.compile(r"(?<![^\s(])-(?=[^\s-])")
+
+
+def _only_negated(text: str, parsed: Any) -> bool:
+    """Whoosh drops a query whose every clause is ``-x`` (nothing left to subtract from)."""
+    return isinstance(parsed, query.NullQuery.__class__) and bool(_WORD_MINUS.search(text))
+
+
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2}))?\b")
 _DATE_CLAUSE = re.compile(r"\b(published|date):(\[[^\]]*\]|\{[^}]*\}|[<>]=?\S+|\S+)", re.I)
 
@@ -235,6 +243,8 @@ def parse_query(
     parser = _make_parser(schema or build_schema(), errors)
     try:
         parsed = parser.parse(_compact_dates(stripped))
+        if _only_negated(stripped, parsed):  # "-tag:lead" means "NOT tag:lead", as it reads
+            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
         raise SearchError(f"cannot parse query {stripped!r}: {exc}") from None
     if errors:

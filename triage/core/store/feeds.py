@@ -121,3 +121,12 @@ class Feeds:
     def errors(self) -> list[Feed]:
         """Subscriptions whose last fetch failed."""
         return [f for f in self.all() if f.last_error]
+
+    def unread_counts(self) -> dict[str, int]:
+        """Feed URL -> how many of its stories are unread (feeds with none are left out)."""
+        rows = self.store.conn.execute(
+            "SELECT sf.feed, count(*) FROM story_feeds sf"
+            " LEFT JOIN story_state st ON st.story_id = sf.story_id"
+            " WHERE coalesce(st.read, 0) = 0 GROUP BY sf.feed"
+        )
+        return {str(feed): int(count) for feed, count in rows}

@@ -20,9 +20,9 @@ def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        if binding.key.startswith("ctrl+") and binding.key[-1].isdigit():
-            if not numbered:  # ctrl+1 … ctrl+9: one line is enough
-                rows.append(("ctrl+1…9", "Recall saved search 1–9 (or S)"))
+        if binding.key.startswith(("alt+", "ctrl+")) and binding.key[-1].isdigit():
+            if not numbered:  # alt+1 … alt+9: one line is enough
+                rows.append(("alt+1…9", "Recall saved search 1–9 (also ctrl+1…9; or S)"))
                 numbered = True
             continue
         rows.append((binding.key_display or binding.key, binding.description))

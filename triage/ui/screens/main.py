@@ -9,7 +9,9 @@ one.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,13 +24,19 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from triage.core.clusters import Cluster
-from triage.core.models import SourceError
+from triage.core.models import IngestReport, SourceError
 from triage.core.search import SearchError
 from triage.core.store import TagError
 from triage.ui import messages as m
 from triage.ui import queries
+from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
-from triage.ui.screens.actions import DeskActions
+from triage.ui.screens.export import ExportScreen
+from triage.ui.screens.feed_log import FeedLogScreen
+from triage.ui.screens.feeds import FeedsScreen
+from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
+from triage.ui.screens.tag_prompt import TagPrompt
+from triage.ui.text import attribution, plural
 from triage.ui.widgets.cluster_pane import ClusterPane
 from triage.ui.widgets.quote_pane import QuotePane
 from triage.ui.widgets.reader import Reader
@@ -36,10 +44,8 @@ from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.status import StatusLine
 from triage.ui.widgets.story_list import StoryList
 
-if TYPE_CHECKING:
-    from triage.ui.app import TriageApp
-
 PAGE_SIZE = 300
+UNDO_SECONDS = 8.0
 SEARCH_DEBOUNCE = 0.25
 DETAIL_SETTLE = 0.04
 """Seconds a selection must stay before its detail loads: while j is held, the cursor
@@ -48,7 +54,7 @@ keystrokes wait on repaints (each new selection cancels the older load)."""
 PANES = ("stories", "clusters", "quotes")
 
 
-class MainScreen(DeskActions, Screen[None]):
+class MainScreen(Screen[None]):
     """The desk. Keys here act on the desk as a whole (see BINDINGS)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
@@ -62,15 +68,26 @@ class MainScreen(DeskActions, Screen[None]):
         Binding("e", "export", "Export", id="export"),
         Binding("s", "save_search", "Save search", id="save_search"),
         Binding("S", "saved_searches", "Saved", id="saved_searches"),
+        Binding("F", "feeds", "Feeds", id="feeds"),
         Binding("L", "feed_log", "Feed log", show=False, id="feed_log"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
+        Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
         *[
-            Binding(f"ctrl+{n}", f"recall({n})", f"Saved search {n}", show=False, id=f"recall_{n}")
+            Binding(
+                f"alt+{n},ctrl+{n}",
+                f"recall({n})",
+                f"Saved search {n}",
+                key_display=f"alt+{n}",
+                show=False,
+                id=f"recall_{n}",
+            )
             for n in range(1, 10)
         ],
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, context: DeskContext) -> None:
         super().__init__()
+        self.context = context
         self.query_text = ""
         self.unread_only = False
         self.limit = PAGE_SIZE
@@ -85,17 +102,13 @@ class MainScreen(DeskActions, Screen[None]):
         self.signature: tuple[object, ...] | None = None
         self._debounce: Timer | None = None
         self.refreshing = False
-
-    @property
-    def triage(self) -> TriageApp:
-        """The app, typed."""
-        from triage.ui.app import TriageApp
-
-        assert isinstance(self.app, TriageApp)
-        return self.app
+        self.known_feeds = -1  # unknown until the first count
+        self.merge_from: str | None = None  # m picked a story to merge into another's cluster
+        self.to_end = False  # G asked for the true end: move there when it is loaded
+        self.undo: tuple[list[str], float] | None = None  # stories a bulk mark read changed
 
     def compose(self) -> ComposeResult:
-        clock = self.triage.clock
+        clock = self.context.clock
         yield SearchBar(id="search")
         with Vertical(id="body"):
             with Horizontal(id="panes"):
@@ -110,7 +123,7 @@ class MainScreen(DeskActions, Screen[None]):
         self.set_focus(self.query_one(StoryList))
         self.reload()
         self.load_side_data()
-        config = self.triage.config
+        config = self.context.config
         if config.refresh_minutes > 0:
             self.set_interval(config.refresh_minutes * 60, self.action_refresh_feeds)
         if config.poll_seconds > 0:
@@ -137,8 +150,22 @@ class MainScreen(DeskActions, Screen[None]):
         self.set_class(name == "reader", "-reading")
 
     def action_focus_search(self) -> None:
-        """Go to the search bar."""
-        self.set_focus(self.query_one(SearchBar))
+        """Go to the search bar with the kept query selected (typing starts a new one)."""
+        self.query_one(SearchBar).start_query()
+
+    def action_clear_search(self) -> None:
+        """Clear the search from anywhere and go back to the stories."""
+        if self.merge_from is not None:
+            self.merge_from = None
+            self.tell("Merge cancelled")
+            return
+        bar = self.query_one(SearchBar)
+        if bar.value or self.query_text:
+            with bar.prevent(Input.Changed):
+                bar.value = ""
+            self.search_cleared()
+        else:
+            self.set_focus(self.query_one(StoryList))
 
     def action_focus_pane(self, name: str) -> None:
         """Focus one of the three panes."""
@@ -201,7 +228,7 @@ class MainScreen(DeskActions, Screen[None]):
         self, query: str, unread_only: bool, limit: int, generation: int, offset: int
     ) -> None:
         """Load a page in this (worker) thread and post it back."""
-        desk = self.triage.desk
+        desk = self.context.desk
         try:
             page = queries.load_page(desk, query, unread_only, limit, offset)
         except SearchError as exc:
@@ -230,6 +257,9 @@ class MainScreen(DeskActions, Screen[None]):
             if event.offset == len(stories.stories):
                 stories.extend(event.stories, event.sizes, event.total, event.more)
                 self.query_one(StatusLine).set_shown(len(stories.stories), event.total, event.more)
+                if self.to_end:
+                    self.to_end = False
+                    stories.move_cursor(row=max(0, len(stories.stories) - 1))
             return
         stories.show(event.stories, event.sizes, event.total, event.more)
         status = self.query_one(StatusLine)
@@ -264,6 +294,26 @@ class MainScreen(DeskActions, Screen[None]):
                 self.query_text, self.unread_only, self.limit, self.generation, loaded
             )
 
+    @on(m.LoadToEnd)
+    def load_to_end(self) -> None:
+        """Load every remaining story of the query, then put the cursor on the last."""
+        loaded = len(self.query_one(StoryList).stories)
+        self.to_end = True
+        self.limit = queries.EXPORT_LIMIT
+        self.load_more_stories(
+            self.query_text, self.unread_only, self.limit, self.generation, loaded
+        )
+
+    @on(m.StepStory)
+    def step_story(self, event: m.StepStory) -> None:
+        """n / p / N from the reader: read the next or previous story of the list."""
+        stories = self.query_one(StoryList)
+        story = stories.step(event.step, event.unread)
+        if story is None:
+            self.tell("No more unread stories" if event.unread else "No more stories")
+            return
+        self.story_opened(m.StoryOpened(story.id))
+
     @on(m.UnreadOnlyToggled)
     def unread_toggled(self, event: m.UnreadOnlyToggled) -> None:
         self.unread_only = event.unread_only
@@ -277,8 +327,14 @@ class MainScreen(DeskActions, Screen[None]):
 
     @on(m.StoryOpened)
     def story_opened(self, event: m.StoryOpened) -> None:
+        """Read a story: the reader shows it and it is marked read."""
         if event.story_id != self.selected_id:
             self.story_selected(m.StorySelected(event.story_id))
+        stories = self.query_one(StoryList)
+        story = next((s for s in stories.stories if s.id == event.story_id), None)
+        if story is None or not stories.is_read(story):
+            stories.set_read_here(event.story_id, True)
+            self.write_read([event.story_id], True)
         self.set_focus(self.query_one(Reader))
 
     @work(thread=True, exclusive=True, group="detail")
@@ -288,7 +344,7 @@ class MainScreen(DeskActions, Screen[None]):
         time.sleep(DETAIL_SETTLE)
         if worker.is_cancelled:  # the cursor has moved on
             return
-        detail = queries.load_detail(self.triage.desk, story_id, query, whole_cluster)
+        detail = queries.load_detail(self.context.desk, story_id, query, whole_cluster)
         if detail is not None and not worker.is_cancelled:
             self.post_message(
                 m.DetailLoaded(
@@ -328,7 +384,7 @@ class MainScreen(DeskActions, Screen[None]):
     @work(thread=True, exclusive=True, group="clusters")
     @guarded("loading clusters")
     def load_cluster_list(self, story_ids: list[str]) -> None:
-        clusters: list[Cluster] = queries.load_clusters(self.triage.desk, story_ids)
+        clusters: list[Cluster] = queries.load_clusters(self.context.desk, story_ids)
         self.post_message(m.ClustersLoaded(clusters))
 
     @on(m.ClustersLoaded)
@@ -339,10 +395,15 @@ class MainScreen(DeskActions, Screen[None]):
     @guarded("reading desk counts")
     def load_side_data(self) -> None:
         """Counts, feed errors, tags (for completion) and saved searches."""
-        desk = self.triage.desk
+        desk = self.context.desk
         tags = [tag for tag, _ in desk.tags.all_tags()]
         saved = desk.tags.saved_searches()
-        counts = (desk.store.count(), desk.store.unread_count(), len(desk.feeds.errors()))
+        counts = (
+            desk.store.count(),
+            desk.store.unread_count(),
+            len(desk.feeds.errors()),
+            len(desk.feeds.all()),
+        )
         signature = queries.desk_signature(desk)
         self.app.call_from_thread(self._side_data, tags, saved, counts, signature)
 
@@ -350,11 +411,12 @@ class MainScreen(DeskActions, Screen[None]):
         self,
         tags: list[str],
         saved: list[tuple[str, str]],
-        counts: tuple[int, int, int],
+        counts: tuple[int, int, int, int],
         signature: tuple[object, ...],
     ) -> None:
         self.known_tags, self.saved, self.signature = tags, saved, signature
-        self.query_one(StatusLine).set_counts(*counts)
+        self.known_feeds = counts[3]
+        self.query_one(StatusLine).set_counts(*counts[:3])
 
     # -- changes made elsewhere ------------------------------------------------------------
 
@@ -365,7 +427,7 @@ class MainScreen(DeskActions, Screen[None]):
     @work(thread=True, exclusive=True, group="poll")
     @guarded("checking for changes")
     def check_signature(self) -> None:
-        signature = queries.desk_signature(self.triage.desk)
+        signature = queries.desk_signature(self.context.desk)
         if self.signature is not None and signature != self.signature:
             self.app.call_from_thread(self.reload)
 
@@ -373,13 +435,86 @@ class MainScreen(DeskActions, Screen[None]):
 
     @on(m.MarkRead)
     def mark_read(self, event: m.MarkRead) -> None:
+        stories = self.query_one(StoryList)
+        for story_id in event.story_ids:
+            stories.set_read_here(story_id, event.read)
         self.write_read(event.story_ids, event.read)
+        if not event.read:
+            self.tell("Marked unread")
+
+    @on(m.MergePick)
+    def merge_pick(self, event: m.MergePick) -> None:
+        """First m: remember the story; second m on another story: merge the first into it."""
+        if self.merge_from is None or self.merge_from == event.story_id:
+            self.merge_from = event.story_id
+            self.tell("Merge: go to the story whose cluster it joins and press m (Esc cancels)")
+            return
+        story_id, self.merge_from = self.merge_from, None
+        self.write_cluster("merge", story_id, event.story_id)
+
+    @on(m.SplitStory)
+    def split_story(self, event: m.SplitStory) -> None:
+        self.write_cluster("split", event.story_id, "")
+
+    @work(thread=True, group="edits")
+    @guarded("correcting the cluster")
+    def write_cluster(self, action: str, story_id: str, other: str) -> None:
+        """Merge or split (the corrections the CLI makes), then show the cluster at once."""
+        desk = self.context.desk
+        try:
+            with desk.store.write():
+                if action == "merge":
+                    desk.clusters.merge(story_id, other)
+                else:
+                    desk.clusters.split(story_id)
+        except KeyError:
+            self.app.call_from_thread(self.tell, "That story has no cluster yet", "warning")
+            return
+        done = "Merged into the cluster" if action == "merge" else "Split out of its cluster"
+        self.app.call_from_thread(self.tell, done)
+        self.app.call_from_thread(self.reload)
+
+    @on(m.MarkAllRead)
+    def mark_all_read(self, event: m.MarkAllRead) -> None:
+        self.write_all_read(event.story_ids, event.what, self.query_text, self.unread_only)
+
+    @work(thread=True, group="edits")
+    @guarded("saving to the desk")
+    def write_all_read(
+        self, story_ids: list[str] | None, what: str, query: str, unread_only: bool
+    ) -> None:
+        """Mark a group read, remembering which were unread so ``z`` can undo it."""
+        changed = queries.mark_all_read(self.context.desk, story_ids, query, unread_only)
+        self.app.call_from_thread(self._marked_all, changed, what)
+
+    def _marked_all(self, changed: list[str], what: str) -> None:
+        if not changed:
+            self.tell(f"Nothing unread in this {what}")
+            return
+        self.undo = (changed, time.monotonic())
+        self.tell(
+            f"Marked {plural(len(changed), 'story', 'stories')} of this {what} read"
+            f" (z undoes for {UNDO_SECONDS:g}s)"
+        )
+        self.reload()
+
+    def action_undo_read(self) -> None:
+        """Undo the last bulk mark read, for a few seconds after it."""
+        if self.undo is None or time.monotonic() - self.undo[1] > UNDO_SECONDS:
+            self.undo = None
+            self.tell("Nothing to undo", "warning")
+            return
+        changed, self.undo = self.undo[0], None
+        self.write_read(changed, False)
+        self.tell(f"Undone: {plural(len(changed), 'story', 'stories')} unread again")
 
     @work(thread=True, group="edits")
     @guarded("saving to the desk")
     def write_read(self, story_ids: list[str], read: bool) -> None:
-        self.triage.desk.store.set_read(story_ids, read)
+        self.context.desk.store.set_read(story_ids, read)
         self.app.call_from_thread(self.load_side_data)
+        if len(story_ids) > 1:
+            self.app.call_from_thread(self.reload)
 
     @on(m.TagStories)
     def tag_stories(self, event: m.TagStories) -> None:
@@ -402,7 +537,7 @@ class MainScreen(DeskActions, Screen[None]):
     def write_tags(
         self, story_ids: list[str], quote_ids: list[str], tags: list[str], remove: bool
     ) -> None:
-        desk = self.triage.desk
+        desk = self.context.desk
         try:
             if story_ids:
                 (desk.tags.untag_stories if remove else desk.tags.tag_stories)(story_ids, tags)
@@ -418,3 +553,185 @@ class MainScreen(DeskActions, Screen[None]):
     def tell(self, text: str, severity: str = "information") -> None:
         """A notification that never interprets the text as markup."""
         self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    # == desk-wide actions: refresh, export, saved searches, tags, links ==
+
+    def _status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    # -- browser and clipboard -------------------------------------------------------------
+
+    def on_open_link(self, event: m.OpenLink) -> None:
+        self.browse(event.url)
+
+    @work(thread=True, group="browser")
+    @guarded("opening the link")
+    def browse(self, url: str) -> None:
+        """Open a link without blocking the UI (a browser may take a while to start)."""
+        if not queries.open_in_browser(url):
+            self.app.call_from_thread(self.tell, f"No browser to open {url}", "warning")
+
+    def on_copy_quote(self, event: m.CopyQuote) -> None:
+        quote = event.quote.quote
+        outlet = self.query_one(QuotePane).sources.get(event.quote.story_id, "")
+        text = attribution(quote.text, quote.speaker, quote.role, outlet)
+        self.app.copy_to_clipboard(text)
+        self.tell(f"Copied: {text}")
+
+    # -- tags ------------------------------------------------------------------------------
+
+    def ask_tags(self, what: str, remove: bool, then: Callable[[list[str]], object]) -> None:
+        """Prompt for tags (with completion) and hand them to ``then``."""
+        title = f"Remove tags from the {what}" if remove else f"Tag the {what}"
+
+        def done(tags: list[str] | None) -> None:
+            if tags:
+                then(tags)
+
+        self.app.push_screen(TagPrompt(title, list(self.known_tags)), done)
+
+    # -- refresh ---------------------------------------------------------------------------
+
+    def action_refresh_feeds(self) -> None:
+        """Fetch every subscribed feed now, in the background."""
+        if self.refreshing:
+            return
+        if not self.known_feeds:
+            self.tell(
+                "No feeds yet: add one with  triage feeds add URL  (or feeds import FILE.opml)",
+                "warning",
+            )
+            return
+        self.refreshing = True
+        self._status().progress("start", 0, 1)
+        self.run_refresh()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    @guarded("refreshing feeds")
+    def run_refresh(self) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            self.post_message(m.RefreshProgress(stage, done, total))
+
+        pipeline = self.context.desk.pipeline(progress=progress)
+        try:
+            report = pipeline.refresh(finish=False)
+            self.post_message(m.StoriesFetched(report))
+            pipeline.finish(background=True)  # analysis and index off the process that paints
+        except Exception as exc:
+            report = IngestReport(errors=[SourceError("refresh", str(exc))])
+            self.post_message(m.StoriesFetched(report))
+        self.post_message(m.RefreshFinished(report))
+
+    def on_refresh_progress(self, event: m.RefreshProgress) -> None:
+        self._status().progress(event.stage, event.done, event.total)
+
+    def on_stories_fetched(self, event: m.StoriesFetched) -> None:
+        """New stories are stored: list them now, say what came in."""
+        self.last_errors = list(event.report.errors)
+        report = event.report
+        text = f"Refreshed: {report.added} new, {report.updated} updated"
+        if report.errors:
+            text += f", {plural(len(report.errors), 'feed error', 'feed errors')} (L shows them)"
+        self.tell(text, "warning" if report.errors else "information")
+        self.reload()
+
+    def on_refresh_finished(self, event: m.RefreshFinished) -> None:
+        """Quotes, clusters and the index caught up: redraw what depends on them."""
+        self.refreshing = False
+        self._status().finished(self.context.clock())
+        self.reload()
+
+    # -- feed log --------------------------------------------------------------------------
+
+    def action_feeds(self) -> None:
+        """Every subscription with its unread count and fetch state; enter lists its stories."""
+
+        def chosen(query: str | None) -> None:
+            self.load_side_data()
+            if query is not None:
+                self.recall_query(query)
+                self.set_focus(self.query_one(StoryList))
+
+        self.app.push_screen(FeedsScreen(self.context), chosen)
+
+    def action_feed_log(self) -> None:
+        """Show failing feeds and the last refresh's errors."""
+        self.load_feed_log()
+
+    @work(thread=True, group="feeds")
+    @guarded("reading the feed log")
+    def load_feed_log(self) -> None:
+        failing = self.context.desk.feeds.errors()
+        self.app.call_from_thread(
+            self.app.push_screen, FeedLogScreen(failing, list(self.last_errors))
+        )
+
+    # -- export ----------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Export the current search to Markdown, JSON or CSV."""
+        total = self.query_one(StatusLine).shown[1]
+
+        def chosen(answer: tuple[str, Path] | None) -> None:
+            if answer is not None:
+                self.write_export(self.query_text, self.unread_only, *answer)
+
+        self.app.push_screen(ExportScreen(self.context.clock(), total), chosen)
+
+    @work(thread=True, group="export")
+    @guarded("exporting")
+    def write_export(self, query: str, unread_only: bool, fmt: str, path: Path) -> None:
+        try:
+            count = queries.export_search(self.context.desk, query, unread_only, fmt, path)
+        except (OSError, SearchError) as exc:
+            self.app.call_from_thread(self.tell, f"Export failed: {exc}", "error")
+            return
+        self.app.call_from_thread(self.tell, f"Exported {count} stories to {path}")
+
+    # -- saved searches --------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        """Save the current query under a name."""
+        if not self.query_text:
+            self.tell("Nothing to save: type a search first (/)", "warning")
+            return
+        query = self.query_text
+
+        def named(name: str | None) -> None:
+            if name:
+                self.write_saved_search(name, query)
+
+        self.app.push_screen(SaveSearchPrompt(query), named)
+
+    @work(thread=True, group="edits")
+    @guarded("saving to the desk")
+    def write_saved_search(self, name: str, query: str) -> None:
+        self.context.desk.tags.save_search(name, query)
+        self.app.call_from_thread(self.tell, f"Saved search {name!r}")
+        self.app.call_from_thread(self.load_side_data)
+
+    def action_saved_searches(self) -> None:
+        """Pick a saved search to recall (or delete one)."""
+        picker = SavedSearchPicker(list(self.saved))
+
+        def picked(query: str | None) -> None:
+            if picker.deleted:
+                self.forget_searches(picker.deleted)
+            if query is not None:
+                self.recall_query(query)
+
+        self.app.push_screen(picker, picked)
+
+    @work(thread=True, group="edits")
+    @guarded("saving to the desk")
+    def forget_searches(self, names: list[str]) -> None:
+        for name in names:
+            self.context.desk.tags.delete_search(name)
+        self.app.call_from_thread(self.load_side_data)
+
+    def action_recall(self, number: int) -> None:
+        """Recall the n-th saved search (ctrl+1 … ctrl+9)."""
+        if 1 <= number <= len(self.saved):
+            self.recall_query(self.saved[number - 1][1])
+        else:
+            self.tell(f"No saved search {number} (S lists them)", "warning")

@@ -17,7 +17,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from triage.core.clusters import Cluster, ClusterMember
-from triage.ui.messages import ClusterModeChanged, StoryOpened, StorySelected, TagStories
+from triage.ui.messages import (
+    ClusterModeChanged,
+    MarkAllRead,
+    SplitStory,
+    StoryOpened,
+    StorySelected,
+    TagStories,
+)
 from triage.ui.text import plain, relative_time
 
 MODES = ("story", "size", "recent")
@@ -34,7 +41,8 @@ class ClusterPane(OptionList):
 
     Keys: ``j``/``k`` move, ``g``/``G`` first/last, ``enter`` reads the member (or
     opens the cluster from the list), ``t``/``T`` tag or untag every story of the
-    cluster, ``a`` cycles story cluster / all by size / all by recency.
+    cluster, ``A`` marks every story of the cluster read, ``x`` splits the member
+    out, ``a`` cycles story cluster / all by size / all by recency.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,6 +54,10 @@ class ClusterPane(OptionList):
         Binding("t", "tag", "Tag cluster", id="tag"),
         Binding("T", "untag", "Untag cluster", id="untag"),
         Binding("a", "cycle_mode", "All clusters", id="cluster_mode"),
+        Binding(
+            "A", "mark_all_read", "Mark cluster read (z undoes)", show=False, id="mark_all_read"
+        ),
+        Binding("x", "split", "Split the member out", show=False, id="split"),
     ]
 
     def __init__(self, clock: Callable[[], datetime], **kwargs: object) -> None:
@@ -117,6 +129,19 @@ class ClusterPane(OptionList):
         mine = next((i for i, o in enumerate(options) if o.id == f"m:{self.current}"), None)
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = mine if mine is not None else first
+        self.call_after_refresh(self.keep_heading)
+
+    def keep_heading(self) -> None:
+        """Scroll as high as the cursor allows: the heading and origin stay in view."""
+        if self.mode == "story":
+            self.scroll_home(animate=False, immediate=True)
+            self.scroll_to_highlight()
+
+    def on_focus(self) -> None:
+        self.call_after_refresh(self.keep_heading)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.keep_heading)
 
     def _render_list(self) -> None:
         self.clear_options()
@@ -187,6 +212,18 @@ class ClusterPane(OptionList):
         ids = self._target_story_ids()
         if ids:
             self.post_message(TagStories(ids, remove=True))
+
+    def action_split(self) -> None:
+        """Take the highlighted member out of the cluster (a correction that survives rebuilds)."""
+        option_id = self._highlighted_id()
+        if self.mode == "story" and option_id.startswith("m:"):
+            self.post_message(SplitStory(option_id[2:]))
+
+    def action_mark_all_read(self) -> None:
+        """Mark every story of the cluster read (undo with ``z``)."""
+        ids = self._target_story_ids()
+        if ids:
+            self.post_message(MarkAllRead(ids, "cluster"))
 
     def action_cycle_mode(self) -> None:
         """Cycle: this story's cluster, all clusters by size, all by recency."""

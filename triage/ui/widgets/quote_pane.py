@@ -17,6 +17,19 @@ from triage.core.models import StoredQuote
 from triage.ui.messages import CopyQuote, QuoteScopeChanged, QuoteSelected, TagQuote
 from triage.ui.text import plain, speaker_colour
 
+QUOTE_LINES = 4
+
+
+def shorten(text: str, budget: int) -> str:
+    """``text`` cut at a word before ``budget`` characters, marked with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= budget:
+        return text
+    cut = text[: budget - 1]
+    if " " in cut[budget // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
 
 class QuotePane(OptionList):
     """The quotations of the selected story, speaker first.
@@ -70,7 +83,7 @@ class QuotePane(OptionList):
             if self.whole_cluster and stored.story_id in sources:
                 line.append_text(plain(f" · {sources[stored.story_id]}", "dim", one_line=True))
             line.append(": ")
-            line.append_text(plain(f"“{quote.text}”", one_line=True))
+            line.append_text(plain(f"“{shorten(quote.text, self._budget())}”", one_line=True))
             if stored.tags:
                 line.append_text(plain("  " + " ".join(stored.tags), "italic", one_line=True))
             options.append(Option(line, id=f"q:{index}"))
@@ -78,6 +91,10 @@ class QuotePane(OptionList):
             options.append(Option(Text("No quotes", style="dim"), disabled=True))
         self.add_options(options)
         self.highlighted = 0 if quotes else None
+
+    def _budget(self) -> int:
+        """Characters of a quote shown in the pane (the reader shows all of it)."""
+        return max(80, self.scrollable_content_region.width * QUOTE_LINES)
 
     @property
     def selected(self) -> StoredQuote | None:

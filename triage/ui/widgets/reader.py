@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from triage.core.models import StoredQuote, Story
-from triage.ui.messages import OpenLink, TagStories
+from triage.ui.messages import MarkRead, OpenLink, StepStory, TagStories
 from triage.ui.text import plain, relative_time, speaker_colour
 
 TERM_STYLE = "reverse bold"
@@ -54,7 +54,8 @@ class Reader(VerticalScroll):
     """The selected story, ready to read.
 
     Keys: ``j``/``k`` scroll, ``g``/``G`` top/bottom, ``o`` opens the link,
-    ``t``/``T`` tag and untag the story, ``escape`` goes back to the list.
+    ``t``/``T`` tag and untag the story, ``n``/``p`` read the next/previous story,
+    ``N`` the next unread, ``U`` marks it unread again, ``escape`` goes back to the list.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,6 +66,10 @@ class Reader(VerticalScroll):
         Binding("o", "open_link", "Browser", id="open_link"),
         Binding("t", "tag", "Tag", id="tag"),
         Binding("T", "untag", "Untag", id="untag"),
+        Binding("n", "step(1)", "Next", id="next_story"),
+        Binding("p", "step(-1)", "Previous", id="previous_story"),
+        Binding("N", "step(1, True)", "Next unread", id="next_unread"),
+        Binding("U", "mark_unread", "Mark unread", id="mark_unread"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -172,6 +177,15 @@ class Reader(VerticalScroll):
         """Remove a tag from the story being read."""
         if self.story is not None:
             self.post_message(TagStories([self.story.id], remove=True))
+
+    def action_step(self, step: int, unread: bool = False) -> None:
+        """Read the next or previous story of the list (or the next unread one)."""
+        self.post_message(StepStory(step, unread))
+
+    def action_mark_unread(self) -> None:
+        """Mark the story being read unread again."""
+        if self.story is not None:
+            self.post_message(MarkRead([self.story.id], False))
 
     def action_back(self) -> None:
         """Back to the story list."""

@@ -13,6 +13,7 @@ class SearchBar(Input):
     """The query input (the Whoosh query language of ``triage search``).
 
     Keys: ``enter`` keeps the query and goes to the stories, ``escape`` clears it.
+    ``/`` comes back with the kept query selected, so typing starts a new one.
     Typing runs the search after a short pause (debounced by the main screen).
     """
 
@@ -29,6 +30,11 @@ class SearchBar(Input):
             select_on_focus=False,
             **kwargs,  # type: ignore[arg-type]
         )
+
+    def start_query(self) -> None:
+        """Focus with the kept query selected: typing replaces it, arrows keep it."""
+        self.focus()
+        self.select_all()
 
     def action_clear_search(self) -> None:
         """Clear the query and show every story again."""

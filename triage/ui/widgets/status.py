@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
-from triage.ui.text import plain
+from triage.ui.text import plain, plural
 
 
 class StatusLine(Horizontal):
@@ -37,13 +37,14 @@ class StatusLine(Horizontal):
         stories, unread = self.counts
         shown, total = self.shown
         plus = "+" if self.shown_more else ""
-        line = Text(
-            f"{stories} stories · {unread} unread · showing {shown} of {total}{plus}", end=""
-        )
+        counted = plural(stories, "story", "stories")
+        line = Text(f"{counted} · {unread} unread · showing {shown} of {total}{plus}", end="")
         when = f"{self.last_refresh:%H:%M}" if self.last_refresh else "never"
         line.append(f" · refreshed {when}")
         if self.feed_errors:
-            line.append(f" · {self.feed_errors} feed errors (L)", style="bold red")
+            line.append(
+                f" · {plural(self.feed_errors, 'feed error', 'feed errors')} (L)", style="bold red"
+            )
         if self.problem:
             line.append(" · ")
             line.append_text(plain(self.problem, "bold red", one_line=True))

@@ -18,7 +18,10 @@ from textual.widgets import DataTable
 from triage.core.models import Story
 from triage.ui.messages import (
     LoadMoreStories,
+    LoadToEnd,
+    MarkAllRead,
     MarkRead,
+    MergePick,
     OpenLink,
     StoryOpened,
     StorySelected,
@@ -35,9 +38,11 @@ WIDE_TABLE = 70
 class StoryList(DataTable[Text]):
     """The stories of the current query.
 
-    Keys: ``j``/``k`` or arrows move, ``g``/``G`` go to the first/last loaded story,
-    ``enter`` opens the reader, ``space`` marks read and moves on, ``t``/``T`` tag
-    and untag, ``o`` opens the link in the browser, ``u`` shows unread only.
+    Keys: ``j``/``k`` or arrows move, ``g``/``G`` go to the first/last story,
+    ``enter`` opens the reader (and marks the story read), ``space`` marks read and
+    moves on, ``U`` marks unread, ``A`` marks every story of the search read,
+    ``m`` then ``m`` merges a story into another's cluster, ``t``/``T`` tag and
+    untag, ``o`` opens the link in the browser, ``u`` shows unread only.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,6 +52,13 @@ class StoryList(DataTable[Text]):
         Binding("G", "last", "Last", show=False, id="last"),
         Binding("enter", "open", "Read", id="open"),
         Binding("space", "mark_read", "Read+next", id="mark_read"),
+        Binding("U", "mark_unread", "Mark unread", show=False, id="mark_unread"),
+        Binding(
+            "A", "mark_all_read", "Mark search read (z undoes)", show=False, id="mark_all_read"
+        ),
+        Binding(
+            "m", "merge_pick", "Merge into (m, then m on the other story)", show=False, id="merge"
+        ),
         Binding("t", "tag", "Tag", id="tag"),
         Binding("T", "untag", "Untag", id="untag"),
         Binding("o", "open_link", "Browser", id="open_link"),
@@ -144,8 +156,8 @@ class StoryList(DataTable[Text]):
 
     def on_resize(self) -> None:
         if self.columns:
+            keep = self.cursor_row  # clearing the columns resets the cursor
             self._add_columns()
-            keep = self.cursor_row
             self._fill()
             if self.stories:
                 self.move_cursor(row=min(keep, len(self.stories) - 1), animate=False)
@@ -179,8 +191,40 @@ class StoryList(DataTable[Text]):
         self.move_cursor(row=0)
 
     def action_last(self) -> None:
-        """Go to the last loaded story (more load as the cursor gets there)."""
+        """Go to the last story of the list, loading the pages not loaded yet."""
         self.move_cursor(row=max(0, len(self.stories) - 1))
+        if len(self.stories) < self.total or self.more:
+            self.post_message(LoadToEnd())
+
+    def step(self, step: int, unread: bool = False) -> Story | None:
+        """Move the cursor ``step`` rows (to the next unread one with ``unread``)."""
+        row = self.cursor_row + step
+        while 0 <= row < len(self.stories):
+            story = self.stories[row]
+            if not unread or not self._read_here.get(story.id, story.read):
+                self.move_cursor(row=row)
+                return story
+            row += step
+        return None
+
+    def is_read(self, story: Story) -> bool:
+        """Read as shown here (a mark made this session counts at once)."""
+        return self._read_here.get(story.id, story.read)
+
+    def action_mark_unread(self) -> None:
+        """Mark the selected story unread again."""
+        if self.selected is not None:
+            self.set_read_here(self.selected.id, False)
+            self.post_message(MarkRead([self.selected.id], False))
+
+    def action_merge_pick(self) -> None:
+        """Merge this story into another's cluster: m here, then m on the other story."""
+        if self.selected is not None:
+            self.post_message(MergePick(self.selected.id))
+
+    def action_mark_all_read(self) -> None:
+        """Mark every story of the current search read (undo with ``z``)."""
+        self.post_message(MarkAllRead())
 
     def action_open(self) -> None:
         """Open the selected story in the reader."""

@@ -1,0 +1,227 @@
+"""The feeds view (``F``): every subscription, its unread count and fetch state.
+
+Enter shows the feed's stories (the ``feed:`` query); ``a`` adds a feed, ``r``
+renames it, ``d`` removes it (its stories stay). Desk calls run in workers on
+this screen; the list is reloaded after each change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label
+
+from triage.core.models import Feed
+from triage.ui.context import DeskContext
+from triage.ui.guard import guarded
+from triage.ui.text import clean, plain, relative_time
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """One subscription as the view shows it."""
+
+    feed: Feed
+    unread: int
+
+    @property
+    def title(self) -> str:
+        return self.feed.name or self.feed.url
+
+
+def feed_query(url: str) -> str:
+    """The query that lists one feed's stories."""
+    return f'feed:"{url}"'
+
+
+def feed_url_problem(url: str) -> str:
+    """Why ``url`` cannot be a feed address ('' when it can)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return "give an http:// or https:// address"
+    return ""
+
+
+class FeedPrompt(ModalScreen[str | None]):
+    """Ask for one line (a feed URL, or a new title); dismisses with it or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, title: str, placeholder: str, value: str = "") -> None:
+        super().__init__()
+        self.prompt_title, self.placeholder, self.value = title, placeholder, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.prompt_title, markup=False, classes="dialog-title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="feed-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        """Close without a change."""
+        self.dismiss(None)
+
+
+class FeedsScreen(ModalScreen[str | None]):
+    """Every subscription; dismisses with the query of the chosen feed, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", id="cancel"),
+        Binding("q", "cancel", "Close", show=False),
+        Binding("enter", "choose", "Stories", id="feed_stories"),
+        Binding("a", "add", "Add", id="feed_add"),
+        Binding("r", "rename", "Rename", id="feed_rename"),
+        Binding("d", "remove", "Remove", id="feed_remove"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, context: DeskContext) -> None:
+        super().__init__()
+        self.context = context
+        self.rows: list[FeedRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog feeds-dialog"):
+            yield Label("Feeds", classes="dialog-title")
+            yield DataTable(cursor_type="row", id="feeds-table")
+            yield Label(
+                "enter: stories · a: add · r: rename · d: remove · esc: close",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Feed", key="title", width=34)
+        table.add_column("Unread", key="unread", width=6)
+        table.add_column("Last success", key="success", width=12)
+        table.add_column("Last error", key="error")
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="feeds")
+    @guarded("reading the feeds")
+    def load(self) -> None:
+        desk = self.context.desk
+        unread = desk.feeds.unread_counts()
+        rows = [FeedRow(f, unread.get(f.url, 0)) for f in desk.feeds.all()]
+        self.app.call_from_thread(self.show, rows)
+
+    def show(self, rows: list[FeedRow]) -> None:
+        """Fill the table (the cursor stays on the same row number)."""
+        self.rows = rows
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        now = self.context.clock()
+        for row in rows:
+            table.add_row(*self._cells(row, now), key=row.feed.url)
+        if not rows:
+            table.add_row(
+                Text("No feeds yet: a adds one", style="dim"), Text(""), Text(""), Text("")
+            )
+        elif keep:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+
+    def _cells(self, row: FeedRow, now: datetime) -> list[Text]:
+        feed = row.feed
+        success = relative_time(feed.last_success, now) if feed.last_success else "never"
+        error = Text(end="")
+        if feed.last_error:
+            error = plain(clean(feed.last_error, keep_newlines=False), "red", one_line=True)
+            if feed.failures > 1:
+                error.append(f" ×{feed.failures}", style="dim")
+        title = plain(row.title, "bold" if row.unread else "", one_line=True)
+        return [
+            title,
+            Text(str(row.unread), style="bold" if row.unread else "dim"),
+            Text(success, style="dim"),
+            error,
+        ]
+
+    @property
+    def selected(self) -> FeedRow | None:
+        """The feed under the cursor."""
+        table = self.query_one(DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_choose()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def action_choose(self) -> None:
+        """Show the highlighted feed's stories."""
+        if self.selected is not None:
+            self.dismiss(feed_query(self.selected.feed.url))
+
+    def action_add(self) -> None:
+        """Subscribe to a feed (fetched on the next refresh, R)."""
+
+        def added(url: str | None) -> None:
+            if url is None:
+                return
+            problem = feed_url_problem(url)
+            if problem:
+                self.notify(f"Not a feed URL: {url} ({problem})", severity="error", markup=False)
+                return
+            self.write(lambda: self.context.desk.feeds.add(url), f"Subscribed: {url} (R fetches)")
+
+        self.app.push_screen(FeedPrompt("Add a feed", "https://…/feed.xml"), added)
+
+    def action_rename(self) -> None:
+        """Give the highlighted feed a title of the editor's choosing."""
+        row = self.selected
+        if row is None:
+            return
+        feed = row.feed
+
+        def renamed(name: str | None) -> None:
+            if name:
+                self.write(
+                    lambda: self.context.desk.feeds.add(feed.url, name=name),
+                    f"Renamed: {name}",
+                )
+
+        self.app.push_screen(FeedPrompt("Rename the feed", "title", row.title), renamed)
+
+    def action_remove(self) -> None:
+        """Unsubscribe from the highlighted feed (its stories stay on the desk)."""
+        row = self.selected
+        if row is not None:
+            url = row.feed.url
+            self.write(
+                lambda: self.context.desk.feeds.remove(url), f"Removed {row.title} (stories stay)"
+            )
+
+    @work(thread=True, group="feed-edits")
+    @guarded("changing the feeds")
+    def write(self, change: Callable[[], object], done: str) -> None:
+        change()
+        self.app.call_from_thread(self.notify, done, markup=False)
+        self.app.call_from_thread(self.load)
+
+    def action_cancel(self) -> None:
+        """Close the view."""
+        self.dismiss(None)
