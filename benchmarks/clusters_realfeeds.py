@@ -102,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     recall = found / len(positives) if positives else 1.0
     print(f"files {len(files)}  stories {len(stories)}  multi-story clusters {len(multi)}")
     print(
-        f"co-clustered pairs {len(co)}  judged {len(judged_co)}  unjudged {len(co) - len(judged_co)}"
+        f"co-clustered pairs {len(co)}  judged {len(judged_co)}  "
+        f"unjudged {len(co) - len(judged_co)}"
     )
     print(f"pairwise precision {precision:.3f}  ({true_pos}/{len(judged_co)} judged pairs)")
     print(f"pairwise recall    {recall:.3f}  ({found}/{len(positives)} judged same-event pairs)")

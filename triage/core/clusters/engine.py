@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,7 +26,13 @@ from triage.core.clusters.config import ClusterConfig as ClusterConfig
 from triage.core.clusters.conflicts import penalised_similarity
 from triage.core.clusters.prepare import Prepared, prepare
 from triage.core.clusters.prose import clean_story
-from triage.core.clusters.signals import StorySignals, idf_weight, shared_text, weigh
+from triage.core.clusters.signals import (
+    StorySignals,
+    idf_weight,
+    normal_word,
+    shared_text,
+    weigh,
+)
 from triage.core.clusters.split import review_split
 from triage.core.clusters.tables import ClusterTables, StoredStory, iso
 from triage.core.clusters.types import Cluster as Cluster
@@ -33,6 +40,8 @@ from triage.core.clusters.types import ClusterMember as ClusterMember
 from triage.core.clusters.types import Relation as Relation
 from triage.core.clusters.types import SharedPassage as SharedPassage
 from triage.core.models import Quote, Story
+
+_TITLE_WORD = re.compile(r"[^\W_][\w'’\-]*")
 
 REBUILD_BATCH = 500
 """Stories a rebuild assigns per batch of document-frequency writes."""
@@ -58,6 +67,25 @@ def same_outlet(ours: tuple[str, str], theirs: tuple[str, str]) -> bool:
         return False
     host = _host(ours[1])
     return bool(host) and host == _host(theirs[1])
+
+
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(normal_word(m) for m in _TITLE_WORD.findall(title))
+
+
+def near_copy(similarity: float, title: str, other: str, config: ClusterConfig) -> bool:
+    """Whether two stories of one outlet are one report (re-published, or updated):
+    alike in text and sharing most title words. A show's or a section's title template
+    ("Episode N: ...", "... | Weekend news") and its recurring boilerplate make its
+    stories alike in text; their own title words still differ."""
+    if config.same_source_copy <= 0:
+        return True  # the rule switched off
+    if similarity < config.same_source_copy:
+        return False
+    ours, theirs = _title_words(title), _title_words(other)
+    if not ours or not theirs:
+        return similarity >= 2 * config.same_source_copy
+    return len(ours & theirs) >= config.same_title_share * len(ours | theirs)
 
 
 @dataclass(slots=True)
@@ -249,7 +277,7 @@ class ClusterEngine:
                 (stored.vector, stored.years, stored.decode_features),
                 cfg,
             )
-            if similarity < cfg.same_source_copy and same_outlet(
+            if not near_copy(similarity, story.title, stored.title, cfg) and same_outlet(
                 (story.source, story.url), (stored.source, stored.url)
             ):
                 continue  # one outlet's stories join only as near-copies
@@ -324,7 +352,7 @@ class ClusterEngine:
                 (theirs.vector, theirs.years, theirs.decode_features),
                 cfg,
             )
-            if similarity < cfg.same_source_copy and same_outlet(
+            if not near_copy(similarity, stored.title, theirs.title, cfg) and same_outlet(
                 (stored.source, stored.url), (theirs.source, theirs.url)
             ):
                 continue  # one outlet's stories join only as near-copies
