@@ -61,7 +61,15 @@ def two_events() -> list[Story]:
 def loose() -> ClusterConfig:
     """A configuration that joins anything on the topic, so both events share a cluster
     until the split check cuts it."""
-    return ClusterConfig(threshold=0.01, small_desk_margin=0.0, review=0, name_conflict_factor=1.0)
+    return ClusterConfig(
+        threshold=0.01,
+        small_desk_margin=0.0,
+        review=0,
+        name_conflict_factor=1.0,
+        min_shared_words=0,
+        number_boost=None,
+        same_source_copy=0.0,
+    )
 
 
 def groups(engine: ClusterEngine) -> set[frozenset[str]]:

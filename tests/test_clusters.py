@@ -84,14 +84,14 @@ def story(
 
 def desk() -> list[Story]:
     """A small desk in publication order: two bridge stories (one a rewrite), an
-    unrelated bridge closure, a transfer, and a breach with its follow-up."""
+    unrelated bridge closure, a transfer, and a breach with another outlet's follow-up."""
     return [
         story("bridge", BRIDGE, "Harbour Gazette", 0),
         story("breach", BREACH, "Tech Ledger", 1),
         story("rewrite", BRIDGE_REWRITE, "Daily Courier", 3),
         story("football", FOOTBALL, "Sports Wire", 4),
         story("other-bridge", OTHER_BRIDGE, "Oskerby Post", 5),
-        story("breach-2", BREACH_FOLLOW, "Tech Ledger", 26),
+        story("breach-2", BREACH_FOLLOW, "Byte Review", 26),
     ]
 
 
@@ -281,9 +281,12 @@ def test_idf_power_dampens_rare_word_weights() -> None:
         for f in counts[-1]
     }
     top, boost = ClusterConfig().vector_terms, ClusterConfig().entity_boost
-    plain = weigh(counts[-1], {f: 1.0 if w > 0 else 0.0 for f, w in full.items()}, top, boost)
+    numbers = ClusterConfig().number_boost
+    plain = weigh(
+        counts[-1], {f: 1.0 if w > 0 else 0.0 for f, w in full.items()}, top, boost, numbers
+    )
     assert vectors[0] == pytest.approx(plain)
-    assert vectors[1] == pytest.approx(weigh(counts[-1], full, top, boost))
+    assert vectors[1] == pytest.approx(weigh(counts[-1], full, top, boost, numbers))
     assert vectors[1] != pytest.approx(plain)
 
 

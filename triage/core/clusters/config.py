@@ -67,6 +67,16 @@ class ClusterConfig:
         split_min_group: Members each side of a cut needs.
         split_ratio: Cut when the mean similarity across two groups is at most this
             share of the mean within them (weighted by their sizes).
+        min_shared_words: Word and name features two stories must share for any
+            similarity: a short or empty body cannot join on one or two words.
+        same_source_copy: Similarity two stories of one outlet need to be one cluster:
+            an outlet's own stories join only as near-copies (a re-published article,
+            an update), never because they share its topic, show or title template
+            (0: the rule is off).
+        same_title_share: Share of their title words (Jaccard) two stories of one
+            outlet must share to be near-copies.
+        number_boost: Weight of a number (a year, a count) relative to a plain word:
+            numbers separate events, but must never outweigh the words.
         split_keeps_quotes: Never cut between two stories that share a quotation
             (reports that quote the same words report the same event).
     """
@@ -113,3 +123,7 @@ class ClusterConfig:
     split_min_group: int = 4
     split_ratio: float = 0.55
     split_keeps_quotes: bool = True
+    min_shared_words: int = 3
+    same_source_copy: float = 0.55
+    same_title_share: float = 0.7
+    number_boost: float = 1.0

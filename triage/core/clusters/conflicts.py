@@ -167,6 +167,8 @@ def penalised_similarity(
     # of their 80 terms, and looking each of ours up in theirs was most of the cost.
     # fsum: the sum is exact whatever order the set yields the terms in.
     shared = our_vector.keys() & their_vector.keys()
+    if sum(1 for t in shared if t[0] != "n") < weights.min_shared_words:
+        return 0.0  # a short or empty body cannot join on one or two shared words
     cosine = math.fsum(our_vector[t] * their_vector[t] for t in shared)
     return cosine * conflict_penalty(
         (our_markers, our_features), (their_markers, their_features), weights

@@ -13,17 +13,26 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from triage.core.clusters.config import ClusterConfig as ClusterConfig
 from triage.core.clusters.conflicts import penalised_similarity
 from triage.core.clusters.prepare import Prepared, prepare
-from triage.core.clusters.signals import StorySignals, idf_weight, shared_text, weigh
+from triage.core.clusters.prose import clean_story
+from triage.core.clusters.signals import (
+    StorySignals,
+    idf_weight,
+    normal_word,
+    shared_text,
+    weigh,
+)
 from triage.core.clusters.split import review_split
 from triage.core.clusters.tables import ClusterTables, StoredStory, iso
 from triage.core.clusters.types import Cluster as Cluster
@@ -32,8 +41,51 @@ from triage.core.clusters.types import Relation as Relation
 from triage.core.clusters.types import SharedPassage as SharedPassage
 from triage.core.models import Quote, Story
 
+_TITLE_WORD = re.compile(r"[^\W_][\w'’\-]*")
+
 REBUILD_BATCH = 500
 """Stories a rebuild assigns per batch of document-frequency writes."""
+
+
+def _host(url: str) -> str:
+    """The link's host without ``www.`` (empty for a file or a missing link)."""
+    if not url.startswith(("http:", "https:")):
+        return ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a hostile link (a bad port or IPv6 literal)
+        return ""
+    return host.removeprefix("www.")
+
+
+def same_outlet(ours: tuple[str, str], theirs: tuple[str, str]) -> bool:
+    """Whether two stories, as (source, link), come from one outlet: the same source
+    name and links on the same host. Article files and stories without a link have no
+    outlet to share (their source is a folder name); an aggregator's feed links to
+    many hosts, so its stories from different outlets are not one outlet's."""
+    if ours[0] != theirs[0]:
+        return False
+    host = _host(ours[1])
+    return bool(host) and host == _host(theirs[1])
+
+
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(normal_word(m) for m in _TITLE_WORD.findall(title))
+
+
+def near_copy(similarity: float, title: str, other: str, config: ClusterConfig) -> bool:
+    """Whether two stories of one outlet are one report (re-published, or updated):
+    alike in text and sharing most title words. A show's or a section's title template
+    ("Episode N: ...", "... | Weekend news") and its recurring boilerplate make its
+    stories alike in text; their own title words still differ."""
+    if config.same_source_copy <= 0:
+        return True  # the rule switched off
+    if similarity < config.same_source_copy:
+        return False
+    ours, theirs = _title_words(title), _title_words(other)
+    if not ours or not theirs:
+        return similarity >= 2 * config.same_source_copy
+    return len(ours & theirs) >= config.same_title_share * len(ours | theirs)
 
 
 @dataclass(slots=True)
@@ -73,9 +125,10 @@ class ClusterEngine:
     def prepare(self, story: Story, quotes: Sequence[Quote]) -> Prepared:
         """Compute what assigning ``story`` needs from the story alone (see
         :mod:`triage.core.clusters.prepare`)."""
-        return prepare(story, quotes, self.config)
+        return prepare(clean_story(story), quotes, self.config)
 
     def _assign(self, story: Story, prepared: Prepared) -> str:
+        story = clean_story(story)
         existing = self.tables.get(story.id)
         if existing is not None:
             self._forget(existing)
@@ -202,7 +255,8 @@ class ClusterEngine:
         if self.config.use_idf:
             full = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
             idf = {f: w**cfg.idf_power if w > 0 else 0.0 for f, w in full.items()}
-        return weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost), frequencies
+        vector = weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost, cfg.number_boost)
+        return vector, frequencies
 
     def _evidence(
         self,
@@ -223,6 +277,10 @@ class ClusterEngine:
                 (stored.vector, stored.years, stored.decode_features),
                 cfg,
             )
+            if not near_copy(similarity, story.title, stored.title, cfg) and same_outlet(
+                (story.source, story.url), (stored.source, stored.url)
+            ):
+                continue  # one outlet's stories join only as near-copies
             found = evidence[stored.story_id] = _Evidence(similarity=similarity)
             if cfg.use_quotes or cfg.use_passages:
                 theirs = (stored.quotes, stored.shingles)
@@ -294,6 +352,10 @@ class ClusterEngine:
                 (theirs.vector, theirs.years, theirs.decode_features),
                 cfg,
             )
+            if not near_copy(similarity, stored.title, theirs.title, cfg) and same_outlet(
+                (stored.source, stored.url), (theirs.source, theirs.url)
+            ):
+                continue  # one outlet's stories join only as near-copies
             links = [("link", "")] if theirs.story_id in sharing else []
             evidence[theirs.story_id] = _Evidence(similarity=similarity, links=links)
         target = self._best_cluster(evidence, frozenset(), leaving=stored.cluster_id)

@@ -272,15 +272,28 @@ def weigh(
     idf: Mapping[str, float],
     top: int,
     entity_boost: float = ENTITY_BOOST,
+    number_boost: float | None = None,
 ) -> dict[str, float]:
-    """Return the ``top`` heaviest features as a unit-length tf-idf vector, names and
-    numbers weighted ``entity_boost`` times a plain word."""
+    """Return the ``top`` heaviest features as a unit-length tf-idf vector, names
+    weighted ``entity_boost`` times a plain word and numbers ``number_boost`` times
+    (``entity_boost`` when None). A number never weighs more than the story's
+    heaviest word: in a short text a year would otherwise be its whole vector."""
     weights: dict[str, float] = {}
+    numbers = entity_boost if number_boost is None else number_boost
     for feature, count in counts.items():
-        boost = entity_boost if feature[0] in "en" else 1.0
+        kind = feature[0]
+        boost = entity_boost if kind == "e" else numbers if kind == "n" else 1.0
         weight = (1.0 + math.log(count)) * idf.get(feature, 1.0) * boost
         if weight > 0:
             weights[feature] = weight
+    if number_boost is not None:
+        heaviest = max((w for f, w in weights.items() if f[0] != "n"), default=0.0)
+        for feature, weight in list(weights.items()):
+            if feature[0] == "n" and weight > heaviest:
+                if heaviest > 0:
+                    weights[feature] = heaviest
+                else:
+                    del weights[feature]
     kept = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:top]
     norm = math.sqrt(sum(w * w for _, w in kept)) or 1.0
     return {feature: w / norm for feature, w in kept}

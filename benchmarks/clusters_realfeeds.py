@@ -1,0 +1,113 @@
+"""Judge story clusters on real feeds: pairwise precision and recall over verdicts.
+
+Ingests the real feed files of ``../shared/realfeeds-dev/feeds`` into a temporary
+desk (the real pipeline, ``Desk.ingest``), then scores its clusters against the
+editor's verdicts in ``benchmarks/realfeeds_verdicts.jsonl``: one JSON object a
+line, ``{"a": KEY, "b": KEY, "same": true|false}``, where a story's KEY is a hash
+of its feed file's name, link and title (never its text). Co-clustered pairs
+without a verdict are counted as unjudged.
+
+Usage::
+
+    python benchmarks/clusters_realfeeds.py            # precision/recall
+    python benchmarks/clusters_realfeeds.py --dump     # multi-story clusters to judge
+    python benchmarks/clusters_realfeeds.py --limit 120  # the first N files only
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from triage.core.desk import Desk
+from triage.core.models import Story
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+FEEDS = SHARED / "realfeeds-dev" / "feeds"
+VERDICTS = Path(__file__).resolve().parent / "realfeeds_verdicts.jsonl"
+
+
+def story_key(story: Story) -> str:
+    """The story's key: a hash of its first feed file's name, its link and title."""
+    feed = Path(sorted(story.feeds)[0]).name if story.feeds else ""
+    raw = "\x1f".join((feed, story.url, story.title))
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+def partition(files: Sequence[Path]) -> tuple[dict[str, str], dict[str, Story]]:
+    """Ingest ``files`` into a fresh desk; return story key -> cluster id, key -> story."""
+    with tempfile.TemporaryDirectory() as tmp:
+        desk = Desk(Path(tmp) / "desk")
+        try:
+            desk.ingest([str(f) for f in files])
+            every = list(desk.store.iter_stories())
+            by_id = {s.id: story_key(s) for s in every}
+            stories = {story_key(s): s for s in every}
+            clusters: dict[str, str] = {}
+            for cluster in desk.clusters.clusters():
+                for member in cluster.members:
+                    clusters.setdefault(by_id[member.story_id], cluster.id)
+        finally:
+            desk.close()
+    return clusters, stories
+
+
+def load_verdicts() -> dict[frozenset[str], bool]:
+    verdicts: dict[frozenset[str], bool] = {}
+    if VERDICTS.exists():
+        for line in VERDICTS.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                verdicts[frozenset((row["a"], row["b"]))] = bool(row["same"])
+    return verdicts
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=0, help="only the first N feed files")
+    parser.add_argument("--dump", action="store_true", help="print multi-story clusters")
+    args = parser.parse_args(argv)
+    if not FEEDS.is_dir():
+        raise SystemExit(f"no real feeds at {FEEDS}")
+    files = sorted(p for p in FEEDS.iterdir() if p.name != "index.tsv")
+    if args.limit:
+        files = files[: args.limit]
+    clusters, stories = partition(files)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key, cluster in sorted(clusters.items()):
+        groups[cluster].append(key)
+    multi = [sorted(g) for g in groups.values() if len(g) > 1]
+    verdicts = load_verdicts()
+    if args.dump:
+        for group in sorted(multi, key=lambda g: -len(g)):
+            print("=" * 100)
+            for key in sorted(group, key=lambda k: stories[k].published):
+                s = stories[key]
+                body = " ".join(s.body.split())[:300]
+                print(f"{key} | {s.source[:30]} | {s.published:%Y-%m-%d %H:%M} | {s.title[:90]}")
+                print(f"    {body}")
+        return
+    co = {frozenset(p) for g in multi for p in itertools.combinations(g, 2)}
+    judged_co = [p for p in co if p in verdicts]
+    true_pos = sum(verdicts[p] for p in judged_co)
+    positives = [p for p, same in verdicts.items() if same and p <= clusters.keys()]
+    found = sum(1 for p in positives if len({clusters[k] for k in p}) == 1)
+    precision = true_pos / len(judged_co) if judged_co else 1.0
+    recall = found / len(positives) if positives else 1.0
+    print(f"files {len(files)}  stories {len(stories)}  multi-story clusters {len(multi)}")
+    print(
+        f"co-clustered pairs {len(co)}  judged {len(judged_co)}  "
+        f"unjudged {len(co) - len(judged_co)}"
+    )
+    print(f"pairwise precision {precision:.3f}  ({true_pos}/{len(judged_co)} judged pairs)")
+    print(f"pairwise recall    {recall:.3f}  ({found}/{len(positives)} judged same-event pairs)")
+
+
+if __name__ == "__main__":
+    main()
