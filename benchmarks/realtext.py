@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _ingest import bare_whoosh, ingest_desk  # noqa: E402
+from _ingest import bare_whoosh, ingest_desk
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
