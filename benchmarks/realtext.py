@@ -1,0 +1,114 @@
+"""Ingest on real news text: triage end to end against a bare Whoosh writer, side by side.
+
+The article texts of ``../shared/eval/*.jsonl`` are written as Markdown article files
+(front matter for date and outlet) and the files of ``../shared/realfeeds-dev/feeds/``
+are copied as feed files, so the real parsers run. Each run ingests them into a fresh
+desk through ``Desk.ingest`` (stored, quoted, clustered, searchable), then indexes the
+same stories with one plain Whoosh writer (same ``build_schema()``, one commit).
+Prints the median of the runs: stories/s for both, the ratio, per-stage seconds,
+peak RSS (self and children) and the load average.
+
+    python benchmarks/realtext.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _ingest import bare_whoosh, ingest_desk
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def write_corpus(target: Path) -> int:
+    """Write the real articles and feed files under ``target``; return the article count."""
+    count = 0
+    articles = target / "articles"
+    for path in sorted((SHARED / "eval").glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            text = str(row.get("text") or "")
+            title = str(row.get("title") or "").replace("\n", " ")
+            if not text.strip():
+                continue
+            outlet = str(row.get("publisher") or path.stem)
+            folder = articles / "".join(c if c.isalnum() else "-" for c in outlet)
+            folder.mkdir(parents=True, exist_ok=True)
+            front = ["---", f"title: {title}"]
+            if row.get("date"):
+                front.append(f"date: {row['date']}")
+            front.append("---")
+            (folder / f"{path.stem}-{n:05d}.md").write_text(
+                "\n".join(front) + "\n" + text + "\n", encoding="utf-8"
+            )
+            count += 1
+    feeds = target / "feeds"
+    shutil.copytree(SHARED / "realfeeds-dev" / "feeds", feeds)
+    return count
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident set of this process and of its waited-for children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, kids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not (SHARED / "eval").is_dir():
+        raise SystemExit(f"no real corpus at {SHARED}")
+    root = Path(tempfile.mkdtemp(prefix="triage-realtext-"))
+    try:
+        corpus = root / "corpus"
+        articles = write_corpus(corpus)
+        print(f"corpus: {articles} real articles + real feed files; load {os.getloadavg()}")
+        rates, bares, ratios, stages_all = [], [], [], []
+        stories = 0
+        for run in range(args.runs):
+            desk_dir = root / f"desk{run}"
+            timing = ingest_desk(corpus, desk_dir)
+            bare = bare_whoosh(desk_dir)
+            stories = timing.stories
+            rates.append(timing.rate)
+            bares.append(bare.rate)
+            ratios.append(timing.rate / bare.rate if bare.rate else 0.0)
+            stages_all.append(timing.stages)
+            print(
+                f"run {run + 1}: {timing.stories} stories, triage {timing.rate:.1f}/s "
+                f"({timing.total:.1f} s), bare Whoosh {bare.rate:.1f}/s, "
+                f"ratio {ratios[-1]:.2f}, stages "
+                + ", ".join(f"{k} {v:.1f} s" for k, v in timing.stages.items())
+                + f"; load {os.getloadavg()[0]:.2f}"
+            )
+            shutil.rmtree(desk_dir, ignore_errors=True)
+        own, kids = peak_rss_mb()
+        print(
+            f"median of {args.runs}: {stories} stories, triage {statistics.median(rates):.1f}/s, "
+            f"bare Whoosh {statistics.median(bares):.1f}/s, "
+            f"ratio {statistics.median(ratios):.2f}"
+        )
+        for key in stages_all[0]:
+            print(f"  {key}: {statistics.median(s.get(key, 0.0) for s in stages_all):.1f} s")
+        print(f"peak RSS: parent {own:.0f} MB, children {kids:.0f} MB; load {os.getloadavg()}")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
