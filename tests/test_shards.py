@@ -153,7 +153,7 @@ def test_compact_merges_each_finished_day_into_one_segment(
     before = {r.story.id for r in desk.search("harbour", limit=None, scope="all").rows}
     desk.close()
     done = cli("compact", index_dir=desk.path)
-    assert done.status == 0 and "compacted 1 index shards" in done.out
+    assert done.status == 0 and "compacted 1 index shard" in done.out
     reopened = Desk(desk.path)
     assert [reopened.index.shard(day).segment_count() for day in DAYS] == [1, 1, 1, 1]
     after = {r.story.id for r in reopened.search("harbour", limit=None, scope="all").rows}

@@ -18,7 +18,7 @@ from triage.core.errors import ParseError
 from triage.core.export import render_export, story_json
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.models import IngestReport, Story
-from triage.core.search import Scope, SearchError
+from triage.core.search import QueryError, Scope, SearchError
 from triage.core.store import TagError, normalize_tag
 
 WEB = ("http", "https")
@@ -42,8 +42,10 @@ def open_desk(option: str | None) -> Iterator[Desk]:
         raise CliError(f"cannot open desk at {path}: {exc}") from None
     try:
         yield desk
-    except SearchError as exc:
+    except QueryError as exc:
         raise CliError(str(exc), status=2) from None
+    except SearchError as exc:
+        raise CliError(str(exc)) from None
     except TagError as exc:
         raise CliError(str(exc), status=2) from None
     except sqlite3.DatabaseError as exc:

@@ -18,7 +18,7 @@ from triage.core.search.schema import (
     VIRTUAL_FIELDS,
     AllBut,
     DateResolver,
-    SearchError,
+    QueryError,
     VirtualResolver,
     build_schema,
     day_key,
@@ -246,9 +246,9 @@ def parse_query(
         if _only_negated(stripped, parsed):  # "-tag:lead" means "NOT tag:lead", as it reads
             parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
-        raise SearchError(f"cannot parse query {stripped!r}: {exc}") from None
+        raise QueryError(f"cannot parse query {stripped!r}: {exc}") from None
     if errors:
-        raise SearchError(f"cannot read the date {errors[0]!r} in query {stripped!r}")
+        raise QueryError(f"cannot read the date {errors[0]!r} in query {stripped!r}")
     return rewrite_virtual(parsed, resolve, dates)
 
 

@@ -31,6 +31,10 @@ class SearchError(Exception):
     """A query that cannot be parsed, or an index that cannot be opened."""
 
 
+class QueryError(SearchError):
+    """A query the editor typed that cannot be parsed (a usage error, not a desk fault)."""
+
+
 class IndexUnavailable(SearchError):
     """The index is missing, corrupt, or of another schema version; reindex fixes it."""
 
