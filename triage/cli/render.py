@@ -22,7 +22,7 @@ from rich.text import Text
 from triage.core.clusters import Cluster
 from triage.core.desk import SearchPage, SearchRow
 from triage.core.errors import ParseError
-from triage.core.export import iso_z, quote_json, relative_time, story_summary_json
+from triage.core.export import iso_z, quote_json, relative_time, story_age, story_summary_json
 from triage.core.ingest import read_file
 from triage.core.ingest.articles import decode_text_file
 from triage.core.models import Feed, IngestReport, StoredQuote, Story
@@ -94,7 +94,7 @@ def search_table(page: SearchPage, query: str) -> None:
             story_cell.append_text(snippet_text(row.snippet))
         table.add_row(
             Text(row.story.id),
-            Text(age(row.story.published)),
+            Text(story_age(row.story, datetime.now(UTC))),
             Text(row.story.source),
             story_cell,
             Text(" ".join(row.story.tags), style="magenta"),

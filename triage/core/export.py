@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from triage.core.models import Quote, Story
 
@@ -15,21 +15,34 @@ EXPORT_FORMATS = ("md", "json", "csv")
 
 def iso_z(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, as every JSON output prints times."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    m = moment.astimezone(UTC)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
+
+
+UNDATED_MARK = "~"
+"""Put before the age of a story whose source gave no trustworthy date (its age is
+then the time triage first saw it)."""
 
 
 def relative_time(moment: datetime, now: datetime) -> str:
-    """Age as an editor reads it: ``now``, ``12m``, ``5h``, ``3d``, or a date."""
-    seconds = (now - moment).total_seconds()
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    if seconds < 7 * 86400:
-        return f"{int(seconds // 86400)}d"
-    return moment.strftime("%d %b")
+    """When, as an editor reads a list: ``14:05`` today, ``Tue`` within the week,
+    ``12 Mar`` this year and ``12 Mar 2018`` before (in ``now``'s time zone), so
+    a 2018 story never looks like this year's."""
+    local = moment.astimezone(now.tzinfo) if now.tzinfo else moment
+    if local.date() == now.date():
+        return f"{local:%H:%M}"
+    days = (now.date() - local.date()).days
+    if 0 < days < 7:
+        return f"{local:%a}"
+    if local.year == now.year:
+        return f"{local.day:02d} {local:%b}"
+    return f"{local.day:02d} {local:%b} {local.year:04d}"
+
+
+def story_age(story: Story, now: datetime) -> str:
+    """The Age column for a story: :func:`relative_time`, marked when undated."""
+    when = relative_time(story.published, now)
+    return when if story.dated else f"{UNDATED_MARK}{when}"
 
 
 def quote_json(quote: Quote) -> dict[str, object]:
@@ -55,6 +68,7 @@ def story_summary_json(story: Story) -> dict[str, object]:
         "source": story.source,
         "url": story.url,
         "published": iso_z(story.published),
+        "dated": story.dated,
         "tags": list(story.tags),
         "read": story.read,
     }

@@ -41,6 +41,8 @@ class Story:
         fetched: When triage first stored it.
         note: A one-line note about how the body was obtained (e.g. a failed
             full-text extraction), empty when there is nothing to say.
+        dated: False when the source gave no trustworthy date: ``published`` is
+            then the time triage first saw the story.
     """
 
     id: str
@@ -57,6 +59,7 @@ class Story:
     read: bool = False
     fetched: datetime = field(default_factory=utc_now)
     note: str = ""
+    dated: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,9 @@ import re
 
 from rich.text import Text
 
-from triage.core.export import relative_time
+from triage.core.export import relative_time, story_age
 
-__all__ = ["clean", "plain", "relative_time", "speaker_colour"]
+__all__ = ["clean", "plain", "relative_time", "speaker_colour", "story_age"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from triage.core.errors import ParseError
+from triage.core.ingest.dates import parse_date_text
 from triage.core.textclean import (
     clean_line,
     clean_text,
@@ -96,31 +97,46 @@ def _best_body(entry: Mapping[str, Any]) -> tuple[str, str]:
     return body, summary
 
 
+def _entry_date(raw: Mapping[str, Any], language: object) -> datetime | None:
+    """The entry's date: feedparser's reading, else its raw string through the fallback."""
+    for key in ("published", "updated", "created"):
+        moment = _struct_to_datetime(raw.get(f"{key}_parsed"))
+        if moment is None and raw.get(key):
+            moment = parse_date_text(raw.get(key), language)
+        if moment is not None:
+            return moment
+    return None
+
+
 def _feedparser_entries(parsed: Any, outlet: str) -> list[Entry]:
     entries: list[Entry] = []
+    language = parsed.feed.get("language") or ""
     for raw in parsed.entries:
-        body, summary = _best_body(raw)
-        published = (
-            _struct_to_datetime(raw.get("published_parsed"))
-            or _struct_to_datetime(raw.get("updated_parsed"))
-            or _struct_to_datetime(raw.get("created_parsed"))
-        )
-        title = clean_line(raw.get("title"))
-        if not title and not body:
-            continue
-        entries.append(
-            Entry(
-                title=title or clean_line(summary[:120]) or "(untitled)",
-                link=clean_field(raw.get("link")),
-                body=body,
-                summary=summary,
-                author=clean_line(raw.get("author")),
-                published=published,
-                guid=clean_field(raw.get("id")),
-                source=outlet,
-            )
-        )
+        try:
+            entry = _feedparser_entry(raw, outlet, language)
+        except (TypeError, ValueError, OverflowError, AttributeError, KeyError):
+            continue  # one bad field costs that entry, never the feed
+        if entry is not None:
+            entries.append(entry)
     return entries
+
+
+def _feedparser_entry(raw: Mapping[str, Any], outlet: str, language: object) -> Entry | None:
+    body, summary = _best_body(raw)
+    published = _entry_date(raw, language)
+    title = clean_line(raw.get("title"))
+    if not title and not body:
+        return None
+    return Entry(
+        title=title or clean_line(summary[:120]) or "(untitled)",
+        link=clean_field(raw.get("link")),
+        body=body,
+        summary=summary,
+        author=clean_line(raw.get("author")),
+        published=published,
+        guid=clean_field(raw.get("id")),
+        source=outlet,
+    )
 
 
 def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
@@ -133,37 +149,49 @@ def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
     link = str(doc.get("home_page_url") or "")
     title = clean_line(str(doc.get("title") or "")) or domain_of(link or location)
     entries: list[Entry] = []
+    language = doc.get("language") or ""
     for item in doc["items"]:
         if not isinstance(item, dict):
             continue
-        html_body = str(item.get("content_html") or "")
-        text_body = str(item.get("content_text") or "")
-        body = html_to_text(html_body) if html_body else clean_text(text_body)
-        summary = clean_text(str(item.get("summary") or ""))
-        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-        author = ", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict))
-        published = parse_iso_time(item.get("date_published")) or parse_iso_time(
-            item.get("date_modified")
-        )
-        if not (item.get("title") or body or summary or item.get("url")):
-            continue
-        entries.append(
-            Entry(
-                title=clean_line(str(item.get("title") or "")) or clean_line(body[:120]),
-                link=clean_field(item.get("url")),
-                body=body or summary,
-                summary=summary,
-                author=clean_line(author),
-                published=published,
-                guid=clean_field(item.get("id")),
-                source=title,
-            )
-        )
+        try:
+            entry = _json_feed_entry(item, title, language)
+        except (TypeError, ValueError, OverflowError, AttributeError, KeyError):
+            continue  # one bad field costs that entry, never the feed
+        if entry is not None:
+            entries.append(entry)
     return ParsedFeed(title=title, link=link, entries=entries)
+
+
+def _json_feed_entry(item: dict[str, Any], title: str, language: object) -> Entry | None:
+    html_body = str(item.get("content_html") or "")
+    text_body = str(item.get("content_text") or "")
+    body = html_to_text(html_body) if html_body else clean_text(text_body)
+    summary = clean_text(str(item.get("summary") or ""))
+    authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+    if not isinstance(authors, list):
+        authors = [authors]
+    author = ", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict))
+    published = parse_date_text(item.get("date_published"), language) or parse_date_text(
+        item.get("date_modified"), language
+    )
+    if not (item.get("title") or body or summary or item.get("url")):
+        return None
+    return Entry(
+        title=clean_line(str(item.get("title") or "")) or clean_line(body[:120]),
+        link=clean_field(item.get("url")),
+        body=body or summary,
+        summary=summary,
+        author=clean_line(author),
+        published=published,
+        guid=clean_field(item.get("id")),
+        source=title,
+    )
 
 
 def parse_iso_time(value: object) -> datetime | None:
     """An ISO 8601 or RFC 2822 time as aware UTC, or None when unreadable."""
+    if isinstance(value, datetime):  # YAML-ish front matter may already hold one
+        value = value.isoformat()
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -171,11 +199,14 @@ def parse_iso_time(value: object) -> datetime | None:
     except ValueError:
         try:
             parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        except (TypeError, ValueError, OverflowError, IndexError):
+            return parse_date_text(value)
+    try:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def parse_feed(

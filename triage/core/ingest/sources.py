@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from triage.core.errors import ParseError
 from triage.core.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all
+from triage.core.ingest.dates import trustworthy
 from triage.core.ingest.feeds import Entry, ParsedFeed, parse_feed
 from triage.core.ingest.identity import content_key, is_home_page, normalize_url, story_id
 from triage.core.models import (
@@ -157,7 +158,8 @@ def prepare_entries(
             identity = f"guid:{feed_key}:{entry.guid}"
         else:
             identity = content_key(entry.title, entry.body)
-        published = entry.published or fetched
+        trusted = trustworthy(entry.published, fetched)
+        published = trusted or fetched
         story = Story(
             id=story_id(identity),
             title=entry.title,
@@ -170,8 +172,9 @@ def prepare_entries(
             guid=entry.guid,
             feeds=(feed_key,),
             fetched=fetched,
+            dated=trusted is not None,
         )
-        dated = entry.published is not None
+        dated = trusted is not None
         prepared.append(PreparedStory(story, identity, story_hash(story, dated), dated))
     return prepared
 

@@ -15,6 +15,7 @@ commit, so a crash at any instant leaves at worst some stories to re-index.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,13 +38,26 @@ T = TypeVar("T")
 
 
 def iso(moment: datetime) -> str:
-    """Store times as sortable ISO 8601 UTC text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Store times as sortable ISO 8601 UTC text (years zero-padded to four digits,
+    which ``strftime("%Y")`` does not do below 1000 on every platform)."""
+    m = moment.astimezone(UTC)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
 def from_iso(text: str) -> datetime:
-    """Read a time written by :func:`iso`."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    """Read a time written by :func:`iso`; an unreadable one (an older desk's
+    unpadded year) is read as the epoch rather than failing every listing."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError):
+        match = re.match(r"^(\d{1,4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z$", text)
+        if match:
+            try:
+                y, mo, d, h, mi, se = (int(g) for g in match.groups())
+                return datetime(max(y, 1), mo, d, h, mi, se, tzinfo=UTC)
+            except ValueError:
+                pass
+        return datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -140,8 +154,8 @@ class Store:
             if row is None:
                 conn.execute(
                     "INSERT INTO stories (id, identity, title, url, source, author, published,"
-                    " fetched, summary, body, guid, note, content_hash, seq)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+                    " fetched, summary, body, guid, note, content_hash, seq, dated)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
                     (
                         story.id,
                         identity,
@@ -156,6 +170,7 @@ class Store:
                         story.guid,
                         story.note,
                         content_hash,
+                        int(dated),
                     ),
                 )
                 change = "added"
@@ -163,6 +178,7 @@ class Store:
                 conn.execute(
                     "UPDATE stories SET title=?, url=?, source=?, author=?,"
                     " published=CASE WHEN ? THEN ? ELSE published END,"
+                    " dated=CASE WHEN ? THEN 1 ELSE dated END,"
                     " summary=?, body=?, guid=?, note=?, content_hash=?, seq=seq+1 WHERE id=?",
                     (
                         story.title,
@@ -171,6 +187,7 @@ class Store:
                         story.author,
                         int(dated),
                         iso(story.published),
+                        int(dated),
                         story.summary,
                         story.body,
                         story.guid,
@@ -225,6 +242,7 @@ class Store:
                 read=r["id"] in read,
                 fetched=from_iso(r["fetched"]),
                 note=r["note"],
+                dated=bool(r["dated"]),
             )
             for r in rows
         ]

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS stories (
     content_hash TEXT NOT NULL,
     seq INTEGER NOT NULL DEFAULT 0,
     analysed INTEGER NOT NULL DEFAULT 0,
-    quoted INTEGER NOT NULL DEFAULT 0
+    quoted INTEGER NOT NULL DEFAULT 0,
+    dated INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS stories_published ON stories (published DESC);
 -- covering: a published: range reads ids from the index alone
@@ -90,6 +91,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
         if statement.strip():
             conn.execute(statement)
     _add_quoted_mark(conn)
+    _add_dated_flag(conn)
 
 
 def _add_quoted_mark(conn: sqlite3.Connection) -> None:
@@ -102,3 +104,14 @@ def _add_quoted_mark(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE INDEX IF NOT EXISTS stories_unquoted ON stories (published) WHERE quoted < seq"
     )
+
+
+def _add_dated_flag(conn: sqlite3.Connection) -> None:
+    """Give a desk made before undated stories were flagged its ``dated`` column.
+
+    Its stories are taken as dated: which of them got a fetch time instead of a
+    date was not recorded.
+    """
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(stories)")}
+    if "dated" not in columns:
+        conn.execute("ALTER TABLE stories ADD COLUMN dated INTEGER NOT NULL DEFAULT 1")

@@ -28,7 +28,7 @@ from triage.ui.messages import (
     TagStories,
     UnreadOnlyToggled,
 )
-from triage.ui.text import plain, relative_time
+from triage.ui.text import plain, story_age
 
 LOAD_MORE_MARGIN = 25
 AGE_WIDTH, OUTLET_WIDTH = 4, 12
@@ -108,7 +108,7 @@ class StoryList(DataTable[Text]):
             title.append(" ")
         title.append_text(plain(story.title, weight, one_line=True))
         return [
-            Text(relative_time(story.published, now), style="dim", end=""),
+            Text(story_age(story, now), style="dim", end=""),
             plain(story.source, weight, one_line=True),
             title,
         ]

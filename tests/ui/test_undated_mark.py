@@ -1,0 +1,31 @@
+"""The story list marks a story whose source gave no trustworthy date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from triage.core.desk import Desk
+from triage.core.export import UNDATED_MARK
+from triage.ui.widgets.story_list import StoryList
+
+from .conftest import make_app, settle
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Mark test</title>
+<link>https://example.org/</link>
+<item><title>Dated one</title><link>https://example.org/a</link>
+<pubDate>Mon, 24 Sep 2018 10:00:00 +0000</pubDate></item>
+<item><title>Undated one</title><link>https://example.org/b</link></item>
+</channel></rss>"""
+
+
+async def test_story_list_marks_undated_stories(desk: Desk, tmp_path: Path) -> None:
+    feed = tmp_path / "mixed.xml"
+    feed.write_text(FEED)
+    desk.ingest([str(feed)])
+    app = make_app(desk)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(StoryList)
+        ages = {s.title: table._row(s, app.clock())[0].plain for s in table.stories}
+    assert ages["Undated one"].startswith(UNDATED_MARK)
+    assert not ages["Dated one"].startswith(UNDATED_MARK)
