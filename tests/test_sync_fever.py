@@ -11,8 +11,8 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
