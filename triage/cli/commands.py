@@ -309,6 +309,24 @@ def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
     return 0
 
 
+def _servers(desk: Desk, args: argparse.Namespace) -> int:
+    from triage.cli.servers import ServerCliError, cmd_servers
+
+    try:
+        return cmd_servers(desk, args)
+    except ServerCliError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _sync(desk: Desk, args: argparse.Namespace) -> int:
+    from triage.cli.servers import ServerCliError, cmd_sync
+
+    try:
+        return cmd_sync(desk, args)
+    except ServerCliError as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS: dict[str, Callable[[Desk, argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "fetch": cmd_fetch,
@@ -326,4 +344,6 @@ COMMANDS: dict[str, Callable[[Desk, argparse.Namespace], int]] = {
     "clusters": cmd_clusters,
     "cluster": cmd_cluster,
     "quotes": cmd_quotes,
+    "servers": _servers,
+    "sync": _sync,
 }

@@ -79,6 +79,29 @@ CREATE TABLE IF NOT EXISTS quotes (
 );
 CREATE INDEX IF NOT EXISTS quotes_story ON quotes (story_id, start);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes (speaker COLLATE NOCASE);
+-- feed servers (sync): the server, its feeds, and per item the last state both sides
+-- agreed on (the base of a three-way merge: a desk mark that differs from it is a
+-- change still to push, so a killed sync loses none)
+CREATE TABLE IF NOT EXISTS servers (
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    user TEXT NOT NULL,
+    since_id INTEGER NOT NULL DEFAULT 0,
+    last_sync TEXT,
+    last_error TEXT NOT NULL DEFAULT '',
+    added TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS server_feeds (
+    server TEXT NOT NULL, feed_id TEXT NOT NULL, url TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '', site_url TEXT NOT NULL DEFAULT '',
+    grp TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (server, feed_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS server_items (
+    server TEXT NOT NULL, item_id INTEGER NOT NULL, story_id TEXT NOT NULL,
+    read INTEGER NOT NULL, saved INTEGER NOT NULL,
+    PRIMARY KEY (server, item_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quote_shingles (
     shingle INTEGER NOT NULL, quote_id TEXT NOT NULL, PRIMARY KEY (shingle, quote_id)
 ) WITHOUT ROWID;

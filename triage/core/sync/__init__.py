@@ -1,0 +1,48 @@
+"""Sync with an editor's feed server: its feeds become subscriptions of the desk, its
+items arrive through the same ingest path as every other source, and read and saved
+state is kept in step both ways.
+
+:class:`ServerBackend` is what a server protocol provides (:class:`FeverBackend`
+speaks the Fever API; a Google Reader API backend fits the same interface);
+:class:`Servers` keeps each server's feeds, cursor and last agreed item state in the
+store; :func:`sync_server` runs one sync."""
+
+from triage.core.sync.backend import (
+    AuthError,
+    ServerBackend,
+    ServerError,
+    ServerFeed,
+    ServerItem,
+    ServerState,
+)
+from triage.core.sync.credentials import (
+    CredentialError,
+    forget_key,
+    keyring_available,
+    load_key,
+    remember_key,
+)
+from triage.core.sync.engine import SAVED_TAG, SyncReport, sync_server
+from triage.core.sync.fever import FeverBackend, fever_api_key
+from triage.core.sync.state import ServerRecord, Servers
+
+__all__ = [
+    "SAVED_TAG",
+    "AuthError",
+    "CredentialError",
+    "FeverBackend",
+    "ServerBackend",
+    "ServerError",
+    "ServerFeed",
+    "ServerItem",
+    "ServerRecord",
+    "ServerState",
+    "Servers",
+    "SyncReport",
+    "fever_api_key",
+    "forget_key",
+    "keyring_available",
+    "load_key",
+    "remember_key",
+    "sync_server",
+]
