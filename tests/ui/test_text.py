@@ -25,11 +25,13 @@ def test_plain_never_parses_markup() -> None:
 
 
 def test_relative_time() -> None:
-    assert relative_time(FROZEN_NOW, FROZEN_NOW) == "now"
-    assert relative_time(FROZEN_NOW - timedelta(minutes=5), FROZEN_NOW) == "5m"
-    assert relative_time(FROZEN_NOW - timedelta(hours=3), FROZEN_NOW) == "3h"
-    assert relative_time(FROZEN_NOW - timedelta(days=2), FROZEN_NOW) == "2d"
+    """Time today, weekday this week, day and month this year, the year before that."""
+    assert relative_time(FROZEN_NOW, FROZEN_NOW) == "12:00"
+    assert relative_time(FROZEN_NOW - timedelta(minutes=5), FROZEN_NOW) == "11:55"
+    assert relative_time(FROZEN_NOW - timedelta(hours=3), FROZEN_NOW) == "09:00"
+    assert relative_time(FROZEN_NOW - timedelta(days=2), FROZEN_NOW) == "Fri"
     assert relative_time(FROZEN_NOW - timedelta(days=30), FROZEN_NOW) == "23 Oct"
+    assert relative_time(FROZEN_NOW - timedelta(days=365 * 8), FROZEN_NOW) == "24 Nov 2018"
 
 
 def test_attribution_reads_like_copy() -> None:

@@ -88,24 +88,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
 
     servers = command("servers", "feed servers (Fever API) as sources")
-    servers_sub = servers.add_subparsers(dest="servers_command", metavar="ACTION", required=True)
+    servers_sub = servers.add_subparsers(
+        dest="servers_command", metavar="ACTION", required=True, help="add, list or remove"
+    )
     p = servers_sub.add_parser(
         "add", help=f"add a server (password from ${'TRIAGE_SERVER_PASSWORD'} or a prompt)"
     )
     _add_index_option(p, top=False)
-    p.add_argument("kind", choices=("fever",))
-    p.add_argument("url")
-    p.add_argument("--user", required=True, metavar="EMAIL")
+    p.add_argument("kind", choices=("fever",), help="the server's API (fever)")
+    p.add_argument("url", help="the server's API address")
+    p.add_argument("--user", required=True, metavar="EMAIL", help="the account on the server")
     p = servers_sub.add_parser("list", help="list servers with their feeds")
     _add_index_option(p, top=False)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="one JSON object per server")
     p = servers_sub.add_parser("remove", help="forget a server (stories stay)")
     _add_index_option(p, top=False)
-    p.add_argument("url")
+    p.add_argument("url", help="the server's API address, as added")
 
     p = command("sync", "sync feeds, items and read/saved marks with the feed servers")
     p.add_argument("url", nargs="?", default=None, help="only this server")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="the sync report as JSON")
 
     p = command("search", "search stories with the query language")
     p.add_argument("query", nargs="*", help='words, "phrases", source:x, tag:x, is:unread, -x')

@@ -31,7 +31,10 @@ from triage.ui.messages import (
 from triage.ui.text import plain, story_age
 
 LOAD_MORE_MARGIN = 25
-AGE_WIDTH, OUTLET_WIDTH = 4, 12
+AGE_WIDTH, OUTLET_WIDTH = 7, 12
+"""Cells for "~23 Oct" (an undated story of this year) and for an outlet's name."""
+AGE_WIDTH_WIDE = 12
+"""Cells for "~12 Mar 2018", when the table is wide enough to show an older year whole."""
 WIDE_TABLE = 70
 
 
@@ -82,9 +85,11 @@ class StoryList(DataTable[Text]):
     def _add_columns(self) -> None:
         self.clear(columns=True)
         width = self.scrollable_content_region.width
-        outlet = OUTLET_WIDTH + (4 if width >= WIDE_TABLE else 0)
-        title_width = max(10, width - AGE_WIDTH - outlet - 7)
-        self.add_column("Age", width=AGE_WIDTH, key="age")
+        wide = width >= WIDE_TABLE
+        outlet = OUTLET_WIDTH + (4 if wide else 0)
+        age = AGE_WIDTH_WIDE if wide else AGE_WIDTH
+        title_width = max(10, width - age - outlet - 7)
+        self.add_column("Age", width=age, key="age")
         self.add_column("Outlet", width=outlet, key="outlet")
         self.add_column("Story", width=title_width, key="title")
 
