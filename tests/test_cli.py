@@ -12,6 +12,12 @@ from helpers import run_triage, write_articles
 from triage.demo import demo_paths
 
 
+@pytest.fixture
+def cli(cli_any: Any) -> Any:
+    """These commands run on both engines of the store (``--desk URL`` on PostgreSQL)."""
+    return cli_any
+
+
 def test_ingest_json_summary_and_exit_status(cli: Any, tmp_path: Path) -> None:
     files = write_articles(tmp_path / "in", 3)
     result = cli("ingest", "--json", *map(str, files))

@@ -6,7 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import run_triage
+
+
+@pytest.fixture
+def cli(cli_any: Any) -> Any:
+    """These commands run on both engines of the store (``--desk URL`` on PostgreSQL)."""
+    return cli_any
+
 
 GAZETTE = """Water warning for Ashby homes
 
@@ -45,8 +53,12 @@ def test_quotes_are_listed_with_offsets_into_the_body(cli: Any, tmp_path: Path) 
         assert quote["speaker"] == "Helen Marsh"
 
 
-def test_quote_tags_persist_across_processes_and_reingest(tmp_path: Path) -> None:
+def test_quote_tags_persist_across_processes_and_reingest(
+    tmp_path: Path, store_url: str | None
+) -> None:
     desk = str(tmp_path / "desk")
+    if store_url:  # the directory remembers its store: later runs need only --index
+        run_triage("--index", desk, "--desk", store_url, "feeds", "list")
     sources = write_pair(tmp_path)
     run_triage("--index", desk, "ingest", *sources)
     quotes = json.loads(run_triage("--index", desk, "quotes", "--json").stdout)

@@ -5,10 +5,18 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from triage.core.desk import Desk
 from triage.core.models import Story
 
 START = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def desk(any_desk: Desk) -> Desk:
+    """These tests run on both engines of the store."""
+    return any_desk
 
 
 def fill(desk: Desk, count: int) -> list[str]:

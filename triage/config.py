@@ -31,6 +31,9 @@ class Config:
             0 turns polling off (it still happens when the app regains focus).
         theme: A Textual theme name.
         keys: Key overrides, action name -> key(s), e.g. ``refresh = "f5"``.
+        store: The store of record when none is named on the command line, e.g.
+            ``"postgresql://desk.example/newsroom"`` (a team desk); empty: the
+            desk directory's own SQLite file.
         source: The file these settings came from, if any.
     """
 
@@ -38,6 +41,7 @@ class Config:
     poll_seconds: float = 30.0
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = field(default_factory=dict)
+    store: str = ""
     source: Path | None = None
 
 
@@ -78,11 +82,15 @@ def parse_config(text: str, origin: str = "config") -> Config:
         isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
     ):
         raise ConfigError(f"{origin}: [keys] must map action names to key strings")
+    store = table.get("store", "")
+    if not isinstance(store, str):
+        raise ConfigError(f"{origin}: store must be a string (a postgresql:// URL)")
     return Config(
         refresh_minutes=_number(table, "refresh_minutes", 0.0, origin),
         poll_seconds=_number(table, "poll_seconds", 30.0, origin),
         theme=theme,
         keys=dict(keys),
+        store=store.strip(),
     )
 
 
@@ -101,5 +109,6 @@ def load_config(desk_path: Path | None = None) -> Config:
         poll_seconds=loaded.poll_seconds,
         theme=loaded.theme,
         keys=loaded.keys,
+        store=loaded.store,
         source=path,
     )

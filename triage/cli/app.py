@@ -7,7 +7,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from triage.core.desk import Desk, locate_desk
+from triage.core.desk import Desk
 
 
 def demo_desk_path() -> Path:
@@ -24,21 +24,26 @@ def prepare_demo(path: Path) -> Desk:
     return desk
 
 
-def run_app(index: str | None, demo: bool = False) -> int:
+def run_app(index: str | None, demo: bool = False, store: str | None = None) -> int:
     """Open the TUI on a desk; returns the process exit status.
 
     A broken config file is reported on stderr (status 2) rather than ignored, so
     the editor knows why their settings did not apply.
     """
+    from triage.cli.commands import CliError, desk_location
     from triage.config import ConfigError, load_config
 
-    path = Path(index) if (demo and index) else demo_desk_path() if demo else locate_desk(index)
+    location: str | None = None
     try:
+        if demo:
+            path = Path(index) if index else demo_desk_path()
+        else:
+            path, location = desk_location(index, store)
         config = load_config(path)
-    except ConfigError as exc:
+    except (ConfigError, CliError) as exc:
         print(f"triage: {exc}", file=sys.stderr)
         return 2
-    desk = prepare_demo(path) if demo else Desk(path)
+    desk = prepare_demo(path) if demo else Desk(path, store=location)
     from triage.ui.app import TriageApp
 
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,16 +12,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from triage.cli import render
+from triage.config import ConfigError, load_config
 from triage.core.clusters import Cluster
-from triage.core.desk import Desk, locate_desk
+from triage.core.desk import DESK_ENV, INDEX_ENV, Desk, locate_desk, team_desk_dir
 from triage.core.errors import ParseError
 from triage.core.export import render_export, story_json
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.models import IngestReport, Story
 from triage.core.search import QueryError, Scope, SearchError
-from triage.core.store import TagError, normalize_tag
+from triage.core.store import DATABASE_ERRORS, TagError, is_postgres, normalize_tag
 
 WEB = ("http", "https")
+OPEN_ERRORS: tuple[type[Exception], ...] = (*DATABASE_ERRORS, OSError)
 
 
 class CliError(Exception):
@@ -32,14 +34,51 @@ class CliError(Exception):
         self.status = status
 
 
+def desk_location(index: str | None, store: str | None = None) -> tuple[Path, str | None]:
+    """The desk directory and store of record to open.
+
+    The store: ``--desk`` > ``$TRIAGE_DESK`` > ``store`` in the config that applies
+    (the desk directory's, else the user's) > the directory's own SQLite file. A
+    PostgreSQL store's directory (this terminal's index) is ``--index`` /
+    ``$TRIAGE_INDEX`` when given, else one of its own in the user's data directory.
+    A ``--desk`` that is not a URL is a desk directory, as ``--index``.
+    """
+    chosen = store or os.environ.get(DESK_ENV) or None
+    if chosen is not None and not is_postgres(chosen):
+        return Path(chosen).expanduser(), None
+    if chosen is None:
+        path = locate_desk(index)
+        try:
+            configured = load_config(path).store
+        except ConfigError as exc:
+            raise CliError(str(exc), status=2) from None
+        if not configured:
+            return path, None
+        chosen = configured
+    if index or os.environ.get(INDEX_ENV):
+        return locate_desk(index), chosen
+    return team_desk_dir(chosen), chosen
+
+
+def _shown(store: str | None, path: Path) -> str:
+    """Where the desk is, for a message (a URL without its password)."""
+    if store is None:
+        return str(path)
+    parts = urlsplit(store)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return store
+
+
 @contextmanager
-def open_desk(option: str | None) -> Iterator[Desk]:
+def open_desk(option: str | None, store: str | None = None) -> Iterator[Desk]:
     """Open the desk and turn the core's errors into one-line CLI errors."""
-    path = locate_desk(option)
+    path, location = desk_location(option, store)
     try:
-        desk = Desk(path)
-    except (sqlite3.DatabaseError, OSError) as exc:
-        raise CliError(f"cannot open desk at {path}: {exc}") from None
+        desk = Desk(path, store=location)
+    except OPEN_ERRORS as exc:
+        raise CliError(f"cannot open desk at {_shown(location, path)}: {exc}") from None
     try:
         yield desk
     except QueryError as exc:
@@ -48,7 +87,7 @@ def open_desk(option: str | None) -> Iterator[Desk]:
         raise CliError(str(exc)) from None
     except TagError as exc:
         raise CliError(str(exc), status=2) from None
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         raise CliError(f"desk database error: {exc}") from None
     finally:
         desk.close()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from triage import __version__
 from triage.cli.commands import COMMANDS, CliError, open_desk
-from triage.core.desk import INDEX_ENV
+from triage.core.desk import DESK_ENV, INDEX_ENV
 from triage.core.fulltext import ExtractorUnavailable
 
 
@@ -24,6 +24,13 @@ def _add_index_option(parser: argparse.ArgumentParser, top: bool) -> None:
         metavar="DIR",
         default=None if top else argparse.SUPPRESS,
         help=f"desk directory (default: ${INDEX_ENV} or ./index)",
+    )
+    parser.add_argument(
+        "--desk",
+        metavar="URL",
+        default=None if top else argparse.SUPPRESS,
+        help=f"a team desk's store, postgresql://... (default: ${DESK_ENV}, or store in"
+        " config.toml, or the desk directory's own file)",
     )
 
 
@@ -173,6 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_option(p, top=False)
     p.add_argument("story_id", help="the story to take out")
 
+    desk = sub.add_parser(
+        "desk", help="move a desk between SQLite and PostgreSQL", description="desk actions"
+    )
+    desk_sub = desk.add_subparsers(dest="desk_command", metavar="ACTION", required=True)
+    p = desk_sub.add_parser(
+        "copy",
+        help="copy everything in one desk into an empty one (SQLite <-> PostgreSQL)",
+        description="SRC and DST: a desk directory or a postgresql:// URL",
+    )
+    p.add_argument("source", metavar="SRC", help="the desk to copy")
+    p.add_argument("destination", metavar="DST", help="an empty desk (created if missing)")
+    p.add_argument("--json", action="store_true", help="rows copied per table, as JSON")
+
     p = command("quotes", "list quotations (from the desk, or from files with --file)")
     p.add_argument("story_id", nargs="?", help="only this story's quotes")
     p.add_argument("--speaker", default=None, help="only quotes of this speaker")
@@ -192,8 +212,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from triage.cli.app import run_app
 
-            return run_app(args.index, demo=args.demo)
-        with open_desk(args.index) as desk:
+            return run_app(args.index, demo=args.demo, store=args.desk)
+        if args.command == "desk":
+            from triage.cli.desks import cmd_desk
+
+            return cmd_desk(args)
+        with open_desk(args.index, args.desk) as desk:
             return COMMANDS[args.command](desk, args)
     except CliError as exc:
         print(f"triage: error: {exc}", file=sys.stderr)

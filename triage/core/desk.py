@@ -1,7 +1,10 @@
-"""The desk: one directory holding a store of record and its search index.
+"""The desk: a store of record and the search index derived from it.
 
 :class:`Desk` is the public face of the core. The CLI, the TUI, scripts and tests
-all go through it. It gives each thread its own SQLite connection (SQLite
+all go through it. Its directory holds the search index and, by default, the
+store of record (a SQLite file); a team desk's store is a PostgreSQL database
+instead (:mod:`triage.core.store.location`), and each terminal keeps its own
+index. It gives each thread its own connection to the store (SQLite
 connections must not be shared across threads) and its own view of the domain
 packages over it, and shares one search index, whose writer is serialised. The
 work itself is done by the packages: :mod:`triage.core.ingest` (sources in),
@@ -11,16 +14,20 @@ work itself is done by the packages: :mod:`triage.core.ingest` (sources in),
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from platformdirs import user_data_dir
+
 from triage.core.analysis import ANALYSE_BATCH, Analyser
 from triage.core.analysis.worker import open_analyser
 from triage.core.clusters import ClusterEngine
 from triage.core.fetch import FetchPolicy
+from triage.core.fulltext import PageCache
 from triage.core.ingest import Pipeline
 from triage.core.models import IngestReport, Progress, Quote, Story
 from triage.core.search import (
@@ -35,17 +42,44 @@ from triage.core.search import (
     query_terms,
     term_spans,
 )
-from triage.core.store import DB_NAME, Feeds, Quotes, Store, Tags
+from triage.core.store import (
+    DB_NAME,
+    Feeds,
+    Quotes,
+    Store,
+    Tags,
+    is_postgres,
+    store_location,
+    terminal_name,
+)
+from triage.core.store.copy import CopyError, CopyReport, copy_store
 
 INDEX_ENV = "TRIAGE_INDEX"
+DESK_ENV = "TRIAGE_DESK"
 
-__all__ = ["DB_NAME", "INDEX_DIR", "Desk", "SearchPage", "SearchRow", "locate_desk"]
+__all__ = [
+    "DB_NAME",
+    "DESK_ENV",
+    "INDEX_DIR",
+    "Desk",
+    "SearchPage",
+    "SearchRow",
+    "locate_desk",
+    "team_desk_dir",
+]
 
 
 def locate_desk(option: str | None = None) -> Path:
     """Where the desk is: ``--index DIR`` > ``$TRIAGE_INDEX`` > ``./index``."""
     chosen = option or os.environ.get(INDEX_ENV) or "index"
     return Path(chosen).expanduser()
+
+
+def team_desk_dir(store: str) -> Path:
+    """This terminal's own directory for a team desk's store (its local search
+    index): one per store URL, in the user's data directory."""
+    key = hashlib.sha256(store.encode("utf-8")).hexdigest()[:16]
+    return Path(user_data_dir("triage")) / "team-desks" / key
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +110,25 @@ class _ThreadState(threading.local):
 
 
 class Desk:
-    """A news desk on disk: stories, editor state, clusters, quotes and the index."""
+    """A news desk: stories, editor state, clusters, quotes and the index.
 
-    def __init__(self, path: Path) -> None:
+    ``path`` is the desk directory (its index, and its SQLite store unless
+    ``store`` names another: a ``postgresql://`` URL makes it a team desk's
+    terminal, see :mod:`triage.core.store.location`).
+    """
+
+    def __init__(self, path: Path, store: str | None = None) -> None:
         self.path = path
         self.path.mkdir(parents=True, exist_ok=True)
+        self.location = store_location(path, store)
+        self.terminal = terminal_name(path) if is_postgres(self.location) else ""
         self.index = ShardedIndex(path / INDEX_DIR)
         self._local = _ThreadState()
         self._index_lock = threading.Lock()
-        _ = self.store  # create the schema now, in the opening thread
+        if self.store.backend.new_terminal and self.index.exists():
+            # a team desk that forgot this terminal (unseen for weeks) kept no queue
+            # for it: its index missed changes
+            self.store.queue_all_for_index()
 
     # -- per-thread components ---------------------------------------------------
 
@@ -92,7 +136,7 @@ class Desk:
     def store(self) -> Store:
         """This thread's connection to the store of record."""
         if self._local.store is None:
-            self._local.store = Store(self.path / DB_NAME)
+            self._local.store = Store(self.location, self.terminal)
         return self._local.store
 
     @property
@@ -260,3 +304,23 @@ class Desk:
         except Exception:
             return []
         return term_spans(text, query_terms(q))
+
+    # -- moving a desk -----------------------------------------------------------
+
+    def copy_into(self, other: Desk) -> CopyReport:
+        """Copy this desk's store of record into an empty desk (on either engine),
+        then build that desk's search index from it.
+
+        Raises:
+            CopyError: When ``other`` is not empty, or lacks a table or column.
+        """
+        for desk in (self, other):  # the parts that create tables of their own
+            _ = desk.analyser
+            PageCache(desk.store)
+        if other.store.count() or other.feeds.all() or other.tags.saved_searches():
+            raise CopyError("the destination desk is not empty")
+        report = copy_store(self.store, other.store)
+        other.close()  # the parts read state on opening: open them afresh
+        other.store.queue_all_for_index()
+        other.sync_index()
+        return report

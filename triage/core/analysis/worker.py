@@ -35,7 +35,7 @@ from triage.core.clusters import ClusterEngine, PreparedMemo
 from triage.core.models import Progress
 from triage.core.search import INDEX_DIR, IndexWriter, ShardedIndex
 from triage.core.search.writer import INDEX_COMMIT
-from triage.core.store import DB_NAME, Quotes, Store
+from triage.core.store import Quotes, Store, is_postgres, store_location, terminal_name
 
 PARALLEL_MIN_STORIES = 400
 """Backlogs at least this large are analysed in a child process."""
@@ -186,7 +186,8 @@ def main(argv: list[str]) -> int:
     ``--follow``, first quote stories as the parent stores them (see
     :func:`start_follower`); with ``--index``, index them too (the app's refresh)."""
     path = Path(argv[0])
-    store = Store(path / DB_NAME)
+    location = store_location(path)
+    store = Store(location, terminal_name(path) if is_postgres(location) else "")
     # This process writes only derived data (quotes, clusters, the analysed mark),
     # so its commits skip the fsync: in WAL mode a process crash still loses
     # nothing, and a power cut loses at most the last batches, which stay pending

@@ -16,11 +16,10 @@ the database is not the one remembered here and the dict is dropped.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from triage.core.store import chunks
+from triage.core.store import Connection, chunks
 
 _EPOCH_KEY = "df_epoch"
 
@@ -35,7 +34,7 @@ class DocumentFrequencies:
     that never opens a batch sees plain SQL behaviour.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._known: dict[str, int] = {}
         self._pending: dict[str, int] = {}

@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -40,6 +39,7 @@ from triage.core.clusters.types import ClusterMember as ClusterMember
 from triage.core.clusters.types import Relation as Relation
 from triage.core.clusters.types import SharedPassage as SharedPassage
 from triage.core.models import Quote, Story
+from triage.core.store import Connection
 
 _TITLE_WORD = re.compile(r"[^\W_][\w'’\-]*")
 
@@ -103,7 +103,7 @@ class _Evidence:
 class ClusterEngine:
     """Assigns stories to clusters inside the caller's SQLite transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, config: ClusterConfig | None = None) -> None:
+    def __init__(self, conn: Connection, config: ClusterConfig | None = None) -> None:
         self.tables = ClusterTables(conn)
         self.config = config or ClusterConfig()
 

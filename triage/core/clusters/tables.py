@@ -9,7 +9,6 @@ the caller owns the transaction, so a story and its cluster land together.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from triage.core.clusters.df import DocumentFrequencies
-from triage.core.store import chunks
+from triage.core.store import Connection, chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cluster_story (
@@ -158,7 +157,7 @@ def _decode(row: Sequence[object]) -> StoredStory:
 class ClusterTables:
     """Typed access to the clusterer's tables over a caller-owned connection."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         for statement in SCHEMA.split(";"):
             if statement.strip():

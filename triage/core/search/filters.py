@@ -73,7 +73,7 @@ class StoreFilters:
         if edges and not open_edge:  # an open-ended edge shard needs every id in range
             clauses.append(f"({' OR '.join(clause for clause, _ in edges)})")
             args.extend(arg for _, arg in edges)
-        where = " AND ".join(clauses) or "1"
+        where = " AND ".join(clauses) or "1 = 1"
         rows = self.store.conn.execute(f"SELECT id FROM stories WHERE {where}", args)
         return {str(r[0]) for r in rows}
 

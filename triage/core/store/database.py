@@ -1,12 +1,13 @@
-"""The store of record: stories and all editor state in SQLite (WAL mode).
+"""The store of record: stories and all editor state, in SQLite or PostgreSQL.
 
 Everything an editor does (tags, read marks, saved searches, feed state, cluster
 corrections) is a short transaction here, durable the moment it returns and
-independent of the search index. Write transactions start with ``BEGIN
-IMMEDIATE`` so that concurrent writers (a CLI ingest, the open app, a CLI tag)
-queue instead of failing with "database is locked" when a read transaction tries
-to upgrade; they queue in turn (:mod:`triage.core.store.writer_lock`), and SQLite's
-busy timeout stays as the backstop.
+independent of the search index. :class:`Store` is the one interface; what differs
+between the engines (connecting, how writers queue, the SQL dialect) lives in its
+backend, :mod:`triage.core.store.sqlite` (a desk file, the default) or
+:mod:`triage.core.store.postgres` (a team desk, ``postgresql://...``). Write
+transactions queue one at a time on both, so concurrent writers (a CLI ingest,
+the open app, a CLI tag) wait for each other instead of failing.
 
 Stories whose search document is stale are listed in ``index_queue`` in the same
 transaction that changed them; the indexer drains the queue after its Whoosh
@@ -16,7 +17,6 @@ commit, so a crash at any instant leaves at worst some stories to re-index.
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from triage.core.models import Story
-from triage.core.store.schema import create_schema
-from triage.core.store.writer_lock import WriterTurnstile
+from triage.core.store.connection import Connection, Row
+from triage.core.store.migrations import migrate
+from triage.core.store.postgres import PostgresBackend, is_postgres
+from triage.core.store.sqlite import SqliteBackend
 
 DB_NAME = "triage.sqlite3"
 """The store's file inside a desk directory."""
-
-BUSY_TIMEOUT_SECONDS = 60.0
 
 StoryChange = Literal["added", "updated", "unchanged"]
 T = TypeVar("T")
@@ -60,48 +60,43 @@ def from_iso(text: str) -> datetime:
         return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open the desk database in autocommit mode with WAL and a long busy timeout."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-    )
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
-    return conn
-
-
 class Store:
-    """Stories and their editor state, in one SQLite database.
+    """Stories and their editor state, in one database of either engine.
 
-    One ``Store`` holds one connection; it may be used from one thread at a time
-    (the desk gives each thread its own).
+    ``location`` is a desk file's path (SQLite) or a ``postgresql://`` URL; on
+    PostgreSQL, ``terminal`` names the terminal whose search index this store's
+    index queue feeds (each terminal keeps its own index). One ``Store`` holds one
+    connection; it may be used from one thread at a time (the desk gives each
+    thread its own).
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.conn = connect(path)
-        self._turnstile = WriterTurnstile(path)
+    def __init__(self, location: Path | str, terminal: str = "") -> None:
+        self.backend: SqliteBackend | PostgresBackend
+        if is_postgres(location):
+            self.backend = PostgresBackend(str(location), terminal)
+        else:
+            self.backend = SqliteBackend(Path(location))
+        self.location = self.backend.location
+        self.dialect = self.backend.dialect
+        self.path = None if is_postgres(location) else Path(location)
+        self.conn: Connection = self.backend.conn
         self._depth = 0
         self._lock = threading.RLock()
-        with self.write():
-            create_schema(self.conn)
+        with self.write() as conn:
+            migrate(conn, self.dialect)
+            self.backend.opened()
+        self.backend.schema_changed()
 
     def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()
-        self._turnstile.close()
+        """Close the connection (on PostgreSQL, give it back to the pool)."""
+        self.backend.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one.
+    def write(self) -> Iterator[Connection]:
+        """A write transaction; nested calls join the outer one.
 
-        Writers queue in turn first (:mod:`triage.core.store.writer_lock`): SQLite's
-        busy timeout alone lets a writer that commits and begins again starve the
-        others.
+        Writers queue one at a time (see the backends): SQLite's busy timeout alone
+        lets a writer that commits and begins again starve the others.
         """
         with self._lock:
             if self._depth:
@@ -111,16 +106,10 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            with self._turnstile.turn():
-                self.conn.execute("BEGIN IMMEDIATE")
+            with self.backend.transaction() as conn:
                 self._depth = 1
                 try:
-                    yield self.conn
-                except BaseException:
-                    self.conn.execute("ROLLBACK")
-                    raise
-                else:
-                    self.conn.execute("COMMIT")
+                    yield conn
                 finally:
                     self._depth = 0
 
@@ -177,8 +166,8 @@ class Store:
             elif row["content_hash"] != content_hash:
                 conn.execute(
                     "UPDATE stories SET title=?, url=?, source=?, author=?,"
-                    " published=CASE WHEN ? THEN ? ELSE published END,"
-                    " dated=CASE WHEN ? THEN 1 ELSE dated END,"
+                    " published=CASE WHEN ? = 1 THEN ? ELSE published END,"
+                    " dated=CASE WHEN ? = 1 THEN 1 ELSE dated END,"
                     " summary=?, body=?, guid=?, note=?, content_hash=?, seq=seq+1 WHERE id=?",
                     (
                         story.title,
@@ -221,7 +210,7 @@ class Store:
         row = self.conn.execute("SELECT id FROM stories WHERE identity = ?", (identity,)).fetchone()
         return str(row[0]) if row else None
 
-    def _rows_to_stories(self, rows: Sequence[sqlite3.Row]) -> list[Story]:
+    def _rows_to_stories(self, rows: Sequence[Row]) -> list[Story]:
         ids = [str(r["id"]) for r in rows]
         feeds = self._grouped("SELECT story_id, feed FROM story_feeds", ids)
         tags = self._grouped("SELECT story_id, tag FROM story_tags", ids)
@@ -257,7 +246,7 @@ class Store:
 
     def get_stories(self, ids: Sequence[str]) -> list[Story]:
         """Stories by id, in the order given (unknown ids are skipped)."""
-        rows: dict[str, sqlite3.Row] = {}
+        rows: dict[str, Row] = {}
         for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT * FROM stories WHERE id IN ({marks})", chunk):
@@ -344,8 +333,9 @@ class Store:
             conn.executemany("DELETE FROM index_queue WHERE story_id = ? AND seq = ?", list(done))
 
     def queue_all_for_index(self) -> None:
-        """Put every story on the index queue (used by ``reindex``)."""
-        with self.write() as conn:
+        """Put every story on the index queue (used by ``reindex``; on a team desk,
+        only this terminal's index is rebuilt)."""
+        with self.write() as conn, self.backend.own_queue():
             conn.execute(
                 "INSERT OR REPLACE INTO index_queue (story_id, seq) SELECT id, seq FROM stories"
             )

@@ -8,11 +8,11 @@ neither refetches everything nor forgets that a feed is broken.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from triage.core.models import Feed
+from triage.core.store.connection import Row
 from triage.core.store.database import Store, from_iso, iso
 
 MAX_BACKOFF = timedelta(hours=6)
@@ -32,7 +32,7 @@ class Feeds:
         self.store = store
 
     @staticmethod
-    def _row_to_feed(r: sqlite3.Row) -> Feed:
+    def _row_to_feed(r: Row) -> Feed:
         return Feed(
             url=r["url"],
             name=r["name"],
@@ -57,7 +57,8 @@ class Feeds:
                 " ON CONFLICT(url) DO UPDATE SET"
                 " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE feeds.name END,"
                 " tags = CASE WHEN excluded.tags != '[]' THEN excluded.tags ELSE feeds.tags END,"
-                " full_text = CASE WHEN ? IS NULL THEN feeds.full_text ELSE excluded.full_text END",
+                " full_text = CASE WHEN CAST(? AS INTEGER) IS NULL THEN feeds.full_text"
+                " ELSE excluded.full_text END",
                 (
                     url,
                     name,

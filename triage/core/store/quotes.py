@@ -10,11 +10,11 @@ found with one SQL lookup instead of comparing every pair.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Sequence
 
 from triage.core.models import Quote, StoredQuote
 from triage.core.quotes import quote_shingles, quotes_match
+from triage.core.store.connection import Row
 from triage.core.store.database import Store, chunks
 from triage.core.store.tags import Tags
 
@@ -79,7 +79,7 @@ class Quotes:
         return stored
 
     @staticmethod
-    def _row(row: sqlite3.Row, tags: dict[str, tuple[str, ...]] | None = None) -> StoredQuote:
+    def _row(row: Row, tags: dict[str, tuple[str, ...]] | None = None) -> StoredQuote:
         quote = Quote(
             text=row["text"],
             start=row["start"],
@@ -94,14 +94,14 @@ class Quotes:
         qid = str(row["id"])
         return StoredQuote(qid, str(row["story_id"]), quote, (tags or {}).get(qid, ()))
 
-    def _with_tags(self, rows: list[sqlite3.Row]) -> list[StoredQuote]:
+    def _with_tags(self, rows: list[Row]) -> list[StoredQuote]:
         tags = Tags(self.store).quote_tags([str(r["id"]) for r in rows])
         return [self._row(r, tags) for r in rows]
 
     def for_stories(self, story_ids: Sequence[str]) -> list[StoredQuote]:
         """Quotes of the given stories, story by story (in the order given), by position."""
         order = {sid: index for index, sid in enumerate(story_ids)}
-        rows: list[sqlite3.Row] = []
+        rows: list[Row] = []
         for chunk in chunks(story_ids):
             marks = ",".join("?" * len(chunk))
             rows.extend(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from triage.core.store.connection import Connection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,7 +108,7 @@ CREATE TABLE IF NOT EXISTS quote_shingles (
 """
 
 
-def create_schema(conn: sqlite3.Connection) -> None:
+def create_schema(conn: Connection) -> None:
     """Create every table and index a desk needs (inside the caller's transaction)."""
     for statement in SCHEMA.split(";"):
         if statement.strip():
@@ -117,7 +117,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     _add_dated_flag(conn)
 
 
-def _add_quoted_mark(conn: sqlite3.Connection) -> None:
+def _add_quoted_mark(conn: Connection) -> None:
     """Give a desk made before quotes had their own mark its ``quoted`` column
     (its analysed stories were quoted in the same step)."""
     columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(stories)")}
@@ -129,7 +129,7 @@ def _add_quoted_mark(conn: sqlite3.Connection) -> None:
     )
 
 
-def _add_dated_flag(conn: sqlite3.Connection) -> None:
+def _add_dated_flag(conn: Connection) -> None:
     """Give a desk made before undated stories were flagged its ``dated`` column.
 
     Its stories are taken as dated: which of them got a fetch time instead of a

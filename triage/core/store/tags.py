@@ -76,7 +76,7 @@ class Tags:
         """Every tag in use on stories or quotes, with how often, most used first."""
         rows = self.store.conn.execute(
             "SELECT tag, count(*) FROM (SELECT tag FROM story_tags UNION ALL"
-            " SELECT tag FROM quote_tags) GROUP BY tag ORDER BY count(*) DESC, tag"
+            " SELECT tag FROM quote_tags) AS used GROUP BY tag ORDER BY count(*) DESC, tag"
         )
         return [(str(r[0]), int(r[1])) for r in rows]
 
