@@ -34,6 +34,8 @@ class Config:
         store: The store of record when none is named on the command line, e.g.
             ``"postgresql://desk.example/newsroom"`` (a team desk); empty: the
             desk directory's own SQLite file.
+        editor: Who this terminal runs as on a shared desk (``--as`` wins); empty:
+            the default editor.
         source: The file these settings came from, if any.
     """
 
@@ -42,6 +44,7 @@ class Config:
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = field(default_factory=dict)
     store: str = ""
+    editor: str = ""
     source: Path | None = None
 
 
@@ -85,12 +88,16 @@ def parse_config(text: str, origin: str = "config") -> Config:
     store = table.get("store", "")
     if not isinstance(store, str):
         raise ConfigError(f"{origin}: store must be a string (a postgresql:// URL)")
+    editor = table.get("editor", "")
+    if not isinstance(editor, str):
+        raise ConfigError(f"{origin}: editor must be a string (a name)")
     return Config(
         refresh_minutes=_number(table, "refresh_minutes", 0.0, origin),
         poll_seconds=_number(table, "poll_seconds", 30.0, origin),
         theme=theme,
         keys=dict(keys),
         store=store.strip(),
+        editor=editor.strip(),
     )
 
 
@@ -110,5 +117,6 @@ def load_config(desk_path: Path | None = None) -> Config:
         theme=loaded.theme,
         keys=loaded.keys,
         store=loaded.store,
+        editor=loaded.editor,
         source=path,
     )

@@ -24,14 +24,17 @@ def prepare_demo(path: Path) -> Desk:
     return desk
 
 
-def run_app(index: str | None, demo: bool = False, store: str | None = None) -> int:
+def run_app(
+    index: str | None, demo: bool = False, store: str | None = None, editor: str | None = None
+) -> int:
     """Open the TUI on a desk; returns the process exit status.
 
     A broken config file is reported on stderr (status 2) rather than ignored, so
     the editor knows why their settings did not apply.
     """
-    from triage.cli.commands import CliError, desk_location
+    from triage.cli.commands import CliError, desk_location, editor_name
     from triage.config import ConfigError, load_config
+    from triage.core.store import EditorError
 
     location: str | None = None
     try:
@@ -40,10 +43,10 @@ def run_app(index: str | None, demo: bool = False, store: str | None = None) -> 
         else:
             path, location = desk_location(index, store)
         config = load_config(path)
-    except (ConfigError, CliError) as exc:
+        desk = prepare_demo(path) if demo else Desk(path, location, editor_name(path, editor))
+    except (ConfigError, CliError, EditorError) as exc:
         print(f"triage: {exc}", file=sys.stderr)
         return 2
-    desk = prepare_demo(path) if demo else Desk(path, store=location)
     from triage.ui.app import TriageApp
 
     try:

@@ -14,16 +14,21 @@ from urllib.parse import urlsplit
 from triage.cli import render
 from triage.config import ConfigError, load_config
 from triage.core.clusters import Cluster
-from triage.core.desk import DESK_ENV, INDEX_ENV, Desk, locate_desk, team_desk_dir
+from triage.core.desk import DESK_ENV, EDITOR_ENV, INDEX_ENV, Desk, locate_desk, team_desk_dir
 from triage.core.errors import ParseError
 from triage.core.export import render_export, story_json
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.models import IngestReport, Story
 from triage.core.search import QueryError, Scope, SearchError
-from triage.core.store import DATABASE_ERRORS, TagError, is_postgres, normalize_tag
+from triage.core.store import (
+    EditorError,
+    TagError,
+    is_database_error,
+    is_postgres,
+    normalize_tag,
+)
 
 WEB = ("http", "https")
-OPEN_ERRORS: tuple[type[Exception], ...] = (*DATABASE_ERRORS, OSError)
 
 
 class CliError(Exception):
@@ -71,13 +76,31 @@ def _shown(store: str | None, path: Path) -> str:
     return store
 
 
+def editor_name(path: Path, option: str | None) -> str:
+    """Who this terminal runs as: ``--as`` > ``$TRIAGE_EDITOR`` > ``editor`` in the
+    config that applies > the default editor (empty)."""
+    chosen = option or os.environ.get(EDITOR_ENV)
+    if chosen is None:
+        try:
+            chosen = load_config(path).editor
+        except ConfigError as exc:
+            raise CliError(str(exc), status=2) from None
+    return chosen
+
+
 @contextmanager
-def open_desk(option: str | None, store: str | None = None) -> Iterator[Desk]:
+def open_desk(
+    option: str | None, store: str | None = None, editor: str | None = None
+) -> Iterator[Desk]:
     """Open the desk and turn the core's errors into one-line CLI errors."""
     path, location = desk_location(option, store)
     try:
-        desk = Desk(path, store=location)
-    except OPEN_ERRORS as exc:
+        desk = Desk(path, store=location, editor=editor_name(path, editor))
+    except EditorError as exc:
+        raise CliError(str(exc), status=2) from None
+    except Exception as exc:
+        if not (isinstance(exc, OSError) or is_database_error(exc)):
+            raise
         raise CliError(f"cannot open desk at {_shown(location, path)}: {exc}") from None
     try:
         yield desk
@@ -87,7 +110,9 @@ def open_desk(option: str | None, store: str | None = None) -> Iterator[Desk]:
         raise CliError(str(exc)) from None
     except TagError as exc:
         raise CliError(str(exc), status=2) from None
-    except DATABASE_ERRORS as exc:
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
         raise CliError(f"desk database error: {exc}") from None
     finally:
         desk.close()

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from triage.cli.commands import OPEN_ERRORS, CliError, desk_location
+from triage.cli.commands import CliError, desk_location
 from triage.core.desk import Desk
-from triage.core.store import DATABASE_ERRORS, is_postgres
+from triage.core.store import is_database_error, is_postgres
 from triage.core.store.copy import CopyError
 
 
@@ -25,11 +25,15 @@ def _opened(name: str, path: Path, store: str | None) -> Iterator[Desk]:
     """Open one side of the copy as named (no environment or config consulted)."""
     try:
         desk = Desk(path, store=store)
-    except OPEN_ERRORS as exc:
+    except Exception as exc:
+        if not (isinstance(exc, OSError) or is_database_error(exc)):
+            raise
         raise CliError(f"cannot open desk {name}: {exc}") from None
     try:
         yield desk
-    except DATABASE_ERRORS as exc:
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
         raise CliError(f"desk database error: {exc}") from None
     finally:
         desk.close()

@@ -26,6 +26,14 @@ def _add_index_option(parser: argparse.ArgumentParser, top: bool) -> None:
         help=f"desk directory (default: ${INDEX_ENV} or ./index)",
     )
     parser.add_argument(
+        "--as",
+        dest="editor",
+        metavar="NAME",
+        default=None if top else argparse.SUPPRESS,
+        help="the editor this terminal runs as (default: $TRIAGE_EDITOR, or editor in"
+        " config.toml, or the desk's default editor)",
+    )
+    parser.add_argument(
         "--desk",
         metavar="URL",
         default=None if top else argparse.SUPPRESS,
@@ -150,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
         p = command(name, f"mark stories {name}")
         p.add_argument("ids", nargs="+", metavar="ID", help="story ids")
 
+    for name, help_text in (("assign", "hand a story to an editor"), ("unassign", "take it back")):
+        p = command(name, help_text)
+        p.add_argument("id", metavar="ID", help="a story id")
+        p.add_argument("assignee", metavar="@EDITOR", help="the editor (@ana, or me)")
+    p = command("assignments", "list assigned stories, newest first")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--mine", action="store_true", help="only those assigned to me (--as)")
+    who.add_argument("--to", default=None, metavar="NAME", help="only this editor's")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = command("export", "write matching stories as a rundown")
     p.add_argument("query", nargs="*", help="the stories to export (default: all)")
     p.add_argument("--format", choices=("md", "json", "csv"), default="md", help="default md")
@@ -212,12 +230,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from triage.cli.app import run_app
 
-            return run_app(args.index, demo=args.demo, store=args.desk)
+            return run_app(args.index, demo=args.demo, store=args.desk, editor=args.editor)
         if args.command == "desk":
             from triage.cli.desks import cmd_desk
 
             return cmd_desk(args)
-        with open_desk(args.index, args.desk) as desk:
+        with open_desk(args.index, args.desk, args.editor) as desk:
+            if args.command in ("assign", "unassign", "assignments"):
+                from triage.cli.editors import cmd_assign, cmd_assignments
+
+                run = cmd_assignments if args.command == "assignments" else cmd_assign
+                return run(desk, args)
             return COMMANDS[args.command](desk, args)
     except CliError as exc:
         print(f"triage: error: {exc}", file=sys.stderr)

@@ -44,11 +44,13 @@ from triage.core.search import (
 )
 from triage.core.store import (
     DB_NAME,
+    Editors,
     Feeds,
     Quotes,
     Store,
     Tags,
     is_postgres,
+    normalize_editor,
     store_location,
     terminal_name,
 )
@@ -56,10 +58,12 @@ from triage.core.store.copy import CopyError, CopyReport, copy_store
 
 INDEX_ENV = "TRIAGE_INDEX"
 DESK_ENV = "TRIAGE_DESK"
+EDITOR_ENV = "TRIAGE_EDITOR"
 
 __all__ = [
     "DB_NAME",
     "DESK_ENV",
+    "EDITOR_ENV",
     "INDEX_DIR",
     "Desk",
     "SearchPage",
@@ -114,10 +118,15 @@ class Desk:
 
     ``path`` is the desk directory (its index, and its SQLite store unless
     ``store`` names another: a ``postgresql://`` URL makes it a team desk's
-    terminal, see :mod:`triage.core.store.location`).
+    terminal, see :mod:`triage.core.store.location`). ``editor`` is who works at
+    it (:mod:`triage.core.store.editors`; empty: the default editor).
+
+    Raises:
+        EditorError: For an editor name that cannot be one.
     """
 
-    def __init__(self, path: Path, store: str | None = None) -> None:
+    def __init__(self, path: Path, store: str | None = None, editor: str = "") -> None:
+        self.editor = normalize_editor(editor) if editor else ""
         self.path = path
         self.path.mkdir(parents=True, exist_ok=True)
         self.location = store_location(path, store)
@@ -136,7 +145,7 @@ class Desk:
     def store(self) -> Store:
         """This thread's connection to the store of record."""
         if self._local.store is None:
-            self._local.store = Store(self.location, self.terminal)
+            self._local.store = Store(self.location, self.terminal, self.editor)
         return self._local.store
 
     @property
@@ -145,6 +154,11 @@ class Desk:
         if self._local.tags is None:
             self._local.tags = Tags(self.store)
         return self._local.tags
+
+    @property
+    def editors(self) -> Editors:
+        """Assignments, who tagged what, an editor's saved searches (this thread's)."""
+        return Editors(self.store)
 
     @property
     def feeds(self) -> Feeds:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from triage.core.search.schema import AllBut, day_key, day_start
 from triage.core.search.shards import ShardedIndex
-from triage.core.store import Store, Tags, iso
+from triage.core.store import EditorError, Editors, Store, Tags, iso
 
 
 class StoreFilters:
@@ -23,9 +23,18 @@ class StoreFilters:
         self.index = index
 
     def resolve_virtual(self, field: str, value: str) -> set[str] | AllBut | None:
-        """Answer ``tag:`` and ``is:`` from the store of record."""
+        """Answer ``tag:``, ``is:``, ``tagged-by:`` and ``assigned:`` (``me``: this
+        terminal's editor) from the store of record."""
         if field == "tag":
             return Tags(self.store).story_ids_with_tag(value)
+        if field in ("taggedby", "assigned"):
+            editors = Editors(self.store)
+            try:
+                if field == "taggedby":
+                    return editors.story_ids_tagged_by(value)
+                return editors.story_ids_assigned_to(value)
+            except EditorError:
+                return set()
         value = value.lower()
         if value in ("read", "unread"):
             read = self.store.read_ids()

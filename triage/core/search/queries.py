@@ -186,7 +186,8 @@ def rewrite_virtual(q: Any, resolve: VirtualResolver, dates: DateResolver | None
 
 def _make_parser(schema: Schema, errors: list[str]) -> MultifieldParser:
     parser_schema = Schema(
-        **{name: schema[name] for name in schema.names()}, tag=ID(), **{"is": ID()}
+        **{name: schema[name] for name in schema.names()},
+        **{name: ID() for name in VIRTUAL_FIELDS},
     )
     parser = MultifieldParser(list(DEFAULT_FIELDS), parser_schema, group=AndGroup)
     parser.add_plugin(DateParserPlugin(free=False, callback=errors.append))
@@ -196,6 +197,7 @@ def _make_parser(schema: Schema, errors: list[str]) -> MultifieldParser:
     return parser
 
 
+_TAGGED_BY = re.compile(r"(?<!\w)tagged-by:", re.IGNORECASE)
 _WORD_MINUS = re.compile(r"(?<![^\s(])-(?=[^\s-])")
 
 
@@ -242,9 +244,10 @@ def parse_query(
     errors: list[str] = []
     parser = _make_parser(schema or build_schema(), errors)
     try:
-        parsed = parser.parse(_compact_dates(stripped))
-        if _only_negated(stripped, parsed):  # "-tag:lead" means "NOT tag:lead", as it reads
-            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
+        fields = _TAGGED_BY.sub("taggedby:", stripped)  # a field name is one word
+        parsed = parser.parse(_compact_dates(fields))
+        if _only_negated(fields, parsed):  # "-tag:lead" means "NOT tag:lead", as it reads
+            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", fields)))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
         raise QueryError(f"cannot parse query {stripped!r}: {exc}") from None
     if errors:

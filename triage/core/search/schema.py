@@ -23,7 +23,7 @@ SCHEMA_VERSION = 3
 """Bump when the schema changes; an index of another version is rebuilt."""
 
 DEFAULT_FIELDS = ("title", "body")
-VIRTUAL_FIELDS = ("tag", "is")
+VIRTUAL_FIELDS = ("tag", "is", "taggedby", "assigned")
 LOCK_WAIT_SECONDS = 60.0
 
 

@@ -4,31 +4,48 @@ in SQLite (a desk file, WAL) or PostgreSQL (a team desk). Everything else on a d
 connection and the story rows; :class:`Tags`, :class:`Feeds` and :class:`Quotes`
 are views of their tables over a store's connection."""
 
-from triage.core.store.connection import DATABASE_ERRORS, Connection, Cursor, Row
+from triage.core.store.connection import (
+    Connection,
+    Cursor,
+    Row,
+    is_database_error,
+    is_postgres,
+)
 from triage.core.store.database import DB_NAME, Store, chunks, from_iso, iso
+from triage.core.store.editors import (
+    Assignment,
+    EditorError,
+    Editors,
+    TagMark,
+    normalize_editor,
+)
 from triage.core.store.feeds import Feeds, backoff_delay
 from triage.core.store.location import STORE_POINTER, store_location, terminal_name
-from triage.core.store.postgres import is_postgres
 from triage.core.store.quotes import Quotes, quote_id
 from triage.core.store.tags import TagError, Tags, normalize_tag
 
 __all__ = [
-    "DATABASE_ERRORS",
     "DB_NAME",
     "STORE_POINTER",
+    "Assignment",
     "Connection",
     "Cursor",
+    "EditorError",
+    "Editors",
     "Feeds",
     "Quotes",
     "Row",
     "Store",
     "TagError",
+    "TagMark",
     "Tags",
     "backoff_delay",
     "chunks",
     "from_iso",
+    "is_database_error",
     "is_postgres",
     "iso",
+    "normalize_editor",
     "normalize_tag",
     "quote_id",
     "store_location",

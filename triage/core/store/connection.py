@@ -10,10 +10,9 @@ connection (:mod:`triage.core.store.postgres`) translates the few dialect bits.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
-
-import psycopg
 
 Row = Any
 """A result row: indexable by position and by column name (``sqlite3.Row`` or the
@@ -46,6 +45,23 @@ class Connection(Protocol):
     def executemany(self, sql: str, parameters: Iterable[Parameters], /) -> Cursor: ...
 
 
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, psycopg.Error)
-"""What a store's engine raises for a failed statement or connection (psycopg's
-pool timeout is a ``psycopg.Error`` too)."""
+SCHEMES = ("postgresql://", "postgres://")
+"""Store locations that name a PostgreSQL database (libpq connection URLs)."""
+
+
+def is_postgres(location: object) -> bool:
+    """Whether a store location names a PostgreSQL database rather than a file."""
+    return isinstance(location, str) and location.startswith(SCHEMES)
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Whether a store's engine raised ``exc`` for a failed statement or connection.
+
+    psycopg is imported only by a team desk (its import costs most of a second on
+    a busy machine, which every SQLite desk's start would pay): if it was never
+    imported, none of its errors can be in flight.
+    """
+    if isinstance(exc, sqlite3.DatabaseError):
+        return True
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.Error)

@@ -22,13 +22,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from triage.core.models import Story
-from triage.core.store.connection import Connection, Row
+from triage.core.store.connection import Connection, Row, is_postgres
 from triage.core.store.migrations import migrate
-from triage.core.store.postgres import PostgresBackend, is_postgres
 from triage.core.store.sqlite import SqliteBackend
+
+if TYPE_CHECKING:
+    from triage.core.store.postgres import PostgresBackend
 
 DB_NAME = "triage.sqlite3"
 """The store's file inside a desk directory."""
@@ -67,16 +69,21 @@ class Store:
     PostgreSQL, ``terminal`` names the terminal whose search index this store's
     index queue feeds (each terminal keeps its own index). One ``Store`` holds one
     connection; it may be used from one thread at a time (the desk gives each
-    thread its own).
+    thread its own). ``editor`` names whose read marks and saved searches these
+    are, and who sets its tags (``""``, the default editor: a desk of one, whose
+    marks are the ones every desk had before editors).
     """
 
-    def __init__(self, location: Path | str, terminal: str = "") -> None:
+    def __init__(self, location: Path | str, terminal: str = "", editor: str = "") -> None:
         self.backend: SqliteBackend | PostgresBackend
         if is_postgres(location):
+            from triage.core.store.postgres import PostgresBackend  # psycopg: team desks only
+
             self.backend = PostgresBackend(str(location), terminal)
         else:
             self.backend = SqliteBackend(Path(location))
         self.location = self.backend.location
+        self.editor = editor
         self.dialect = self.backend.dialect
         self.path = None if is_postgres(location) else Path(location)
         self.conn: Connection = self.backend.conn
@@ -296,14 +303,15 @@ class Store:
         page: sorting the whole desk by read state first cost seconds on a large desk.
         """
         newest = " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?"
-        read_ids = "SELECT story_id FROM story_state WHERE read = 1"
+        read_ids, by = self.read_marks()
         if not (unread_only or unread_first):
             rows = self.conn.execute(f"SELECT id FROM stories{newest}", (limit, offset))
             return [str(r[0]) for r in rows]
         unread = [
             str(r[0])
             for r in self.conn.execute(
-                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){newest}", (limit, offset)
+                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){newest}",
+                (*by, limit, offset),
             )
         ]
         if unread_only or len(unread) == limit:
@@ -311,7 +319,7 @@ class Store:
         skip = max(0, offset - self.unread_count())
         read = self.conn.execute(
             f"SELECT id FROM stories WHERE id IN ({read_ids}){newest}",
-            (limit - len(unread), skip),
+            (*by, limit - len(unread), skip),
         )
         return unread + [str(r[0]) for r in read]
 
@@ -340,12 +348,23 @@ class Store:
                 "INSERT OR REPLACE INTO index_queue (story_id, seq) SELECT id, seq FROM stories"
             )
 
-    # -- read state --------------------------------------------------------------
+    # -- read state (this store's editor's) -----------------------------------------
+
+    def read_marks(self) -> tuple[str, tuple[str, ...]]:
+        """A subquery of the ids this editor marked read, and its parameters: the
+        default editor's marks are ``story_state``, a named editor's ``editor_state``."""
+        if not self.editor:
+            return "SELECT story_id FROM story_state WHERE read = 1", ()
+        return (
+            "SELECT story_id FROM editor_state WHERE editor = ? AND read = 1",
+            (self.editor,),
+        )
 
     def read_ids(self, ids: Sequence[str] | None = None) -> set[str]:
         """Ids marked read, among ``ids`` (or all)."""
+        marked, by = self.read_marks()
         if ids is None:
-            rows = self.conn.execute("SELECT story_id FROM story_state WHERE read = 1")
+            rows = self.conn.execute(marked, by)
             return {str(r[0]) for r in rows}
         found: set[str] = set()
         for chunk in chunks(ids):
@@ -353,8 +372,8 @@ class Store:
             found.update(
                 str(r[0])
                 for r in self.conn.execute(
-                    f"SELECT story_id FROM story_state WHERE read = 1 AND story_id IN ({marks})",
-                    chunk,
+                    f"{marked} AND story_id IN ({marks})",
+                    (*by, *chunk),
                 )
             )
         return found
@@ -363,18 +382,28 @@ class Store:
         """Mark stories read or unread (one short transaction)."""
         now = iso(datetime.now(UTC))
         with self.write() as conn:
+            if not self.editor:
+                conn.executemany(
+                    "INSERT INTO story_state (story_id, read, changed) VALUES (?, ?, ?)"
+                    " ON CONFLICT(story_id) DO UPDATE SET read = excluded.read,"
+                    " changed = excluded.changed",
+                    [(sid, int(read), now) for sid in story_ids],
+                )
+                return
             conn.executemany(
-                "INSERT INTO story_state (story_id, read, changed) VALUES (?, ?, ?)"
-                " ON CONFLICT(story_id) DO UPDATE SET read = excluded.read,"
+                "INSERT INTO editor_state (editor, story_id, read, changed) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(editor, story_id) DO UPDATE SET read = excluded.read,"
                 " changed = excluded.changed",
-                [(sid, int(read), now) for sid in story_ids],
+                [(self.editor, sid, int(read), now) for sid in story_ids],
             )
 
     def unread_count(self) -> int:
         """Stories not marked read (two index counts, not a join over the desk)."""
+        marked, by = self.read_marks()
         row = self.conn.execute(
-            "SELECT (SELECT count(*) FROM stories) - (SELECT count(*) FROM story_state"
-            " WHERE read = 1 AND story_id IN (SELECT id FROM stories))"
+            f"SELECT (SELECT count(*) FROM stories) - (SELECT count(*) FROM ({marked}) AS r"
+            " WHERE r.story_id IN (SELECT id FROM stories))",
+            by,
         ).fetchone()
         return int(row[0])
 

@@ -125,9 +125,10 @@ class Feeds:
 
     def unread_counts(self) -> dict[str, int]:
         """Feed URL -> how many of its stories are unread (feeds with none are left out)."""
+        marked, by = self.store.read_marks()
         rows = self.store.conn.execute(
             "SELECT sf.feed, count(*) FROM story_feeds sf"
-            " LEFT JOIN story_state st ON st.story_id = sf.story_id"
-            " WHERE coalesce(st.read, 0) = 0 GROUP BY sf.feed"
+            f" WHERE sf.story_id NOT IN ({marked}) GROUP BY sf.feed",
+            by,
         )
         return {str(feed): int(count) for feed, count in rows}

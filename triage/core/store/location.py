@@ -15,8 +15,8 @@ import os
 import uuid
 from pathlib import Path
 
+from triage.core.store.connection import is_postgres
 from triage.core.store.database import DB_NAME
-from triage.core.store.postgres import is_postgres
 
 STORE_POINTER = "store.url"
 """The file in a desk directory naming its PostgreSQL store of record."""

@@ -86,7 +86,34 @@ def _postgres_before_baseline(conn: Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+EDITORS = (
+    # who set a tag (the default editor, '', is everyone on a desk of one)
+    "ALTER TABLE story_tags ADD COLUMN tagged_by TEXT NOT NULL DEFAULT ''",
+    # read marks of named editors (the default editor keeps story_state, as before)
+    "CREATE TABLE IF NOT EXISTS editor_state ("
+    " editor TEXT NOT NULL, story_id TEXT NOT NULL, read INTEGER NOT NULL DEFAULT 0,"
+    " changed TEXT NOT NULL, PRIMARY KEY (editor, story_id))",
+    # saved searches of named editors
+    "CREATE TABLE IF NOT EXISTS editor_searches ("
+    " editor TEXT NOT NULL, name TEXT NOT NULL, query TEXT NOT NULL,"
+    " position INTEGER NOT NULL, PRIMARY KEY (editor, name))",
+    # a story handed to a colleague
+    "CREATE TABLE IF NOT EXISTS assignments ("
+    " story_id TEXT NOT NULL, editor TEXT NOT NULL, assigned_by TEXT NOT NULL,"
+    " at TEXT NOT NULL, PRIMARY KEY (story_id, editor))",
+    "CREATE INDEX IF NOT EXISTS assignments_editor ON assignments (editor)",
+    "CREATE INDEX IF NOT EXISTS story_tags_by ON story_tags (tagged_by)",
+)
+
+
+def _editors(conn: Connection) -> None:
+    """Editors: who tagged, per-editor read marks and saved searches, assignments.
+    The same SQL on both engines (the PostgreSQL connection translates it)."""
+    for statement in EDITORS:
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "editors", _editors, _editors),)
 """Numbered steps after the baseline, oldest first."""
 
 

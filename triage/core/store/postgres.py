@@ -47,9 +47,6 @@ from psycopg_pool import ConnectionPool
 
 from triage.core.store.connection import Cursor, Parameters
 
-SCHEMES = ("postgresql://", "postgres://")
-"""Store locations that name a PostgreSQL database (libpq connection URLs)."""
-
 WRITERS_LOCK = 0x7472_6961_6765_0001
 """The advisory lock key every write transaction takes (``triage`` + 1)."""
 
@@ -65,11 +62,6 @@ KEYS = {"index_queue": ("terminal", "story_id")}
 
 POOL_MAX = 20
 """Connections one process may hold to one desk (a desk opens one per thread)."""
-
-
-def is_postgres(location: object) -> bool:
-    """Whether a store location names a PostgreSQL database rather than a file."""
-    return isinstance(location, str) and location.startswith(SCHEMES)
 
 
 # -- the dialect -------------------------------------------------------------------
@@ -314,6 +306,11 @@ class PgConnection:
         self._translated.clear()
 
 
+def _iso(moment: datetime) -> str:
+    """A time as the store writes them (``database.iso``, which imports this module)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _changes_rows(query: str) -> bool:
     return query.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
 
@@ -372,16 +369,14 @@ class PostgresBackend:
     def opened(self) -> None:
         """Note this terminal as seen (inside the opening transaction); forget the
         terminals unseen for :data:`TERMINAL_TTL`, and their queues."""
-        from triage.core.store.database import iso
-
         now = datetime.now(UTC)
         row = self._raw.execute(
             "INSERT INTO desk_terminals (name, seen) VALUES (%s, %s) ON CONFLICT (name)"
             " DO UPDATE SET seen = EXCLUDED.seen RETURNING (xmax = 0)",
-            (self.terminal, iso(now)),
+            (self.terminal, _iso(now)),
         ).fetchone()
         self.new_terminal = bool(row and row[0])
-        cutoff = iso(now - TERMINAL_TTL)
+        cutoff = _iso(now - TERMINAL_TTL)
         self._raw.execute(
             "DELETE FROM index_queue_all WHERE terminal IN"
             " (SELECT name FROM desk_terminals WHERE seen < %s)",

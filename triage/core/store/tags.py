@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from triage.core.store.database import Store, chunks, iso
+from triage.core.store.editors import Editors
 
 _TAG_CHARS = re.compile(r"[^\w\-./:+]")
 
@@ -38,14 +39,19 @@ class Tags:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @property
+    def _editor(self) -> Editors:
+        return Editors(self.store)
+
     def tag_stories(self, story_ids: Sequence[str], tags: Iterable[str]) -> list[str]:
         """Add tags to stories; returns the normalised tags."""
         clean = [normalize_tag(t) for t in tags]
         now = iso(datetime.now(UTC))
         with self.store.write() as conn:
             conn.executemany(
-                "INSERT OR IGNORE INTO story_tags (story_id, tag, added) VALUES (?, ?, ?)",
-                [(sid, tag, now) for sid in story_ids for tag in clean],
+                "INSERT OR IGNORE INTO story_tags (story_id, tag, added, tagged_by)"
+                " VALUES (?, ?, ?, ?)",
+                [(sid, tag, now, self.store.editor) for sid in story_ids for tag in clean],
             )
         return clean
 
@@ -118,7 +124,10 @@ class Tags:
     # -- saved searches ----------------------------------------------------------
 
     def save_search(self, name: str, query: str) -> None:
-        """Save (or replace) a named search; new ones go last."""
+        """Save (or replace) a named search; new ones go last (a named editor's
+        are their own, :mod:`triage.core.store.editors`)."""
+        if self.store.editor:
+            return self._editor.save_search(name, query)
         with self.store.write() as conn:
             row = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM saved_searches")
             position = int(row.fetchone()[0])
@@ -130,10 +139,14 @@ class Tags:
 
     def delete_search(self, name: str) -> bool:
         """Forget a saved search; returns whether it existed."""
+        if self.store.editor:
+            return self._editor.delete_search(name)
         with self.store.write() as conn:
             return conn.execute("DELETE FROM saved_searches WHERE name = ?", (name,)).rowcount > 0
 
     def saved_searches(self) -> list[tuple[str, str]]:
         """Saved searches as ``(name, query)``, in the order they were saved."""
+        if self.store.editor:
+            return self._editor.saved_searches()
         rows = self.store.conn.execute("SELECT name, query FROM saved_searches ORDER BY position")
         return [(str(r[0]), str(r[1])) for r in rows]
