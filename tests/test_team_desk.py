@@ -8,6 +8,9 @@ Every test here runs against a real PostgreSQL server the tests start themselves
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +201,75 @@ def test_each_terminal_builds_its_index_once_then_follows_the_desk(
         assert terminal_a.location == pg_url
     finally:
         terminal_a.close()
+
+
+def test_another_editors_changes_are_announced_to_a_watching_terminal(
+    tmp_path: Path, pg_url: str
+) -> None:
+    ana = Desk(tmp_path / "a", store=pg_url, editor="ana")
+    ben = Desk(tmp_path / "b", store=pg_url, editor="ben")
+    heard: list[str] = []
+    arrived = threading.Condition()
+
+    def changed(table: str) -> None:
+        with arrived:
+            heard.append(table)
+            arrived.notify_all()
+
+    watcher = ben.watch(changed)
+    assert watcher is not None
+    try:
+        assert watcher.ready.wait(30)
+        ana.ingest([str(p) for p in demo_paths()[:2]])
+        story = ana.store.latest_ids(1)[0]
+        for act, table in (
+            (lambda: ana.tags.tag_stories([story], ["lead"]), "story_tags"),
+            (lambda: ana.editors.assign(story, "ben"), "assignments"),
+            (lambda: ana.store.set_read([story]), "editor_state"),
+        ):
+            with arrived:
+                heard.clear()
+                act()
+                # a bound on a hung listener, not a latency figure (the benchmark has those)
+                assert arrived.wait_for(lambda t=table: t in heard, timeout=30), heard
+        assert ben.store.read_ids([story]) == set()  # told of ana's mark, not given it
+        assert Desk(tmp_path / "c").watch(changed) is None  # a desk file polls instead
+    finally:
+        watcher.stop()
+        ana.close()
+        ben.close()
+
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from triage.core.desk import Desk
+desk = Desk(Path(sys.argv[1]), store=sys.argv[2])
+with desk.store.fetcher() as elected:
+    print("elected" if elected else "not elected", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_one_fetcher_per_desk_and_a_killed_one_frees_the_desk(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path / "fetcher"), pg_url],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "elected"
+        here = ["--desk", pg_url, "--index", str(tmp_path / "other")]
+        status, out, _ = run(capsys, *here, "fetch")
+        assert status == 0 and "another terminal is fetching" in out
+        holder.kill()  # SIGKILL: the server drops its session and the lock with it
+        holder.wait()
+        status, out, _ = run(capsys, *here, "fetch", "--json")
+        assert status == 0 and json.loads(out)["errors"] == []
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()

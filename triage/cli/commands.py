@@ -164,7 +164,11 @@ def cmd_ingest(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(desk: Desk, args: argparse.Namespace) -> int:
-    report = desk.pipeline(progress=render.progress_printer()).refresh(only_due=not args.all)
+    with desk.store.fetcher() as elected:
+        if not elected:
+            print("another terminal is fetching this desk's feeds: its stories arrive here")
+            return 0
+        report = desk.pipeline(progress=render.progress_printer()).refresh(only_due=not args.all)
     return _print_report(report, args.json)
 
 

@@ -17,11 +17,15 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
+
+if TYPE_CHECKING:
+    from triage.core.store.postgres import Watcher
 
 from triage.core.analysis import ANALYSE_BATCH, Analyser
 from triage.core.analysis.worker import open_analyser
@@ -318,6 +322,14 @@ class Desk:
         except Exception:
             return []
         return term_spans(text, query_terms(q))
+
+    # -- a team desk's terminals -------------------------------------------------
+
+    def watch(self, changed: Callable[[str], None]) -> Watcher | None:
+        """On a team desk, call ``changed(table)`` (from another thread) whenever an
+        editor anywhere commits a tag, read mark, assignment, correction or story;
+        None on a desk file, whose app looks for changes itself."""
+        return self.store.backend.watch(changed)
 
     # -- moving a desk -----------------------------------------------------------
 

@@ -99,6 +99,7 @@ def desk_signature(desk: Desk) -> tuple[object, ...]:
         desk.store.unread_count(),
         tuple(desk.tags.all_tags()),
         tuple(desk.tags.saved_searches()),
+        len(desk.editors.assignments("me")) if desk.editor else 0,
     )
 
 

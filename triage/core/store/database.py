@@ -99,6 +99,14 @@ class Store:
         self.backend.close()
 
     @contextmanager
+    def fetcher(self) -> Iterator[bool]:
+        """Try to be the one terminal fetching feeds for this desk; yields whether
+        this one is (on a team desk, a PostgreSQL advisory lock elects it; a desk
+        file lets every terminal fetch, as before)."""
+        with self.backend.fetcher() as elected:
+            yield elected
+
+    @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction; nested calls join the outer one.
 

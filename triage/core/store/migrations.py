@@ -113,6 +113,42 @@ def _editors(conn: Connection) -> None:
         conn.execute(statement)
 
 
+def _postgres_notify(conn: Connection) -> None:
+    """Tell every listening app of a change an editor would see: one notification
+    per changing statement, the table's name as payload (the channel and the
+    tables are those of :mod:`triage.core.store.postgres`).
+
+    Checked on every open rather than numbered: some of those tables (the
+    clusterer's corrections) are created on first use, after the store opened.
+    """
+    from triage.core.store.postgres import CHANNEL, NOTIFYING
+
+    present = {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname = c.relname || '_notify'"
+        )
+    }
+    missing = [
+        table
+        for table in NOTIFYING
+        if table not in present
+        and conn.execute("SELECT to_regclass(?)", (table,)).fetchone()[0] is not None
+    ]
+    if not missing:
+        return
+    conn.execute(
+        "CREATE OR REPLACE FUNCTION triage_notify() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$"
+    )
+    for table in missing:
+        conn.execute(
+            f"CREATE OR REPLACE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE"
+            f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION triage_notify()"
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (Migration(1, "editors", _editors, _editors),)
 """Numbered steps after the baseline, oldest first."""
 
@@ -133,4 +169,6 @@ def migrate(conn: Connection, dialect: str, steps: tuple[Migration, ...] = MIGRA
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                 (VERSION_KEY, str(current)),
             )
+    if dialect == "postgresql":
+        _postgres_notify(conn)
     return current

@@ -60,6 +60,12 @@ ENGINE_TABLES = frozenset({"index_queue_all", "desk_terminals"})
 KEYS = {"index_queue": ("terminal", "story_id")}
 """Conflict targets of views, which the catalog gives no primary key."""
 
+FETCHER_LOCK = 0x7472_6961_6765_0002
+"""The session advisory lock the one fetcher of a team desk holds while it fetches."""
+
+CHANNEL = "triage_desk"
+"""The NOTIFY channel of a desk's changes; the payload names the table that changed."""
+
 POOL_MAX = 20
 """Connections one process may hold to one desk (a desk opens one per thread)."""
 
@@ -411,6 +417,28 @@ class PostgresBackend:
         """Forget what was read from the catalog."""
         self.conn.forget_tables()
 
+    @contextmanager
+    def fetcher(self) -> Iterator[bool]:
+        """Try to become the desk's one fetcher: yields whether this terminal is it.
+
+        The lock is a session advisory lock on a connection of its own (not one of
+        the pool's, which other threads reuse), so the server releases it when the
+        fetch ends or the process dies, ``kill -9`` included.
+        """
+        with psycopg.connect(self.location, autocommit=True) as own:
+            row = own.execute("SELECT pg_try_advisory_lock(%s)", (FETCHER_LOCK,)).fetchone()
+            elected = bool(row and row[0])
+            try:
+                yield elected
+            finally:
+                if elected:
+                    own.execute("SELECT pg_advisory_unlock(%s)", (FETCHER_LOCK,))
+
+    def watch(self, changed: Callable[[str], None]) -> Watcher:
+        """Call ``changed(table)`` from a thread of its own whenever another session
+        commits a change an editor would see (see :data:`NOTIFYING`)."""
+        return Watcher(self.location, changed)
+
     def tables(self) -> dict[str, list[str]]:
         """Every table of the store (its schema on the search path) and its columns."""
         rows = self._raw.execute(
@@ -453,3 +481,52 @@ class PostgresBackend:
     def close(self) -> None:
         """Give the connection back to the pool."""
         self._pool.putconn(self._raw)
+
+
+NOTIFYING = (
+    "stories",
+    "story_tags",
+    "story_state",
+    "editor_state",
+    "assignments",
+    "cluster_correction",
+    "quote_tags",
+    "saved_searches",
+    "editor_searches",
+)
+"""Tables whose changes every open app of a team desk is told about (one
+notification per changing statement; identical ones in a transaction fold)."""
+
+
+class Watcher:
+    """A thread that ``LISTEN``s on a desk's channel and reports each change.
+
+    It holds a connection of its own (a listening session must stay open), waits
+    for notifications a second at a time so that :meth:`stop` is prompt, and
+    reconnects after a dropped connection.
+    """
+
+    def __init__(self, url: str, changed: Callable[[str], None]) -> None:
+        self.url = url
+        self.changed = changed
+        self.ready = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="triage-desk-watch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self.ready.set()
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=1.0):
+                            self.changed(note.payload)
+            except psycopg.OperationalError:
+                self._stop.wait(1.0)  # the server went away: listen again when it is back
+
+    def stop(self) -> None:
+        """Stop listening (returns within about a second)."""
+        self._stop.set()
+        self._thread.join(timeout=5.0)

@@ -10,7 +10,7 @@ failing with "database is locked"; SQLite's busy timeout stays as the backstop.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,15 @@ class SqliteBackend:
 
     def schema_changed(self) -> None:
         """Nothing is cached about the schema on SQLite."""
+
+    @contextmanager
+    def fetcher(self) -> Iterator[bool]:
+        """A desk file has one machine's terminals: each may fetch, as before."""
+        yield True
+
+    def watch(self, changed: Callable[[str], None]) -> None:
+        """No notifications on SQLite: the app looks for changes itself (polling)."""
+        return None
 
     def tables(self) -> dict[str, list[str]]:
         """Every table of the store and its columns (SQLite's own tables left out)."""

@@ -8,10 +8,11 @@ one.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -43,6 +44,9 @@ from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.status import StatusLine
 from triage.ui.widgets.story_list import StoryList
+
+if TYPE_CHECKING:
+    from triage.core.store.postgres import Watcher
 
 PAGE_SIZE = 300
 UNDO_SECONDS = 8.0
@@ -98,6 +102,7 @@ class MainScreen(Screen[None]):
         self.known_tags: list[str] = []
         self.saved: list[tuple[str, str]] = []
         self.last_errors: list[SourceError] = []
+        self.watcher: Watcher | None = None
         self.palette: dict[str, str] = {}
         self.signature: tuple[object, ...] | None = None
         self._debounce: Timer | None = None
@@ -128,6 +133,17 @@ class MainScreen(Screen[None]):
             self.set_interval(config.refresh_minutes * 60, self.action_refresh_feeds)
         if config.poll_seconds > 0:
             self.set_interval(config.poll_seconds, self.poll)
+        # a team desk says when another editor changed something: look at once
+        self.watcher = self.context.desk.watch(self._changed_elsewhere)
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    def _changed_elsewhere(self, table: str) -> None:
+        """(The watcher's thread.) Another session committed a change to ``table``."""
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.app.call_from_thread(self.poll)
 
     # -- focus and layout ----------------------------------------------------------------
 
@@ -614,7 +630,10 @@ class MainScreen(Screen[None]):
 
         pipeline = self.context.desk.pipeline(progress=progress)
         try:
-            report = pipeline.refresh(finish=False)
+            with self.context.desk.store.fetcher() as elected:
+                if not elected:  # a team desk fetches once, in one terminal
+                    raise RuntimeError("another terminal is fetching: its stories arrive here")
+                report = pipeline.refresh(finish=False)
             self.post_message(m.StoriesFetched(report))
             pipeline.finish(background=True)  # analysis and index off the process that paints
         except Exception as exc:
