@@ -107,11 +107,14 @@ class Store:
             yield elected
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, alone: bool = True) -> Iterator[Connection]:
         """A write transaction; nested calls join the outer one.
 
         Writers queue one at a time (see the backends): SQLite's busy timeout alone
-        lets a writer that commits and begins again starve the others.
+        lets a writer that commits and begins again starve the others. On
+        PostgreSQL an editor's mark (``alone`` off: single upserts or deletes of
+        rows no read-then-write depends on) skips that queue and relies on the
+        server's row locks, so it does not wait behind an ingest's transaction.
         """
         with self._lock:
             if self._depth:
@@ -121,7 +124,7 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            with self.backend.transaction() as conn:
+            with self.backend.transaction(alone) as conn:
                 self._depth = 1
                 try:
                     yield conn
@@ -389,7 +392,7 @@ class Store:
     def set_read(self, story_ids: Sequence[str], read: bool = True) -> None:
         """Mark stories read or unread (one short transaction)."""
         now = iso(datetime.now(UTC))
-        with self.write() as conn:
+        with self.write(alone=False) as conn:
             if not self.editor:
                 conn.executemany(
                     "INSERT INTO story_state (story_id, read, changed) VALUES (?, ?, ?)"

@@ -84,7 +84,7 @@ class Editors:
         """Hand a story to an editor (again: the newer assignment replaces the older)."""
         who = self._who(editor)
         now = datetime.now(UTC).replace(microsecond=0)
-        with self.store.write() as conn:
+        with self.store.write(alone=False) as conn:
             conn.execute(
                 "INSERT INTO assignments (story_id, editor, assigned_by, at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(story_id, editor) DO UPDATE SET assigned_by = excluded.assigned_by,"
@@ -95,7 +95,7 @@ class Editors:
 
     def unassign(self, story_id: str, editor: str) -> bool:
         """Take a story back from an editor; returns whether it was assigned."""
-        with self.store.write() as conn:
+        with self.store.write(alone=False) as conn:
             gone = conn.execute(
                 "DELETE FROM assignments WHERE story_id = ? AND editor = ?",
                 (story_id, self._who(editor)),

@@ -401,11 +401,13 @@ class PostgresBackend:
             self._raw.execute("SELECT set_config('triage.local_queue', 'off', true)")
 
     @contextmanager
-    def transaction(self) -> Iterator[PgConnection]:
-        """A write transaction; writers of the desk queue on one advisory lock."""
+    def transaction(self, alone: bool = True) -> Iterator[PgConnection]:
+        """A write transaction; writers of the desk queue on one advisory lock,
+        except an editor's mark (``alone`` off), which row locks keep consistent."""
         self._raw.execute("BEGIN")
         try:
-            self._raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITERS_LOCK,))
+            if alone:
+                self._raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITERS_LOCK,))
             yield self.conn
         except BaseException:
             self._raw.execute("ROLLBACK")

@@ -45,8 +45,9 @@ class SqliteBackend:
         self._turnstile = WriterTurnstile(path)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``), after this writer's turn."""
+    def transaction(self, alone: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``), after this writer's turn
+        (SQLite has one writer at a time whatever ``alone`` says)."""
         with self._turnstile.turn():
             self.conn.execute("BEGIN IMMEDIATE")
             try:

@@ -47,7 +47,7 @@ class Tags:
         """Add tags to stories; returns the normalised tags."""
         clean = [normalize_tag(t) for t in tags]
         now = iso(datetime.now(UTC))
-        with self.store.write() as conn:
+        with self.store.write(alone=False) as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO story_tags (story_id, tag, added, tagged_by)"
                 " VALUES (?, ?, ?, ?)",
@@ -58,7 +58,7 @@ class Tags:
     def untag_stories(self, story_ids: Sequence[str], tags: Iterable[str]) -> list[str]:
         """Remove tags from stories; returns the normalised tags."""
         clean = [normalize_tag(t) for t in tags]
-        with self.store.write() as conn:
+        with self.store.write(alone=False) as conn:
             conn.executemany(
                 "DELETE FROM story_tags WHERE story_id = ? AND tag = ?",
                 [(sid, tag) for sid in story_ids for tag in clean],
@@ -92,7 +92,7 @@ class Tags:
         """Add tags to quotes; returns the normalised tags."""
         clean = [normalize_tag(t) for t in tags]
         now = iso(datetime.now(UTC))
-        with self.store.write() as conn:
+        with self.store.write(alone=False) as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO quote_tags (quote_id, tag, added) VALUES (?, ?, ?)",
                 [(qid, tag, now) for qid in quote_ids for tag in clean],
@@ -102,7 +102,7 @@ class Tags:
     def untag_quotes(self, quote_ids: Sequence[str], tags: Iterable[str]) -> list[str]:
         """Remove tags from quotes."""
         clean = [normalize_tag(t) for t in tags]
-        with self.store.write() as conn:
+        with self.store.write(alone=False) as conn:
             conn.executemany(
                 "DELETE FROM quote_tags WHERE quote_id = ? AND tag = ?",
                 [(qid, tag) for qid in quote_ids for tag in clean],
