@@ -107,3 +107,13 @@ def test_a_name_that_cannot_be_an_editors_is_a_usage_error(
     story = ids(capsys, ["--index", str(tmp_path)], "*")[0]
     assert run(capsys, "--index", str(tmp_path), "tag", story, "lead")[0] == 0
     assert ids(capsys, ["--index", str(tmp_path)], "tagged-by:ana") == [story]
+
+
+def test_a_broken_config_does_not_stop_a_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config.toml").write_text("editor = 3\n", encoding="utf-8")
+    files = write_articles(tmp_path / "in", 1)
+    status, _, err = run(capsys, "--index", str(tmp_path), "ingest", *map(str, files))
+    assert status == 0
+    assert "editor must be a string" in err and "warning" in err

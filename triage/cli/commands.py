@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from triage.cli import render
-from triage.config import ConfigError, load_config
+from triage.config import Config, ConfigError, load_config
 from triage.core.clusters import Cluster
 from triage.core.desk import DESK_ENV, EDITOR_ENV, INDEX_ENV, Desk, locate_desk, team_desk_dir
 from triage.core.errors import ParseError
@@ -53,10 +53,7 @@ def desk_location(index: str | None, store: str | None = None) -> tuple[Path, st
         return Path(chosen).expanduser(), None
     if chosen is None:
         path = locate_desk(index)
-        try:
-            configured = load_config(path).store
-        except ConfigError as exc:
-            raise CliError(str(exc), status=2) from None
+        configured = _configured(path).store
         if not configured:
             return path, None
         chosen = configured
@@ -80,12 +77,18 @@ def editor_name(path: Path, option: str | None) -> str:
     """Who this terminal runs as: ``--as`` > ``$TRIAGE_EDITOR`` > ``editor`` in the
     config that applies > the default editor (empty)."""
     chosen = option or os.environ.get(EDITOR_ENV)
-    if chosen is None:
-        try:
-            chosen = load_config(path).editor
-        except ConfigError as exc:
-            raise CliError(str(exc), status=2) from None
-    return chosen
+    return _configured(path).editor if chosen is None else chosen
+
+
+def _configured(path: Path) -> Config:
+    """The config that applies, for its ``store`` and ``editor``. A broken file is
+    said on stderr and the defaults used: commands ran regardless of the app's
+    config before a desk could be named there, and still do."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(f"triage: warning: {exc} (its settings are not used)", file=sys.stderr)
+        return Config()
 
 
 @contextmanager
