@@ -38,3 +38,22 @@ async def test_another_editors_tag_shows_in_an_open_app(tmp_path: Path, pg_url: 
     finally:
         ana.close()
         ben.close()
+
+
+async def test_at_assigns_the_selected_story_and_assigned_me_lists_it(ui_desk: Desk) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        story = screen.query_one(StoryList).stories[0].id
+        await pilot.press("at")
+        await settle(pilot)
+        await pilot.press(*"@Ben", "enter")
+        await settle(pilot)
+        assert [a.story_id for a in ui_desk.editors.assignments("ben")] == [story]
+        ben = Desk(ui_desk.path, editor="ben")
+        try:
+            assert [row.story.id for row in ben.search("assigned:me").rows] == [story]
+        finally:
+            ben.close()

@@ -376,12 +376,6 @@ class PostgresBackend:
         """Note this terminal as seen (inside the opening transaction); forget the
         terminals unseen for :data:`TERMINAL_TTL`, and their queues."""
         now = datetime.now(UTC)
-        row = self._raw.execute(
-            "INSERT INTO desk_terminals (name, seen) VALUES (%s, %s) ON CONFLICT (name)"
-            " DO UPDATE SET seen = EXCLUDED.seen RETURNING (xmax = 0)",
-            (self.terminal, _iso(now)),
-        ).fetchone()
-        self.new_terminal = bool(row and row[0])
         cutoff = _iso(now - TERMINAL_TTL)
         self._raw.execute(
             "DELETE FROM index_queue_all WHERE terminal IN"
@@ -389,6 +383,14 @@ class PostgresBackend:
             (cutoff,),
         )
         self._raw.execute("DELETE FROM desk_terminals WHERE seen < %s", (cutoff,))
+        if not self.terminal:  # a script's store, no index of its own to keep up
+            return
+        row = self._raw.execute(
+            "INSERT INTO desk_terminals (name, seen) VALUES (%s, %s) ON CONFLICT (name)"
+            " DO UPDATE SET seen = EXCLUDED.seen RETURNING (xmax = 0)",
+            (self.terminal, _iso(now)),
+        ).fetchone()
+        self.new_terminal = bool(row and row[0])
 
     @contextmanager
     def own_queue(self) -> Iterator[None]:

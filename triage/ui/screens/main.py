@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 from triage.core.clusters import Cluster
 from triage.core.models import IngestReport, SourceError
 from triage.core.search import SearchError
-from triage.core.store import TagError
+from triage.core.store import EditorError, TagError
 from triage.ui import messages as m
 from triage.ui import queries
 from triage.ui.context import DeskContext
@@ -76,6 +76,7 @@ class MainScreen(Screen[None]):
         Binding("L", "feed_log", "Feed log", show=False, id="feed_log"),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
         Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
+        Binding("at", "assign", "Assign to an editor", key_display="@", show=False, id="assign"),
         *[
             Binding(
                 f"alt+{n},ctrl+{n}",
@@ -605,6 +606,32 @@ class MainScreen(Screen[None]):
                 then(tags)
 
         self.app.push_screen(TagPrompt(title, list(self.known_tags)), done)
+
+    # -- assignments -----------------------------------------------------------------------
+
+    def action_assign(self) -> None:
+        """Hand the selected story to an editor (``assigned:me`` lists one's own)."""
+        story_id = self.selected_id
+        if story_id is None:
+            self.tell("Select a story to assign", "warning")
+            return
+
+        def done(names: list[str] | None) -> None:
+            if names:
+                self.write_assignment(story_id, names)
+
+        self.app.push_screen(TagPrompt("Assign the story to (editor names)", []), done)
+
+    @work(thread=True, group="edits")
+    @guarded("assigning the story")
+    def write_assignment(self, story_id: str, names: list[str]) -> None:
+        try:
+            done = [self.context.desk.editors.assign(story_id, name).editor for name in names]
+        except EditorError as exc:
+            self.app.call_from_thread(self.tell, str(exc), "warning")
+            return
+        said = ", ".join("@" + name for name in done)
+        self.app.call_from_thread(self.tell, f"Assigned to {said}")
 
     # -- refresh ---------------------------------------------------------------------------
 
