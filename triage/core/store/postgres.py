@@ -28,7 +28,12 @@ What is translated, and why it is enough:
 Python's ``bool`` is sent as an integer, as SQLite stores it. Write transactions
 take one transaction-scoped advisory lock, so writers queue as they do on SQLite
 (:mod:`triage.core.store.writer_lock`): the store's read-then-write steps (an
-upsert by identity, the clusterer's counters) rely on one writer at a time.
+upsert by identity, the clusterer's counters) rely on one writer at a time. An
+editor's mark (``Store.write(alone=False)``) skips it: row locks suffice.
+
+Also here: the per-terminal index queues (``index_queue`` is a view of this
+terminal's rows of ``index_queue_all``, see :mod:`triage.core.store.migrations`),
+the one-fetcher lock and the ``LISTEN`` thread (:class:`Watcher`).
 """
 
 from __future__ import annotations
