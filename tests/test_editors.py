@@ -117,3 +117,33 @@ def test_a_broken_config_does_not_stop_a_command(
     status, _, err = run(capsys, "--index", str(tmp_path), "ingest", *map(str, files))
     assert status == 0
     assert "editor must be a string" in err and "warning" in err
+
+
+def test_a_desk_from_before_editors_upgrades_when_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from triage.core.store.schema import create_schema
+
+    path = tmp_path / "old"
+    path.mkdir()
+    conn = sqlite3.connect(path / "triage.sqlite3")
+    create_schema(conn)  # the tables as they were, without the editors' columns
+    conn.execute("INSERT INTO story_tags (story_id, tag, added) VALUES ('s1', 'lead', 'x')")
+    conn.execute("INSERT INTO saved_searches (name, query, position) VALUES ('a', 'b', 1)")
+    conn.commit()
+    conn.close()
+    desk = Desk(path, editor="ana")
+    try:
+        assert desk.tags.story_ids_with_tag("lead") == {"s1"}
+        assert desk.editors.story_ids_tagged_by("ana") == set()
+        assert desk.tags.saved_searches() == []  # ana's own, none yet
+    finally:
+        desk.close()
+    default = Desk(path)
+    try:
+        assert default.tags.saved_searches() == [("a", "b")]
+        assert default.store.get_meta("schema_version") == "1"
+    finally:
+        default.close()
