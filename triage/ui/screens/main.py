@@ -27,6 +27,7 @@ from triage.core.clusters import Cluster
 from triage.core.models import IngestReport, SourceError
 from triage.core.search import SearchError
 from triage.core.store import TagError
+from triage.core.sync import Servers, backend_at_hand, sync_servers
 from triage.ui import messages as m
 from triage.ui import queries
 from triage.ui.context import DeskContext
@@ -102,7 +103,7 @@ class MainScreen(Screen[None]):
         self.signature: tuple[object, ...] | None = None
         self._debounce: Timer | None = None
         self.refreshing = False
-        self.known_feeds = -1  # unknown until the first count
+        self.known_sources = -1  # feeds and feed servers; unknown until the first count
         self.merge_from: str | None = None  # m picked a story to merge into another's cluster
         self.to_end = False  # G asked for the true end: move there when it is loaded
         self.undo: tuple[list[str], float] | None = None  # stories a bulk mark read changed
@@ -402,7 +403,7 @@ class MainScreen(Screen[None]):
             desk.store.count(),
             desk.store.unread_count(),
             len(desk.feeds.errors()),
-            len(desk.feeds.all()),
+            len(desk.feeds.all()) + len(Servers(desk.store).all()),
         )
         signature = queries.desk_signature(desk)
         self.app.call_from_thread(self._side_data, tags, saved, counts, signature)
@@ -415,7 +416,7 @@ class MainScreen(Screen[None]):
         signature: tuple[object, ...],
     ) -> None:
         self.known_tags, self.saved, self.signature = tags, saved, signature
-        self.known_feeds = counts[3]
+        self.known_sources = counts[3]
         self.query_one(StatusLine).set_counts(*counts[:3])
 
     # -- changes made elsewhere ------------------------------------------------------------
@@ -596,7 +597,7 @@ class MainScreen(Screen[None]):
         """Fetch every subscribed feed now, in the background."""
         if self.refreshing:
             return
-        if not self.known_feeds:
+        if not self.known_sources:
             self.tell(
                 "No feeds yet: add one with  triage feeds add URL  (or feeds import FILE.opml)",
                 "warning",
@@ -612,9 +613,16 @@ class MainScreen(Screen[None]):
         def progress(stage: str, done: int, total: int) -> None:
             self.post_message(m.RefreshProgress(stage, done, total))
 
-        pipeline = self.context.desk.pipeline(progress=progress)
+        desk = self.context.desk
+        pipeline = desk.pipeline(progress=progress)
         try:
             report = pipeline.refresh(finish=False)
+            for outcome in sync_servers(desk.store, backend_at_hand):
+                if outcome.report is None:
+                    report.errors.append(SourceError(outcome.url, outcome.error))
+                else:
+                    report.added += outcome.report.added
+                    report.story_ids.extend(outcome.report.story_ids)
             self.post_message(m.StoriesFetched(report))
             pipeline.finish(background=True)  # analysis and index off the process that paints
         except Exception as exc:
