@@ -13,6 +13,7 @@ from pathlib import Path
 from triage.core.clusters import Cluster
 from triage.core.desk import Desk
 from triage.core.export import render_export
+from triage.core.links import web_url
 from triage.core.models import StoredQuote, Story
 
 EXPORT_LIMIT = 100_000
@@ -133,5 +134,20 @@ def mark_all_read(
 
 
 def open_in_browser(url: str) -> bool:
-    """Open a link with the system browser (may block: call it from a worker)."""
-    return webbrowser.open(url)
+    """Open a link with the system browser (may block: call it from a worker).
+
+    Only an ``http(s)`` link is handed on (see :func:`web_url`): a story's link is
+    whatever its feed said, and ``file:``, ``javascript:`` or a link starting with
+    ``-`` (an option to the browser command) must never reach the browser.
+
+    Raises:
+        UnsafeLink: When the link is not an http(s) URL.
+    """
+    safe = web_url(url)
+    if safe is None:
+        raise UnsafeLink("not an http(s) link; not opened")
+    return webbrowser.open(safe)
+
+
+class UnsafeLink(ValueError):
+    """A story's link that triage will not hand to a browser."""
