@@ -16,6 +16,7 @@ from triage import __version__
 from triage.cli.commands import COMMANDS, CliError, open_desk
 from triage.core.desk import INDEX_ENV
 from triage.core.fulltext import ExtractorUnavailable
+from triage.core.textclean import safe_line
 
 
 def _add_index_option(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -195,11 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(args.index, demo=args.demo)
         with open_desk(args.index) as desk:
             return COMMANDS[args.command](desk, args)
-    except CliError as exc:
-        print(f"triage: error: {exc}", file=sys.stderr)
+    except CliError as exc:  # its text may echo input: the sanitiser for error lines
+        print(f"triage: error: {safe_line(exc)}", file=sys.stderr)
         return exc.status
     except ExtractorUnavailable as exc:  # a broken install: say so, never work around it
-        print(f"triage: error: {exc}", file=sys.stderr)
+        print(f"triage: error: {safe_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("triage: interrupted", file=sys.stderr)

@@ -55,9 +55,18 @@ class SourcePlan:
     errors: list[SourceError] = field(default_factory=list)
 
 
+def url_scheme(source: str) -> str:
+    """The lower-cased scheme of a source argument ("" for a path, or for text that
+    ``urlsplit`` refuses, such as a bracketed host that is no IP address)."""
+    try:
+        return urlsplit(source).scheme.lower()
+    except ValueError:
+        return ""
+
+
 def is_url(source: str) -> bool:
     """Whether a source argument is an http(s) URL rather than a path."""
-    return urlsplit(source).scheme.lower() in ("http", "https")
+    return url_scheme(source) in ("http", "https")
 
 
 def _sniff_kind(path: Path) -> str:
@@ -98,7 +107,7 @@ def plan_sources(sources: Iterable[str]) -> SourcePlan:
         if is_url(source):
             plan.urls.append(source)
             continue
-        scheme = urlsplit(source).scheme.lower()
+        scheme = url_scheme(source)
         if "://" in source and len(scheme) > 1:  # "c:\\..." is a Windows path, not a URL
             plan.errors.append(
                 SourceError(source, f"unsupported URL scheme {scheme!r} (only http and https)")
