@@ -87,3 +87,43 @@ def test_markdown_escapes_titles_and_links_only_http(cli) -> None:  # type: igno
         assert not re.search(r"[<>\s()]", link[1:-1]), link
     assert "](<https://example.org/a%29%3Cscript%3Ealert%281%29%3C/script%3E>)" in md
     assert "## Script link" in md  # a story without a safe link keeps its title, unlinked
+
+
+def test_export_replaces_its_target_whole_or_not_at_all(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+    import os
+
+    _store(cli.index, [(f"Harbour story {n}", f"https://example.org/{n}", "S") for n in range(5)])
+    target = tmp_path / "out" / "rundown.md"
+    target.parent.mkdir()
+    target.write_text("the previous rundown\n" * 1000)
+    before = target.read_text()
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    done = cli("export", "-o", str(target))
+    assert done.status == 1
+    assert "No space left" in done.err
+    assert target.read_text() == before  # the good file was not truncated
+    assert sorted(p.name for p in target.parent.iterdir()) == ["rundown.md"]  # no debris
+    monkeypatch.undo()
+    done = cli("export", "-o", str(target))
+    assert done.status == 0, done.err
+    assert "Harbour story 4" in target.read_text()
+
+
+def test_export_says_when_it_stops_at_its_limit(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from triage.cli.main import main
+
+    _store(cli.index, [(f"Harbour story {n}", f"https://example.org/{n}", "S") for n in range(5)])
+    done = cli("export", "--limit", "2", "--format", "json")
+    assert done.status == 0
+    assert "2 of 5" in done.err and "--limit" in done.err
+    assert "2 of" not in cli("export", "--format", "json").err
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    assert "default: 1000" in capsys.readouterr().out

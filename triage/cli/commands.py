@@ -14,7 +14,7 @@ from triage.cli import render
 from triage.core.clusters import Cluster
 from triage.core.desk import Desk, locate_desk
 from triage.core.errors import ParseError
-from triage.core.export import render_export, story_json
+from triage.core.export import render_export, story_json, write_atomically
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.ingest.sources import is_url
 from triage.core.links import web_url
@@ -154,7 +154,7 @@ def _write_output(target: str, text: str) -> None:
         sys.stdout.write(text)
         return
     try:
-        Path(target).write_text(text, encoding="utf-8")
+        write_atomically(Path(target), text)
     except OSError as exc:
         raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
     print(f"wrote {target}", file=sys.stderr)
@@ -229,6 +229,13 @@ def cmd_export(desk: Desk, args: argparse.Namespace) -> int:
     page = desk.search(_query(args), limit=args.limit, sort="date", snippets=False)
     text = render_export([row.story for row in page.rows], args.format, title=_query(args))
     _write_output(args.output, text)
+    if page.more or page.total > len(page.rows):
+        total = f"{page.total}+" if page.more else str(page.total)
+        print(
+            f"triage: exported the newest {len(page.rows)} of {total} matching stories"
+            f" (--limit {args.limit}); raise --limit for more",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -148,7 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", help="the stories to export (default: all)")
     p.add_argument("--format", choices=("md", "json", "csv"), default="md", help="default md")
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
-    p.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=1000,
+        help="at most this many, newest first (default: %(default)s; says so when more match)",
+    )
 
     command("reindex", "rebuild the search index from the store (editor state kept)")
     command("recluster", "rebuild every cluster from scratch (corrections kept)")

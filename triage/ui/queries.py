@@ -12,7 +12,7 @@ from pathlib import Path
 
 from triage.core.clusters import Cluster
 from triage.core.desk import Desk
-from triage.core.export import render_export
+from triage.core.export import render_export, write_atomically
 from triage.core.links import web_url
 from triage.core.models import StoredQuote, Story
 
@@ -111,7 +111,7 @@ def export_search(desk: Desk, query: str, unread_only: bool, fmt: str, path: Pat
         SearchError: For a query the desk cannot run.
     """
     stories = load_page(desk, query, unread_only, EXPORT_LIMIT).stories
-    path.write_text(render_export(stories, fmt, title=query.strip()), encoding="utf-8")
+    write_atomically(path, render_export(stories, fmt, title=query.strip()))
     return len(stories)
 
 
