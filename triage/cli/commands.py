@@ -9,17 +9,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from triage.cli import render
 from triage.core.clusters import Cluster
 from triage.core.desk import Desk, locate_desk
 from triage.core.errors import ParseError
-from triage.core.export import render_export, story_json
+from triage.core.export import render_export, story_json, write_atomically
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
+from triage.core.ingest.sources import is_url
+from triage.core.links import web_url
 from triage.core.models import IngestReport, Story
 from triage.core.search import QueryError, Scope, SearchError
 from triage.core.store import TagError, normalize_tag
+from triage.core.textclean import safe_line
 
 WEB = ("http", "https")
 
@@ -72,15 +74,16 @@ def plural(count: int, one: str, many: str) -> str:
 
 def _feed_url(url: str) -> str:
     """``url`` if it can be a feed's address; a usage error otherwise."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in WEB or not parts.netloc:
+    if web_url(url) is None:
         raise CliError(f"not a feed URL: {url!r} (give an http:// or https:// address)", 2)
     return url.strip()
 
 
 def _print_report(report: IngestReport, as_json: bool) -> int:
     for error in report.errors:
-        print(f"triage: error: {error.source}: {error.error}", file=sys.stderr)
+        print(
+            f"triage: error: {safe_line(error.source)}: {safe_line(error.error)}", file=sys.stderr
+        )
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -89,7 +92,7 @@ def _print_report(report: IngestReport, as_json: bool) -> int:
 
 
 def cmd_ingest(desk: Desk, args: argparse.Namespace) -> int:
-    urls = [s for s in dict.fromkeys(args.sources) if urlsplit(s).scheme.lower() in WEB]
+    urls = [s for s in dict.fromkeys(args.sources) if is_url(s)]
     fresh = [url for url in urls if desk.feeds.get(url) is None]
     report = desk.ingest(args.sources, full_text=args.full_text, progress=render.progress_printer())
     failed = {error.source for error in report.errors}
@@ -119,7 +122,7 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
     elif action == "remove":
         if not desk.feeds.remove(args.url):
             raise CliError(f"not subscribed: {args.url}")
-        print(f"unsubscribed: {args.url}")
+        print(f"unsubscribed: {safe_line(args.url)}")
     elif action == "import":
         try:
             listed = parse_opml(Path(args.file).read_bytes())
@@ -127,9 +130,17 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
             raise CliError(f"{args.file}: {exc}") from None
         if not listed:
             raise CliError(f"{args.file}: no feeds found (is it an OPML file?)")
-        for item in listed:
+        refused = [item for item in listed if web_url(item.url) != item.url.strip()]
+        for item in refused:
+            print(
+                f"triage: refused {safe_line(item.url)!r}: not a plain http(s) address",
+                file=sys.stderr,
+            )
+        taken = [item for item in listed if item not in refused]
+        for item in taken:
             desk.feeds.add(item.url, name=item.name, tags=[item.category] if item.category else [])
-        print(f"subscribed to {plural(len(listed), 'feed', 'feeds')} from {args.file}")
+        name = safe_line(args.file)
+        print(f"subscribed to {plural(len(taken), 'feed', 'feeds')} from {name}")
     elif action == "export":
         opml = render_opml(
             [OpmlFeed(f.url, f.name, f.tags[0] if f.tags else "") for f in desk.feeds.all()]
@@ -143,7 +154,7 @@ def _write_output(target: str, text: str) -> None:
         sys.stdout.write(text)
         return
     try:
-        Path(target).write_text(text, encoding="utf-8")
+        write_atomically(Path(target), text)
     except OSError as exc:
         raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
     print(f"wrote {target}", file=sys.stderr)
@@ -218,6 +229,13 @@ def cmd_export(desk: Desk, args: argparse.Namespace) -> int:
     page = desk.search(_query(args), limit=args.limit, sort="date", snippets=False)
     text = render_export([row.story for row in page.rows], args.format, title=_query(args))
     _write_output(args.output, text)
+    if page.more or page.total > len(page.rows):
+        total = f"{page.total}+" if page.more else str(page.total)
+        print(
+            f"triage: exported the newest {len(page.rows)} of {total} matching stories"
+            f" (--limit {args.limit}); raise --limit for more",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -16,6 +16,7 @@ from triage import __version__
 from triage.cli.commands import COMMANDS, CliError, open_desk
 from triage.core.desk import INDEX_ENV
 from triage.core.fulltext import ExtractorUnavailable
+from triage.core.textclean import safe_line
 
 
 def _add_index_option(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -147,7 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", help="the stories to export (default: all)")
     p.add_argument("--format", choices=("md", "json", "csv"), default="md", help="default md")
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
-    p.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=1000,
+        help="at most this many, newest first (default: %(default)s; says so when more match)",
+    )
 
     command("reindex", "rebuild the search index from the store (editor state kept)")
     command("recluster", "rebuild every cluster from scratch (corrections kept)")
@@ -195,11 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(args.index, demo=args.demo)
         with open_desk(args.index) as desk:
             return COMMANDS[args.command](desk, args)
-    except CliError as exc:
-        print(f"triage: error: {exc}", file=sys.stderr)
+    except CliError as exc:  # its text may echo input: the sanitiser for error lines
+        print(f"triage: error: {safe_line(exc)}", file=sys.stderr)
         return exc.status
     except ExtractorUnavailable as exc:  # a broken install: say so, never work around it
-        print(f"triage: error: {exc}", file=sys.stderr)
+        print(f"triage: error: {safe_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("triage: interrupted", file=sys.stderr)

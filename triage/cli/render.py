@@ -28,6 +28,7 @@ from triage.core.ingest.articles import decode_text_file
 from triage.core.models import Feed, IngestReport, StoredQuote, Story
 from triage.core.quotes import extract_quotes
 from triage.core.search import Snippet
+from triage.core.textclean import safe_line, strip_controls
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -280,12 +281,14 @@ def quotes_from_files(paths: Sequence[str], as_json: bool) -> int:
     found: list[dict[str, object]] = []
     for name in paths:
         try:
-            text = decode_text_file(read_file(Path(name)))
+            # the same sanitiser as an ingested article's text: the file is hostile too
+            text = strip_controls(decode_text_file(read_file(Path(name))))
         except ParseError as exc:
-            err_console.print(Text(f"triage: error: {name}: {exc}"))
+            err_console.print(Text(f"triage: error: {safe_line(name)}: {safe_line(exc)}"))
             status = 1
             continue
-        found.extend({"file": name, **quote_json(q)} for q in extract_quotes(text))
+        shown = safe_line(name)
+        found.extend({"file": shown, **quote_json(q)} for q in extract_quotes(text))
     if as_json:
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:

@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import html
 import io
 import json
+import os
+import re
+import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
+from triage.core.links import web_url
 from triage.core.models import Quote, Story
 
 EXPORT_FORMATS = ("md", "json", "csv")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` all at once: a temporary file beside it,
+    flushed to disk, then renamed over it. Killed mid-write or on a full disk,
+    the previous file stays whole and no temporary file is left.
+
+    Raises:
+        OSError: When the file cannot be written (the old one is then untouched).
+    """
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    with contextlib.suppress(OSError):  # the rename itself reaches the disk
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
 
 
 def iso_z(moment: datetime) -> str:
@@ -87,8 +122,31 @@ def story_json(story: Story) -> dict[str, object]:
     }
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]()#!|~])")
+
+
 def _markdown_escape(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_")
+    """Text that renders as itself in Markdown: HTML entities for ``< > &`` (no tag
+    can open), a backslash before every character Markdown gives a meaning to."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _markdown_heading(story: Story) -> str:
+    """``## [title](<url>)``, linked only when the URL is a safe http(s) one."""
+    title = _markdown_escape(story.title)
+    url = web_url(story.url)
+    return f"## [{title}](<{url}>)" if url else f"## {title}"
+
+
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a
+    leading ``'`` (the OWASP advice); the CSV module quotes the rest."""
+    text = str(value)
+    return f"'{text}" if text.startswith(CSV_FORMULA_STARTS) else text
 
 
 def render_export(stories: Sequence[Story], fmt: str, title: str = "") -> str:
@@ -104,16 +162,15 @@ def render_export(stories: Sequence[Story], fmt: str, title: str = "") -> str:
         writer = csv.writer(buffer)
         writer.writerow(["id", "title", "source", "url", "published", "tags", "read"])
         for s in stories:
-            writer.writerow(
-                [s.id, s.title, s.source, s.url, iso_z(s.published), " ".join(s.tags), int(s.read)]
-            )
+            row = [s.id, s.title, s.source, s.url, iso_z(s.published), " ".join(s.tags), s.read]
+            writer.writerow([csv_cell(v) for v in row[:-1]] + [int(s.read)])
         return buffer.getvalue()
     if fmt == "md":
-        heading = f"# Rundown: {title}" if title else "# Rundown"
+        heading = f"# Rundown: {_markdown_escape(title)}" if title else "# Rundown"
         lines = [heading, "", f"{len(stories)} stories", ""]
         for s in stories:
-            tags = " ".join(f"`{t}`" for t in s.tags)
-            lines.append(f"## [{_markdown_escape(s.title)}]({s.url})")
+            tags = " ".join(f"`{t.replace('`', '')}`" for t in s.tags)
+            lines.append(_markdown_heading(s))
             meta = f"{_markdown_escape(s.source)} · {s.published:%Y-%m-%d %H:%M} UTC"
             lines.append(f"*{meta}*" + (f" · {tags}" if tags else ""))
             lines.append("")

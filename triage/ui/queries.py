@@ -12,7 +12,8 @@ from pathlib import Path
 
 from triage.core.clusters import Cluster
 from triage.core.desk import Desk
-from triage.core.export import render_export
+from triage.core.export import render_export, write_atomically
+from triage.core.links import web_url
 from triage.core.models import StoredQuote, Story
 
 EXPORT_LIMIT = 100_000
@@ -110,7 +111,7 @@ def export_search(desk: Desk, query: str, unread_only: bool, fmt: str, path: Pat
         SearchError: For a query the desk cannot run.
     """
     stories = load_page(desk, query, unread_only, EXPORT_LIMIT).stories
-    path.write_text(render_export(stories, fmt, title=query.strip()), encoding="utf-8")
+    write_atomically(path, render_export(stories, fmt, title=query.strip()))
     return len(stories)
 
 
@@ -133,5 +134,20 @@ def mark_all_read(
 
 
 def open_in_browser(url: str) -> bool:
-    """Open a link with the system browser (may block: call it from a worker)."""
-    return webbrowser.open(url)
+    """Open a link with the system browser (may block: call it from a worker).
+
+    Only an ``http(s)`` link is handed on (see :func:`web_url`): a story's link is
+    whatever its feed said, and ``file:``, ``javascript:`` or a link starting with
+    ``-`` (an option to the browser command) must never reach the browser.
+
+    Raises:
+        UnsafeLink: When the link is not an http(s) URL.
+    """
+    safe = web_url(url)
+    if safe is None:
+        raise UnsafeLink("not an http(s) link; not opened")
+    return webbrowser.open(safe)
+
+
+class UnsafeLink(ValueError):
+    """A story's link that triage will not hand to a browser."""

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from triage.core.clusters.df import DocumentFrequencies
@@ -77,6 +77,19 @@ def iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def iso_window(moment: datetime, span: timedelta) -> tuple[str, str]:
+    """``(iso(moment - span), iso(moment + span))``, saturating at the limits of
+    ``datetime``: a story dated 0001-01-01 or 9999-12-31 (hostile input an older
+    desk kept) must not overflow the cluster stage for every story after it."""
+    low = datetime.min.replace(tzinfo=UTC)
+    high = datetime.max.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    since = moment - span if moment - low > span else low
+    until = moment + span if high - moment > span else high
+    return iso(since), iso(until)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -27,6 +28,7 @@ from typing import Literal, TypeVar
 from triage.core.models import Story
 from triage.core.store.schema import create_schema
 from triage.core.store.writer_lock import WriterTurnstile
+from triage.core.textclean import clean_field, safe_line, safe_text
 
 DB_NAME = "triage.sqlite3"
 """The store's file inside a desk directory."""
@@ -58,6 +60,24 @@ def from_iso(text: str) -> datetime:
             except ValueError:
                 pass
         return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def safe_story(story: Story) -> Story:
+    """``story`` with no escape sequence, control character or bidi override in any
+    field: the store's one sanitiser, applied to every story written and every story
+    read back (a desk written by an older version may hold raw text), whatever path
+    the text came by. Cheap when the text is clean already, as it normally is."""
+    return replace(
+        story,
+        title=safe_line(story.title),
+        url=clean_field(story.url),
+        source=safe_line(story.source),
+        author=safe_line(story.author),
+        guid=clean_field(story.guid),
+        summary=safe_text(story.summary),
+        body=safe_text(story.body),
+        note=safe_line(story.note),
+    )
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -146,6 +166,7 @@ class Store:
         Returns whether the story was added, updated (content changed) or unchanged.
         Feeds listed on the story are linked to it in every case.
         """
+        story = safe_story(story)
         with self.write() as conn:
             row = conn.execute(
                 "SELECT id, content_hash FROM stories WHERE identity = ?", (identity,)
@@ -227,22 +248,24 @@ class Store:
         tags = self._grouped("SELECT story_id, tag FROM story_tags", ids)
         read = self.read_ids(ids)
         return [
-            Story(
-                id=str(r["id"]),
-                title=r["title"],
-                url=r["url"],
-                source=r["source"],
-                published=from_iso(r["published"]),
-                body=r["body"],
-                summary=r["summary"],
-                author=r["author"],
-                guid=r["guid"],
-                feeds=tuple(sorted(feeds.get(r["id"], ()))),
-                tags=tuple(sorted(tags.get(r["id"], ()))),
-                read=r["id"] in read,
-                fetched=from_iso(r["fetched"]),
-                note=r["note"],
-                dated=bool(r["dated"]),
+            safe_story(
+                Story(
+                    id=str(r["id"]),
+                    title=r["title"],
+                    url=r["url"],
+                    source=r["source"],
+                    published=from_iso(r["published"]),
+                    body=r["body"],
+                    summary=r["summary"],
+                    author=r["author"],
+                    guid=r["guid"],
+                    feeds=tuple(sorted(feeds.get(r["id"], ()))),
+                    tags=tuple(sorted(tags.get(r["id"], ()))),
+                    read=r["id"] in read,
+                    fetched=from_iso(r["fetched"]),
+                    note=r["note"],
+                    dated=bool(r["dated"]),
+                )
             )
             for r in rows
         ]

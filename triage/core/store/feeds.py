@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from triage.core.models import Feed
 from triage.core.store.database import Store, from_iso, iso
+from triage.core.textclean import clean_field, safe_line
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -34,14 +35,14 @@ class Feeds:
     @staticmethod
     def _row_to_feed(r: sqlite3.Row) -> Feed:
         return Feed(
-            url=r["url"],
-            name=r["name"],
+            url=clean_field(r["url"]),
+            name=safe_line(r["name"]),
             tags=tuple(json.loads(r["tags"])),
             full_text=bool(r["full_text"]),
             etag=r["etag"],
             last_modified=r["last_modified"],
             last_success=from_iso(r["last_success"]) if r["last_success"] else None,
-            last_error=r["last_error"],
+            last_error=safe_line(r["last_error"]),
             last_attempt=from_iso(r["last_attempt"]) if r["last_attempt"] else None,
             failures=int(r["failures"]),
             item_count=int(r["item_count"]),
@@ -50,7 +51,11 @@ class Feeds:
     def add(
         self, url: str, name: str = "", tags: Sequence[str] = (), full_text: bool | None = None
     ) -> Feed:
-        """Subscribe to a feed (or update its name, tags and full-text setting)."""
+        """Subscribe to a feed (or update its name, tags and full-text setting).
+
+        The name and address pass the store's sanitiser (a name given with
+        ``--name`` or read from an OPML file becomes every story's outlet)."""
+        url, name = clean_field(url), safe_line(name)
         with self.store.write() as conn:
             conn.execute(
                 "INSERT INTO feeds (url, name, tags, full_text, added) VALUES (?, ?, ?, ?, ?)"
@@ -110,6 +115,7 @@ class Feeds:
 
     def record_failure(self, url: str, error: str) -> None:
         """Remember a failed fetch; repeated failures make the feed back off."""
+        error = safe_line(error)
         now = iso(datetime.now(UTC))
         with self.store.write() as conn:
             conn.execute(

@@ -569,7 +569,12 @@ class MainScreen(Screen[None]):
     @guarded("opening the link")
     def browse(self, url: str) -> None:
         """Open a link without blocking the UI (a browser may take a while to start)."""
-        if not queries.open_in_browser(url):
+        try:
+            opened = queries.open_in_browser(url)
+        except queries.UnsafeLink as exc:
+            self.app.call_from_thread(self.tell, f"Link {exc}", "warning")
+            return
+        if not opened:
             self.app.call_from_thread(self.tell, f"No browser to open {url}", "warning")
 
     def on_copy_quote(self, event: m.CopyQuote) -> None:

@@ -1,0 +1,54 @@
+"""Search under attack: totals exact, a missing shard noticed, huge queries refused."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from triage.core.desk import Desk
+from triage.core.models import Story
+
+WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
+
+
+def _fill(desk_dir: Path, count: int, days: int = 1) -> None:
+    """``count`` stories whose bodies say "harbour" 0-6 times (some titles too), so
+    the scores of the matches vary widely."""
+    rnd = random.Random(1)
+    desk = Desk(desk_dir)
+    try:
+        for n in range(count):
+            body = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(5, 200)))
+            body += " harbour" * rnd.randint(0, 6)
+            story = Story(
+                id=f"s{n:05d}",
+                title=("Harbour " if n % 7 == 0 else "") + f"Story {n} {rnd.choice(WORDS)}",
+                url=f"https://example.org/{n}",
+                source="S",
+                published=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=n * 24 * days / count),
+                body=body,
+            )
+            desk.store.upsert_story(story, f"url:{n}", f"h{n}")
+        desk.sync_index()
+    finally:
+        desk.close()
+
+
+def _total(out: str) -> str:
+    found = re.search(r"(\d+) of (\d+\+?) matching", out)
+    assert found, out
+    return found.group(2)
+
+
+def test_search_total_is_exact_whatever_the_limit(cli) -> None:  # type: ignore[no-untyped-def]
+    _fill(cli.index, 600)
+    every = cli("search", "--json", "--all", "--limit", "10000", "harbour").json()
+    true_count = str(len(every))  # type: ignore[arg-type]
+    for limit in ("1", "3", "20"):
+        done = cli("search", "--all", "--limit", limit, "harbour")
+        assert done.status == 0, done.err
+        assert _total(done.out) == true_count, (limit, done.out[-200:])
+    assert cli("compact").status == 0
+    assert _total(cli("search", "--all", "--limit", "1", "harbour").out) == true_count
