@@ -35,11 +35,20 @@ from triage.core.search import (
     query_terms,
     term_spans,
 )
-from triage.core.store import DB_NAME, Feeds, Quotes, Store, Tags
+from triage.core.store import DB_NAME, SORTS, Feeds, Quotes, Store, Tags
 
 INDEX_ENV = "TRIAGE_INDEX"
 
-__all__ = ["DB_NAME", "INDEX_DIR", "Desk", "SearchPage", "SearchRow", "locate_desk"]
+__all__ = [
+    "DB_NAME",
+    "INDEX_DIR",
+    "SORTS",
+    "Desk",
+    "SearchPage",
+    "SearchRow",
+    "StoryPage",
+    "locate_desk",
+]
 
 
 def locate_desk(option: str | None = None) -> Path:
@@ -64,6 +73,23 @@ class SearchPage:
     rows: list[SearchRow]
     total: int
     more: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """A page of the story list in one order (see :meth:`Desk.story_page`)."""
+
+    stories: list[Story]
+    total: int
+    more: bool = False  # older days not read yet: ``total`` is a lower bound
+
+
+def narrowed(query: str, unread_only: bool) -> str:
+    """The query the desk runs: the editor's words, narrowed to unread when asked."""
+    query = query.strip()
+    if not unread_only:
+        return query
+    return f"({query}) AND is:unread" if query else "is:unread"
 
 
 class _ThreadState(threading.local):
@@ -252,6 +278,66 @@ class Desk:
             )
             rows.append(SearchRow(story=story, score=hit.score, snippet=snippet))
         return SearchPage(rows=rows, total=results.total, more=results.more)
+
+    def story_page(
+        self,
+        text: str,
+        *,
+        sort: str = "unread",
+        unread_only: bool = False,
+        limit: int = 300,
+        offset: int = 0,
+    ) -> StoryPage:
+        """Stories ``offset`` to ``offset + limit`` of a query in one of :data:`SORTS`.
+
+        The order is made over every match, never over a loaded page: the store
+        sorts the whole desk (an empty query) or the query's matches. ``newest``
+        on a query reads the index newest first and stops at the page (``more``
+        then says older days were not read); the other orders read every match.
+        ``biggest`` puts the stories of the biggest clusters first, a cluster's
+        members together.
+
+        Raises:
+            SearchError: For a query that cannot be parsed, or an unreadable index.
+            ValueError: For an unknown ``sort``.
+        """
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
+        text = text.strip()
+        store = self.store
+        among: list[str] | None = None
+        if text:
+            query = narrowed(text, unread_only)
+            if sort == "newest":
+                page = self.search(query, limit=offset + limit, sort="date", snippets=False)
+                return StoryPage([r.story for r in page.rows[offset:]], page.total, page.more)
+            among = self.matching_ids(query)
+            total = len(among)
+        else:
+            total = store.unread_count() if unread_only else store.count()
+        ranked = self.clusters.tables.ids_by_size() if sort == "biggest" else ()
+        ids = store.ordered_ids(
+            "ranked" if sort == "biggest" else sort,
+            limit,
+            offset,
+            among=among,
+            unread_only=unread_only and among is None,
+            ranked=ranked,
+        )
+        return StoryPage(store.get_stories(ids), total)
+
+    def matching_ids(self, text: str) -> list[str]:
+        """Every story matching a query, over every day (no page, no stories read).
+
+        Raises:
+            SearchError: For a query that cannot be parsed, or an unreadable index.
+        """
+        if not self.index.exists() or self.store.pending_index_count():
+            self.sync_index(wait=not self.index.exists())
+        filters = self.filters
+        q = parse_query(text, filters.resolve_virtual, self.index.schema, filters.resolve_dates)
+        results = self.index.search(q, limit=None, sort="date", scope="all")
+        return [hit.id for hit in results.hits]
 
     def highlight_terms(self, text: str, query_text: str) -> list[tuple[int, int]]:
         """Spans of ``text`` matching the words of a query (for the reader pane)."""

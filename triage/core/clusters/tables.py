@@ -305,6 +305,21 @@ class ClusterTables:
         )
         return {str(s): int(n) for s, n in rows}
 
+    def ids_by_size(self, min_size: int = 2) -> list[str]:
+        """Story ids of every cluster with ``min_size`` members or more, biggest first.
+
+        Ties go to the cluster with the newest story; members of one cluster stay
+        together, newest first ("the biggest story now" leads the story list).
+        """
+        rows = self.conn.execute(
+            "WITH c AS (SELECT cluster_id, count(*) AS n, max(published) AS latest"
+            " FROM cluster_story GROUP BY cluster_id HAVING count(*) >= ?)"
+            " SELECT s.story_id FROM cluster_story AS s JOIN c ON c.cluster_id = s.cluster_id"
+            " ORDER BY c.n DESC, c.latest DESC, s.cluster_id, s.published DESC",
+            (min_size,),
+        )
+        return [str(r[0]) for r in rows]
+
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
         """Move every member of one cluster into another."""
         self.conn.execute(

@@ -243,10 +243,17 @@ def parse_query(
     parser = _make_parser(schema or build_schema(), errors)
     try:
         parsed = parser.parse(_compact_dates(stripped))
-        if _only_negated(stripped, parsed):  # "-tag:lead" means "NOT tag:lead", as it reads
-            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
-        raise QueryError(f"cannot parse query {stripped!r}: {exc}") from None
+        parsed, failure = None, exc
+    if (parsed is None or _only_negated(stripped, parsed)) and _WORD_MINUS.search(stripped):
+        # "-tag:lead" means "NOT tag:lead", as it reads; Whoosh drops a query of only
+        # minus clauses and fails on a group of one, as in "(-tag:lead) AND is:unread"
+        try:
+            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
+        except Exception:
+            pass
+    if parsed is None:
+        raise QueryError(f"cannot parse query {stripped!r}: {failure}") from None
     if errors:
         raise QueryError(f"cannot read the date {errors[0]!r} in query {stripped!r}")
     return rewrite_virtual(parsed, resolve, dates)
