@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from triage import __version__
 from triage.cli.commands import COMMANDS, CliError, open_desk
-from triage.core.desk import INDEX_ENV
+from triage.core.desk import INDEX_ENV, SORTS
 from triage.core.fulltext import ExtractorUnavailable
 
 
@@ -148,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("md", "json", "csv"), default="md", help="default md")
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     p.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    p.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="newest",
+        help="order: newest (default), oldest, unread (unread first), feed, biggest (story first)",
+    )
 
     command("reindex", "rebuild the search index from the store (editor state kept)")
     command("recluster", "rebuild every cluster from scratch (corrections kept)")

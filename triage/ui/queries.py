@@ -114,7 +114,8 @@ def export_search(
         SearchError: For a query the desk cannot run.
     """
     stories = load_page(desk, query, unread_only, EXPORT_LIMIT, sort=sort).stories
-    path.write_text(render_export(stories, fmt, title=query.strip()), encoding="utf-8")
+    work = desk.story_work([s.id for s in stories])
+    path.write_text(render_export(stories, fmt, title=query.strip(), work=work), encoding="utf-8")
     return len(stories)
 
 

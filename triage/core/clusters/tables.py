@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS cluster_story (
     shingles BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cluster_story_by_cluster ON cluster_story (cluster_id);
+-- covering: clusters by size and their members by date, without reading the vectors
+CREATE INDEX IF NOT EXISTS cluster_story_members ON cluster_story (cluster_id, published, story_id);
 CREATE TABLE IF NOT EXISTS cluster_term (
     term TEXT NOT NULL,
     story_id TEXT NOT NULL,

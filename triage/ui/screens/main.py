@@ -737,9 +737,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="export")
     @guarded("exporting")
-    def write_export(
-        self, query: str, unread_only: bool, sort: str, fmt: str, path: Path
-    ) -> None:
+    def write_export(self, query: str, unread_only: bool, sort: str, fmt: str, path: Path) -> None:
         try:
             count = queries.export_search(self.context.desk, query, unread_only, fmt, path, sort)
         except (OSError, SearchError) as exc:
