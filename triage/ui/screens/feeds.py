@@ -146,7 +146,7 @@ class FeedsScreen(ModalScreen[str | None]):
             table.add_row(*self._cells(row, now), key=row.feed.url)
         if not rows:
             table.add_row(
-                Text("No feeds yet: a adds one, i imports OPML", style="dim"),
+                Text("None yet: a adds, i imports", style="dim"),
                 *[Text("") for _ in range(4)],
             )
         elif keep:

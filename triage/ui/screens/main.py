@@ -61,9 +61,9 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
-        Binding("1", "focus_pane('stories')", "Stories", show=False, id="pane_stories"),
-        Binding("2", "focus_pane('clusters')", "Clusters", show=False, id="pane_clusters"),
-        Binding("3", "focus_pane('quotes')", "Quotes", show=False, id="pane_quotes"),
+        Binding("1", "focus_pane('stories')", "Stories pane", show=False, id="pane_stories"),
+        Binding("2", "focus_pane('clusters')", "Clusters pane", show=False, id="pane_clusters"),
+        Binding("3", "focus_pane('quotes')", "Quotes pane", show=False, id="pane_quotes"),
         Binding("R", "refresh_feeds", "Refresh", id="refresh"),
         Binding("e", "export", "Export", id="export"),
         Binding("s", "save_search", "Save search", id="save_search"),
