@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pytest_httpserver import HTTPServer
@@ -79,6 +80,50 @@ async def test_feeds_view_adds_renames_and_removes(ui_desk: Desk) -> None:
         assert ui_desk.feeds.all() == []
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_feeds_view_tags_imports_and_exports_opml(ui_desk: Desk, tmp_path: Path) -> None:
+    ui_desk.feeds.add("https://wire.example/rss", name="Northern Wire")
+    listing = tmp_path / "theirs.opml"
+    listing.write_text(
+        "<?xml version='1.0'?><opml version='2.0'><head><title>x</title></head><body>"
+        "<outline text='Local' title='Local'>"
+        "<outline type='rss' text='Ferry &lt;b&gt;News' xmlUrl='https://ferry.example/rss'/>"
+        "</outline></body></opml>",
+        encoding="utf-8",
+    )
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _feeds_open(pilot)
+        await pilot.press("t", *"wires, National", "enter")
+        await settle(pilot)
+        assert ui_desk.feeds.all()[0].tags == ("national", "wires")
+        assert "#national" in screen_text(app)
+        await pilot.press("t", "ctrl+a", "ctrl+k", "enter")  # an empty line clears them
+        await settle(pilot)
+        assert ui_desk.feeds.all()[0].tags == ()
+        await pilot.press("i", *str(tmp_path / "missing.opml"), "enter")
+        await settle(pilot)
+        assert len(ui_desk.feeds.all()) == 1, "a file that cannot be read changes nothing"
+        await pilot.press("i", *str(listing), "enter")
+        await settle(pilot)
+        by_url = {f.url: f for f in ui_desk.feeds.all()}
+        assert by_url["https://ferry.example/rss"].name == "Ferry <b>News"
+        assert "Ferry <b>News" in screen_text(app), "a title renders literally"
+        out = tmp_path / "ours.opml"
+        await pilot.press("x", "ctrl+a", "ctrl+k", *str(out), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedsScreen)
+        written = out.read_text(encoding="utf-8")
+        assert "https://ferry.example/rss" in written and "https://wire.example/rss" in written
+        assert isinstance(app.screen, FeedsScreen)
+    fresh = Desk(tmp_path / "other")
+    try:
+        from triage.core.ingest import parse_opml
+
+        assert {f.url for f in parse_opml(out.read_bytes())} == set(by_url)
+    finally:
+        fresh.close()
 
 
 async def _feeds_open(pilot: Pilot[None]) -> None:

@@ -129,6 +129,31 @@ async def test_the_cluster_pane_keeps_its_heading_in_view(ui_desk: Desk) -> None
         assert f"{cluster.size} stories:" in text
 
 
+async def test_a_glance_at_the_cluster_pane_shows_its_heading_and_origin(
+    ui_desk: Desk,
+) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:  # the pane is a few rows high here
+        await settle(pilot)
+        for _ in range(4):  # biggest story first: its members lead the list
+            await pilot.press("O")
+        await settle(pilot)
+        listing = main(app).query_one(StoryList)
+        cluster = ui_desk.clusters.cluster_of(listing.stories[0].id)
+        assert cluster.size >= 3
+        last = [s.id for s in listing.stories].index(cluster.members[-1].story_id)
+        await pilot.press(*"j" * last)
+        await settle(pilot)
+        pane = main(app).query_one(ClusterPane)
+        assert listing.has_focus and pane.scroll_y == 0
+        assert f"{cluster.size} stories:" in screen_text(app)
+        await pilot.press("2")  # in the pane, the cursor's member comes into view
+        await settle(pilot)
+        assert pane.highlighted is not None
+        option = pane.get_option_at_index(pane.highlighted)
+        assert option.id == f"m:{cluster.members[-1].story_id}"
+
+
 def test_shorten_marks_a_cut_quote_with_an_ellipsis() -> None:
     words = " ".join(["word"] * 100)
     assert shorten("short one", 50) == "short one"

@@ -14,7 +14,13 @@ from triage.cli import render
 from triage.core.clusters import Cluster
 from triage.core.desk import Desk, locate_desk
 from triage.core.errors import ParseError
-from triage.core.export import render_export, story_json, write_atomically
+from triage.core.export import (
+    render_export,
+    stored_quote_json,
+    story_json,
+    work_json,
+    write_atomically,
+)
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.ingest.sources import is_url
 from triage.core.links import web_url
@@ -176,7 +182,10 @@ def cmd_search(desk: Desk, args: argparse.Namespace) -> int:
 def cmd_show(desk: Desk, args: argparse.Namespace) -> int:
     story = _story(desk, args.id)
     if args.json:
-        print(json.dumps(story_json(story), ensure_ascii=False, indent=2))
+        work = desk.story_work([story.id], all_quotes=True)[story.id]
+        shown = {**story_json(story), **work_json(work)}
+        shown["quotes"] = shown.pop("tagged_quotes")  # every quote, each with its tags
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
         render.story(story, desk.quotes.for_stories([story.id]))
     return 0
@@ -226,14 +235,16 @@ def cmd_read(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def cmd_export(desk: Desk, args: argparse.Namespace) -> int:
-    page = desk.search(_query(args), limit=args.limit, sort="date", snippets=False)
-    text = render_export([row.story for row in page.rows], args.format, title=_query(args))
+    page = desk.story_page(_query(args), sort=args.sort, limit=args.limit)
+    stories = page.stories
+    work = desk.story_work([s.id for s in stories])
+    text = render_export(stories, args.format, title=_query(args), work=work)
     _write_output(args.output, text)
-    if page.more or page.total > len(page.rows):
+    if page.more or page.total > len(stories):
         total = f"{page.total}+" if page.more else str(page.total)
         print(
-            f"triage: exported the newest {len(page.rows)} of {total} matching stories"
-            f" (--limit {args.limit}); raise --limit for more",
+            f"triage: exported the first {len(stories)} ({args.sort}) of {total} matching"
+            f" stories (--limit {args.limit}); raise --limit for more",
             file=sys.stderr,
         )
     return 0
@@ -317,11 +328,7 @@ def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
     )
     with render.tolerate_closed_pipe():
         if args.json:
-            print(
-                json.dumps(
-                    [render.stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2
-                )
-            )
+            print(json.dumps([stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2))
         else:
             render.quotes_table(quotes, stories)
     return 0

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from triage import __version__
 from triage.cli.commands import COMMANDS, CliError, open_desk
-from triage.core.desk import INDEX_ENV
+from triage.core.desk import INDEX_ENV, SORTS
 from triage.core.fulltext import ExtractorUnavailable
 from triage.core.textclean import safe_line
 
@@ -152,7 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit",
         type=int,
         default=1000,
-        help="at most this many, newest first (default: %(default)s; says so when more match)",
+        help="at most this many (default: %(default)s; says so when more match)",
+    )
+    p.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="newest",
+        help="order: newest (default), oldest, unread (unread first), feed, biggest (story first)",
     )
 
     command("reindex", "rebuild the search index from the store (editor state kept)")

@@ -212,16 +212,6 @@ def clusters_table(clusters: Sequence[Cluster]) -> None:
             console.print(quote, no_wrap=True, overflow="ellipsis")
 
 
-def stored_quote_json(quote: StoredQuote) -> dict[str, object]:
-    """A stored quote as printed by ``triage quotes --json``."""
-    return {
-        "id": quote.id,
-        "story_id": quote.story_id,
-        **quote_json(quote.quote),
-        "tags": list(quote.tags),
-    }
-
-
 SPEAKER_WIDTH = 24
 """Widest the speaker column gets: a long role is cut, never the quote."""
 STORY_WIDTH = 16

@@ -16,13 +16,15 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from triage.core.analysis import ANALYSE_BATCH, Analyser
 from triage.core.analysis.worker import open_analyser
 from triage.core.clusters import ClusterEngine
+from triage.core.export import ClusterMemberNote, ClusterNote, StoryWork
 from triage.core.fetch import FetchPolicy
 from triage.core.ingest import Pipeline
-from triage.core.models import IngestReport, Progress, Quote, Story
+from triage.core.models import IngestReport, Progress, Quote, StoredQuote, Story
 from triage.core.search import (
     INDEX_DIR,
     IndexWriter,
@@ -31,15 +33,25 @@ from triage.core.search import (
     Snippet,
     StoreFilters,
     make_snippet,
+    matches_nothing,
     parse_query,
     query_terms,
     term_spans,
 )
-from triage.core.store import DB_NAME, Feeds, Quotes, Store, Tags
+from triage.core.store import DB_NAME, SORTS, Feeds, Quotes, Store, Tags
 
 INDEX_ENV = "TRIAGE_INDEX"
 
-__all__ = ["DB_NAME", "INDEX_DIR", "Desk", "SearchPage", "SearchRow", "locate_desk"]
+__all__ = [
+    "DB_NAME",
+    "INDEX_DIR",
+    "SORTS",
+    "Desk",
+    "SearchPage",
+    "SearchRow",
+    "StoryPage",
+    "locate_desk",
+]
 
 
 def locate_desk(option: str | None = None) -> Path:
@@ -64,6 +76,23 @@ class SearchPage:
     rows: list[SearchRow]
     total: int
     more: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """A page of the story list in one order (see :meth:`Desk.story_page`)."""
+
+    stories: list[Story]
+    total: int
+    more: bool = False  # older days not read yet: ``total`` is a lower bound
+
+
+def narrowed(query: str, unread_only: bool) -> str:
+    """The query the desk runs: the editor's words, narrowed to unread when asked."""
+    query = query.strip()
+    if not unread_only:
+        return query
+    return f"({query}) AND is:unread" if query else "is:unread"
 
 
 class _ThreadState(threading.local):
@@ -252,6 +281,124 @@ class Desk:
             )
             rows.append(SearchRow(story=story, score=hit.score, snippet=snippet))
         return SearchPage(rows=rows, total=results.total, more=results.more)
+
+    def story_page(
+        self,
+        text: str,
+        *,
+        sort: str = "unread",
+        unread_only: bool = False,
+        limit: int = 300,
+        offset: int = 0,
+    ) -> StoryPage:
+        """Stories ``offset`` to ``offset + limit`` of a query in one of :data:`SORTS`.
+
+        The order is made over every match, never over a loaded page: the store
+        sorts the whole desk (an empty query) or the query's matches. ``newest``
+        and ``unread`` on a query read the index newest first (unread, then read)
+        and stop at the page (``more`` then says older days were not read); the
+        other orders read every match.
+        ``biggest`` puts the stories of the biggest clusters first, a cluster's
+        members together.
+
+        Raises:
+            SearchError: For a query that cannot be parsed, or an unreadable index.
+            ValueError: For an unknown ``sort``.
+        """
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
+        text = text.strip()
+        store = self.store
+        among: list[str] | None = None
+        if text:
+            if matches_nothing(self._parse(text)):  # "the": narrowed, it would be "is:unread"
+                return StoryPage([], 0)
+            query = narrowed(text, unread_only)
+            if sort == "newest" or (sort == "unread" and unread_only):
+                page = self.search(query, limit=offset + limit, sort="date", snippets=False)
+                return StoryPage([r.story for r in page.rows[offset:]], page.total, page.more)
+            if sort == "unread":
+                return self._unread_first(text, limit, offset)
+            among = self.matching_ids(query)
+            total = len(among)
+        else:
+            total = store.unread_count() if unread_only else store.count()
+        ranked = self.clusters.tables.ids_by_size() if sort == "biggest" else ()
+        ids = store.ordered_ids(
+            "ranked" if sort == "biggest" else sort,
+            limit,
+            offset,
+            among=among,
+            unread_only=unread_only and among is None,
+            ranked=ranked,
+        )
+        return StoryPage(store.get_stories(ids), total)
+
+    def _unread_first(self, text: str, limit: int, offset: int) -> StoryPage:
+        """A query's matches unread first, each part newest first, read as far as the
+        page needs: two newest-first searches that stop early (see :meth:`story_page`)."""
+        end = offset + limit
+        unread = self.search(narrowed(text, True), limit=end, sort="date", snippets=False)
+        stories = [r.story for r in unread.rows]
+        if unread.more:  # the page is full before older days were read
+            return StoryPage(stories[offset:end], unread.total, more=True)
+        need = end - len(stories)
+        read = self.search(f"({text}) AND is:read", limit=max(need, 1), sort="date", snippets=False)
+        stories += [r.story for r in read.rows[: max(need, 0)]]
+        return StoryPage(stories[offset:end], unread.total + read.total, read.more)
+
+    def matching_ids(self, text: str) -> list[str]:
+        """Every story matching a query, over every day (no page, no stories read).
+
+        Raises:
+            SearchError: For a query that cannot be parsed, or an unreadable index.
+        """
+        if not self.index.exists() or self.store.pending_index_count():
+            self.sync_index(wait=not self.index.exists())
+        # by relevance: no order is needed here, and Whoosh ranks faster than it sorts
+        results = self.index.search(self._parse(text), limit=None, scope="all")
+        return [hit.id for hit in results.hits]
+
+    def _parse(self, text: str) -> Any:
+        """A query of the query language, its tags, read state and dates resolved.
+
+        Raises:
+            SearchError: For a query that cannot be parsed.
+        """
+        filters = self.filters
+        return parse_query(text, filters.resolve_virtual, self.index.schema, filters.resolve_dates)
+
+    def story_work(
+        self, story_ids: Sequence[str], all_quotes: bool = False
+    ) -> dict[str, StoryWork]:
+        """Each story's cluster (size, origin, copies) and quotes, for rundowns.
+
+        Only the quotes the editor tagged are kept unless ``all_quotes``; a story
+        not clustered yet (analysis pending) has no cluster.
+        """
+        ids = list(dict.fromkeys(story_ids))
+        clusters = self.clusters
+        sizes = clusters.sizes(ids)
+        notes: dict[str, ClusterNote] = {}
+        for cluster in clusters.clusters(story_ids=[i for i in ids if sizes.get(i, 1) > 1]):
+            members = tuple(
+                ClusterMemberNote(m.story_id, m.source, m.title, m.relation, m.copy_of)
+                for m in cluster.members
+            )
+            origin = next((m for m in members if m.id == cluster.origin), None)
+            for m in members:
+                notes[m.id] = ClusterNote(cluster.id, cluster.size, m.relation, origin, members)
+        alone = [i for i in ids if sizes.get(i) == 1]
+        if alone:
+            own = clusters.tables.clusters_of(alone)
+            for story in self.store.get_stories(alone):
+                member = ClusterMemberNote(story.id, story.source, story.title, "origin")
+                notes[story.id] = ClusterNote(own[story.id], 1, "origin", member, (member,))
+        quotes: dict[str, list[StoredQuote]] = {}
+        for quote in self.quotes.for_stories(ids):
+            if all_quotes or quote.tags:
+                quotes.setdefault(quote.story_id, []).append(quote)
+        return {i: StoryWork(notes.get(i), tuple(quotes.get(i, ()))) for i in ids}
 
     def highlight_terms(self, text: str, query_text: str) -> list[tuple[int, int]]:
         """Spans of ``text`` matching the words of a query (for the reader pane)."""

@@ -10,12 +10,13 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from triage.core.links import web_url
-from triage.core.models import Quote, Story
+from triage.core.models import Quote, StoredQuote, Story
 
 EXPORT_FORMATS = ("md", "json", "csv")
 
@@ -122,6 +123,106 @@ def story_json(story: Story) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class ClusterMemberNote:
+    """One other story of a story's cluster, as a rundown names it."""
+
+    id: str
+    source: str
+    title: str
+    relation: str  # origin, copy or related
+    copy_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterNote:
+    """A story's cluster as a rundown carries it: size, origin and copies."""
+
+    id: str
+    size: int
+    relation: str  # this story's: origin, copy or related
+    origin: ClusterMemberNote | None
+    members: tuple[ClusterMemberNote, ...]
+
+    @property
+    def copies(self) -> tuple[ClusterMemberNote, ...]:
+        """The members that rewrite another (near-copies)."""
+        return tuple(m for m in self.members if m.relation == "copy")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryWork:
+    """What the editor's work added to a story: its cluster and its tagged quotes."""
+
+    cluster: ClusterNote | None = None
+    quotes: tuple[StoredQuote, ...] = ()
+
+
+def stored_quote_json(quote: StoredQuote) -> dict[str, object]:
+    """A stored quote with its id, story and tags (``quotes --json``, ``show --json``)."""
+    return {
+        "id": quote.id,
+        "story_id": quote.story_id,
+        **quote_json(quote.quote),
+        "tags": list(quote.tags),
+    }
+
+
+def cluster_note_json(note: ClusterNote) -> dict[str, object]:
+    """A story's cluster in ``show --json`` and JSON rundowns."""
+
+    def member(m: ClusterMemberNote) -> dict[str, object]:
+        return {
+            "id": m.id,
+            "source": m.source,
+            "title": m.title,
+            "relation": m.relation,
+            "copy_of": m.copy_of,
+        }
+
+    return {
+        "id": note.id,
+        "size": note.size,
+        "relation": note.relation,
+        "origin": member(note.origin) if note.origin else None,
+        "copies": len(note.copies),
+        "stories": [member(m) for m in note.members],
+    }
+
+
+def work_json(work: StoryWork) -> dict[str, object]:
+    """The cluster and tagged quotes of a story, as JSON fields."""
+    return {
+        "cluster": cluster_note_json(work.cluster) if work.cluster else None,
+        "tagged_quotes": [stored_quote_json(q) for q in work.quotes],
+    }
+
+
+def said(quote: StoredQuote) -> str:
+    """“Quote,” Speaker, role (one line; the speaker unknown when not found)."""
+    q = quote.quote
+    who = q.speaker or "unknown speaker"
+    if q.role:
+        who += f", {q.role}"
+    return " ".join(f"“{q.text}” — {who}".split())
+
+
+def cluster_line(note: ClusterNote) -> str:
+    """One line on a story's cluster: size, this story's part, the origin and copies."""
+    parts = [f"cluster of {note.size}"]
+    if note.relation == "origin":
+        parts.append("this story is the origin")
+    else:
+        if note.relation == "copy":
+            parts.append("this story is a near-copy")
+        if note.origin is not None:
+            parts.append(f"origin: {note.origin.source}, {note.origin.title}")
+    copies = [c.source for c in note.copies if c is not note.origin]
+    if copies and note.relation != "copy":
+        parts.append(f"copies: {', '.join(copies)}")
+    return "; ".join(parts)
+
+
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]()#!|~])")
 
 
@@ -149,33 +250,85 @@ def csv_cell(value: object) -> str:
     return f"'{text}" if text.startswith(CSV_FORMULA_STARTS) else text
 
 
-def render_export(stories: Sequence[Story], fmt: str, title: str = "") -> str:
+def render_export(
+    stories: Sequence[Story],
+    fmt: str,
+    title: str = "",
+    work: Mapping[str, StoryWork] | None = None,
+) -> str:
     """Render stories as a rundown in ``md``, ``json`` or ``csv``.
+
+    ``work`` (story id -> its cluster and tagged quotes) carries the editor's
+    work into the rundown: each story's cluster (size, origin, copies) and the
+    quotes tagged on it, with speakers.
 
     Raises:
         ValueError: For an unknown format.
     """
+    done = work or {}
+    empty = StoryWork()
     if fmt == "json":
-        return json.dumps([story_json(s) for s in stories], ensure_ascii=False, indent=2) + "\n"
+        rows = [{**story_json(s), **work_json(done.get(s.id, empty))} for s in stories]
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["id", "title", "source", "url", "published", "tags", "read"])
+        writer.writerow(
+            [
+                "id",
+                "title",
+                "source",
+                "url",
+                "published",
+                "tags",
+                "read",
+                "cluster",
+                "cluster_size",
+                "cluster_relation",
+                "origin",
+                "copies",
+                "tagged_quotes",
+            ]
+        )
         for s in stories:
-            row = [s.id, s.title, s.source, s.url, iso_z(s.published), " ".join(s.tags), s.read]
-            writer.writerow([csv_cell(v) for v in row[:-1]] + [int(s.read)])
+            w = done.get(s.id, empty)
+            note = w.cluster
+            row: list[object] = [
+                s.id,
+                s.title,
+                s.source,
+                s.url,
+                iso_z(s.published),
+                " ".join(s.tags),
+                int(s.read),
+                note.id if note else "",
+                note.size if note else 1,
+                note.relation if note else "",
+                f"{note.origin.source}: {note.origin.title}" if note and note.origin else "",
+                "; ".join(c.source for c in note.copies) if note else "",
+                "\n".join(said(q) for q in w.quotes),
+            ]
+            writer.writerow([v if isinstance(v, int) else csv_cell(v) for v in row])
         return buffer.getvalue()
     if fmt == "md":
         heading = f"# Rundown: {_markdown_escape(title)}" if title else "# Rundown"
         lines = [heading, "", f"{len(stories)} stories", ""]
         for s in stories:
+            w = done.get(s.id, empty)
             tags = " ".join(f"`{t.replace('`', '')}`" for t in s.tags)
             lines.append(_markdown_heading(s))
             meta = f"{_markdown_escape(s.source)} · {s.published:%Y-%m-%d %H:%M} UTC"
             lines.append(f"*{meta}*" + (f" · {tags}" if tags else ""))
+            if w.cluster is not None and w.cluster.size > 1:
+                lines.append(f"- {_markdown_escape(cluster_line(w.cluster))}")
             lines.append("")
             summary = (s.summary or s.body)[:400].replace("\n", " ")
             if summary:
                 lines.extend([f"> {_markdown_escape(summary)}", ""])
+            for q in w.quotes:
+                qtags = " ".join(f"`{t.replace('`', '')}`" for t in q.tags)
+                lines.append(f"- {_markdown_escape(said(q))} {qtags}".rstrip())
+            if w.quotes:
+                lines.append("")
         return "\n".join(lines)
     raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")

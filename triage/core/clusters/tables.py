@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS cluster_story (
     shingles BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cluster_story_by_cluster ON cluster_story (cluster_id);
+-- covering: clusters by size and their members by date, without reading the vectors
+CREATE INDEX IF NOT EXISTS cluster_story_members ON cluster_story (cluster_id, published, story_id);
 CREATE TABLE IF NOT EXISTS cluster_term (
     term TEXT NOT NULL,
     story_id TEXT NOT NULL,
@@ -317,6 +319,21 @@ class ClusterTables:
             list(story_ids),
         )
         return {str(s): int(n) for s, n in rows}
+
+    def ids_by_size(self, min_size: int = 2) -> list[str]:
+        """Story ids of every cluster with ``min_size`` members or more, biggest first.
+
+        Ties go to the cluster with the newest story; members of one cluster stay
+        together, newest first ("the biggest story now" leads the story list).
+        """
+        rows = self.conn.execute(
+            "WITH c AS (SELECT cluster_id, count(*) AS n, max(published) AS latest"
+            " FROM cluster_story GROUP BY cluster_id HAVING count(*) >= ?)"
+            " SELECT s.story_id FROM cluster_story AS s JOIN c ON c.cluster_id = s.cluster_id"
+            " ORDER BY c.n DESC, c.latest DESC, s.cluster_id, s.published DESC",
+            (min_size,),
+        )
+        return [str(r[0]) for r in rows]
 
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
         """Move every member of one cluster into another."""

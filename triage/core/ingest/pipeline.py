@@ -146,6 +146,7 @@ class Pipeline:
             (url, f.etag if f else "", f.last_modified if f else "") for url, f in feeds.items()
         ]
         parsed: dict[str, list[PreparedStory] | ParseError] = {}
+        titles: dict[str, str] = {}  # each feed's own title, to name one added by URL
 
         def parse(result: FetchResult) -> None:
             """Parse each body as it arrives, while the slower feeds are still on the wire."""
@@ -154,6 +155,7 @@ class Pipeline:
             url, feed = result.request.url, feeds.get(result.request.url)
             try:
                 found = parse_fetched(result, feed.name if feed else "")
+                titles[url] = found.title
                 parsed[url] = prepare_entries(found.entries, url, found.link, utc_now())
             except ParseError as exc:
                 parsed[url] = exc
@@ -167,9 +169,15 @@ class Pipeline:
                 parsed[url] = self._with_full_text(entries)
         with self.store.write():
             for result in results:
-                self._record(result, parsed.get(result.request.url))
+                url = result.request.url
+                self._record(result, parsed.get(url), titles.get(url, ""))
 
-    def _record(self, result: FetchResult, parsed: list[PreparedStory] | ParseError | None) -> None:
+    def _record(
+        self,
+        result: FetchResult,
+        parsed: list[PreparedStory] | ParseError | None,
+        title: str = "",
+    ) -> None:
         """Store one feed's outcome: its new stories and fetch state, or its failure.
 
         Every feed of a refresh is recorded in one transaction (one disk sync, not
@@ -186,7 +194,9 @@ class Pipeline:
             self._fail(url, error)
         else:
             self._store(parsed)
-            self.feeds.record_success(url, result.etag, result.last_modified, len(parsed))
+            self.feeds.record_success(
+                url, result.etag, result.last_modified, len(parsed), title=title
+            )
 
     def _with_full_text(self, prepared: list[PreparedStory]) -> list[PreparedStory]:
         return enrich(self.store, prepared, self.policy, progress=self.progress)

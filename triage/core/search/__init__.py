@@ -23,6 +23,7 @@ from triage.core.search.highlight import Snippet, make_snippet
 from triage.core.search.index import IndexBatch, SearchIndex
 from triage.core.search.queries import (
     DocSetQuery,
+    matches_nothing,
     parse_query,
     query_terms,
     rewrite_virtual,
@@ -84,6 +85,7 @@ __all__ = [
     "day_key",
     "day_start",
     "make_snippet",
+    "matches_nothing",
     "parse_query",
     "query_terms",
     "rewrite_virtual",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from typing import Any
@@ -199,6 +200,11 @@ def _make_parser(schema: Schema, errors: list[str]) -> MultifieldParser:
 _WORD_MINUS = re.compile(r"(?<![^\s(])-(?=[^\s-])")
 
 
+def matches_nothing(q: Any) -> bool:
+    """Whether a parsed query can match no story (e.g. only stop words, as in "the")."""
+    return isinstance(q, query.NullQuery.__class__)
+
+
 def _only_negated(text: str, parsed: Any) -> bool:
     """Whoosh drops a query whose every clause is ``-x`` (nothing left to subtract from)."""
     return isinstance(parsed, query.NullQuery.__class__) and bool(_WORD_MINUS.search(text))
@@ -243,10 +249,15 @@ def parse_query(
     parser = _make_parser(schema or build_schema(), errors)
     try:
         parsed = parser.parse(_compact_dates(stripped))
-        if _only_negated(stripped, parsed):  # "-tag:lead" means "NOT tag:lead", as it reads
-            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
-        raise QueryError(f"cannot parse query {stripped!r}: {exc}") from None
+        parsed, failure = None, exc
+    if (parsed is None or _only_negated(stripped, parsed)) and _WORD_MINUS.search(stripped):
+        # "-tag:lead" means "NOT tag:lead", as it reads; Whoosh drops a query of only
+        # minus clauses and fails on a group of one, as in "(-tag:lead) AND is:unread"
+        with contextlib.suppress(Exception):  # then the first answer stands
+            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
+    if parsed is None:
+        raise QueryError(f"cannot parse query {stripped!r}: {failure}") from None
     if errors:
         raise QueryError(f"cannot read the date {errors[0]!r} in query {stripped!r}")
     return rewrite_virtual(parsed, resolve, dates)

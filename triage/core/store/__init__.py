@@ -4,13 +4,14 @@ from it. :class:`Store` owns the connection and the story rows; :class:`Tags`,
 :class:`Feeds` and :class:`Quotes` are views of their tables over a store's
 connection."""
 
-from triage.core.store.database import DB_NAME, Store, chunks, from_iso, iso
+from triage.core.store.database import DB_NAME, SORTS, Store, chunks, from_iso, iso
 from triage.core.store.feeds import Feeds, backoff_delay
 from triage.core.store.quotes import Quotes, quote_id
 from triage.core.store.tags import TagError, Tags, normalize_tag
 
 __all__ = [
     "DB_NAME",
+    "SORTS",
     "Feeds",
     "Quotes",
     "Store",

@@ -80,6 +80,20 @@ def safe_story(story: Story) -> Story:
     )
 
 
+SORTS = ("unread", "newest", "oldest", "feed", "biggest")
+"""The story list's orders, as an editor picks them (``biggest`` is ``ranked`` by
+cluster size, which the desk works out; see :meth:`Store.ordered_ids`)."""
+
+_NEWEST = "s.published DESC, s.id DESC"
+ORDERS = {
+    "unread": f"s.id IN (SELECT story_id FROM story_state WHERE read = 1), {_NEWEST}",
+    "newest": _NEWEST,
+    "oldest": "s.published ASC, s.id ASC",
+    "feed": f"s.source COLLATE NOCASE, {_NEWEST}",
+    "ranked": f"coalesce(r.rank, 1 << 62), {_NEWEST}",
+}
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open the desk database in autocommit mode with WAL and a long busy timeout."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -348,6 +362,67 @@ class Store:
             (limit - len(unread), skip),
         )
         return unread + [str(r[0]) for r in read]
+
+    def ordered_ids(
+        self,
+        sort: str,
+        limit: int,
+        offset: int = 0,
+        *,
+        among: Sequence[str] | None = None,
+        unread_only: bool = False,
+        ranked: Sequence[str] = (),
+    ) -> list[str]:
+        """A page of story ids in one of the story list's orders (see :data:`SORTS`).
+
+        Args:
+            sort: ``unread`` (unread first, then newest), ``newest``, ``oldest``,
+                ``feed`` (by outlet, then newest) or ``ranked`` (the ``ranked``
+                ids first, in their order, then the rest newest first).
+            limit: Most ids to return.
+            offset: Ids to skip.
+            among: Only these stories (a search's matches); None for the desk.
+            unread_only: Only unread stories.
+            ranked: The order ``ranked`` puts first (e.g. biggest cluster first).
+
+        The order is SQLite's, over the whole set, so every page continues the
+        one before it (a page is never sorted on its own).
+
+        Raises:
+            ValueError: For an unknown ``sort``.
+        """
+        if sort not in ORDERS:
+            raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
+        if among is None and not ranked and sort in ("unread", "newest"):
+            return self.latest_ids(
+                limit, offset, unread_only=unread_only, unread_first=sort == "unread"
+            )
+        joins, where = [], []
+        if among is not None:
+            self._temp_ids("story_pick", among)
+            joins.append("JOIN temp.story_pick AS p ON p.id = s.id")
+        if sort == "ranked":
+            self._temp_ids("story_rank", ranked)
+            joins.append("LEFT JOIN temp.story_rank AS r ON r.id = s.id")
+        if unread_only:
+            where.append("s.id NOT IN (SELECT story_id FROM story_state WHERE read = 1)")
+        sql = (
+            f"SELECT s.id FROM stories AS s {' '.join(joins)}"
+            f"{' WHERE ' + ' AND '.join(where) if where else ''}"
+            f" ORDER BY {ORDERS[sort]} LIMIT ? OFFSET ?"
+        )
+        return [str(r[0]) for r in self.conn.execute(sql, (limit, offset))]
+
+    def _temp_ids(self, table: str, ids: Sequence[str]) -> None:
+        """Fill a temporary table of this connection with ``ids`` (rank = position)."""
+        self.conn.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, rank INTEGER)"
+        )
+        self.conn.execute(f"DELETE FROM temp.{table}")
+        self.conn.executemany(
+            f"INSERT OR IGNORE INTO temp.{table} (id, rank) VALUES (?, ?)",
+            ((story_id, rank) for rank, story_id in enumerate(ids)),
+        )
 
     # -- index queue -------------------------------------------------------------
 

@@ -101,17 +101,36 @@ class Feeds:
         ]
 
     def record_success(
-        self, url: str, etag: str, last_modified: str, item_count: int | None
+        self,
+        url: str,
+        etag: str,
+        last_modified: str,
+        item_count: int | None,
+        title: str = "",
     ) -> None:
-        """Remember a good fetch (``item_count`` None for a 304: keep the old count)."""
+        """Remember a good fetch (``item_count`` None for a 304: keep the old count).
+
+        ``title`` is the feed's own title (already cleaned by the parser): it names
+        a feed subscribed by URL alone, and never replaces a name the editor gave.
+        """
         now = iso(datetime.now(UTC))
         with self.store.write() as conn:
             conn.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, last_success = ?, last_attempt = ?,"
-                " last_error = '', failures = 0, item_count = coalesce(?, item_count)"
+                " last_error = '', failures = 0, item_count = coalesce(?, item_count),"
+                " name = CASE WHEN name = '' THEN ? ELSE name END"
                 " WHERE url = ?",
-                (etag, last_modified, now, now, item_count, url),
+                (etag, last_modified, now, now, item_count, title, url),
             )
+
+    def set_tags(self, url: str, tags: Sequence[str]) -> Feed | None:
+        """Replace a feed's tags (an empty list clears them); None when not subscribed."""
+        with self.store.write() as conn:
+            conn.execute(
+                "UPDATE feeds SET tags = ? WHERE url = ?",
+                (json.dumps(sorted({t for t in tags if t})), url),
+            )
+        return self.get(url)
 
     def record_failure(self, url: str, error: str) -> None:
         """Remember a failed fetch; repeated failures make the feed back off."""

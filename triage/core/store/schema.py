@@ -115,6 +115,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
     _add_quoted_mark(conn)
     _add_dated_flag(conn)
+    _add_search_sort(conn)
 
 
 def _add_quoted_mark(conn: sqlite3.Connection) -> None:
@@ -138,3 +139,11 @@ def _add_dated_flag(conn: sqlite3.Connection) -> None:
     columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(stories)")}
     if "dated" not in columns:
         conn.execute("ALTER TABLE stories ADD COLUMN dated INTEGER NOT NULL DEFAULT 1")
+
+
+def _add_search_sort(conn: sqlite3.Connection) -> None:
+    """Give saved searches their ``sort`` column (the story list's order when the
+    search is recalled; '' for the default, unread first)."""
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(saved_searches)")}
+    if "sort" not in columns:
+        conn.execute("ALTER TABLE saved_searches ADD COLUMN sort TEXT NOT NULL DEFAULT ''")

@@ -117,16 +117,32 @@ class Tags:
 
     # -- saved searches ----------------------------------------------------------
 
-    def save_search(self, name: str, query: str) -> None:
-        """Save (or replace) a named search; new ones go last."""
+    def save_search(self, name: str, query: str, sort: str = "") -> None:
+        """Save (or replace) a named search, with the story list's order for it
+        ('' for the default); new ones go last."""
         with self.store.write() as conn:
             row = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM saved_searches")
             position = int(row.fetchone()[0])
             conn.execute(
-                "INSERT INTO saved_searches (name, query, position) VALUES (?, ?, ?)"
-                " ON CONFLICT(name) DO UPDATE SET query = excluded.query",
-                (name.strip(), query, position),
+                "INSERT INTO saved_searches (name, query, position, sort) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET query = excluded.query, sort = excluded.sort",
+                (name.strip(), query, position, sort),
             )
+
+    def set_search_sort(self, query: str, sort: str) -> int:
+        """Remember ``sort`` for every saved search of ``query``; returns how many."""
+        with self.store.write() as conn:
+            changed = conn.execute(
+                "UPDATE saved_searches SET sort = ? WHERE query = ?", (sort, query)
+            )
+            return changed.rowcount
+
+    def search_sorts(self) -> dict[str, str]:
+        """Saved query -> the order remembered for it (searches without one left out)."""
+        rows = self.store.conn.execute(
+            "SELECT query, sort FROM saved_searches WHERE sort != '' ORDER BY position"
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
 
     def delete_search(self, name: str) -> bool:
         """Forget a saved search; returns whether it existed."""

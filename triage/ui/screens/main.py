@@ -62,15 +62,22 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
-        Binding("1", "focus_pane('stories')", "Stories", show=False, id="pane_stories"),
-        Binding("2", "focus_pane('clusters')", "Clusters", show=False, id="pane_clusters"),
-        Binding("3", "focus_pane('quotes')", "Quotes", show=False, id="pane_quotes"),
+        Binding("1", "focus_pane('stories')", "Stories pane", show=False, id="pane_stories"),
+        Binding("2", "focus_pane('clusters')", "Clusters pane", show=False, id="pane_clusters"),
+        Binding("3", "focus_pane('quotes')", "Quotes pane", show=False, id="pane_quotes"),
         Binding("R", "refresh_feeds", "Refresh", id="refresh"),
         Binding("e", "export", "Export", id="export"),
         Binding("s", "save_search", "Save search", id="save_search"),
         Binding("S", "saved_searches", "Saved", id="saved_searches"),
         Binding("F", "feeds", "Feeds", id="feeds"),
         Binding("L", "feed_log", "Feed log", show=False, id="feed_log"),
+        Binding(
+            "O",
+            "cycle_sort",
+            "Sort: unread first, newest, oldest, by feed, biggest story",
+            show=False,
+            id="sort",
+        ),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
         Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
         *[
@@ -91,6 +98,8 @@ class MainScreen(Screen[None]):
         self.context = context
         self.query_text = ""
         self.unread_only = False
+        self.sort = queries.DEFAULT_SORT
+        self.search_sorts: dict[str, str] = {}  # saved query -> the order kept for it
         self.limit = PAGE_SIZE
         self.generation = 0
         self.selected_id: str | None = None
@@ -106,6 +115,7 @@ class MainScreen(Screen[None]):
         self.known_sources = -1  # feeds and feed servers; unknown until the first count
         self.merge_from: str | None = None  # m picked a story to merge into another's cluster
         self.to_end = False  # G asked for the true end: move there when it is loaded
+        self.to_top = False  # a new order: the cursor goes to its first story
         self.undo: tuple[list[str], float] | None = None  # stories a bulk mark read changed
 
     def compose(self) -> ComposeResult:
@@ -207,11 +217,51 @@ class MainScreen(Screen[None]):
         self.reload()
 
     def recall_query(self, text: str) -> None:
-        """Put a query in the search bar and run it now."""
+        """Put a query in the search bar and run it now, in the order kept for it
+        when it is a saved search."""
         bar = self.query_one(SearchBar)
         with bar.prevent(Input.Changed):
             bar.value = text
+        query = text.strip()
+        if any(q == query for _, q in self.saved):
+            kept = self.search_sorts.get(query, queries.DEFAULT_SORT)
+            if kept in queries.SORT_NAMES and kept != self.sort:
+                self.set_sort(kept)
+                self.query_text = query
+                self.limit = PAGE_SIZE
+                self.reload()
+                return
         self.run_query(text)
+
+    # -- order -----------------------------------------------------------------------------
+
+    def set_sort(self, sort: str) -> None:
+        """Use ``sort`` for the story list (the caller reloads)."""
+        self.sort = sort
+        name = queries.SORT_NAMES[sort]
+        self.query_one(StoryList).set_order("" if sort == queries.DEFAULT_SORT else name)
+
+    def action_cycle_sort(self) -> None:
+        """Next order of the story list; a saved search being shown keeps it."""
+        order = list(queries.SORT_NAMES)
+        self.set_sort(order[(order.index(self.sort) + 1) % len(order)])
+        self.limit = PAGE_SIZE
+        self.to_top = True
+        self.reload()
+        query = self.query_text
+        saved = any(q == query for _, q in self.saved)
+        self.tell(
+            f"Sorted {queries.SORT_NAMES[self.sort]}"
+            + (" (kept for this saved search)" if saved else "")
+        )
+        if saved:
+            self.write_search_sort(query, "" if self.sort == queries.DEFAULT_SORT else self.sort)
+
+    @work(thread=True, group="edits")
+    @guarded("saving to the desk")
+    def write_search_sort(self, query: str, sort: str) -> None:
+        self.context.desk.tags.set_search_sort(query, sort)
+        self.app.call_from_thread(self.load_side_data)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -231,7 +281,7 @@ class MainScreen(Screen[None]):
         """Load a page in this (worker) thread and post it back."""
         desk = self.context.desk
         try:
-            page = queries.load_page(desk, query, unread_only, limit, offset)
+            page = queries.load_page(desk, query, unread_only, limit, offset, self.sort)
         except SearchError as exc:
             self.post_message(m.SearchFailed(str(exc)))
             return
@@ -263,6 +313,10 @@ class MainScreen(Screen[None]):
                     stories.move_cursor(row=max(0, len(stories.stories) - 1))
             return
         stories.show(event.stories, event.sizes, event.total, event.more)
+        if self.to_top:
+            self.to_top = False
+            if event.stories:
+                stories.move_cursor(row=0, animate=False)
         status = self.query_one(StatusLine)
         status.set_problem("")
         status.set_shown(len(event.stories), event.total, event.more)
@@ -399,6 +453,7 @@ class MainScreen(Screen[None]):
         desk = self.context.desk
         tags = [tag for tag, _ in desk.tags.all_tags()]
         saved = desk.tags.saved_searches()
+        sorts = desk.tags.search_sorts()
         counts = (
             desk.store.count(),
             desk.store.unread_count(),
@@ -406,16 +461,18 @@ class MainScreen(Screen[None]):
             len(desk.feeds.all()) + len(Servers(desk.store).all()),
         )
         signature = queries.desk_signature(desk)
-        self.app.call_from_thread(self._side_data, tags, saved, counts, signature)
+        self.app.call_from_thread(self._side_data, tags, saved, sorts, counts, signature)
 
     def _side_data(
         self,
         tags: list[str],
         saved: list[tuple[str, str]],
+        sorts: dict[str, str],
         counts: tuple[int, int, int, int],
         signature: tuple[object, ...],
     ) -> None:
         self.known_tags, self.saved, self.signature = tags, saved, signature
+        self.search_sorts = sorts
         self.known_sources = counts[3]
         self.query_one(StatusLine).set_counts(*counts[:3])
 
@@ -687,15 +744,15 @@ class MainScreen(Screen[None]):
 
         def chosen(answer: tuple[str, Path] | None) -> None:
             if answer is not None:
-                self.write_export(self.query_text, self.unread_only, *answer)
+                self.write_export(self.query_text, self.unread_only, self.sort, *answer)
 
         self.app.push_screen(ExportScreen(self.context.clock(), total), chosen)
 
     @work(thread=True, group="export")
     @guarded("exporting")
-    def write_export(self, query: str, unread_only: bool, fmt: str, path: Path) -> None:
+    def write_export(self, query: str, unread_only: bool, sort: str, fmt: str, path: Path) -> None:
         try:
-            count = queries.export_search(self.context.desk, query, unread_only, fmt, path)
+            count = queries.export_search(self.context.desk, query, unread_only, fmt, path, sort)
         except (OSError, SearchError) as exc:
             self.app.call_from_thread(self.tell, f"Export failed: {exc}", "error")
             return
@@ -708,18 +765,20 @@ class MainScreen(Screen[None]):
         if not self.query_text:
             self.tell("Nothing to save: type a search first (/)", "warning")
             return
-        query = self.query_text
+        query, sort = self.query_text, self.sort
 
         def named(name: str | None) -> None:
             if name:
-                self.write_saved_search(name, query)
+                self.write_saved_search(name, query, sort)
 
         self.app.push_screen(SaveSearchPrompt(query), named)
 
     @work(thread=True, group="edits")
     @guarded("saving to the desk")
-    def write_saved_search(self, name: str, query: str) -> None:
-        self.context.desk.tags.save_search(name, query)
+    def write_saved_search(self, name: str, query: str, sort: str) -> None:
+        self.context.desk.tags.save_search(
+            name, query, "" if sort == queries.DEFAULT_SORT else sort
+        )
         self.app.call_from_thread(self.tell, f"Saved search {name!r}")
         self.app.call_from_thread(self.load_side_data)
 

@@ -1,4 +1,5 @@
-"""The story list: one page of the current query, unread first then newest.
+"""The story list: one page of the current query, in the editor's order (unread
+first then newest unless ``O`` chose another).
 
 Only a page (a few hundred rows) is ever in the table; when the cursor nears the
 end the list asks for more. Rows are ``rich.text.Text`` cells, so a headline can
@@ -76,6 +77,7 @@ class StoryList(DataTable[Text]):
         self.total = 0
         self.more = False  # the query has matches on older days not loaded yet
         self.unread_only = False
+        self.order = ""  # how the list is sorted, as the editor reads it ('' for the default)
         self._read_here: dict[str, bool] = {}
 
     def on_mount(self) -> None:
@@ -263,5 +265,16 @@ class StoryList(DataTable[Text]):
     def action_toggle_unread(self) -> None:
         """Show only unread stories, or everything again."""
         self.unread_only = not self.unread_only
-        self.border_subtitle = "unread only" if self.unread_only else ""
+        self._subtitle()
         self.post_message(UnreadOnlyToggled(self.unread_only))
+
+    def set_order(self, order: str) -> None:
+        """Say under the list how it is sorted ('' for the default order)."""
+        self.order = order
+        self._subtitle()
+
+    def _subtitle(self) -> None:
+        parts = [self.order] if self.order else []
+        if self.unread_only:
+            parts.append("unread only")
+        self.border_subtitle = " · ".join(parts)
