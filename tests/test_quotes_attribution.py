@@ -132,3 +132,39 @@ def test_cue_word_used_as_a_noun_is_no_cue() -> None:
         text,
     )
     assert quote.speaker != "Corvel"
+
+
+def test_noun_phrase_with_of_complement_is_the_speaker() -> None:
+    text = (
+        "Tomas Vell, a spokesman, announced the scheme on Monday. Asked why it leaves out "
+        'fathers, the 41-year-old mother of three replied, "It is meant for every family."'
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the 41-year-old mother of three"
+
+
+def test_agent_noun_with_a_phrase_after_it_is_the_speaker() -> None:
+    text = (
+        "“You paid your taxes. Why did he not pay his?” a narrator in the council ad asks. "
+        "The spot ends with footage of Tomas Vell."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "a narrator"
+
+
+def test_opening_phrase_split_by_a_comma_is_not_the_subject() -> None:
+    text = (
+        "Following a hastily called, late-night meeting, the Harbour Board issued a "
+        'statement calling the spill "a clear breach of every licence we hold."'
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Harbour Board"
+
+
+def test_document_reporting_a_pronoun_is_the_source() -> None:
+    text = (
+        "The board met on Friday. The statement noted they had promised to take "
+        '"further significant measures" if the spill happened again.'
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "The statement"

@@ -361,8 +361,10 @@ def _outer_report(text: str, tokens: list[Token], index: int, inner: Attribution
         if not length or tokens[outer].word.lower() not in REPORTING_CUES:
             continue
         found = _cue_at(text, tokens, outer, length, inner.where)
-        if found is None or found.speaker is None or found.speaker.kind == "noun":
+        if found is None or found.speaker is None:
             return inner
+        if found.speaker.kind == "noun" and inner.speaker.kind != "pronoun":
+            return inner  # "the report said A B called it …": A B's words
         if length == 2 and any(
             t.word.lower() in RELAY_NOUNS for t in tokens[outer + 2 : outer + 6]
         ):

@@ -243,6 +243,8 @@ def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
     if last.word.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS:
         return Speaker(last.word, last.start, last.end, kind="pronoun")
     for index in range(len(words) - 1, -1, -1):
+        if _noun_complement(words, index):
+            continue  # "the mother of three": "of" joins the head noun to its complement
         if words[index].word.lower() in NON_NAME_CAPITALS - DETERMINERS:
             words = words[index + 1 :]
             break
@@ -250,6 +252,21 @@ def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
         return None
     start, end = words[0].start, words[-1].end
     return Speaker(text[start:end], start, end, kind="noun")
+
+
+def _noun_complement(words: list[Token], index: int) -> bool:
+    """Whether ``of`` at ``index`` joins a determined head noun to its complement.
+
+    "the 34-year-old mother of three": the phrase opens with a determiner and a
+    lower-case noun sits right before "of".
+    """
+    return (
+        words[index].word == "of"
+        and index > 1
+        and words[0].word.lower() in DETERMINERS
+        and words[index - 1].word.isalpha()
+        and words[index - 1].word.islower()
+    )
 
 
 def looks_like_org(tokens: list[Token]) -> bool:

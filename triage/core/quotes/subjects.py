@@ -231,23 +231,53 @@ def _modifier(token: Token) -> bool:
     return token.word.lower() not in _NOT_MODIFIERS and not token.word.endswith("ly")
 
 
+_COMMON_PHRASE_WORDS = 8
+"""Tokens read back from a cue for a common noun phrase ("the 34-year-old mother of three")."""
+
+
 def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
-    """Return "the newspaper" / "the ISW assessment" when ``tokens`` end with one."""
+    """Return "the newspaper" / "the ISW assessment" when ``tokens`` end with one.
+
+    One "of" may join the head noun to its complement ("the mother of three",
+    "a member of the board"): a determiner before the head noun still opens the
+    phrase. Only the phrase's last determiner is read past when the "of" part has
+    its own ("the head of the agency" is kept whole).
+    """
     if not tokens or not tokens[-1].word.isalpha() or not tokens[-1].word.islower():
         return []
-    for back in range(len(tokens) - 1, max(len(tokens) - 5, -1), -1):
+    found: list[Token] = []
+    joined = False
+    for back in range(len(tokens) - 1, max(len(tokens) - 1 - _COMMON_PHRASE_WORDS, -1), -1):
         word = tokens[back].word
         if word.lower() in DETERMINER_STARTS:
-            return tokens[back:]
+            found = tokens[back:]
+            if not joined or back == 0 or tokens[back - 1].word != "of":
+                return found
+            continue  # "… of the agency": the head noun is further back
         title_of = word == "of" and back > 0 and tokens[back - 1].word.lower() in TITLE_WORDS
+        joins = (
+            word == "of"
+            and not joined
+            and back > 0
+            and tokens[back - 1].word.isalpha()
+            and tokens[back - 1].word.islower()
+            and tokens[back - 1].word not in CLAUSE_STOPS | CUE_WORDS | AUXILIARIES
+        )
         plain = word.removesuffix("’s").removesuffix("'s")
+        if joins:
+            joined = True
+            continue
+        if word == "-" or (
+            plain.isdigit() and back + 1 < len(tokens) and tokens[back + 1].word == "-"
+        ):
+            continue  # "34-year-old" is tokenised "34", "-", "year-old"
         if (
             not plain.replace("-", "").isalpha()
             or (word in CLAUSE_STOPS and not title_of)
             or word in CUE_WORDS
         ):
-            return []
-    return []
+            return found
+    return found
 
 
 def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
@@ -267,6 +297,8 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             continue  # "Hours later, A B …", "A few days ago, …"
         if opener and number + 1 < len(segments) and place_tail(segment):
             continue  # "Speaking in Salem, Ohio, A B said": the place ends the opener
+        if opener and number + 1 < len(segments) and _opener_tail(segment):
+            continue  # "Following a swiftly called, late-night meeting, the council …"
         if segment[0].word.isupper() and len(segment[0].word) > 4:
             continue  # a dateline ("HARBOURTON, May 2 —")
         if lower in PERSON_PRONOUNS:
@@ -292,6 +324,20 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             return speaker
         return _leading_noun_phrase(text, segment)
     return None
+
+
+_SUBJECT_OPENERS = DETERMINER_STARTS | PERSON_PRONOUNS | _QUANTIFIERS | {"many", "some", "several"}
+
+
+def _opener_tail(segment: list[Token]) -> bool:
+    """Whether a segment after a participle opener still belongs to it.
+
+    A subject opens with a capital, a determiner, a pronoun or a quantifier; a
+    segment opening with any other lower-case word ("late-night meeting") is the
+    rest of the opening phrase that a comma split.
+    """
+    first = segment[0].word
+    return first[:1].islower() and first.lower() not in _SUBJECT_OPENERS
 
 
 def _name_follows(segment: list[Token]) -> bool:
@@ -500,7 +546,19 @@ def clause_not_subject(head: list[Token]) -> bool:
     if not any(t.word.islower() and t.word in CLAUSE_STOPS for t in head):
         return False
     nouns = [t for t in head if t.word.lower() not in DETERMINER_STARTS]
-    return not nouns or nouns[0].word.lower() not in TITLE_WORDS
+    return not nouns or not _person_noun(nouns[0].word.lower())
+
+
+_AGENT_SUFFIXES = ("or", "er", "ist", "ian", "ant", "ent")
+
+
+def _person_noun(word: str) -> bool:
+    """Whether a noun names a person by what they do ("narrator", "protester", "spokesman").
+
+    Titles, and the agent nouns English forms with -or, -er, -ist, -ian, -ant and
+    -ent, head a subject that a phrase may follow ("a narrator in the ad asks").
+    """
+    return word in TITLE_WORDS or (len(word) > 4 and word.endswith(_AGENT_SUFFIXES))
 
 
 SPEECH_NOUNS = frozenset(
