@@ -168,3 +168,21 @@ def test_document_reporting_a_pronoun_is_the_source() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "The statement"
+
+
+def test_partitive_amount_is_the_speaker_not_the_clause_subject() -> None:
+    text = (
+        "Tomas Vell leads the count. Only 41 percent of registered voters agreed that Vell "
+        'is "ready to run the harbour on day one," while 38 percent disagreed.'
+    )
+    quote = _quotes(text)[0]
+    assert quote.speaker == "Only 41 percent of registered voters"
+
+
+def test_doubled_consonant_after_qu_is_a_cue() -> None:
+    text = (
+        "Ada Brisk sat through the whole hearing.\n"
+        "“If they ask one more question, I may have to leave,” Brisk quipped."
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.cue) == ("Ada Brisk", "quipped")

@@ -51,7 +51,8 @@ def _inflect(lemma: str) -> set[str]:
         forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
     else:
         forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
-        if re.fullmatch(r".*[^aeiou][aeiou][bdglmnpt]", lemma) and len(lemma) <= 4:
+        # "admit" -> "admitted"; "qu" is a consonant sound ("quip" -> "quipped")
+        if re.fullmatch(r"(?:.*[^aeiou]|qu)[aeiou][bdglmnpt]", lemma) and len(lemma) <= 4:
             forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
 

@@ -258,7 +258,7 @@ def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
         joins = (
             word == "of"
             and not joined
-            and back > 0
+            and 0 < back < len(tokens) - 1
             and tokens[back - 1].word.isalpha()
             and tokens[back - 1].word.islower()
             and tokens[back - 1].word not in CLAUSE_STOPS | CUE_WORDS | AUXILIARIES
@@ -470,7 +470,9 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
         if speaker is not None and participle and speaker.kind == "noun":
             # "X issued a statement saying …": the statement is X's.
             return leading_subject(text, tokens) or speaker
-        return speaker if speaker is not None else leading_subject(text, tokens)
+        if speaker is not None:
+            return speaker
+        return _quantity_subject(text, segments[-1]) or leading_subject(text, tokens)
     named = _first_named_segment(text, segments)
     if named is not None:
         return named
@@ -497,6 +499,41 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
                 speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
             return speaker
     return leading_subject(text, tokens)
+
+
+_AMOUNT_WORDS = frozenset({"percent", "%", "half", "third", "quarter", "majority", "most"})
+_HEDGES = frozenset({"only", "just", "about", "nearly", "almost", "roughly", "some", "over"})
+_OF_PHRASE_WORDS = 5
+
+
+def _quantity_subject(text: str, segment: list[Token]) -> Speaker | None:
+    """Return "52 percent of registered voters" / "most of the delegates" before a cue.
+
+    A partitive subject (an amount, "of", a plural noun phrase) is who spoke,
+    typically a poll's respondents; a hedge before the amount stays in ("Only 52
+    percent …").
+    """
+    of = next((i for i, t in enumerate(segment) if t.word == "of"), None)
+    if of is None or of == 0 or not 1 <= len(segment) - of - 1 <= _OF_PHRASE_WORDS:
+        return None
+    rest = segment[of + 1 :]
+    if not all(t.word.isalpha() and t.word.islower() for t in rest[-1:]):
+        return None
+    if any(t.word.lower() in CLAUSE_STOPS | CUE_WORDS | AUXILIARIES for t in rest):
+        return None
+    first = of - 1
+    amount = segment[first].word.lower()
+    if amount not in _AMOUNT_WORDS and not amount.replace(",", "").isdigit():
+        return None
+    while first > 0 and (
+        segment[first - 1].word.replace(",", "").replace(".", "").isdigit()
+        or segment[first - 1].word.lower() in _HEDGES | DETERMINER_STARTS
+    ):
+        first -= 1
+    if first > 0:
+        return None  # more before the amount: not the clause's subject
+    start, end = segment[first].start, segment[-1].end
+    return Speaker(text[start:end], start, end, kind="noun")
 
 
 def _object_of_preposition(tokens: list[Token], phrase: list[Token]) -> bool:
