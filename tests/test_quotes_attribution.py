@@ -186,3 +186,30 @@ def test_doubled_consonant_after_qu_is_a_cue() -> None:
     )
     (quote,) = _quotes(text)
     assert (quote.speaker, quote.cue) == ("Ada Brisk", "quipped")
+
+
+def test_translation_named_after_the_quote_only_relays_it() -> None:
+    text = (
+        "The soldier continues: “There is the post marking the border and there a flag,” "
+        "according to a translation by Meridian News, which could not confirm the footage."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "The soldier"
+
+
+def test_caption_names_the_account_that_posted_it_in_full() -> None:
+    text = (
+        "The clip, posted on Harbour Watch 24, is captioned: “One of the first crews to "
+        "reach the breakwater records the moment the tide turns.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Harbour Watch 24"
+
+
+def test_outlet_before_a_person_noun_is_no_speaker_of_its_own() -> None:
+    text = (
+        "A Meridian News reporter visited the quay. “Crates were left along the water in "
+        "evident haste,” the Meridian News reporter wrote."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the Meridian News reporter"

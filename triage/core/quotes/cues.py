@@ -229,6 +229,8 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         cue_word = tokens[lead].word.lower()
         if length == 1 and (cue_word.endswith("ing") or cue_word in _ADDRESSEE_CUES):
             speaker = None  # ",” telling reporters": the words after are the audience
+        elif length == 2 and _relay_follows(tokens, lead + length):
+            speaker = None  # ",” according to a translation by X": X relayed, not said it
         else:
             speaker = phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
@@ -248,6 +250,8 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             if full_stop and _clause_follows(tokens, index + length, quote_next):
                 return None  # “…done.” A B, an aide, warned that …: a new sentence
             if length == 2 and tokens[index].word.lower() == "according":
+                if _relay_follows(tokens, index + 2):
+                    return None
                 speaker = phrase_after_cue(text, tokens[index + 2 :])
             elif index == 1 and _surname_elsewhere(text, tokens[0].word):
                 first = tokens[0]  # “…,” Read said: a surname that is also a common word
@@ -323,6 +327,18 @@ RELAY_NOUNS = frozenset(
     "screenshot broadcast livestream".split()
 )
 """What carries someone else's words: its maker relayed them, the speaker is inside."""
+_RELAY_WITHIN = 4
+
+
+def _relay_follows(tokens: list[Token], position: int) -> bool:
+    """Whether "according to" names a carrier of the words ("a translation by X").
+
+    The maker of a translation, transcript or clip relayed the words; who said
+    them is named elsewhere (the sentence before, the clip's subject).
+    """
+    return any(t.word.lower() in RELAY_NOUNS for t in tokens[position : position + _RELAY_WITHIN])
+
+
 _QUOTING_VERBS = frozenset({"quoted", "quotes", "quoting", "quote", "cited", "cites", "citing"})
 _QUOTED_OBJECT_WORDS = 6
 _OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}

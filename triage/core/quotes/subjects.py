@@ -31,6 +31,7 @@ from triage.core.quotes.speakers import (
     Speaker,
     Token,
     parse_phrase,
+    person_noun,
     strip_possessive,
 )
 
@@ -583,19 +584,7 @@ def clause_not_subject(head: list[Token]) -> bool:
     if not any(t.word.islower() and t.word in CLAUSE_STOPS for t in head):
         return False
     nouns = [t for t in head if t.word.lower() not in DETERMINER_STARTS]
-    return not nouns or not _person_noun(nouns[0].word.lower())
-
-
-_AGENT_SUFFIXES = ("or", "er", "ist", "ian", "ant", "ent")
-
-
-def _person_noun(word: str) -> bool:
-    """Whether a noun names a person by what they do ("narrator", "protester", "spokesman").
-
-    Titles, and the agent nouns English forms with -or, -er, -ist, -ian, -ant and
-    -ent, head a subject that a phrase may follow ("a narrator in the ad asks").
-    """
-    return word in TITLE_WORDS or (len(word) > 4 and word.endswith(_AGENT_SUFFIXES))
+    return not nouns or not person_noun(nouns[0].word.lower())
 
 
 SPEECH_NOUNS = frozenset(
