@@ -213,3 +213,48 @@ def test_outlet_before_a_person_noun_is_no_speaker_of_its_own() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "the Meridian News reporter"
+
+
+def test_pronoun_after_a_quote_never_means_a_name_inside_it() -> None:
+    text = (
+        "The trust's chair, Robert Ellory, said the building would keep her name. "
+        "“The watch room will be the Duthie Room. It's the least we can do,” he said."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Robert Ellory"
+
+
+def test_courtesy_title_from_an_earlier_mention_is_not_a_role() -> None:
+    text = (
+        "The light was kept by Ms Duthie for thirty years.\n"
+        "“People imagine it was lonely. It was never lonely,” she said."
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Duthie", "")
+
+
+def test_organisation_after_a_titled_name_is_not_part_of_the_name() -> None:
+    text = (
+        "“The ammonia is the real hazard here, not the flames,” said Group Manager Tobias "
+        "Wren of Corran and District Fire Service."
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Tobias Wren", "Group Manager")
+
+
+def test_capitalised_description_before_a_name_is_the_role() -> None:
+    text = (
+        "Pensioner Stan Hollings, 78, said: “I have lived here fifty years and never had "
+        "to carry my water home from the shops.”"
+    )
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Stan Hollings", "Pensioner")
+
+
+def test_possessive_description_with_an_aside_is_the_speaker() -> None:
+    text = (
+        "The victim's sister, who asked not to be named, said: “He was wearing lights and a "
+        "hi-vis jacket. He did everything right.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "The victim's sister"

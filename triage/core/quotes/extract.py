@@ -198,8 +198,17 @@ def _clause_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved | None:
     return _Resolved(full, pronoun.start, pronoun.end, role or subject.role)
 
 
-def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Resolved:
-    """Turn a parsed speaker into the fullest name the article gave earlier."""
+def _resolve(
+    index: MentionIndex,
+    speaker: Speaker | None,
+    position: int,
+    quoted: tuple[int, int] | None = None,
+) -> _Resolved:
+    """Turn a parsed speaker into the fullest name the article gave earlier.
+
+    ``quoted`` is the span of the quotation itself: a name inside the quoted
+    words ("“… the Duthie Room …,” he said") is never what "he" refers to.
+    """
     if speaker is None:
         return _Resolved()
     if speaker.kind == "pronoun":
@@ -213,7 +222,7 @@ def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Re
         if written not in {"he", "she"}:  # an object pronoun never means its clause's subject
             clause = sentence_tokens(index.text, max(0, before - _SUBJECT_WINDOW), before)
             before = clause[0].start if clause else before
-        mention = index.resolve_pronoun(speaker.name, before)
+        mention = index.resolve_pronoun(speaker.name, before, quoted)
         if mention is None:
             return _Resolved()
         full, role = index.fullest(mention.name, mention.start + 1)
@@ -334,7 +343,9 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             if agent is not None:  # "was called “…” by the judges"
                 attribution = Attribution(attribution.cue, agent, attribution.where)
         confidence = _confidence(text, span, attribution, house_double)
-        resolved = _resolve(index, attribution.speaker if attribution else None, span.start)
+        resolved = _resolve(
+            index, attribution.speaker if attribution else None, span.start, (span.start, span.end)
+        )
         cue = attribution.cue if attribution else ""
         if (
             not resolved.name

@@ -139,7 +139,9 @@ TITLE_WORDS: frozenset[str] = frozenset(
         "engineer farmer ranger master lawyer doctor nurse teacher student resident worker "
         "manager owner businessman businesswoman delegate voter supporter organizer "
         "detective inspector sergeant constable captain lieutenant colonel "
-        "organiser researcher scientist expert professor historian physician surgeon"
+        "organiser researcher scientist expert professor historian physician surgeon "
+        "pensioner retiree grandmother grandfather widow widower shopper commuter tenant "
+        "landlord landlady"
     ).split()
 )
 """Words that, before a name, belong to the speaker's role rather than the name."""

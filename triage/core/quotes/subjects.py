@@ -58,6 +58,9 @@ def _org_connector(phrase: list[Token], rest: list[Token]) -> bool:
     """Whether a small word joins an organisation name ("Institute for the Study of War")."""
     if not phrase or not any(t.word.lower() in ORG_WORDS for t in phrase):
         return False
+    last_org = max(i for i, t in enumerate(phrase) if t.word.lower() in ORG_WORDS)
+    if any(t.word.lower() in TITLE_WORDS for t in phrase[last_org + 1 :]):
+        return False  # "Group Manager A B of the fire service": the org word is in the role
     if rest[0].word not in {"of", "for", "and", "the", "on"}:
         return False
     following = [t for t in rest[1:3] if t.word != "the"]
@@ -357,7 +360,8 @@ def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:
     phrase = [segment[0]]
     for token in segment[1:3]:
         lower = token.word.lower()
-        if not token.word.isalpha() or lower in CUE_WORDS | AUXILIARIES | CLAUSE_STOPS:
+        plain = strip_possessive(token).word  # "The victim's sister"
+        if not plain.isalpha() or lower in CUE_WORDS | AUXILIARIES | CLAUSE_STOPS:
             break
         if lower.endswith("ed") and len(phrase) > 1:
             break
