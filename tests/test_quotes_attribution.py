@@ -258,3 +258,21 @@ def test_possessive_description_with_an_aside_is_the_speaker() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "The victim's sister"
+
+
+def test_it_in_a_sentence_about_an_institution_is_that_institution() -> None:
+    text = (
+        "The Harbour Board on Friday condemned the spill and pledged new fines as a "
+        "deterrent to what it called “a clear threat to every fishing crew in the bay.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Harbour Board"
+
+
+def test_per_after_a_quote_names_the_source() -> None:
+    text = (
+        "Members may send proxies, but not when voting “to fill a vacancy on the board "
+        "before the annual meeting,” per the club’s rules."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "the club’s rules"

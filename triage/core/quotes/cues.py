@@ -237,6 +237,10 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
     aside = _as_aside(text, tokens)
     if aside is not None:
         return aside
+    if _per_source(tokens, lead):  # ",” per the party’s bylaws": like "according to"
+        speaker = phrase_after_cue(text, tokens[lead + 1 :])
+        if speaker is not None:
+            return Attribution(tokens[lead].word, speaker, "after")
     punctuated = _closed_by_punctuation(text, start)
     full_stop = ends_with_full_stop(text, start)
     quote_next = text[limit : limit + 1] in {"“", '"'}
@@ -280,6 +284,17 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
 
 
 _ASIDE_WORDS = 8
+
+
+def _per_source(tokens: list[Token], index: int) -> bool:
+    """Whether "per" right after a quote names its source ("per the bylaws", "per Reuters").
+
+    A unit ("per cent", "per year") follows "per" without a determiner or a capital.
+    """
+    if index + 1 >= len(tokens) or tokens[index].word.lower() != "per":
+        return False
+    following = tokens[index + 1].word
+    return following.lower() in DETERMINER_STARTS or following[:1].isupper()
 
 
 def _as_aside(text: str, tokens: list[Token]) -> Attribution | None:

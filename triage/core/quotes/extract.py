@@ -178,6 +178,22 @@ def _named_person(attribution: Attribution | None) -> bool:
     )
 
 
+def _institution_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved:
+    """Resolve "it" to its own sentence's subject when that is an institution.
+
+    "The council pledged sanctions against what it called “…”": "it" is the
+    organisation the sentence is about; any other "it" stays unresolved.
+    """
+    tokens = sentence_tokens(index.text, max(0, pronoun.start - _SUBJECT_WINDOW), pronoun.start)
+    if len(tokens) < 2:
+        return _Resolved()
+    subject = leading_subject(index.text, tokens)
+    if subject is None or subject.kind != "org":
+        return _Resolved()
+    full, role = index.fullest(subject.name, subject.end)
+    return _Resolved(full, pronoun.start, pronoun.end, role or subject.role)
+
+
 def _clause_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved | None:
     """Resolve "he"/"she" inside a sentence to that sentence's named subject.
 
@@ -212,6 +228,8 @@ def _resolve(
     if speaker is None:
         return _Resolved()
     if speaker.kind == "pronoun":
+        if speaker.name.lower() == "it" and index.text[speaker.start : speaker.end].lower() == "it":
+            return _institution_subject(index, speaker)
         if speaker.name.lower() not in {"he", "she"}:
             return _Resolved()
         written = index.text[speaker.start : speaker.end].lower()
