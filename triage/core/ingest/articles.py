@@ -50,9 +50,21 @@ def parse_article_text(text: str, markdown: bool = False) -> tuple[str, str]:
             return "", unwrap_paragraphs(clean_text(text))
         title, start = found
         rest = lines[start:]
-    while rest and (not rest[0].strip() or is_navigation(rest[0].strip())):
-        rest.pop(0)  # site furniture between the headline and the article
+    while rest and (
+        not rest[0].strip() or is_navigation(rest[0].strip()) or _repeats(rest[0], title)
+    ):
+        rest.pop(0)  # site furniture (a player, the headline again) above the article
     return clean_line(title), unwrap_paragraphs(clean_text("\n".join(rest)))
+
+
+_REPEAT_MIN_CHARS = 20
+"""A line this long that ends the title repeats it ("X" under "False: X")."""
+
+
+def _repeats(line: str, title: str) -> bool:
+    """Whether a line under the headline is the headline again (whole or its tail)."""
+    said, heading = " ".join(line.split()).casefold(), " ".join(title.split()).casefold()
+    return said == heading or (len(said) >= _REPEAT_MIN_CHARS and heading.endswith(said))
 
 
 _LIST_OR_HEADING = re.compile(r"^\s*(?:[-*•#>]|\d+[.)])\s")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from triage.core.quotes.lexicon import NON_NAME_CAPITALS, ORG_WORDS, TITLE_WORDS
 from triage.core.quotes.speakers import (
     DETERMINERS,
+    HONORIFICS,
     Token,
     is_name_token,
     looks_like_org,
@@ -155,13 +156,15 @@ class MentionIndex:
         name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
         words = tuple(t.word for t in name_tokens)
         title = self.text[title_start : run[name_from - 1].end] if name_from else ""
+        if title.lower() in HONORIFICS:
+            title = ""  # "Ms Duthie": a courtesy title marks the name, it is no role
         marker = run[name_from - 1].word.lower() if name_from else ""
         if marker in _MALE or marker in _FEMALE:
             self.gender.setdefault(words[-1].lower(), "m" if marker in _MALE else "f")
         org = looks_like_org(name_tokens)
         person = (
             not org
-            and (len(words) >= 2 or bool(title))
+            and (len(words) >= 2 or bool(name_from))
             and not self._after_place_word(run[0])
             and not self._whole_quote(run[0].start, run[-1].end)
         )
@@ -259,10 +262,17 @@ class MentionIndex:
         stop = bisect_left(self._starts, before)
         return self.mentions[max(0, stop - _LOOKBACK) : stop][::-1]
 
-    def resolve_pronoun(self, pronoun: str, before: int) -> Mention | None:
-        """Return the most recent person before ``before`` compatible with ``pronoun``."""
+    def resolve_pronoun(
+        self, pronoun: str, before: int, skip: tuple[int, int] | None = None
+    ) -> Mention | None:
+        """Return the most recent person before ``before`` compatible with ``pronoun``.
+
+        Mentions inside ``skip`` (the quotation the pronoun attributes) are passed over.
+        """
         wanted = "m" if pronoun.lower() == "he" else "f"
         for mention in self._recent(before):
+            if skip is not None and skip[0] <= mention.start < skip[1]:
+                continue
             if not (
                 mention.person or mention.name in self.speakers_seen or self._surname_known(mention)
             ):

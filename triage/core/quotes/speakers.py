@@ -128,11 +128,17 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
         is_name_token(words[run_start - 1]) or _joins_org(words, run_start - 1)
     ):
         run_start -= 1
+    if run_end == len(words) - 2 and _handle_number(words[-1].word):
+        run_end += 1  # "Visegrád 24", "Channel 4": the number is part of the name
     run_words = words[run_start : run_end + 1]
     if (
         run_end < len(words) - 1
         and all(t.word.isalpha() for t in words[run_end + 1 :])
-        and (not looks_like_org(run_words) or _modifier_acronym(words, run_start, run_end))
+        and (
+            not looks_like_org(run_words)
+            or _modifier_acronym(words, run_start, run_end)
+            or person_noun(words[-1].word.lower())
+        )
     ):
         # "The Ukrainian government", "the ISW assessment": the head noun comes last.
         first = (
@@ -243,6 +249,8 @@ def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
     if last.word.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS:
         return Speaker(last.word, last.start, last.end, kind="pronoun")
     for index in range(len(words) - 1, -1, -1):
+        if _noun_complement(words, index):
+            continue  # "the mother of three": "of" joins the head noun to its complement
         if words[index].word.lower() in NON_NAME_CAPITALS - DETERMINERS:
             words = words[index + 1 :]
             break
@@ -250,6 +258,42 @@ def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
         return None
     start, end = words[0].start, words[-1].end
     return Speaker(text[start:end], start, end, kind="noun")
+
+
+_AGENT_SUFFIXES = ("or", "er", "ist", "ian", "ant", "ent")
+
+
+def person_noun(word: str) -> bool:
+    """Whether a noun names a person by what they do ("narrator", "journalist", "spokesman").
+
+    Titles, and the agent nouns English forms with -or, -er, -ist, -ian, -ant and
+    -ent, head a phrase that names a person even when an organisation's name
+    modifies it ("the Reuters journalist").
+    """
+    return word in TITLE_WORDS or (len(word) > 4 and word.endswith(_AGENT_SUFFIXES))
+
+
+def _handle_number(word: str) -> bool:
+    """Whether a number ending a name is part of it (an account or channel: "Visegrád 24").
+
+    One to three digits only: a year after a name ("Trump 2016") is no part of it.
+    """
+    return word.isdigit() and len(word) <= 3
+
+
+def _noun_complement(words: list[Token], index: int) -> bool:
+    """Whether ``of`` at ``index`` joins a determined head noun to its complement.
+
+    "the 34-year-old mother of three": the phrase opens with a determiner and a
+    lower-case noun sits right before "of".
+    """
+    return (
+        words[index].word == "of"
+        and index > 1
+        and words[0].word.lower() in DETERMINERS
+        and words[index - 1].word.isalpha()
+        and words[index - 1].word.islower()
+    )
 
 
 def looks_like_org(tokens: list[Token]) -> bool:
