@@ -23,6 +23,7 @@ from triage.core.clusters import ClusterEngine
 from triage.core.fetch import FetchPolicy
 from triage.core.ingest import Pipeline
 from triage.core.models import IngestReport, Progress, Quote, Story
+from triage.core.rules import RuleEngine
 from triage.core.search import (
     INDEX_DIR,
     IndexWriter,
@@ -134,6 +135,11 @@ class Desk:
         if self._local.writer is None:
             self._local.writer = IndexWriter(self.store, self.index, self._index_lock)
         return self._local.writer
+
+    @property
+    def rules(self) -> RuleEngine:
+        """Rules on ingest and alerts (this thread's connection)."""
+        return RuleEngine(self.store, self.index)
 
     @property
     def filters(self) -> StoreFilters:

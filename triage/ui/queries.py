@@ -14,16 +14,22 @@ from triage.core.clusters import Cluster
 from triage.core.desk import Desk
 from triage.core.export import render_export
 from triage.core.models import StoredQuote, Story
+from triage.core.rules import mentions_hidden
+from triage.core.store import HIDDEN_TAG, PINNED_TAG
 
 EXPORT_LIMIT = 100_000
 
 
 def effective_query(query: str, unread_only: bool) -> str:
-    """The query the desk runs: the editor's words, narrowed to unread when asked."""
+    """The query the desk runs: the editor's words, narrowed to unread when asked, and
+    without hidden stories unless the words ask for them (``is:hidden``)."""
     query = query.strip()
-    if not unread_only:
-        return query
-    return f"({query}) AND is:unread" if query else "is:unread"
+    parts = [f"({query})"] if query else []
+    if unread_only:
+        parts.append("is:unread")
+    if query and not mentions_hidden(query):
+        parts.append("NOT is:hidden")
+    return " AND ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +49,46 @@ def load_page(desk: Desk, query: str, unread_only: bool, limit: int, offset: int
         SearchError: For a query the desk cannot run.
     """
     if not query.strip():
-        ids = desk.store.latest_ids(limit - offset, offset=offset, unread_only=unread_only)
+        ids = _pinned_then_latest(desk, unread_only, limit, offset)
         stories = desk.store.get_stories(ids)
-        total = desk.store.unread_count() if unread_only else desk.store.count()
+        store = desk.store
+        total = (
+            store.unread_count([HIDDEN_TAG])
+            if unread_only
+            else store.count() - store.tagged_count([HIDDEN_TAG])
+        )
         more = False
     else:
         page = desk.search(
             effective_query(query, unread_only), limit=limit, sort="date", snippets=False
         )
-        stories = sorted((row.story for row in page.rows[offset:]), key=lambda s: s.read)
+        stories = sorted(
+            (row.story for row in page.rows[offset:]),
+            key=lambda s: (PINNED_TAG not in s.tags, s.read),
+        )
         total, more = page.total, page.more
     return Page(stories, total, desk.clusters.sizes([s.id for s in stories]), more)
+
+
+def _pinned_then_latest(desk: Desk, unread_only: bool, limit: int, offset: int) -> list[str]:
+    """Ids ``offset`` to ``limit`` of the default list: pinned stories first (newest
+    first), then the rest unread first; hidden stories in neither."""
+    hidden = desk.tags.story_ids_with_tag(HIDDEN_TAG)
+    marked = desk.store.get_stories(sorted(desk.tags.story_ids_with_tag(PINNED_TAG) - hidden))
+    marked.sort(key=lambda s: (s.published, s.id), reverse=True)
+    pinned = [s.id for s in marked if not (unread_only and s.read)]
+    head = pinned[offset:limit]
+    rest_offset = max(0, offset - len(pinned))
+    rest_limit = max(0, limit - max(offset, len(pinned)))
+    leave_out = [HIDDEN_TAG, PINNED_TAG] if (hidden or pinned) else []
+    rest = (
+        desk.store.latest_ids(
+            rest_limit, offset=rest_offset, unread_only=unread_only, leave_out=leave_out
+        )
+        if rest_limit
+        else []
+    )
+    return head + rest
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,6 +143,17 @@ def day_bounds(q: Any) -> tuple[str | None, str | None]:
     return first, last
 
 
+def within_stories(q: Any, story_ids: frozenset[str], days: tuple[str | None, str | None]) -> Any:
+    """``q`` restricted to some stories, which fall on the UTC days ``days`` (first, last).
+
+    The index then reads only those days' shards (the dated id set), and the plain id
+    set keeps the shards' other stories out. The dated set carries an id no story has,
+    so the two never compare equal and get merged into one.
+    """
+    dated = DocSetQuery(story_ids | {""}, "stories' days", days=days)
+    return query.And([q, dated, DocSetQuery(story_ids, "stories")])
+
+
 def _doc_set(ids: set[str] | AllBut | None, label: str) -> Any:
     if ids is None:
         return query.Every()

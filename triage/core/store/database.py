@@ -174,6 +174,8 @@ class Store:
                     ),
                 )
                 change = "added"
+                # the rules on ingest run over it once it is quoted and indexed
+                conn.execute("INSERT OR IGNORE INTO rule_queue (story_id) VALUES (?)", (story.id,))
             elif row["content_hash"] != content_hash:
                 conn.execute(
                     "UPDATE stories SET title=?, url=?, source=?, author=?,"
@@ -299,30 +301,42 @@ class Store:
         return {str(r[0]) for r in self.conn.execute("SELECT id FROM stories")}
 
     def latest_ids(
-        self, limit: int, offset: int = 0, unread_only: bool = False, unread_first: bool = True
+        self,
+        limit: int,
+        offset: int = 0,
+        unread_only: bool = False,
+        unread_first: bool = True,
+        leave_out: Sequence[str] = (),
     ) -> list[str]:
         """A page of story ids, unread first then newest first (the story list's order).
 
         Each part is read in the order of the ``published`` index and stops at the
         page: sorting the whole desk by read state first cost seconds on a large desk.
+        Stories with a tag in ``leave_out`` (hidden, pinned) are not listed.
         """
         newest = " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?"
         read_ids = "SELECT story_id FROM story_state WHERE read = 1"
+        marks = ",".join("?" * len(leave_out))
+        out = f" AND id NOT IN (SELECT story_id FROM story_tags WHERE tag IN ({marks}))"
+        out = out if leave_out else ""
         if not (unread_only or unread_first):
-            rows = self.conn.execute(f"SELECT id FROM stories{newest}", (limit, offset))
+            rows = self.conn.execute(
+                f"SELECT id FROM stories WHERE 1{out}{newest}", (*leave_out, limit, offset)
+            )
             return [str(r[0]) for r in rows]
         unread = [
             str(r[0])
             for r in self.conn.execute(
-                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){newest}", (limit, offset)
+                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){out}{newest}",
+                (*leave_out, limit, offset),
             )
         ]
         if unread_only or len(unread) == limit:
             return unread
-        skip = max(0, offset - self.unread_count())
+        skip = max(0, offset - self.unread_count(leave_out))
         read = self.conn.execute(
-            f"SELECT id FROM stories WHERE id IN ({read_ids}){newest}",
-            (limit - len(unread), skip),
+            f"SELECT id FROM stories WHERE id IN ({read_ids}){out}{newest}",
+            (*leave_out, limit - len(unread), skip),
         )
         return unread + [str(r[0]) for r in read]
 
@@ -380,11 +394,29 @@ class Store:
                 [(sid, int(read), now) for sid in story_ids],
             )
 
-    def unread_count(self) -> int:
-        """Stories not marked read (two index counts, not a join over the desk)."""
+    def unread_count(self, leave_out: Sequence[str] = ()) -> int:
+        """Stories not marked read (two index counts, not a join over the desk), less
+        those with a tag in ``leave_out``."""
         row = self.conn.execute(
             "SELECT (SELECT count(*) FROM stories) - (SELECT count(*) FROM story_state"
             " WHERE read = 1 AND story_id IN (SELECT id FROM stories))"
+        ).fetchone()
+        return int(row[0]) - (self.tagged_count(leave_out, unread=True) if leave_out else 0)
+
+    def tagged_count(self, tags: Sequence[str], unread: bool = False) -> int:
+        """Stories with any of ``tags`` (only unread ones, with ``unread``)."""
+        if not tags:
+            return 0
+        marks = ",".join("?" * len(tags))
+        unread_only = (
+            " AND story_id NOT IN (SELECT story_id FROM story_state WHERE read = 1)"
+            if unread
+            else ""
+        )
+        row = self.conn.execute(
+            f"SELECT count(DISTINCT story_id) FROM story_tags WHERE tag IN ({marks})"
+            f" AND story_id IN (SELECT id FROM stories){unread_only}",
+            tuple(tags),
         ).fetchone()
         return int(row[0])
 
