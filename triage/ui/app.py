@@ -16,13 +16,24 @@ from triage.ui.context import Clock, DeskContext
 from triage.ui.screens.feeds import FeedsScreen
 from triage.ui.screens.help import HelpScreen, binding_rows
 from triage.ui.screens.main import MainScreen
+from triage.ui.screens.rules import RuleEditor, RulesScreen
 from triage.ui.widgets.cluster_pane import ClusterPane
 from triage.ui.widgets.quote_pane import QuotePane
 from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.story_list import StoryList
 
-PANES = (MainScreen, SearchBar, StoryList, ClusterPane, QuotePane, Reader, FeedsScreen)
+PANES = (
+    MainScreen,
+    SearchBar,
+    StoryList,
+    ClusterPane,
+    QuotePane,
+    Reader,
+    FeedsScreen,
+    RulesScreen,
+    RuleEditor,
+)
 
 
 def binding_ids() -> set[str]:
@@ -95,5 +106,7 @@ class TriageApp(App[None]):
             ("3 Quotes", binding_rows(QuotePane.BINDINGS)),
             ("Reader", binding_rows(Reader.BINDINGS)),
             ("Feeds view (F)", binding_rows(FeedsScreen.BINDINGS)),
+            ("Rules and alerts (K)", binding_rows(RulesScreen.BINDINGS)),
+            ("Rule editor", [("enter", "Next field / save"), *binding_rows(RuleEditor.BINDINGS)]),
         ]
         self.push_screen(HelpScreen(sections))

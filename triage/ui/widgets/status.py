@@ -23,6 +23,7 @@ class StatusLine(Horizontal):
         self.last_refresh: datetime | None = None
         self.feed_errors = 0
         self.problem = ""
+        self.alert = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
@@ -45,6 +46,9 @@ class StatusLine(Horizontal):
             line.append(
                 f" · {plural(self.feed_errors, 'feed error', 'feed errors')} (L)", style="bold red"
             )
+        if self.alert:
+            line.append(" · ")
+            line.append_text(plain(self.alert, "bold yellow", one_line=True))
         if self.problem:
             line.append(" · ")
             line.append_text(plain(self.problem, "bold red", one_line=True))
@@ -63,6 +67,11 @@ class StatusLine(Horizontal):
     def set_problem(self, problem: str) -> None:
         """Show (or clear, with "") a search error."""
         self.problem = problem
+        self.render_status()
+
+    def set_alert(self, alert: str) -> None:
+        """Show (or clear, with "") what the last refresh brought for the alerts."""
+        self.alert = alert
         self.render_status()
 
     def progress(self, stage: str, done: int, total: int) -> None:
