@@ -39,16 +39,17 @@ class StatusLine(Horizontal):
         shown, total = self.shown
         plus = "+" if self.shown_more else ""
         counted = plural(stories, "story", "stories")
-        line = Text(f"{counted} · {unread} unread · showing {shown} of {total}{plus}", end="")
+        line = Text(end="")
+        if self.alert:  # first, so a narrow terminal still shows it
+            line.append_text(plain(self.alert, "bold yellow", one_line=True))
+            line.append(" · ")
+        line.append(f"{counted} · {unread} unread · showing {shown} of {total}{plus}")
         when = f"{self.last_refresh:%H:%M}" if self.last_refresh else "never"
         line.append(f" · refreshed {when}")
         if self.feed_errors:
             line.append(
                 f" · {plural(self.feed_errors, 'feed error', 'feed errors')} (L)", style="bold red"
             )
-        if self.alert:
-            line.append(" · ")
-            line.append_text(plain(self.alert, "bold yellow", one_line=True))
         if self.problem:
             line.append(" · ")
             line.append_text(plain(self.problem, "bold red", one_line=True))
