@@ -218,3 +218,29 @@ def test_cli_fetch_alerts_prints_new_matches_per_alert(
     assert third.status == 0 and third.json()["alerts"] == []
     hidden = cli("search", "is:hidden", "--json").json()
     assert [row["title"] for row in hidden] == [LEDGER[1][0]]
+
+
+def test_stories_stored_before_a_crash_still_meet_the_rules(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/ledger.xml").respond_with_data(
+        feed("The Daily Ledger", "l.example", LEDGER), content_type="application/rss+xml"
+    )
+    path = tmp_path / "desk"
+    first = Desk(path)
+    first.rules.add("title:horoscope", "tag stars")
+    first.feeds.add(httpserver.url_for("/ledger.xml"))
+    stored = first.pipeline().refresh(finish=False)  # as the app does, then "crashes"
+    assert stored.added == 3
+    first.close()
+    again = Desk(path)  # the next run finishes what the last one left
+    try:
+        pipeline = again.pipeline()
+        pipeline.finish()
+        assert len(pipeline.report.new_ids) == 3
+        assert len(ids_of(again, "tag:stars")) == 2
+        later = again.pipeline()
+        later.finish()
+        assert later.report.new_ids == []  # claimed once
+    finally:
+        again.close()

@@ -150,5 +150,8 @@ def cmd_sync(desk: Desk, args: argparse.Namespace) -> int:
                 f" {report.pushed} pushed"
             )
     if total_ids:
-        desk.pipeline().finish()
+        pipeline = desk.pipeline()
+        pipeline.finish()  # quotes, clusters, index, then the rules on ingest
+        for line in pipeline.report.rule_errors:
+            print(f"triage: warning: {line}", file=sys.stderr)
     return 1 if failed else 0
