@@ -185,3 +185,16 @@ async def test_alerts_degrade_to_the_status_line(
         await settle(pilot)
         assert app.screen.query_one(StatusLine).alert == "alert: ferries 1 new"
     assert bells == [] and not fake_notifier.exists()
+
+
+async def test_a_rule_typed_whole_with_an_arrow_is_saved(ui_desk: Desk) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("K", "a", *"speaker:Peskov -> tag kremlin", "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the actions field is empty: the arrow says them
+        await settle(pilot)
+        assert isinstance(app.screen, RulesScreen)
+        [rule] = ui_desk.rules.rows.all()
+        assert (rule.query, rule.actions) == ("speaker:Peskov", "tag kremlin")

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Static
 
 from triage.core.rules import Rule, RuleError, Trial
+from triage.core.rules.actions import ARROW
 from triage.core.store import RuleRow
 from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
@@ -101,7 +102,7 @@ class RuleEditor(ModalScreen[Rule | None]):
 
     def action_try(self) -> None:
         """Count what the query matches on the desk now."""
-        query = self.query_one("#rule-query", Input).value
+        query = ARROW.split(self.query_one("#rule-query", Input).value, maxsplit=1)[0]
         if query.strip():
             self.try_query(query)
         else:
@@ -124,6 +125,8 @@ class RuleEditor(ModalScreen[Rule | None]):
     @guarded("saving the rule")
     def save(self, query: str, actions: str) -> None:
         engine = self.context.desk.rules
+        if not actions.strip() and ARROW.search(query):  # "speaker:Peskov -> tag kremlin"
+            query, actions = ARROW.split(query, maxsplit=1)
         try:
             saved = (
                 engine.update(self.rule.id, query, actions)
