@@ -178,6 +178,11 @@ def test_cli_rules_list_add_remove_try(cli: Any, tmp_path: Path) -> None:
     assert bad.status == 2 and bad.err.count("\n") == 1 and "unknown action" in bad.err
     assert cli("rules", "add", "title:x").status == 2  # no arrow, no actions
     assert cli("rules", "add", "published:[xyz to abc]", "hide").status == 2
+    assert cli("search", "is:read", "--json").json() == []  # rules act on new stories
+    applied = cli("rules", "apply", "1")
+    assert applied.status == 0 and "rule 1 applied to 2 stories" in applied.out
+    assert len(cli("search", "is:read", "--json").json()) == 2
+    assert cli("rules", "apply", "9").status == 2
     assert cli("rules", "remove", "1").status == 0
     assert cli("rules", "remove", "1").status == 2
     assert [r["id"] for r in cli("rules", "list", "--json").json()] == [2]

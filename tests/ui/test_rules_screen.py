@@ -198,3 +198,22 @@ async def test_a_rule_typed_whole_with_an_arrow_is_saved(ui_desk: Desk) -> None:
         assert isinstance(app.screen, RulesScreen)
         [rule] = ui_desk.rules.rows.all()
         assert (rule.query, rule.actions) == ("speaker:Peskov", "tag kremlin")
+
+
+async def test_A_applies_a_rule_to_the_stories_already_listed(ui_desk: Desk) -> None:
+    ui_desk.rules.add('source:"Daily Ledger"', "hide")
+    ledger = ui_desk.rules.trial('source:"Daily Ledger"').total
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = len(listed(app))
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        told = [n.message for n in app._notifications]
+        assert f"Rule 1 applied to {ledger} stories" in told
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(listed(app)) == before - ledger
+        assert app.screen.query_one(StatusLine).shown == (before - ledger, before - ledger)

@@ -19,6 +19,7 @@ from triage.core.export import render_export, story_json, story_summary_json
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.models import IngestReport, Story
 from triage.core.rules import RuleError, split_rule
+from triage.core.rules.actions import ARROW
 from triage.core.search import QueryError, Scope, SearchError
 from triage.core.store import TagError, normalize_tag
 
@@ -141,12 +142,17 @@ def cmd_rules(desk: Desk, args: argparse.Namespace) -> int:
                 query, actions = split_rule(args.query)
             rule = engine.add(query, actions)
             print(f"rule {rule.id}: {rule.text()}")
+        elif action == "apply":
+            count = engine.apply_now(args.id)
+            if count is None:
+                raise CliError(f"no rule {args.id} (rules list shows them)", 2)
+            print(f"rule {args.id} applied to {plural(count, 'story', 'stories')}")
         elif action == "remove":
             if not engine.rows.remove(args.id):
                 raise CliError(f"no rule {args.id} (rules list shows them)", 2)
             print(f"removed rule {args.id}")
         else:
-            trial = engine.trial(_query(args))
+            trial = engine.trial(ARROW.split(_query(args), maxsplit=1)[0])  # a whole rule too
             render.trial(trial, args.json)
     except RuleError as exc:
         raise CliError(str(exc), 2) from None

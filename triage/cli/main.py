@@ -64,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = command("rules", "rules on ingest: a query and what to do to new stories it matches")
     rules_sub = rules.add_subparsers(
-        dest="rules_command", metavar="ACTION", required=True, help="list, add, remove or try"
+        dest="rules_command",
+        metavar="ACTION",
+        required=True,
+        help="list, add, remove, apply or try",
     )
     p = rules_sub.add_parser("list", help="list the rules, in the order they run")
     _add_index_option(p, top=False)
@@ -78,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help='the stories it acts on, e.g. speaker:Peskov or source:"X"')
     p.add_argument("actions", nargs="*", metavar="ACTION", help="tag NAME, mark read, hide, pin")
     p = rules_sub.add_parser("remove", help="delete a rule (what it did stays)")
+    _add_index_option(p, top=False)
+    p.add_argument("id", type=int, help="the rule's number, as rules list shows it")
+    p = rules_sub.add_parser(
+        "apply", help="apply a rule to every story on the desk now (rules act on new ones)"
+    )
     _add_index_option(p, top=False)
     p.add_argument("id", type=int, help="the rule's number, as rules list shows it")
     p = rules_sub.add_parser("try", help="how many stories of the desk a query matches now")

@@ -147,6 +147,31 @@ class RuleEngine:
         stories.sort(key=lambda s: (s.published, s.id), reverse=True)
         return Trial(len(hits), stories[:sample])
 
+    def apply_now(self, rule_id: int) -> int | None:
+        """Apply one rule to every story on the desk now (not only new ones); returns how
+        many stories it matched, or None if there is no such rule.
+
+        Raises:
+            RuleError: When the rule's actions cannot be read.
+            SearchError: When its query cannot be run.
+        """
+        row = self.rows.get(rule_id)
+        if row is None:
+            return None
+        actions = parse_actions(row.actions)
+        q = self._parse(row.query)
+        ids = [h.id for h in self.index.search(q, limit=None, sort="relevance", scope="all").hits]
+        with self.store.write():
+            self._act(actions, ids)
+        return len(ids)
+
+    def _act(self, actions: Actions, ids: list[str]) -> None:
+        """Apply actions to stories (inside the caller's transaction)."""
+        if ids and actions.tags_to_set():
+            Tags(self.store).tag_stories(ids, actions.tags_to_set())
+        if ids and actions.read:
+            self.store.set_read(ids, True)
+
     # -- running -----------------------------------------------------------------------
 
     def run_pending(self) -> RulesRun:
@@ -166,19 +191,14 @@ class RuleEngine:
                 plans.append((item, self.matching(item.query, waiting)))
             except Exception as exc:  # a broken rule costs itself, never the ingest
                 run.errors.append(f"rule {item.id} ({item.query}) skipped: {_one_line(exc)}")
-        tags = Tags(self.store)
         with self.store.write():
             run.new_ids = self.rows.claim(waiting)
             claimed = set(run.new_ids)
             for rule, ids in plans:
                 ids = [sid for sid in ids if sid in claimed]
-                if not ids:
-                    continue
-                if rule.actions.tags_to_set():
-                    tags.tag_stories(ids, rule.actions.tags_to_set())
-                if rule.actions.read:
-                    self.store.set_read(ids, True)
-                run.matched[rule.id] = ids
+                if ids:
+                    self._act(rule.actions, ids)
+                    run.matched[rule.id] = ids
         run.alerts, errors = self.alert_hits(run.new_ids)
         run.errors.extend(errors)
         return run

@@ -646,7 +646,7 @@ class MainScreen(Screen[None]):
 
     def action_rules(self) -> None:
         """The rules on ingest and the alerts: list, add, edit, delete, try."""
-        self.app.push_screen(RulesScreen(self.context))
+        self.app.push_screen(RulesScreen(self.context), lambda _: self.reload())
 
     # -- feed log --------------------------------------------------------------------------
 

@@ -154,6 +154,7 @@ class RulesScreen(ModalScreen[None]):
         Binding("e", "edit", "Edit rule", id="rule_edit"),
         Binding("d", "delete", "Delete rule", id="rule_delete"),
         Binding("t", "try", "Try rule", id="rule_try"),
+        Binding("A", "apply", "Apply rule to the desk now", id="rule_apply"),
         Binding("space", "toggle_alert", "Alert on/off", id="alert_toggle"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -172,7 +173,7 @@ class RulesScreen(ModalScreen[None]):
             yield Label("Alerts (saved searches; a refresh says when they match)", classes="field")
             yield DataTable(cursor_type="row", id="alerts-table")
             yield Label(
-                "a add · e edit · d delete · t try · space alert · tab switch · esc",
+                "a add · e edit · d delete · t try · A apply now · space alert · esc",
                 classes="dialog-hint",
             )
 
@@ -302,6 +303,25 @@ class RulesScreen(ModalScreen[None]):
         item = self.selected_rule
         if item is not None:
             self.try_rule(item.query if isinstance(item, Rule) else item[0].query)
+
+    def action_apply(self) -> None:
+        """Apply the highlighted rule to every story on the desk now (rules otherwise act
+        only on stories that arrive after them)."""
+        item = self.selected_rule
+        if isinstance(item, Rule):
+            self.apply_rule(item.id)
+
+    @work(thread=True, group="rule-edits")
+    @guarded("applying the rule")
+    def apply_rule(self, rule_id: int) -> None:
+        try:
+            count = self.context.desk.rules.apply_now(rule_id)
+        except Exception as exc:
+            said = f"Rule {rule_id} cannot run: {exc}"
+            self.app.call_from_thread(self.notify, said, severity="error", markup=False)
+            return
+        said = f"Rule {rule_id} applied to {plural(count or 0, 'story', 'stories')}"
+        self.app.call_from_thread(self.notify, said, markup=False)
 
     @work(thread=True, exclusive=True, group="rule-try")
     @guarded("trying the rule")
