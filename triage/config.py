@@ -8,7 +8,7 @@ missing file means defaults; a broken file is reported, never silently ignored.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from platformdirs import user_config_dir
@@ -31,6 +31,10 @@ class Config:
             0 turns polling off (it still happens when the app regains focus).
         theme: A Textual theme name.
         keys: Key overrides, action name -> key(s), e.g. ``refresh = "f5"``.
+        alert_bell: Ring the terminal bell when a refresh brings an alert's new
+            matches (``[alerts] bell``; the status line always says so).
+        alert_desktop: Also send a desktop notification (``[alerts] desktop``),
+            where ``notify-send`` is on the PATH.
         source: The file these settings came from, if any.
     """
 
@@ -38,6 +42,8 @@ class Config:
     poll_seconds: float = 30.0
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = field(default_factory=dict)
+    alert_bell: bool = True
+    alert_desktop: bool = True
     source: Path | None = None
 
 
@@ -78,11 +84,18 @@ def parse_config(text: str, origin: str = "config") -> Config:
         isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
     ):
         raise ConfigError(f"{origin}: [keys] must map action names to key strings")
+    alerts = table.get("alerts", {})
+    if not isinstance(alerts, dict) or not all(
+        k in ("bell", "desktop") and isinstance(v, bool) for k, v in alerts.items()
+    ):
+        raise ConfigError(f"{origin}: [alerts] takes bell = true/false and desktop = true/false")
     return Config(
         refresh_minutes=_number(table, "refresh_minutes", 0.0, origin),
         poll_seconds=_number(table, "poll_seconds", 30.0, origin),
         theme=theme,
         keys=dict(keys),
+        alert_bell=alerts.get("bell", True),
+        alert_desktop=alerts.get("desktop", True),
     )
 
 
@@ -96,10 +109,4 @@ def load_config(desk_path: Path | None = None) -> Config:
     if path is None:
         return Config()
     loaded = parse_config(path.read_text(encoding="utf-8"), origin=str(path))
-    return Config(
-        refresh_minutes=loaded.refresh_minutes,
-        poll_seconds=loaded.poll_seconds,
-        theme=loaded.theme,
-        keys=loaded.keys,
-        source=path,
-    )
+    return replace(loaded, source=path)

@@ -18,6 +18,7 @@ from triage.core.export import (
     render_export,
     stored_quote_json,
     story_json,
+    story_summary_json,
     work_json,
     write_atomically,
 )
@@ -25,6 +26,8 @@ from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.ingest.sources import is_url
 from triage.core.links import web_url
 from triage.core.models import IngestReport, Story
+from triage.core.rules import RuleError, split_rule
+from triage.core.rules.actions import ARROW
 from triage.core.search import QueryError, Scope, SearchError
 from triage.core.store import TagError, normalize_tag
 from triage.core.textclean import safe_line
@@ -90,6 +93,7 @@ def _print_report(report: IngestReport, as_json: bool) -> int:
         print(
             f"triage: error: {safe_line(error.source)}: {safe_line(error.error)}", file=sys.stderr
         )
+    _print_rule_errors(report)
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -110,7 +114,76 @@ def cmd_ingest(desk: Desk, args: argparse.Namespace) -> int:
 
 def cmd_fetch(desk: Desk, args: argparse.Namespace) -> int:
     report = desk.pipeline(progress=render.progress_printer()).refresh(only_due=not args.all)
-    return _print_report(report, args.json)
+    if not args.alerts:
+        return _print_report(report, args.json)
+    for error in report.errors:
+        print(f"triage: error: {error.source}: {error.error}", file=sys.stderr)
+    _print_rule_errors(report)
+    hits = [(hit, desk.store.get_stories(list(hit.story_ids))) for hit in report.alerts]
+    if args.json:
+        alerts = [
+            {
+                "name": hit.name,
+                "query": hit.query,
+                "stories": [story_summary_json(s) for s in found],
+            }
+            for hit, found in hits
+        ]
+        print(json.dumps({**report.to_json(), "alerts": alerts}, ensure_ascii=False, indent=2))
+    else:
+        render.alerts(hits)
+    return 1 if report.errors else 0
+
+
+def _print_rule_errors(report: IngestReport) -> None:
+    for line in report.rule_errors:
+        print(f"triage: warning: {line}", file=sys.stderr)
+
+
+def cmd_rules(desk: Desk, args: argparse.Namespace) -> int:
+    action = args.rules_command
+    engine = desk.rules
+    try:
+        if action == "list":
+            render.rules(engine.rules(), args.json)
+        elif action == "add":
+            query, actions = args.query, " ".join(args.actions)
+            if not actions:
+                query, actions = split_rule(args.query)
+            rule = engine.add(query, actions)
+            print(f"rule {rule.id}: {rule.text()}")
+        elif action == "apply":
+            count = engine.apply_now(args.id)
+            if count is None:
+                raise CliError(f"no rule {args.id} (rules list shows them)", 2)
+            print(f"rule {args.id} applied to {plural(count, 'story', 'stories')}")
+        elif action == "remove":
+            if not engine.rows.remove(args.id):
+                raise CliError(f"no rule {args.id} (rules list shows them)", 2)
+            print(f"removed rule {args.id}")
+        else:
+            trial = engine.trial(ARROW.split(_query(args), maxsplit=1)[0])  # a whole rule too
+            render.trial(trial, args.json)
+    except RuleError as exc:
+        raise CliError(str(exc), 2) from None
+    return 0
+
+
+def cmd_alerts(desk: Desk, args: argparse.Namespace) -> int:
+    if args.name is None:
+        alerts = desk.rules.rows.alerts()
+        if args.json:
+            listed = [{"name": name, "query": query} for name, query in alerts]
+            print(json.dumps(listed, ensure_ascii=False, indent=2))
+        elif not alerts:
+            print("no alerts (triage alerts NAME marks a saved search as one)")
+        for name, query in [] if args.json else alerts:
+            print(f"{name}\t{query}")
+        return 0
+    if not desk.rules.rows.set_alert(args.name, not args.off):
+        raise CliError(f"no saved search named {args.name!r} (save one in the app with s)", 2)
+    print(f"{args.name}: {'no longer an alert' if args.off else 'alert'}")
+    return 0
 
 
 def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
@@ -355,6 +428,8 @@ def _sync(desk: Desk, args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[Desk, argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "fetch": cmd_fetch,
+    "rules": cmd_rules,
+    "alerts": cmd_alerts,
     "feeds": cmd_feeds,
     "search": cmd_search,
     "show": cmd_show,

@@ -56,7 +56,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("fetch", "refresh every subscribed feed")
     p.add_argument("--all", action="store_true", help="include feeds that are backing off")
+    p.add_argument(
+        "--alerts",
+        action="store_true",
+        help="print the new stories each alert (a saved search marked as one) matched",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    rules = command("rules", "rules on ingest: a query and what to do to new stories it matches")
+    rules_sub = rules.add_subparsers(
+        dest="rules_command",
+        metavar="ACTION",
+        required=True,
+        help="list, add, remove, apply or try",
+    )
+    p = rules_sub.add_parser("list", help="list the rules, in the order they run")
+    _add_index_option(p, top=False)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = rules_sub.add_parser(
+        "add",
+        help="add a rule: QUERY ACTION… or 'QUERY -> ACTIONS'"
+        " (actions: tag NAME, mark read, hide, pin)",
+    )
+    _add_index_option(p, top=False)
+    p.add_argument("query", help='the stories it acts on, e.g. speaker:Peskov or source:"X"')
+    p.add_argument("actions", nargs="*", metavar="ACTION", help="tag NAME, mark read, hide, pin")
+    p = rules_sub.add_parser("remove", help="delete a rule (what it did stays)")
+    _add_index_option(p, top=False)
+    p.add_argument("id", type=int, help="the rule's number, as rules list shows it")
+    p = rules_sub.add_parser(
+        "apply", help="apply a rule to every story on the desk now (rules act on new ones)"
+    )
+    _add_index_option(p, top=False)
+    p.add_argument("id", type=int, help="the rule's number, as rules list shows it")
+    p = rules_sub.add_parser("try", help="how many stories of the desk a query matches now")
+    _add_index_option(p, top=False)
+    p.add_argument("query", nargs="+", help="a rule's query")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("alerts", "mark saved searches as alerts (fetch --alerts reports them)")
+    p.add_argument("name", nargs="?", help="a saved search's name (none: list the alerts)")
+    p.add_argument("--off", action="store_true", help="stop alerting on it")
+    p.add_argument("--json", action="store_true", help="print JSON (listing)")
 
     feeds = command("feeds", "manage subscriptions")
     feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)

@@ -28,6 +28,7 @@ from triage.core.sync import (
     remember_key,
     sync_servers,
 )
+from triage.core.textclean import safe_line
 
 
 class ServerCliError(Exception):
@@ -139,5 +140,8 @@ def cmd_sync(desk: Desk, args: argparse.Namespace) -> int:
                 f" {report.pushed} pushed"
             )
     if any(o.report and o.report.story_ids for o in outcomes):
-        desk.pipeline().finish()
+        pipeline = desk.pipeline()
+        pipeline.finish()  # quotes, clusters, index, then the rules on ingest
+        for line in pipeline.report.rule_errors:
+            print(f"triage: warning: {safe_line(line)}", file=sys.stderr)
     return 0 if all(o.report for o in outcomes) else 1

@@ -25,6 +25,7 @@ from triage.core.export import ClusterMemberNote, ClusterNote, StoryWork
 from triage.core.fetch import FetchPolicy
 from triage.core.ingest import Pipeline
 from triage.core.models import IngestReport, Progress, Quote, StoredQuote, Story
+from triage.core.rules import RuleEngine, mentions_hidden
 from triage.core.search import (
     INDEX_DIR,
     IndexWriter,
@@ -38,7 +39,7 @@ from triage.core.search import (
     query_terms,
     term_spans,
 )
-from triage.core.store import DB_NAME, SORTS, Feeds, Quotes, Store, Tags
+from triage.core.store import DB_NAME, HIDDEN_TAG, PINNED_TAG, SORTS, Feeds, Quotes, Store, Tags
 
 INDEX_ENV = "TRIAGE_INDEX"
 
@@ -163,6 +164,11 @@ class Desk:
         if self._local.writer is None:
             self._local.writer = IndexWriter(self.store, self.index, self._index_lock)
         return self._local.writer
+
+    @property
+    def rules(self) -> RuleEngine:
+        """Rules on ingest and alerts (this thread's connection)."""
+        return RuleEngine(self.store, self.index)
 
     @property
     def filters(self) -> StoreFilters:
@@ -308,11 +314,48 @@ class Desk:
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
         text = text.strip()
+        if text and matches_nothing(self._parse(text)):  # "the": narrowed, "is:unread"
+            return StoryPage([], 0)
+        # Pinned stories lead every order; hidden ones are left out unless asked for.
+        leave_out = [PINNED_TAG] + ([] if mentions_hidden(text) else [HIDDEN_TAG])
+        pinned = self._pinned(text, unread_only, leave_out[1:])
+        head = pinned[offset : offset + limit]
+        rest = self._ordered_page(
+            text,
+            sort,
+            unread_only,
+            limit - len(head),
+            max(0, offset - len(pinned)),
+            leave_out,
+        )
+        return StoryPage(head + rest.stories, rest.total + len(pinned), rest.more)
+
+    def _pinned(self, text: str, unread_only: bool, leave_out: Sequence[str]) -> list[Story]:
+        """The pinned stories among a query's matches, newest first."""
+        ids = self.tags.story_ids_with_tag(PINNED_TAG)
+        for tag in leave_out:
+            ids -= self.tags.story_ids_with_tag(tag)
+        if ids and text:
+            ids &= set(self.matching_ids(text))
+        stories = [s for s in self.store.get_stories(sorted(ids)) if not (unread_only and s.read)]
+        return sorted(stories, key=lambda s: (s.published, s.id), reverse=True)
+
+    def _ordered_page(
+        self,
+        text: str,
+        sort: str,
+        unread_only: bool,
+        limit: int,
+        offset: int,
+        leave_out: Sequence[str],
+    ) -> StoryPage:
+        """A page of :meth:`story_page` without the stories tagged ``leave_out``."""
+        if limit <= 0:
+            return StoryPage([], self._ordered_page(text, sort, unread_only, 1, 0, leave_out).total)
         store = self.store
         among: list[str] | None = None
         if text:
-            if matches_nothing(self._parse(text)):  # "the": narrowed, it would be "is:unread"
-                return StoryPage([], 0)
+            text = " AND ".join([f"({text})", *(f"NOT tag:{tag}" for tag in leave_out)])
             query = narrowed(text, unread_only)
             if sort == "newest" or (sort == "unread" and unread_only):
                 page = self.search(query, limit=offset + limit, sort="date", snippets=False)
@@ -322,7 +365,11 @@ class Desk:
             among = self.matching_ids(query)
             total = len(among)
         else:
-            total = store.unread_count() if unread_only else store.count()
+            total = (
+                store.unread_count(leave_out)
+                if unread_only
+                else store.count() - store.tagged_count(leave_out)
+            )
         ranked = self.clusters.tables.ids_by_size() if sort == "biggest" else ()
         ids = store.ordered_ids(
             "ranked" if sort == "biggest" else sort,
@@ -331,6 +378,7 @@ class Desk:
             among=among,
             unread_only=unread_only and among is None,
             ranked=ranked,
+            leave_out=leave_out if among is None else (),
         )
         return StoryPage(store.get_stories(ids), total)
 

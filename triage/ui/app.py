@@ -17,6 +17,7 @@ from triage.ui.screens.feed_log import FeedLogScreen
 from triage.ui.screens.feeds import FeedsScreen
 from triage.ui.screens.help import HelpScreen, binding_rows
 from triage.ui.screens.main import MainScreen
+from triage.ui.screens.rules import RuleEditor, RulesScreen
 from triage.ui.screens.saved import SavedSearchPicker
 from triage.ui.widgets.cluster_pane import ClusterPane
 from triage.ui.widgets.quote_pane import QuotePane
@@ -34,6 +35,8 @@ PANES = (
     FeedsScreen,
     SavedSearchPicker,
     FeedLogScreen,
+    RulesScreen,
+    RuleEditor,
 )
 
 
@@ -121,6 +124,8 @@ def help_sections(keymap: dict[str, str] | None = None) -> list[tuple[str, list[
             "Saved searches (S)",
             [("enter", "Recall the highlighted search"), *rows(SavedSearchPicker.BINDINGS)],
         ),
+        ("Rules and alerts (K)", rows(RulesScreen.BINDINGS)),
+        ("Rule editor", [("enter", "Next field / save"), *rows(RuleEditor.BINDINGS)]),
         (
             "Feed log (L) and this help",
             list(dict.fromkeys([*rows(FeedLogScreen.BINDINGS), *rows(HelpScreen.BINDINGS)])),

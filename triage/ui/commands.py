@@ -35,6 +35,12 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("Feed log", "Show failing feeds", "screen.feed_log", "L"),
     (
+        "Rules and alerts",
+        "Rules on ingest (tag, mark read, hide, pin new stories); saved searches as alerts",
+        "screen.rules",
+        "K",
+    ),
+    (
         "Mark search read",
         "Mark every story of the search read (z undoes)",
         "screen.pane('stories', 'mark_all_read')",

@@ -22,6 +22,7 @@ from triage.core.ingest.sources import (
     read_file,
 )
 from triage.core.models import IngestReport, PreparedStory, Progress, SourceError, utc_now
+from triage.core.rules import RuleEngine
 from triage.core.search import IndexWriter
 from triage.core.store import Feeds, Store
 
@@ -105,6 +106,16 @@ class Pipeline:
         analyse_and_index(
             self.path, self.analyser, self.writer, self.progress, background, follower
         )
+        self.apply_rules()
+
+    def apply_rules(self) -> None:
+        """Run the rules on ingest over the new stories, then the alerts (see
+        :mod:`triage.core.rules`); what they did goes into the report."""
+        run = RuleEngine(self.store, self.writer.index).run_pending()
+        self.report.new_ids.extend(run.new_ids)
+        self.report.ruled += run.ruled
+        self.report.rule_errors.extend(run.errors)
+        self.report.alerts.extend(run.alerts)
 
     def _follow(self) -> None:
         """Once an ingest has stored a large backlog's worth, start the analyser, so

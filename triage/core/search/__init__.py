@@ -27,6 +27,7 @@ from triage.core.search.queries import (
     parse_query,
     query_terms,
     rewrite_virtual,
+    within_stories,
 )
 from triage.core.search.schema import (
     DEFAULT_FIELDS,
@@ -90,4 +91,5 @@ __all__ = [
     "query_terms",
     "rewrite_virtual",
     "term_spans",
+    "within_stories",
 ]

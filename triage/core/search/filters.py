@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from triage.core.search.schema import AllBut, day_key, day_start
 from triage.core.search.shards import ShardedIndex
-from triage.core.store import Store, Tags, iso
+from triage.core.store import HIDDEN_TAG, PINNED_TAG, Store, Tags, iso
 
 
 class StoreFilters:
@@ -23,13 +23,16 @@ class StoreFilters:
         self.index = index
 
     def resolve_virtual(self, field: str, value: str) -> set[str] | AllBut | None:
-        """Answer ``tag:`` and ``is:`` from the store of record."""
+        """Answer ``tag:`` and ``is:`` (read, unread, tagged, hidden, pinned) from the store."""
         if field == "tag":
             return Tags(self.store).story_ids_with_tag(value)
         value = value.lower()
         if value in ("read", "unread"):
             read = self.store.read_ids()
             return read if value == "read" else AllBut(frozenset(read))
+        if value in ("hidden", "pinned"):  # what the rules' hide and pin set
+            tag = HIDDEN_TAG if value == "hidden" else PINNED_TAG
+            return Tags(self.store).story_ids_with_tag(tag)
         if value == "tagged":
             rows = self.store.conn.execute("SELECT DISTINCT story_id FROM story_tags")
             return {str(r[0]) for r in rows}

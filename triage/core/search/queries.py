@@ -42,12 +42,14 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
         boost: float = 1.0,
         negate: bool = False,
         days: tuple[str | None, str | None] | None = None,
+        column: bool = False,
     ) -> None:
         self.ids = ids
         self.label = label
         self.boost = boost
         self.negate = negate  # match every document whose id is *not* in ``ids``
         self.days = days  # a published: range: first and last UTC day (None: open)
+        self.column = column  # always read the cached id column (many queries, one reader)
 
     def __repr__(self) -> str:
         return f"DocSetQuery({self.label!r}, {len(self.ids)} ids)"
@@ -74,7 +76,7 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
             return matching.ListMatcher(docnums, all_weights=self.boost)
         docnums = (
             sorted(doc for doc, story in id_column(searcher).items() if story in self.ids)
-            if len(self.ids) > 64
+            if self.column or len(self.ids) > 64
             else sorted(doc for story in self.ids for doc in _docnums_for(searcher, story))
         )
         return matching.ListMatcher(docnums, all_weights=self.boost)
@@ -142,6 +144,29 @@ def day_bounds(q: Any) -> tuple[str | None, str | None]:
         first = start if first is None or (start is not None and start > first) else first
         last = end if last is None or (end is not None and end < last) else last
     return first, last
+
+
+class DaySpan(DocSetQuery):
+    """Matches every document: it only tells the sharded index which UTC days to read
+    (see :func:`day_bounds`), for a query whose other parts pick the documents."""
+
+    def __init__(self, days: tuple[str | None, str | None]) -> None:
+        super().__init__(frozenset(), "days", days=days)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return int(ixreader.doc_count())
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        return query.Every().matcher(searcher, context)
+
+
+def within_stories(q: Any, story_ids: frozenset[str], days: tuple[str | None, str | None]) -> Any:
+    """``q`` restricted to some stories, which fall on the UTC days ``days`` (first, last).
+
+    The index reads only those days' shards, and maps the ids through its cached id
+    column: the rules on ingest ask this once per rule of the same few shards.
+    """
+    return query.And([q, DaySpan(days), DocSetQuery(story_ids, "stories", column=True)])
 
 
 def _doc_set(ids: set[str] | AllBut | None, label: str) -> Any:

@@ -209,6 +209,8 @@ class Store:
                     ),
                 )
                 change = "added"
+                # the rules on ingest run over it once it is quoted and indexed
+                conn.execute("INSERT OR IGNORE INTO rule_queue (story_id) VALUES (?)", (story.id,))
             elif row["content_hash"] != content_hash:
                 conn.execute(
                     "UPDATE stories SET title=?, url=?, source=?, author=?,"
@@ -336,30 +338,42 @@ class Store:
         return {str(r[0]) for r in self.conn.execute("SELECT id FROM stories")}
 
     def latest_ids(
-        self, limit: int, offset: int = 0, unread_only: bool = False, unread_first: bool = True
+        self,
+        limit: int,
+        offset: int = 0,
+        unread_only: bool = False,
+        unread_first: bool = True,
+        leave_out: Sequence[str] = (),
     ) -> list[str]:
         """A page of story ids, unread first then newest first (the story list's order).
 
         Each part is read in the order of the ``published`` index and stops at the
         page: sorting the whole desk by read state first cost seconds on a large desk.
+        Stories with a tag in ``leave_out`` (hidden, pinned) are not listed.
         """
         newest = " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?"
         read_ids = "SELECT story_id FROM story_state WHERE read = 1"
+        marks = ",".join("?" * len(leave_out))
+        out = f" AND id NOT IN (SELECT story_id FROM story_tags WHERE tag IN ({marks}))"
+        out = out if leave_out else ""
         if not (unread_only or unread_first):
-            rows = self.conn.execute(f"SELECT id FROM stories{newest}", (limit, offset))
+            rows = self.conn.execute(
+                f"SELECT id FROM stories WHERE 1{out}{newest}", (*leave_out, limit, offset)
+            )
             return [str(r[0]) for r in rows]
         unread = [
             str(r[0])
             for r in self.conn.execute(
-                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){newest}", (limit, offset)
+                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){out}{newest}",
+                (*leave_out, limit, offset),
             )
         ]
         if unread_only or len(unread) == limit:
             return unread
-        skip = max(0, offset - self.unread_count())
+        skip = max(0, offset - self.unread_count(leave_out))
         read = self.conn.execute(
-            f"SELECT id FROM stories WHERE id IN ({read_ids}){newest}",
-            (limit - len(unread), skip),
+            f"SELECT id FROM stories WHERE id IN ({read_ids}){out}{newest}",
+            (*leave_out, limit - len(unread), skip),
         )
         return unread + [str(r[0]) for r in read]
 
@@ -372,6 +386,7 @@ class Store:
         among: Sequence[str] | None = None,
         unread_only: bool = False,
         ranked: Sequence[str] = (),
+        leave_out: Sequence[str] = (),
     ) -> list[str]:
         """A page of story ids in one of the story list's orders (see :data:`SORTS`).
 
@@ -384,6 +399,7 @@ class Store:
             among: Only these stories (a search's matches); None for the desk.
             unread_only: Only unread stories.
             ranked: The order ``ranked`` puts first (e.g. biggest cluster first).
+            leave_out: Stories with any of these tags are not listed (hidden, pinned).
 
         The order is SQLite's, over the whole set, so every page continues the
         one before it (a page is never sorted on its own).
@@ -395,7 +411,11 @@ class Store:
             raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
         if among is None and not ranked and sort in ("unread", "newest"):
             return self.latest_ids(
-                limit, offset, unread_only=unread_only, unread_first=sort == "unread"
+                limit,
+                offset,
+                unread_only=unread_only,
+                unread_first=sort == "unread",
+                leave_out=leave_out,
             )
         joins, where = [], []
         if among is not None:
@@ -406,12 +426,15 @@ class Store:
             joins.append("LEFT JOIN temp.story_rank AS r ON r.id = s.id")
         if unread_only:
             where.append("s.id NOT IN (SELECT story_id FROM story_state WHERE read = 1)")
+        if leave_out:
+            marks = ",".join("?" * len(leave_out))
+            where.append(f"s.id NOT IN (SELECT story_id FROM story_tags WHERE tag IN ({marks}))")
         sql = (
             f"SELECT s.id FROM stories AS s {' '.join(joins)}"
             f"{' WHERE ' + ' AND '.join(where) if where else ''}"
             f" ORDER BY {ORDERS[sort]} LIMIT ? OFFSET ?"
         )
-        return [str(r[0]) for r in self.conn.execute(sql, (limit, offset))]
+        return [str(r[0]) for r in self.conn.execute(sql, (*leave_out, limit, offset))]
 
     def _temp_ids(self, table: str, ids: Sequence[str]) -> None:
         """Fill a temporary table of this connection with ``ids`` (rank = position)."""
@@ -478,11 +501,29 @@ class Store:
                 [(sid, int(read), now) for sid in story_ids],
             )
 
-    def unread_count(self) -> int:
-        """Stories not marked read (two index counts, not a join over the desk)."""
+    def unread_count(self, leave_out: Sequence[str] = ()) -> int:
+        """Stories not marked read (two index counts, not a join over the desk), less
+        those with a tag in ``leave_out``."""
         row = self.conn.execute(
             "SELECT (SELECT count(*) FROM stories) - (SELECT count(*) FROM story_state"
             " WHERE read = 1 AND story_id IN (SELECT id FROM stories))"
+        ).fetchone()
+        return int(row[0]) - (self.tagged_count(leave_out, unread=True) if leave_out else 0)
+
+    def tagged_count(self, tags: Sequence[str], unread: bool = False) -> int:
+        """Stories with any of ``tags`` (only unread ones, with ``unread``)."""
+        if not tags:
+            return 0
+        marks = ",".join("?" * len(tags))
+        unread_only = (
+            " AND story_id NOT IN (SELECT story_id FROM story_state WHERE read = 1)"
+            if unread
+            else ""
+        )
+        row = self.conn.execute(
+            f"SELECT count(DISTINCT story_id) FROM story_tags WHERE tag IN ({marks})"
+            f" AND story_id IN (SELECT id FROM stories){unread_only}",
+            tuple(tags),
         ).fetchone()
         return int(row[0])
 

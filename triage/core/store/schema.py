@@ -102,6 +102,16 @@ CREATE TABLE IF NOT EXISTS server_items (
     read INTEGER NOT NULL, saved INTEGER NOT NULL,
     PRIMARY KEY (server, item_id)
 ) WITHOUT ROWID;
+-- rules on ingest: a query and what to do to the new stories it matches. The queue
+-- lists stories added since the rules last ran over them (filled in the transaction
+-- that adds the story, so a crash before the rules ran leaves them queued)
+CREATE TABLE IF NOT EXISTS rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    query TEXT NOT NULL,
+    actions TEXT NOT NULL,
+    added TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rule_queue (story_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quote_shingles (
     shingle INTEGER NOT NULL, quote_id TEXT NOT NULL, PRIMARY KEY (shingle, quote_id)
 ) WITHOUT ROWID;
@@ -116,6 +126,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     _add_quoted_mark(conn)
     _add_dated_flag(conn)
     _add_search_sort(conn)
+    _add_alert_flag(conn)
 
 
 def _add_quoted_mark(conn: sqlite3.Connection) -> None:
@@ -147,3 +158,10 @@ def _add_search_sort(conn: sqlite3.Connection) -> None:
     columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(saved_searches)")}
     if "sort" not in columns:
         conn.execute("ALTER TABLE saved_searches ADD COLUMN sort TEXT NOT NULL DEFAULT ''")
+
+
+def _add_alert_flag(conn: sqlite3.Connection) -> None:
+    """Give a desk made before alerts its saved searches' ``alert`` column (none is one)."""
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(saved_searches)")}
+    if "alert" not in columns:
+        conn.execute("ALTER TABLE saved_searches ADD COLUMN alert INTEGER NOT NULL DEFAULT 0")

@@ -15,6 +15,11 @@ from triage.core.store.database import Store, chunks, iso
 
 _TAG_CHARS = re.compile(r"[^\w\-./:+]")
 
+HIDDEN_TAG = "hidden"
+"""Stories with this tag are left out of the story list (``is:hidden`` lists them)."""
+PINNED_TAG = "pinned"
+"""Stories with this tag stay at the top of the story list (``is:pinned`` lists them)."""
+
 
 class TagError(ValueError):
     """A tag that cannot be used (empty after normalisation)."""

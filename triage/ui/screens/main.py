@@ -28,13 +28,14 @@ from triage.core.models import IngestReport, SourceError
 from triage.core.search import SearchError
 from triage.core.store import TagError
 from triage.core.sync import Servers, backend_at_hand, sync_servers
+from triage.ui import alerts, queries
 from triage.ui import messages as m
-from triage.ui import queries
 from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
 from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.feed_log import FeedLogScreen
 from triage.ui.screens.feeds import FeedsScreen
+from triage.ui.screens.rules import RulesScreen
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
 from triage.ui.text import attribution, plural
@@ -78,6 +79,7 @@ class MainScreen(Screen[None]):
             show=False,
             id="sort",
         ),
+        Binding("K", "rules", "Rules and alerts", show=False, id="rules"),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
         Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
         *[
@@ -709,7 +711,12 @@ class MainScreen(Screen[None]):
         """Quotes, clusters and the index caught up: redraw what depends on them."""
         self.refreshing = False
         self._status().finished(self.context.clock())
+        alerts.announce(self.app, self._status(), self.context, event.report, self.tell)
         self.reload()
+
+    def action_rules(self) -> None:
+        """The rules on ingest and the alerts: list, add, edit, delete, try."""
+        self.app.push_screen(RulesScreen(self.context), lambda _: self.reload())
 
     # -- feed log --------------------------------------------------------------------------
 
