@@ -655,7 +655,8 @@ class MainScreen(Screen[None]):
             return
         if not self.known_feeds:
             self.tell(
-                "No feeds yet: add one with  triage feeds add URL  (or feeds import FILE.opml)",
+                "No feeds yet: F opens the feeds view (a adds one, i imports OPML;"
+                " or  triage feeds add URL)",
                 "warning",
             )
             return
@@ -703,13 +704,18 @@ class MainScreen(Screen[None]):
     def action_feeds(self) -> None:
         """Every subscription with its unread count and fetch state; enter lists its stories."""
 
+        view = FeedsScreen(self.context)
+
         def chosen(query: str | None) -> None:
             self.load_side_data()
             if query is not None:
                 self.recall_query(query)
                 self.set_focus(self.query_one(StoryList))
+            if view.refresh_asked:
+                self.known_feeds = -1  # the view may have added the first ones
+                self.action_refresh_feeds()
 
-        self.app.push_screen(FeedsScreen(self.context), chosen)
+        self.app.push_screen(view, chosen)
 
     def action_feed_log(self) -> None:
         """Show failing feeds and the last refresh's errors."""
