@@ -234,6 +234,26 @@ async def test_m_m_merges_a_story_into_another_cluster_and_x_splits_it_out(
         assert first not in {m.story_id for m in pane.cluster.members}  # type: ignore[union-attr]
 
 
+async def test_m_moves_the_story_alone_its_old_cluster_mates_stay(ui_desk: Desk) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listing = main(app).query_one(StoryList)
+        ids = [s.id for s in listing.stories]
+        sizes = ui_desk.clusters.sizes(ids)
+        mover = max(ids, key=lambda i: sizes.get(i, 1))
+        mates = {m.story_id for m in ui_desk.clusters.cluster_of(mover).members} - {mover}
+        assert len(mates) >= 2
+        target = next(i for i in ids if i != mover and i not in mates)
+        await pilot.press(*"j" * ids.index(mover), "m", "g", *"j" * ids.index(target), "m")
+        await settle(pilot)
+        moved = ui_desk.clusters.cluster_of(mover)
+        assert moved.id == ui_desk.clusters.cluster_of(target).id
+        assert not mates & {m.story_id for m in moved.members}
+        left = {ui_desk.clusters.cluster_of(i).id for i in mates}
+        assert len(left) == 1, "the old cluster keeps its other members together"
+
+
 async def test_escape_cancels_a_merge(ui_desk: Desk) -> None:
     app = make_app(ui_desk)
     async with app.run_test(size=(120, 40)) as pilot:

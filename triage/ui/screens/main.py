@@ -516,18 +516,28 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="edits")
     @guarded("correcting the cluster")
     def write_cluster(self, action: str, story_id: str, other: str) -> None:
-        """Merge or split (the corrections the CLI makes), then show the cluster at once."""
+        """Move a story into another's cluster, or split it out (the corrections the
+        CLI makes), then show the cluster at once."""
         desk = self.context.desk
+        clusters = desk.clusters
         try:
             with desk.store.write():
                 if action == "merge":
-                    desk.clusters.merge(story_id, other)
+                    # the story moves alone: its old cluster-mates stay where they are
+                    if clusters.sizes([story_id]).get(story_id, 1) > 1:
+                        clusters.split(story_id)
+                    clusters.merge(story_id, other)
                 else:
-                    desk.clusters.split(story_id)
+                    clusters.split(story_id)
         except KeyError:
             self.app.call_from_thread(self.tell, "That story has no cluster yet", "warning")
             return
-        done = "Merged into the cluster" if action == "merge" else "Split out of its cluster"
+        size = clusters.sizes([story_id]).get(story_id, 1)
+        done = (
+            f"Moved the story into that cluster ({plural(size, 'story', 'stories')})"
+            if action == "merge"
+            else "Split out of its cluster"
+        )
         self.app.call_from_thread(self.tell, done)
         self.app.call_from_thread(self.reload)
 

@@ -76,7 +76,11 @@ class StoryList(DataTable[Text]):
             "A", "mark_all_read", "Mark search read (z undoes)", show=False, id="mark_all_read"
         ),
         Binding(
-            "m", "merge_pick", "Merge into (m, then m on the other story)", show=False, id="merge"
+            "m",
+            "merge_pick",
+            "Move into another's cluster (m, then m there)",
+            show=False,
+            id="merge",
         ),
         Binding("t", "tag", "Tag", id="tag"),
         Binding("T", "untag", "Untag", id="untag"),
