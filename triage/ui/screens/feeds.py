@@ -103,6 +103,7 @@ class FeedsScreen(ModalScreen[str | None]):
         Binding("d", "remove", "Remove", id="feed_remove"),
         Binding("i", "import_opml", "Import OPML", id="feed_import"),
         Binding("x", "export_opml", "Export OPML", id="feed_export"),
+        Binding("A", "mark_read", "Mark the feed read (closes; z undoes)", id="feed_mark_read"),
         Binding("R", "refresh", "Refresh feeds (closes the view)", id="feed_refresh"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -119,7 +120,7 @@ class FeedsScreen(ModalScreen[str | None]):
             yield DataTable(cursor_type="row", id="feeds-table")
             yield Label(
                 "enter: stories · a: add · r: rename · t: tag · d: remove"
-                " · i/x: OPML in/out · R: refresh · esc: close",
+                " · i/x: OPML in/out · A: mark read · R: refresh · esc",
                 classes="dialog-hint",
             )
 
@@ -336,6 +337,15 @@ class FeedsScreen(ModalScreen[str | None]):
 
     refresh_asked = False
     """Set by ``R``: the desk refreshes its feeds when the view has closed."""
+
+    mark_read_asked: str | None = None
+    """Set by ``A``: the feed whose stories the desk marks read (``z`` undoes)."""
+
+    def action_mark_read(self) -> None:
+        """Mark every story of the highlighted feed read, back on the desk (z undoes)."""
+        if self.selected is not None:
+            self.mark_read_asked = self.selected.feed.url
+            self.dismiss(None)
 
     def action_refresh(self) -> None:
         """Close the view and refresh every feed (the status line shows the progress)."""

@@ -33,7 +33,7 @@ from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
 from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.feed_log import FeedLogScreen
-from triage.ui.screens.feeds import FeedsScreen
+from triage.ui.screens.feeds import FeedsScreen, feed_query
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
 from triage.ui.text import attribution, plural
@@ -721,6 +721,8 @@ class MainScreen(Screen[None]):
             if query is not None:
                 self.recall_query(query)
                 self.set_focus(self.query_one(StoryList))
+            if view.mark_read_asked is not None:
+                self.write_all_read(None, "feed", feed_query(view.mark_read_asked), False)
             if view.refresh_asked:
                 self.known_feeds = -1  # the view may have added the first ones
                 self.action_refresh_feeds()
