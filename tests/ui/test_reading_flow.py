@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from tests.ui.conftest import make_app, screen_text, settle
 from triage.config import Config
 from triage.core.desk import Desk
@@ -179,6 +181,33 @@ async def test_alt_digit_recalls_a_saved_search(ui_desk: Desk) -> None:
         await pilot.press("alt+1")
         await settle(pilot)
         assert main(app).query_text == "strike"
+
+
+async def test_alt_digit_as_tmux_and_xterm_send_it_recalls_a_saved_search(
+    ui_desk: Desk,
+) -> None:
+    from textual._xterm_parser import XTermParser
+
+    def typed(data: str) -> list[events.Key]:
+        """The key events Textual makes of what the terminal sends."""
+        parser = XTermParser()
+        found = [*parser.feed(data), *parser.feed("")]
+        return [e for e in found if isinstance(e, events.Key)]
+
+    ui_desk.tags.save_search("port", "strike")
+    ui_desk.tags.save_search("water", "water")
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for event in typed("\x1b2"):  # alt+2 as xterm and tmux send it: ESC then 2
+            app.post_message(event)
+        await settle(pilot)
+        assert main(app).query_text == "water"
+        await pilot.press("slash")
+        for event in typed("£5"):  # in the search bar the same character is text
+            app.post_message(event)
+        await settle(pilot)
+        assert main(app).query_one(SearchBar).value == "£5"
 
 
 async def test_R_without_feeds_says_how_to_add_one(ui_desk: Desk) -> None:

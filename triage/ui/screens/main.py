@@ -9,6 +9,7 @@ one.
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -53,6 +54,18 @@ moves on first, and repainting the reader and panes for every story passed over 
 keystrokes wait on repaints (each new selection cancels the older load)."""
 PANES = ("stories", "clusters", "quotes")
 
+ALT_DIGITS = "¡™£¢∞§¶•ª"
+"""What alt+1 … alt+9 arrive as from xterm and tmux: they send ESC and the digit, which
+Textual reads as the character macOS's Option key types on that digit."""
+
+
+def alt_digit_key(n: int) -> str:
+    """The key name Textual gives the character that ESC + ``n`` arrives as."""
+    char = ALT_DIGITS[n - 1]
+    if char.isalnum():
+        return char
+    return unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+
 
 class MainScreen(Screen[None]):
     """The desk. Keys here act on the desk as a whole (see BINDINGS)."""
@@ -81,7 +94,7 @@ class MainScreen(Screen[None]):
         Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
         *[
             Binding(
-                f"alt+{n},ctrl+{n}",
+                f"alt+{n},ctrl+{n},{alt_digit_key(n)}",
                 f"recall({n})",
                 f"Saved search {n}",
                 key_display=f"alt+{n}",
