@@ -256,7 +256,14 @@ class MainScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         """Next order of the story list; a saved search being shown keeps it."""
         order = list(queries.SORT_NAMES)
-        self.set_sort(order[(order.index(self.sort) + 1) % len(order)])
+        self.action_sort(order[(order.index(self.sort) + 1) % len(order)])
+
+    def action_sort(self, sort: str) -> None:
+        """Sort the story list (the palette offers each order); a saved search being
+        shown keeps it."""
+        if sort not in queries.SORT_NAMES:
+            return
+        self.set_sort(sort)
         self.limit = PAGE_SIZE
         self.to_top = True
         self.reload()
