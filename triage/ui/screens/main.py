@@ -47,6 +47,7 @@ from triage.ui.widgets.story_list import StoryList
 
 PAGE_SIZE = 300
 UNDO_SECONDS = 8.0
+SORT_TOAST_SECONDS = 1.5
 SEARCH_DEBOUNCE = 0.25
 DETAIL_SETTLE = 0.04
 """Seconds a selection must stay before its detail loads: while j is held, the cursor
@@ -269,9 +270,11 @@ class MainScreen(Screen[None]):
         self.reload()
         query = self.query_text
         saved = any(q == query for _, q in self.saved)
-        self.tell(
+        self.notify(  # short: the list's border says the order too, and O is pressed in runs
             f"Sorted {queries.SORT_NAMES[self.sort]}"
-            + (" (kept for this saved search)" if saved else "")
+            + (" (kept for this saved search)" if saved else ""),
+            markup=False,
+            timeout=SORT_TOAST_SECONDS,
         )
         if saved:
             self.write_search_sort(query, "" if self.sort == queries.DEFAULT_SORT else self.sort)
