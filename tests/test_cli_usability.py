@@ -131,3 +131,8 @@ def test_feeds_list_shows_the_feed_title_after_a_fetch_not_its_url(
     assert cli("feeds", "add", url, "--name", "Ferries").status == 0
     assert cli("fetch", "--all").status == 0
     assert cli("feeds", "list", "--json").json()[0]["name"] == "Ferries"
+
+
+def test_feeds_list_without_feeds_says_how_to_add_one(cli: Any) -> None:
+    result = cli("feeds", "list")
+    assert result.status == 0 and "triage feeds add URL" in result.out

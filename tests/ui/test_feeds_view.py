@@ -57,6 +57,57 @@ async def test_F_lists_feeds_and_enter_shows_a_feeds_stories(
         assert titles == {"Ferry sails at dawn", "Ferry fares frozen"}
 
 
+async def test_A_in_the_feeds_view_marks_the_feed_read_and_z_undoes(
+    ui_desk: Desk, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/ferry.xml").respond_with_data(
+        RSS, content_type="application/rss+xml"
+    )
+    url = httpserver.url_for("/ferry.xml")
+    assert ui_desk.ingest([url]).added == 2
+    everything = ui_desk.store.get_stories(list(ui_desk.store.all_ids()))
+    ferry = {s.id for s in everything if url in s.feeds}
+    assert len(ferry) == 2
+    unread_before = ui_desk.store.unread_count()
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _feeds_open(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert ui_desk.store.read_ids(list(ferry)) == ferry
+        assert ui_desk.store.unread_count() == unread_before - 2, "only the feed's stories"
+        await pilot.press("z")
+        await settle(pilot)
+        assert ui_desk.store.read_ids(list(ferry)) == set()
+
+
+async def test_R_in_the_feeds_view_refreshes_and_the_feed_takes_its_title(
+    ui_desk: Desk, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/ferry.xml").respond_with_data(
+        RSS, content_type="application/rss+xml"
+    )
+    url = httpserver.url_for("/ferry.xml")
+    ui_desk.feeds.add(url)
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _feeds_open(pilot)
+        assert "Ferry News" not in screen_text(app)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        for _ in range(100):  # the refresh runs in a worker, its analysis after it
+            if not app.screen.refreshing:
+                break
+            await pilot.pause(0.1)
+        await settle(pilot)
+        assert ui_desk.feeds.get(url).name == "Ferry News"  # type: ignore[union-attr]
+        await pilot.press("F")
+        await settle(pilot)
+        assert "Ferry News" in screen_text(app)
+
+
 async def test_feeds_view_adds_renames_and_removes(ui_desk: Desk) -> None:
     app = make_app(ui_desk)
     async with app.run_test(size=(120, 40)) as pilot:

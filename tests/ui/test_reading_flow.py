@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from tests.ui.conftest import make_app, screen_text, settle
 from triage.config import Config
 from triage.core.desk import Desk
@@ -181,6 +183,33 @@ async def test_alt_digit_recalls_a_saved_search(ui_desk: Desk) -> None:
         assert main(app).query_text == "strike"
 
 
+async def test_alt_digit_as_tmux_and_xterm_send_it_recalls_a_saved_search(
+    ui_desk: Desk,
+) -> None:
+    from textual._xterm_parser import XTermParser
+
+    def typed(data: str) -> list[events.Key]:
+        """The key events Textual makes of what the terminal sends."""
+        parser = XTermParser()
+        found = [*parser.feed(data), *parser.feed("")]
+        return [e for e in found if isinstance(e, events.Key)]
+
+    ui_desk.tags.save_search("port", "strike")
+    ui_desk.tags.save_search("water", "water")
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for event in typed("\x1b2"):  # alt+2 as xterm and tmux send it: ESC then 2
+            app.post_message(event)
+        await settle(pilot)
+        assert main(app).query_text == "water"
+        await pilot.press("slash")
+        for event in typed("£5"):  # in the search bar the same character is text
+            app.post_message(event)
+        await settle(pilot)
+        assert main(app).query_one(SearchBar).value == "£5"
+
+
 async def test_R_without_feeds_says_how_to_add_one(ui_desk: Desk) -> None:
     app = make_app(ui_desk)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -232,6 +261,26 @@ async def test_m_m_merges_a_story_into_another_cluster_and_x_splits_it_out(
         await settle(pilot)
         assert ui_desk.clusters.cluster_of(first).id != ui_desk.clusters.cluster_of(second).id
         assert first not in {m.story_id for m in pane.cluster.members}  # type: ignore[union-attr]
+
+
+async def test_m_moves_the_story_alone_its_old_cluster_mates_stay(ui_desk: Desk) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listing = main(app).query_one(StoryList)
+        ids = [s.id for s in listing.stories]
+        sizes = ui_desk.clusters.sizes(ids)
+        mover = max(ids, key=lambda i: sizes.get(i, 1))
+        mates = {m.story_id for m in ui_desk.clusters.cluster_of(mover).members} - {mover}
+        assert len(mates) >= 2
+        target = next(i for i in ids if i != mover and i not in mates)
+        await pilot.press(*"j" * ids.index(mover), "m", "g", *"j" * ids.index(target), "m")
+        await settle(pilot)
+        moved = ui_desk.clusters.cluster_of(mover)
+        assert moved.id == ui_desk.clusters.cluster_of(target).id
+        assert not mates & {m.story_id for m in moved.members}
+        left = {ui_desk.clusters.cluster_of(i).id for i in mates}
+        assert len(left) == 1, "the old cluster keeps its other members together"
 
 
 async def test_escape_cancels_a_merge(ui_desk: Desk) -> None:

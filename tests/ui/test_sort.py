@@ -83,3 +83,17 @@ async def test_a_saved_search_keeps_its_order(ui_desk: Desk) -> None:
         await pilot.press("O", "O", "O", "O", "s", *"strikes", "enter")
         await settle(pilot)
         assert ui_desk.tags.search_sorts()["strike"] == "biggest"
+
+
+async def test_the_palette_picks_an_order_by_name(ui_desk: Desk) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"sort: by feed")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main(app).sort == "feed"
+        expected = ui_desk.story_page("", sort="feed", limit=1000).stories
+        assert listed(app) == [s.id for s in expected]

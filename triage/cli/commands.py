@@ -196,6 +196,8 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
         feeds = desk.feeds.all()
         if args.json:
             print(json.dumps([render.feed_json(f) for f in feeds], ensure_ascii=False, indent=2))
+        elif not feeds:
+            print("no feeds yet: triage feeds add URL, or triage feeds import FILE.opml")
         else:
             render.feeds_table(feeds)
     elif action == "remove":

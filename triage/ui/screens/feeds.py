@@ -30,6 +30,8 @@ from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
 from triage.ui.text import clean, plain, plural, relative_time
 
+TITLE_WIDTH = 30
+
 
 @dataclass(frozen=True, slots=True)
 class FeedRow:
@@ -40,7 +42,10 @@ class FeedRow:
 
     @property
     def title(self) -> str:
-        return self.feed.name or self.feed.url
+        """The feed's name, or (never fetched yet) its address without the scheme."""
+        if self.feed.name:
+            return self.feed.name
+        return self.feed.url.split("://", 1)[-1]
 
 
 def feed_query(url: str) -> str:
@@ -98,6 +103,8 @@ class FeedsScreen(ModalScreen[str | None]):
         Binding("d", "remove", "Remove", id="feed_remove"),
         Binding("i", "import_opml", "Import OPML", id="feed_import"),
         Binding("x", "export_opml", "Export OPML", id="feed_export"),
+        Binding("A", "mark_read", "Mark the feed read (closes; z undoes)", id="feed_mark_read"),
+        Binding("R", "refresh", "Refresh feeds (closes the view)", id="feed_refresh"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
@@ -113,13 +120,13 @@ class FeedsScreen(ModalScreen[str | None]):
             yield DataTable(cursor_type="row", id="feeds-table")
             yield Label(
                 "enter: stories · a: add · r: rename · t: tag · d: remove"
-                " · i/x: import/export OPML · esc: close",
+                " · i/x: OPML in/out · A: mark read · R: refresh · esc",
                 classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Feed", key="title", width=30)
+        table.add_column("Feed", key="title", width=TITLE_WIDTH)
         table.add_column("Tags", key="tags", width=12)
         table.add_column("Unread", key="unread", width=6)
         table.add_column("Last success", key="success", width=12)
@@ -160,7 +167,10 @@ class FeedsScreen(ModalScreen[str | None]):
             error = plain(clean(feed.last_error, keep_newlines=False), "red", one_line=True)
             if feed.failures > 1:
                 error.append(f" ×{feed.failures}", style="dim")
-        title = plain(row.title, "bold" if row.unread else "", one_line=True)
+        name = row.title
+        if not feed.name and len(name) > TITLE_WIDTH:  # an address: its end tells feeds apart
+            name = "…" + name[-(TITLE_WIDTH - 1) :]
+        title = plain(name, "bold" if row.unread else "", one_line=True)
         tags = plain(" ".join(f"#{t}" for t in feed.tags), "italic cyan", one_line=True)
         return [
             title,
@@ -323,4 +333,21 @@ class FeedsScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         """Close the view."""
+        self.dismiss(None)
+
+    refresh_asked = False
+    """Set by ``R``: the desk refreshes its feeds when the view has closed."""
+
+    mark_read_asked: str | None = None
+    """Set by ``A``: the feed whose stories the desk marks read (``z`` undoes)."""
+
+    def action_mark_read(self) -> None:
+        """Mark every story of the highlighted feed read, back on the desk (z undoes)."""
+        if self.selected is not None:
+            self.mark_read_asked = self.selected.feed.url
+            self.dismiss(None)
+
+    def action_refresh(self) -> None:
+        """Close the view and refresh every feed (the status line shows the progress)."""
+        self.refresh_asked = True
         self.dismiss(None)

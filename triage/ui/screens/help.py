@@ -31,7 +31,7 @@ def binding_rows(
         first = keys[0]
         if binding.description.endswith(f" {first[-1:]}") and first[-1:].isdigit():
             if first[-1] == "1":  # "Recall 1" … "Recall 9": one row for the run
-                also = [k[:-1] + "1…9" for k in keys[1:]]
+                also = [k[:-1] + "1…9" for k in keys[1:] if k.endswith("1")]
                 text = binding.description.removesuffix(" 1")
                 rows.append(
                     (first[:-1] + "1…9", text + (f" (also {', '.join(also)})" if also else ""))

@@ -9,6 +9,7 @@ one.
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -34,7 +35,7 @@ from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
 from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.feed_log import FeedLogScreen
-from triage.ui.screens.feeds import FeedsScreen
+from triage.ui.screens.feeds import FeedsScreen, feed_query
 from triage.ui.screens.rules import RulesScreen
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
@@ -48,12 +49,25 @@ from triage.ui.widgets.story_list import StoryList
 
 PAGE_SIZE = 300
 UNDO_SECONDS = 8.0
+SORT_TOAST_SECONDS = 1.5
 SEARCH_DEBOUNCE = 0.25
 DETAIL_SETTLE = 0.04
 """Seconds a selection must stay before its detail loads: while j is held, the cursor
 moves on first, and repainting the reader and panes for every story passed over made
 keystrokes wait on repaints (each new selection cancels the older load)."""
 PANES = ("stories", "clusters", "quotes")
+
+ALT_DIGITS = "¡™£¢∞§¶•ª"
+"""What alt+1 … alt+9 arrive as from xterm and tmux: they send ESC and the digit, which
+Textual reads as the character macOS's Option key types on that digit."""
+
+
+def alt_digit_key(n: int) -> str:
+    """The key name Textual gives the character that ESC + ``n`` arrives as."""
+    char = ALT_DIGITS[n - 1]
+    if char.isalnum():
+        return char
+    return unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
 
 
 class MainScreen(Screen[None]):
@@ -84,7 +98,7 @@ class MainScreen(Screen[None]):
         Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
         *[
             Binding(
-                f"alt+{n},ctrl+{n}",
+                f"alt+{n},ctrl+{n},{alt_digit_key(n)}",
                 f"recall({n})",
                 f"Saved search {n}",
                 key_display=f"alt+{n}",
@@ -246,15 +260,24 @@ class MainScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         """Next order of the story list; a saved search being shown keeps it."""
         order = list(queries.SORT_NAMES)
-        self.set_sort(order[(order.index(self.sort) + 1) % len(order)])
+        self.action_sort(order[(order.index(self.sort) + 1) % len(order)])
+
+    def action_sort(self, sort: str) -> None:
+        """Sort the story list (the palette offers each order); a saved search being
+        shown keeps it."""
+        if sort not in queries.SORT_NAMES:
+            return
+        self.set_sort(sort)
         self.limit = PAGE_SIZE
         self.to_top = True
         self.reload()
         query = self.query_text
         saved = any(q == query for _, q in self.saved)
-        self.tell(
+        self.notify(  # short: the list's border says the order too, and O is pressed in runs
             f"Sorted {queries.SORT_NAMES[self.sort]}"
-            + (" (kept for this saved search)" if saved else "")
+            + (" (kept for this saved search)" if saved else ""),
+            markup=False,
+            timeout=SORT_TOAST_SECONDS,
         )
         if saved:
             self.write_search_sort(query, "" if self.sort == queries.DEFAULT_SORT else self.sort)
@@ -519,18 +542,28 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="edits")
     @guarded("correcting the cluster")
     def write_cluster(self, action: str, story_id: str, other: str) -> None:
-        """Merge or split (the corrections the CLI makes), then show the cluster at once."""
+        """Move a story into another's cluster, or split it out (the corrections the
+        CLI makes), then show the cluster at once."""
         desk = self.context.desk
+        clusters = desk.clusters
         try:
             with desk.store.write():
                 if action == "merge":
-                    desk.clusters.merge(story_id, other)
+                    # the story moves alone: its old cluster-mates stay where they are
+                    if clusters.sizes([story_id]).get(story_id, 1) > 1:
+                        clusters.split(story_id)
+                    clusters.merge(story_id, other)
                 else:
-                    desk.clusters.split(story_id)
+                    clusters.split(story_id)
         except KeyError:
             self.app.call_from_thread(self.tell, "That story has no cluster yet", "warning")
             return
-        done = "Merged into the cluster" if action == "merge" else "Split out of its cluster"
+        size = clusters.sizes([story_id]).get(story_id, 1)
+        done = (
+            f"Moved the story into that cluster ({plural(size, 'story', 'stories')})"
+            if action == "merge"
+            else "Split out of its cluster"
+        )
         self.app.call_from_thread(self.tell, done)
         self.app.call_from_thread(self.reload)
 
@@ -663,7 +696,8 @@ class MainScreen(Screen[None]):
             return
         if not self.known_sources:
             self.tell(
-                "No feeds yet: add one with  triage feeds add URL  (or feeds import FILE.opml)",
+                "No feeds yet: F opens the feeds view (a adds one, i imports OPML;"
+                " or  triage feeds add URL)",
                 "warning",
             )
             return
@@ -723,13 +757,20 @@ class MainScreen(Screen[None]):
     def action_feeds(self) -> None:
         """Every subscription with its unread count and fetch state; enter lists its stories."""
 
+        view = FeedsScreen(self.context)
+
         def chosen(query: str | None) -> None:
             self.load_side_data()
             if query is not None:
                 self.recall_query(query)
                 self.set_focus(self.query_one(StoryList))
+            if view.mark_read_asked is not None:
+                self.write_all_read(None, "feed", feed_query(view.mark_read_asked), False)
+            if view.refresh_asked:
+                self.known_feeds = -1  # the view may have added the first ones
+                self.action_refresh_feeds()
 
-        self.app.push_screen(FeedsScreen(self.context), chosen)
+        self.app.push_screen(view, chosen)
 
     def action_feed_log(self) -> None:
         """Show failing feeds and the last refresh's errors."""
