@@ -217,3 +217,11 @@ async def test_A_applies_a_rule_to_the_stories_already_listed(ui_desk: Desk) -> 
         await settle(pilot)
         assert len(listed(app)) == before - ledger
         assert app.screen.query_one(StatusLine).shown == (before - ledger, before - ledger)
+        await pilot.press("slash", *'source:"Daily Ledger"', "enter")  # searches leave them out
+        await settle(pilot)
+        assert listed(app) == []
+        await pilot.press("escape")  # clear the search
+        await settle(pilot)
+        await pilot.press("slash", *'source:"Daily Ledger" is:hidden', "enter")
+        await settle(pilot)
+        assert len(listed(app)) == ledger

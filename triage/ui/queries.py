@@ -20,14 +20,14 @@ from triage.core.store import HIDDEN_TAG, PINNED_TAG
 EXPORT_LIMIT = 100_000
 
 
-def effective_query(query: str, unread_only: bool) -> str:
+def effective_query(query: str, unread_only: bool, hide: bool = False) -> str:
     """The query the desk runs: the editor's words, narrowed to unread when asked, and
-    without hidden stories unless the words ask for them (``is:hidden``)."""
+    with ``hide`` without hidden stories unless the words ask for them (``is:hidden``)."""
     query = query.strip()
     parts = [f"({query})"] if query else []
     if unread_only:
         parts.append("is:unread")
-    if query and not mentions_hidden(query):
+    if hide and query and not mentions_hidden(query):
         parts.append("NOT is:hidden")
     return " AND ".join(parts)
 
@@ -59,8 +59,9 @@ def load_page(desk: Desk, query: str, unread_only: bool, limit: int, offset: int
         )
         more = False
     else:
+        hide = desk.store.tagged_count([HIDDEN_TAG]) > 0  # no clause while none is hidden
         page = desk.search(
-            effective_query(query, unread_only), limit=limit, sort="date", snippets=False
+            effective_query(query, unread_only, hide), limit=limit, sort="date", snippets=False
         )
         stories = sorted(
             (row.story for row in page.rows[offset:]),
