@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.ui.conftest import make_app, screen_text, settle
-from triage.config import Config
+from triage.config import Config, ConfigError, parse_config
 from triage.core.desk import Desk
 from triage.ui.screens.main import MainScreen
 from triage.ui.screens.rules import RuleEditor, RulesScreen
@@ -217,3 +217,20 @@ async def test_A_applies_a_rule_to_the_stories_already_listed(ui_desk: Desk) -> 
         await settle(pilot)
         assert len(listed(app)) == before - ledger
         assert app.screen.query_one(StatusLine).shown == (before - ledger, before - ledger)
+        await pilot.press("slash", *'source:"Daily Ledger"', "enter")  # searches leave them out
+        await settle(pilot)
+        assert listed(app) == []
+        await pilot.press("escape")  # clear the search
+        await settle(pilot)
+        await pilot.press("slash", *'source:"Daily Ledger" is:hidden', "enter")
+        await settle(pilot)
+        assert len(listed(app)) == ledger
+
+
+def test_alert_settings_in_config_toml() -> None:
+    assert (Config().alert_bell, Config().alert_desktop) == (True, True)
+    loaded = parse_config("[alerts]\nbell = false\ndesktop = false\n")
+    assert (loaded.alert_bell, loaded.alert_desktop) == (False, False)
+    for wrong in ("[alerts]\nbell = 'loud'\n", "[alerts]\nsound = true\n", "alerts = 1\n"):
+        with pytest.raises(ConfigError, match=r"\[alerts\]"):
+            parse_config(wrong)

@@ -316,9 +316,11 @@ class Desk:
         text = text.strip()
         if text and matches_nothing(self._parse(text)):  # "the": narrowed, "is:unread"
             return StoryPage([], 0)
-        # Pinned stories lead every order; hidden ones are left out unless asked for.
-        leave_out = [PINNED_TAG] + ([] if mentions_hidden(text) else [HIDDEN_TAG])
-        pinned = self._pinned(text, unread_only, leave_out[1:])
+        # Pinned stories lead every order; hidden ones are left out unless asked for
+        # (no clause at all while no story carries the tag: the common case).
+        hidden = [] if mentions_hidden(text) else [HIDDEN_TAG]
+        leave_out = [t for t in (PINNED_TAG, *hidden) if self.store.tagged_count([t])]
+        pinned = self._pinned(text, unread_only, hidden) if PINNED_TAG in leave_out else []
         head = pinned[offset : offset + limit]
         rest = self._ordered_page(
             text,
