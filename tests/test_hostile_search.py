@@ -52,3 +52,40 @@ def test_search_total_is_exact_whatever_the_limit(cli) -> None:  # type: ignore[
         assert _total(done.out) == true_count, (limit, done.out[-200:])
     assert cli("compact").status == 0
     assert _total(cli("search", "--all", "--limit", "1", "harbour").out) == true_count
+
+
+def test_a_deleted_shard_is_noticed_and_its_days_reindexed(cli) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from triage.core.search import INDEX_DIR
+
+    desk = Desk(cli.index)
+    desk.index.shard_stories = 20  # many small shards, as on a busy desk
+    desk.close()
+    rnd_days = 30
+    desk = Desk(cli.index)
+    desk.index.shard_stories = 20
+    try:
+        for n in range(300):
+            story = Story(
+                id=f"d{n:04d}",
+                title=f"Harbour day story {n}",
+                url=f"https://example.org/d{n}",
+                source="S",
+                published=datetime(2024, 3, 1, tzinfo=UTC)
+                + timedelta(hours=n * 24 * rnd_days / 300),
+                body=f"The harbour story number {n}.",
+            )
+            desk.store.upsert_story(story, f"url:d{n}", f"h{n}")
+        desk.sync_index()
+        keys = desk.index.shard_keys()
+    finally:
+        desk.close()
+    assert len(keys) >= 5
+    shutil.rmtree(cli.index / INDEX_DIR / keys[len(keys) // 2])
+    done = cli("search", "--all", "--limit", "1", "*")
+    assert done.status == 0, done.err
+    assert keys[len(keys) // 2] in done.err and "missing" in done.err
+    assert _total(done.out) == "300"
+    again = cli("search", "--all", "--limit", "1", "*")
+    assert _total(again.out) == "300" and "missing" not in again.err

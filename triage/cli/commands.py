@@ -44,6 +44,8 @@ def open_desk(option: str | None) -> Iterator[Desk]:
         raise CliError(f"cannot open desk at {path}: {exc}") from None
     try:
         yield desk
+        for line in desk.repaired:
+            print(f"triage: warning: {line}", file=sys.stderr)
     except QueryError as exc:
         raise CliError(str(exc), status=2) from None
     except SearchError as exc:

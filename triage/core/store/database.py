@@ -366,6 +366,18 @@ class Store:
         with self.write() as conn:
             conn.executemany("DELETE FROM index_queue WHERE story_id = ? AND seq = ?", list(done))
 
+    def queue_days_for_index(self, first: str | None, last: str | None) -> int:
+        """Put every story published from day ``first`` to day ``last`` (inclusive
+        ``YYYY-MM-DD``, None: open-ended) on the index queue; return how many."""
+        low = first or ""
+        high = f"{last}T99" if last else "\uffff"
+        with self.write() as conn:
+            return conn.execute(
+                "INSERT OR REPLACE INTO index_queue (story_id, seq) SELECT id, seq FROM stories"
+                " WHERE published >= ? AND published < ?",
+                (low, high),
+            ).rowcount
+
     def queue_all_for_index(self) -> None:
         """Put every story on the index queue (used by ``reindex``)."""
         with self.write() as conn:
