@@ -207,19 +207,24 @@ def prepare_entries(
 
     The link identifies an entry only when it is unique within its feed and is not
     the site's home page (podcast and some news feeds give every item the same
-    link; collapsing them would lose stories). Otherwise the GUID is used, and as a
-    last resort a hash of the content.
+    link; collapsing them would lose stories). Otherwise the GUID is used, when it
+    too is unique within the feed (a feed repeating a GUID keeps every item), and
+    as a last resort a hash of the content.
     """
     normalized = [normalize_url(e.link) if e.link else "" for e in entries]
     counts: dict[str, int] = {}
     for link in normalized:
         if link:
             counts[link] = counts.get(link, 0) + 1
+    guids: dict[str, int] = {}
+    for entry in entries:
+        if entry.guid:
+            guids[entry.guid] = guids.get(entry.guid, 0) + 1
     prepared: list[PreparedStory] = []
     for entry, link in zip(entries, normalized, strict=True):
         if link and counts[link] == 1 and not is_home_page(link, site_link):
             identity = f"url:{link}"
-        elif entry.guid:
+        elif entry.guid and guids[entry.guid] == 1:
             identity = f"guid:{feed_key}:{entry.guid}"
         else:
             identity = content_key(entry.title, entry.body)

@@ -169,8 +169,10 @@ class Store:
         story = safe_story(story)
         with self.write() as conn:
             row = conn.execute(
-                "SELECT id, content_hash FROM stories WHERE identity = ?", (identity,)
+                "SELECT id, content_hash, origin FROM stories WHERE identity = ?", (identity,)
             ).fetchone()
+            origin = story.feeds[0] if story.feeds else ""
+            owned = row is not None and (not row["origin"] or row["origin"] in story.feeds)
             change: StoryChange
             if row is None:
                 conn.execute(
@@ -194,8 +196,9 @@ class Store:
                         int(dated),
                     ),
                 )
+                conn.execute("UPDATE stories SET origin = ? WHERE id = ?", (origin, story.id))
                 change = "added"
-            elif row["content_hash"] != content_hash:
+            elif row["content_hash"] != content_hash and owned:
                 conn.execute(
                     "UPDATE stories SET title=?, url=?, source=?, author=?,"
                     " published=CASE WHEN ? THEN ? ELSE published END,"
@@ -217,6 +220,8 @@ class Store:
                         row["id"],
                     ),
                 )
+                if not row["origin"]:
+                    conn.execute("UPDATE stories SET origin = ? WHERE id = ?", (origin, row["id"]))
                 change = "updated"
             else:
                 change = "unchanged"
