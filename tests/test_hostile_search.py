@@ -89,3 +89,38 @@ def test_a_deleted_shard_is_noticed_and_its_days_reindexed(cli) -> None:  # type
     assert _total(done.out) == "300"
     again = cli("search", "--all", "--limit", "1", "*")
     assert _total(again.out) == "300" and "missing" not in again.err
+
+
+def test_a_huge_query_is_refused_with_a_clear_error(cli) -> None:  # type: ignore[no-untyped-def]
+    _fill(cli.index, 20)
+    huge = " ".join(f"w{n}" for n in range(10_000))
+    nested = "(" * 5000 + "harbour" + ")" * 5000
+    for text in (huge, " OR ".join(["harbour"] * 3000), nested):
+        done = cli("search", "--all", text)
+        assert done.status == 2
+        assert "query too long" in done.err and "recursion" not in done.err
+        assert len(done.err) < 300
+    desk = Desk(cli.index)
+    try:  # the reader's highlighting asks the same parser: nothing to highlight, no error
+        assert desk.highlight_terms("harbour " * 1000, huge) == []
+    finally:
+        desk.close()
+    assert cli("search", " OR ".join(["harbour"] * 50)).status == 0
+
+
+def test_date_query_errors_never_leak_internals(cli) -> None:  # type: ignore[no-untyped-def]
+    _fill(cli.index, 5)
+    for text in (
+        "published:abc",
+        "published:2024-13-45",
+        "published:>2024-01-01T25:00",
+        "published:[2024-01-01T10:99 to ]",
+        "published:>99999999999",
+        "published:[2024-01-01 to x]",
+        "date:>-5",
+    ):
+        done = cli("search", text)
+        assert done.status == 2, (text, done.out)
+        assert "YYYY-MM-DD" in done.err, done.err
+        for leak in ("invalid literal", "int()", "must be in", "parseable", "Traceback"):
+            assert leak not in done.err, (text, done.err)

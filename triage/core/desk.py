@@ -157,13 +157,16 @@ class Desk:
         *,
         full_text: bool = False,
         progress: Progress | None = None,
+        allow_private: bool = False,
     ) -> IngestReport:
         """Read sources into the desk, then analyse and index what changed.
 
         See :mod:`triage.core.ingest.pipeline` for the stages; each source that
         fails adds one entry to the report's ``errors`` and the others go on.
         """
-        return self.pipeline(progress).run(sources, full_text=full_text)
+        return self.pipeline(progress).run(
+            sources, full_text=full_text, allow_private=allow_private
+        )
 
     def pipeline(
         self, progress: Progress | None = None, policy: FetchPolicy | None = None
