@@ -200,6 +200,10 @@ def read_file(path: Path) -> bytes:
         raise ParseError(f"cannot read file: {exc.strerror or exc}") from None
 
 
+IDENTIFYING_SCHEMES = ("http://", "https://", "file://")
+"""Links that may identify a story: a ``javascript:`` or junk link is no address."""
+
+
 def prepare_entries(
     entries: Sequence[Entry], feed_key: str, site_link: str, fetched: datetime
 ) -> list[PreparedStory]:
@@ -222,7 +226,11 @@ def prepare_entries(
             guids[entry.guid] = guids.get(entry.guid, 0) + 1
     prepared: list[PreparedStory] = []
     for entry, link in zip(entries, normalized, strict=True):
-        if link and counts[link] == 1 and not is_home_page(link, site_link):
+        if (
+            link.startswith(IDENTIFYING_SCHEMES)
+            and counts[link] == 1
+            and not is_home_page(link, site_link)
+        ):
             identity = f"url:{link}"
         elif entry.guid and guids[entry.guid] == 1:
             identity = f"guid:{feed_key}:{entry.guid}"
