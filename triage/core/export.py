@@ -16,6 +16,7 @@ from pathlib import Path
 
 from triage.core.links import web_url
 from triage.core.models import Quote, Story
+from triage.core.textclean import safe_text
 
 EXPORT_FORMATS = ("md", "json", "csv")
 
@@ -114,8 +115,8 @@ def story_json(story: Story) -> dict[str, object]:
     return {
         **story_summary_json(story),
         "author": story.author,
-        "summary": story.summary,
-        "body": story.body,
+        "summary": safe_text(story.summary),
+        "body": safe_text(story.body),
         "feeds": list(story.feeds),
         "fetched": iso_z(story.fetched),
         "note": story.note,
@@ -174,7 +175,7 @@ def render_export(stories: Sequence[Story], fmt: str, title: str = "") -> str:
             meta = f"{_markdown_escape(s.source)} · {s.published:%Y-%m-%d %H:%M} UTC"
             lines.append(f"*{meta}*" + (f" · {tags}" if tags else ""))
             lines.append("")
-            summary = (s.summary or s.body)[:400].replace("\n", " ")
+            summary = safe_text((s.summary or s.body)[:400]).replace("\n", " ")
             if summary:
                 lines.extend([f"> {_markdown_escape(summary)}", ""])
         return "\n".join(lines)

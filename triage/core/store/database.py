@@ -62,11 +62,12 @@ def from_iso(text: str) -> datetime:
         return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def safe_story(story: Story) -> Story:
+def safe_story(story: Story, body: bool = True) -> Story:
     """``story`` with no escape sequence, control character or bidi override in any
-    field: the store's one sanitiser, applied to every story written and every story
-    read back (a desk written by an older version may hold raw text), whatever path
-    the text came by. Cheap when the text is clean already, as it normally is."""
+    field: the store's one sanitiser, applied to every story written, whatever path
+    its text came by. Stories read back get it too, without ``body`` (the long text
+    fields, cleaned when written by every version, cost too much to scan on each
+    read): a desk written by an older version may hold a raw link or outlet name."""
     return replace(
         story,
         title=safe_line(story.title),
@@ -74,8 +75,8 @@ def safe_story(story: Story) -> Story:
         source=safe_line(story.source),
         author=safe_line(story.author),
         guid=clean_field(story.guid),
-        summary=safe_text(story.summary),
-        body=safe_text(story.body),
+        summary=safe_text(story.summary) if body else story.summary,
+        body=safe_text(story.body) if body else story.body,
         note=safe_line(story.note),
     )
 
@@ -254,7 +255,8 @@ class Store:
         read = self.read_ids(ids)
         return [
             safe_story(
-                Story(
+                body=False,
+                story=Story(
                     id=str(r["id"]),
                     title=r["title"],
                     url=r["url"],
@@ -270,7 +272,7 @@ class Store:
                     fetched=from_iso(r["fetched"]),
                     note=r["note"],
                     dated=bool(r["dated"]),
-                )
+                ),
             )
             for r in rows
         ]
