@@ -126,3 +126,29 @@ def test_strings_an_older_desk_stored_raw_are_printed_clean(cli) -> None:  # typ
         done = cli(*args)
         assert done.status == 0, done.err
         _clean(done.out, done.err)
+
+
+def test_opml_private_addresses_are_listed_and_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    opml = tmp_path / "lan.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="Public" xmlUrl="https://93.184.215.14/feed.xml"/>'
+        '<outline text="Loop" xmlUrl="http://127.0.0.1:9/admin"/>'
+        '<outline text="Lan" xmlUrl="http://192.168.1.1/rss"/>'
+        '<outline text="Meta" xmlUrl="http://169.254.169.254/latest/meta-data/"/>'
+        '<outline text="Six" xmlUrl="http://[::1]/feed"/>'
+        '<outline text="Name" xmlUrl="http://localhost/feed"/>'
+        "</body></opml>"
+    )
+    done = cli("feeds", "import", str(opml))
+    assert done.status == 0, done.err
+    for host in ("127.0.0.1", "192.168.1.1", "169.254.169.254", "[::1]", "localhost"):
+        assert host in done.err
+    urls = [f["url"] for f in cli("feeds", "list", "--json").json()]  # type: ignore[union-attr]
+    assert urls == ["https://93.184.215.14/feed.xml"]
+    lan = tmp_path / "lan-only.opml"
+    lan.write_text(opml.read_text().replace("https://93.184.215.14/feed.xml", "http://10.0.0.1/"))
+    ingest = cli("ingest", str(lan))  # ingest of an OPML file refuses them too, fetching none
+    assert ingest.status == 1 and "127.0.0.1" in ingest.err and "private" in ingest.err
+    assert cli("feeds", "import", "--allow-private", str(opml)).status == 0
+    assert len(cli("feeds", "list", "--json").json()) == 6  # type: ignore[arg-type]

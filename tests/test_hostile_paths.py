@@ -43,3 +43,42 @@ def test_special_filesystems_are_refused_even_by_name(cli, special: str) -> None
     assert done.status == 1
     assert "Traceback" not in done.err
     assert cli("search", "--json", "--all", "*").json() == []
+
+
+def test_nothing_is_written_to_the_temp_dir_even_when_killed(tmp_path: Path) -> None:
+    """No scratch file outlives a killed parent and child: triage writes none to
+    $TMPDIR at all (its scratch work lives in the desk directory)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from helpers import run_triage, write_articles
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "TEMP": str(scratch), "TMP": str(scratch)}
+    folder = tmp_path / "articles"
+    write_articles(folder, 300)
+    desk = tmp_path / "desk"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "triage", "--index", str(desk), "ingest", str(folder)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(3)  # somewhere in store, analysis or index: any point will do
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    for args in (
+        ("ingest", str(folder)),
+        ("reindex",),
+        ("recluster",),
+        ("search", "harbour"),
+        ("export", "--format", "csv", "-o", str(tmp_path / "out.csv")),
+        ("compact",),
+    ):
+        done = run_triage("--index", str(desk), *args, env=env)
+        assert done.returncode == 0, (args, done.stderr)
+    assert sorted(p.name for p in scratch.iterdir()) == []

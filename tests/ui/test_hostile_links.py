@@ -73,3 +73,30 @@ async def test_o_opens_an_http_link_percent_encoded(
     finally:
         desk.close()
     assert opened == ["https://example.org/a%22%3Cx%3E%28y%29"]
+
+
+@pytest.mark.parametrize(
+    "keys", [("q", "e"), ("q", "e", "e"), ("q", "F"), ("q", "r"), ("q", "slash")]
+)
+async def test_keys_pressed_while_quitting_raise_nothing(
+    ui_desk: Desk, keys: tuple[str, ...]
+) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+    assert app._exception is None
+    assert app.return_code in (0, None)
+
+
+async def test_no_action_runs_once_the_app_is_quitting(ui_desk: Desk) -> None:
+    from triage.ui.screens.export import ExportScreen
+
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        app.exit()  # what `q` does; an `e` typed right behind it must do nothing
+        assert await app.run_action("export", screen) is False
+        assert not isinstance(app.screen, ExportScreen)
+    assert app._exception is None

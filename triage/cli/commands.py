@@ -23,6 +23,7 @@ from triage.core.export import (
     write_atomically,
 )
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
+from triage.core.ingest.opml import vet_opml
 from triage.core.ingest.sources import is_url
 from triage.core.links import web_url
 from triage.core.models import IngestReport, Story
@@ -53,6 +54,8 @@ def open_desk(option: str | None) -> Iterator[Desk]:
         raise CliError(f"cannot open desk at {path}: {exc}") from None
     try:
         yield desk
+        for line in desk.repaired:
+            print(f"triage: warning: {line}", file=sys.stderr)
     except QueryError as exc:
         raise CliError(str(exc), status=2) from None
     except SearchError as exc:
@@ -104,7 +107,12 @@ def _print_report(report: IngestReport, as_json: bool) -> int:
 def cmd_ingest(desk: Desk, args: argparse.Namespace) -> int:
     urls = [s for s in dict.fromkeys(args.sources) if is_url(s)]
     fresh = [url for url in urls if desk.feeds.get(url) is None]
-    report = desk.ingest(args.sources, full_text=args.full_text, progress=render.progress_printer())
+    report = desk.ingest(
+        args.sources,
+        full_text=args.full_text,
+        progress=render.progress_printer(),
+        allow_private=args.allow_private,
+    )
     failed = {error.source for error in report.errors}
     for url in fresh:  # a URL is subscribed by ingest only if it could be read
         if url in failed:
@@ -211,13 +219,9 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
             raise CliError(f"{args.file}: {exc}") from None
         if not listed:
             raise CliError(f"{args.file}: no feeds found (is it an OPML file?)")
-        refused = [item for item in listed if web_url(item.url) != item.url.strip()]
-        for item in refused:
-            print(
-                f"triage: refused {safe_line(item.url)!r}: not a plain http(s) address",
-                file=sys.stderr,
-            )
-        taken = [item for item in listed if item not in refused]
+        taken, refused = vet_opml(listed, allow_private=args.allow_private)
+        for item, why in refused:
+            print(f"triage: refused {safe_line(item.url)!r}: {why}", file=sys.stderr)
         for item in taken:
             desk.feeds.add(item.url, name=item.name, tags=[item.category] if item.category else [])
         name = safe_line(args.file)

@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--full-text", action="store_true", help="fetch full articles for summaries")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let an OPML file subscribe to loopback and private-network addresses",
+    )
 
     p = command("fetch", "refresh every subscribed feed")
     p.add_argument("--all", action="store_true", help="include feeds that are backing off")
@@ -125,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = feeds_sub.add_parser("import", help="subscribe to every feed of an OPML file")
     _add_index_option(p, top=False)
     p.add_argument("file", help="an OPML file")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="subscribe to loopback and private-network addresses too (refused by default)",
+    )
     p = feeds_sub.add_parser("export", help="print subscriptions as OPML 2.0")
     _add_index_option(p, top=False)
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")

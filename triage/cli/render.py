@@ -30,7 +30,7 @@ from triage.core.quotes import extract_quotes
 from triage.core.rules import Rule, Trial
 from triage.core.search import Snippet
 from triage.core.store import RuleRow
-from triage.core.textclean import safe_line, strip_controls
+from triage.core.textclean import safe_line, safe_text, strip_controls
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -121,7 +121,7 @@ def age(moment: datetime) -> str:
 
 def snippet_text(snippet: Snippet) -> Text:
     """A snippet with its highlights as styled spans (never as markup)."""
-    text = Text(snippet.text, style="dim")
+    text = Text(safe_text(snippet.text), style="dim")
     for start, end in snippet.spans:
         text.stylize("bold yellow", start, end)
     return text
@@ -132,7 +132,7 @@ def search_row_json(row: SearchRow) -> dict[str, object]:
     return {
         **story_summary_json(row.story),
         "score": round(row.score, 4),
-        "snippet": row.snippet.text,
+        "snippet": safe_text(row.snippet.text),
         "highlights": [list(span) for span in row.snippet.spans],
     }
 
@@ -172,7 +172,7 @@ def story(story: Story, quotes: Sequence[StoredQuote]) -> None:
         console.print(Text("tags: " + " ".join(story.tags), style="magenta"))
     if story.note:
         console.print(Text(f"note: {story.note}", style="yellow"))
-    body = Text(story.body)
+    body = Text(safe_text(story.body))
     for quote in quotes:
         body.stylize("italic green", quote.quote.start, quote.quote.end)
     console.print()

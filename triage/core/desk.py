@@ -114,6 +114,8 @@ class Desk:
         self.index = ShardedIndex(path / INDEX_DIR)
         self._local = _ThreadState()
         self._index_lock = threading.Lock()
+        self.repaired: list[str] = []
+        """What :meth:`repair_index` found and fixed in this session (for the CLI to say)."""
         _ = self.store  # create the schema now, in the opening thread
 
     # -- per-thread components ---------------------------------------------------
@@ -190,13 +192,16 @@ class Desk:
         *,
         full_text: bool = False,
         progress: Progress | None = None,
+        allow_private: bool = False,
     ) -> IngestReport:
         """Read sources into the desk, then analyse and index what changed.
 
         See :mod:`triage.core.ingest.pipeline` for the stages; each source that
         fails adds one entry to the report's ``errors`` and the others go on.
         """
-        return self.pipeline(progress).run(sources, full_text=full_text)
+        return self.pipeline(progress).run(
+            sources, full_text=full_text, allow_private=allow_private
+        )
 
     def pipeline(
         self, progress: Progress | None = None, policy: FetchPolicy | None = None
@@ -235,6 +240,28 @@ class Desk:
         """Rebuild the search index from the store; editor state is untouched."""
         return self.writer.rebuild(progress)
 
+    def repair_index(self) -> list[str]:
+        """Re-index the days of index shards that vanished from disk; return what was
+        repaired, one line each (empty when every shard is there).
+
+        A deleted shard directory would otherwise drop its days from every search
+        without a word; its stories are queued again and the next sync writes them
+        to the shards that now cover those days.
+        """
+        gone = self.index.missing()
+        if not gone:
+            return []
+        repaired = []
+        for span in gone:
+            count = self.store.queue_days_for_index(span.first, span.last)
+            days = f"{span.first or 'the start'} to {span.last or 'now'}"
+            repaired.append(
+                f"index shard {span.key} was missing: re-indexing {count} stories of {days}"
+            )
+        self.index.forget(span.key for span in gone)
+        self.repaired.extend(repaired)
+        return repaired
+
     def recluster(self) -> None:
         """Rebuild every cluster from scratch, in date order; corrections survive."""
         store = self.store
@@ -268,6 +295,8 @@ class Desk:
             SearchError: For a query that cannot be parsed, or an unreadable index.
         """
         missing = not self.index.exists()  # new desk, deleted index, or older schema
+        if not missing:
+            missing = bool(self.repair_index())
         if missing or self.store.pending_index_count():
             # A refresh indexing in another thread holds the lock for seconds; search
             # what is indexed now rather than stall search-as-you-type behind it.

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from triage.core.links import web_url
 from triage.core.models import Quote, StoredQuote, Story
+from triage.core.textclean import safe_text
 
 EXPORT_FORMATS = ("md", "json", "csv")
 
@@ -115,8 +116,8 @@ def story_json(story: Story) -> dict[str, object]:
     return {
         **story_summary_json(story),
         "author": story.author,
-        "summary": story.summary,
-        "body": story.body,
+        "summary": safe_text(story.summary),
+        "body": safe_text(story.body),
         "feeds": list(story.feeds),
         "fetched": iso_z(story.fetched),
         "note": story.note,
@@ -322,7 +323,7 @@ def render_export(
             if w.cluster is not None and w.cluster.size > 1:
                 lines.append(f"- {_markdown_escape(cluster_line(w.cluster))}")
             lines.append("")
-            summary = (s.summary or s.body)[:400].replace("\n", " ")
+            summary = safe_text((s.summary or s.body)[:400]).replace("\n", " ")
             if summary:
                 lines.extend([f"> {_markdown_escape(summary)}", ""])
             for q in w.quotes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -76,6 +76,21 @@ class TriageApp(App[None]):
         self.desk = desk
         self.config = config or Config()
         self.clock: Clock = clock or utc_now
+        self.quitting = False
+        """Set once the app starts to exit: keys typed after ``q`` then do nothing
+        (an ``e`` queued behind it once opened a dialog on a screen being torn
+        down and printed a NoMatches traceback on the way out)."""
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Exit the app; no action runs after this (see :attr:`quitting`)."""
+        self.quitting = True
+        super().exit(*args, **kwargs)
+
+    async def run_action(self, *args: Any, **kwargs: Any) -> bool:
+        """Run an action, unless the app is quitting (see :attr:`quitting`)."""
+        if self.quitting:
+            return False
+        return await super().run_action(*args, **kwargs)
 
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:

@@ -18,6 +18,7 @@ from triage.core.errors import ParseError
 from triage.core.fulltext import extract_article
 from triage.core.ingest.feeds import Entry, parse_iso_time
 from triage.core.ingest.titles import html_title, is_navigation, markdown_heading, text_title
+from triage.core.links import web_url
 from triage.core.textclean import clean_line, clean_text, html_document_text, looks_like_html
 
 
@@ -153,7 +154,9 @@ def parse_article_file(path: Path, data: bytes) -> Entry:
     mtime = datetime.fromtimestamp(int(path.stat().st_mtime), UTC) if path.exists() else None
     return Entry(
         title=title or clean_line(path.stem),
-        link=fields.get("link") or path.resolve().as_uri(),
+        # only a web address identifies a file's story beside the feeds' (the file's
+        # own URI otherwise): "url: javascript:…" in three files must not merge them
+        link=web_url(fields.get("link")) or path.resolve().as_uri(),
         body=body,
         summary=body[:300],
         author=clean_line(fields.get("author")),

@@ -13,7 +13,7 @@ from triage.core.fetch import FetchPolicy, FetchResult
 from triage.core.fulltext import enrich
 from triage.core.ingest.articles import parse_article_file
 from triage.core.ingest.feeds import parse_feed
-from triage.core.ingest.opml import parse_opml
+from triage.core.ingest.opml import parse_opml, vet_opml
 from triage.core.ingest.sources import (
     fetch_urls,
     parse_fetched,
@@ -49,6 +49,7 @@ class Pipeline:
         self.policy = policy or FetchPolicy()
         self.report = IngestReport()
         self._may_follow = False
+        self._allow_private = False  # see run()
         self._follower: subprocess.Popen[bytes] | None = None
 
     def _tell(self, stage: str, done: int, total: int) -> None:
@@ -58,8 +59,14 @@ class Pipeline:
     def _fail(self, source: str, error: str) -> None:
         self.report.errors.append(SourceError(source, error))
 
-    def run(self, sources: Sequence[str], full_text: bool = False) -> IngestReport:
-        """Ingest every source; failures are recorded per source and never stop the run."""
+    def run(
+        self, sources: Sequence[str], full_text: bool = False, allow_private: bool = False
+    ) -> IngestReport:
+        """Ingest every source; failures are recorded per source and never stop the run.
+
+        An OPML file's loopback and private-network feeds are refused (each one an
+        error naming it) unless ``allow_private``."""
+        self._allow_private = allow_private
         plan = plan_sources(sources)
         self.report.errors.extend(plan.errors)
         urls = list(plan.urls)
@@ -144,10 +151,13 @@ class Pipeline:
         except ParseError as exc:
             self._fail(str(path), str(exc))
             return []
-        for item in listed:
+        taken, refused = vet_opml(listed, self._allow_private)
+        for item, why in refused:
+            self._fail(item.url, f"refused (listed in {path.name}): {why}")
+        for item in taken:
             tags = [item.category] if item.category else []
             self.feeds.add(item.url, name=item.name, tags=tags)
-        return [item.url for item in listed]
+        return [item.url for item in taken]
 
     def _fetch_and_store(self, urls: list[str], full_text: bool) -> None:
         if not urls:

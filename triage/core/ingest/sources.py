@@ -200,6 +200,10 @@ def read_file(path: Path) -> bytes:
         raise ParseError(f"cannot read file: {exc.strerror or exc}") from None
 
 
+IDENTIFYING_SCHEMES = ("http://", "https://", "file://")
+"""Links that may identify a story: a ``javascript:`` or junk link is no address."""
+
+
 def prepare_entries(
     entries: Sequence[Entry], feed_key: str, site_link: str, fetched: datetime
 ) -> list[PreparedStory]:
@@ -207,19 +211,28 @@ def prepare_entries(
 
     The link identifies an entry only when it is unique within its feed and is not
     the site's home page (podcast and some news feeds give every item the same
-    link; collapsing them would lose stories). Otherwise the GUID is used, and as a
-    last resort a hash of the content.
+    link; collapsing them would lose stories). Otherwise the GUID is used, when it
+    too is unique within the feed (a feed repeating a GUID keeps every item), and
+    as a last resort a hash of the content.
     """
     normalized = [normalize_url(e.link) if e.link else "" for e in entries]
     counts: dict[str, int] = {}
     for link in normalized:
         if link:
             counts[link] = counts.get(link, 0) + 1
+    guids: dict[str, int] = {}
+    for entry in entries:
+        if entry.guid:
+            guids[entry.guid] = guids.get(entry.guid, 0) + 1
     prepared: list[PreparedStory] = []
     for entry, link in zip(entries, normalized, strict=True):
-        if link and counts[link] == 1 and not is_home_page(link, site_link):
+        if (
+            link.startswith(IDENTIFYING_SCHEMES)
+            and counts[link] == 1
+            and not is_home_page(link, site_link)
+        ):
             identity = f"url:{link}"
-        elif entry.guid:
+        elif entry.guid and guids[entry.guid] == 1:
             identity = f"guid:{feed_key}:{entry.guid}"
         else:
             identity = content_key(entry.title, entry.body)

@@ -270,22 +270,67 @@ def parse_query(
     stripped = text.strip()
     if stripped in ("", "*"):
         return query.Every()
+    check_query_size(stripped)
+    shown = _shown(stripped)
     errors: list[str] = []
     parser = _make_parser(schema or build_schema(), errors)
     try:
         parsed = parser.parse(_compact_dates(stripped))
-    except Exception as exc:  # Whoosh raises assorted errors for odd syntax
-        parsed, failure = None, exc
-    if (parsed is None or _only_negated(stripped, parsed)) and _WORD_MINUS.search(stripped):
-        # "-tag:lead" means "NOT tag:lead", as it reads; Whoosh drops a query of only
-        # minus clauses and fails on a group of one, as in "(-tag:lead) AND is:unread"
-        with contextlib.suppress(Exception):  # then the first answer stands
-            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
-    if parsed is None:
-        raise QueryError(f"cannot parse query {stripped!r}: {failure}") from None
-    if errors:
-        raise QueryError(f"cannot read the date {errors[0]!r} in query {stripped!r}")
-    return rewrite_virtual(parsed, resolve, dates)
+    except RecursionError:
+        raise QueryError(f"query {shown} is nested too deeply") from None
+    except Exception:  # Whoosh raises assorted errors for odd syntax
+        parsed = None
+    try:
+        if (parsed is None or _only_negated(stripped, parsed)) and _WORD_MINUS.search(stripped):
+            # "-tag:lead" means "NOT tag:lead", as it reads; Whoosh drops a query of only
+            # minus clauses and fails on a group of one, as in "(-tag:lead) AND is:unread"
+            with contextlib.suppress(Exception):  # then the first answer stands
+                parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", stripped)))
+        if parsed is None:
+            raise ValueError(stripped)
+        if not errors:
+            return rewrite_virtual(parsed, resolve, dates)
+    except RecursionError:
+        raise QueryError(f"query {shown} is nested too deeply") from None
+    except Exception:  # Whoosh raises assorted errors; their text is no message for an editor
+        if not (_DATE_CLAUSE.search(stripped) or errors):
+            raise QueryError(
+                f"cannot parse query {shown} (check its quotes, brackets and field names)"
+            ) from None
+    date = f" {_shown(errors[0])}" if errors else ""
+    raise QueryError(
+        f"cannot read the date{date} in query {shown}: write dates as YYYY-MM-DD"
+        " or YYYY-MM-DDTHH:MM, e.g. published:>2026-11-20 or"
+        " published:[2026-11-01 to 2026-11-20]"
+    )
+
+
+MAX_QUERY_CHARS = 2_000
+"""Longest query parsed: far past anything typed, short of what makes the parser
+recurse or a reader highlight thousands of terms in every story."""
+
+MAX_QUERY_WORDS = 200
+"""Most words (terms, operators, clauses) in one query, for the same reason."""
+
+
+def check_query_size(text: str) -> None:
+    """Refuse a query too long to be one an editor typed, with a clear error.
+
+    Raises:
+        QueryError: When ``text`` has more than :data:`MAX_QUERY_CHARS` characters
+            or :data:`MAX_QUERY_WORDS` words.
+    """
+    words = len(text.split())
+    if len(text) > MAX_QUERY_CHARS or words > MAX_QUERY_WORDS:
+        raise QueryError(
+            f"query too long ({words} words, {len(text)} characters): at most"
+            f" {MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters"
+        )
+
+
+def _shown(text: str) -> str:
+    """A query as quoted in an error: repr'd, and cut when long."""
+    return repr(text if len(text) <= 80 else text[:79] + "…")
 
 
 def query_terms(q: Any) -> set[str]:

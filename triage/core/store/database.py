@@ -62,11 +62,12 @@ def from_iso(text: str) -> datetime:
         return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def safe_story(story: Story) -> Story:
+def safe_story(story: Story, body: bool = True) -> Story:
     """``story`` with no escape sequence, control character or bidi override in any
-    field: the store's one sanitiser, applied to every story written and every story
-    read back (a desk written by an older version may hold raw text), whatever path
-    the text came by. Cheap when the text is clean already, as it normally is."""
+    field: the store's one sanitiser, applied to every story written, whatever path
+    its text came by. Stories read back get it too, without ``body`` (the long text
+    fields, cleaned when written by every version, cost too much to scan on each
+    read): a desk written by an older version may hold a raw link or outlet name."""
     return replace(
         story,
         title=safe_line(story.title),
@@ -74,8 +75,8 @@ def safe_story(story: Story) -> Story:
         source=safe_line(story.source),
         author=safe_line(story.author),
         guid=clean_field(story.guid),
-        summary=safe_text(story.summary),
-        body=safe_text(story.body),
+        summary=safe_text(story.summary) if body else story.summary,
+        body=safe_text(story.body) if body else story.body,
         note=safe_line(story.note),
     )
 
@@ -183,8 +184,10 @@ class Store:
         story = safe_story(story)
         with self.write() as conn:
             row = conn.execute(
-                "SELECT id, content_hash FROM stories WHERE identity = ?", (identity,)
+                "SELECT id, content_hash, origin FROM stories WHERE identity = ?", (identity,)
             ).fetchone()
+            origin = story.feeds[0] if story.feeds else ""
+            owned = row is not None and (not row["origin"] or row["origin"] in story.feeds)
             change: StoryChange
             if row is None:
                 conn.execute(
@@ -208,10 +211,11 @@ class Store:
                         int(dated),
                     ),
                 )
+                conn.execute("UPDATE stories SET origin = ? WHERE id = ?", (origin, story.id))
                 change = "added"
                 # the rules on ingest run over it once it is quoted and indexed
                 conn.execute("INSERT OR IGNORE INTO rule_queue (story_id) VALUES (?)", (story.id,))
-            elif row["content_hash"] != content_hash:
+            elif row["content_hash"] != content_hash and owned:
                 conn.execute(
                     "UPDATE stories SET title=?, url=?, source=?, author=?,"
                     " published=CASE WHEN ? THEN ? ELSE published END,"
@@ -233,6 +237,8 @@ class Store:
                         row["id"],
                     ),
                 )
+                if not row["origin"]:
+                    conn.execute("UPDATE stories SET origin = ? WHERE id = ?", (origin, row["id"]))
                 change = "updated"
             else:
                 change = "unchanged"
@@ -265,7 +271,8 @@ class Store:
         read = self.read_ids(ids)
         return [
             safe_story(
-                Story(
+                body=False,
+                story=Story(
                     id=str(r["id"]),
                     title=r["title"],
                     url=r["url"],
@@ -281,7 +288,7 @@ class Store:
                     fetched=from_iso(r["fetched"]),
                     note=r["note"],
                     dated=bool(r["dated"]),
-                )
+                ),
             )
             for r in rows
         ]
@@ -463,6 +470,18 @@ class Store:
         """Drop queue entries that were indexed, unless the story changed meanwhile."""
         with self.write() as conn:
             conn.executemany("DELETE FROM index_queue WHERE story_id = ? AND seq = ?", list(done))
+
+    def queue_days_for_index(self, first: str | None, last: str | None) -> int:
+        """Put every story published from day ``first`` to day ``last`` (inclusive
+        ``YYYY-MM-DD``, None: open-ended) on the index queue; return how many."""
+        low = first or ""
+        high = f"{last}T99" if last else "\uffff"
+        with self.write() as conn:
+            return conn.execute(
+                "INSERT OR REPLACE INTO index_queue (story_id, seq) SELECT id, seq FROM stories"
+                " WHERE published >= ? AND published < ?",
+                (low, high),
+            ).rowcount
 
     def queue_all_for_index(self) -> None:
         """Put every story on the index queue (used by ``reindex``)."""

@@ -127,6 +127,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     _add_dated_flag(conn)
     _add_search_sort(conn)
     _add_alert_flag(conn)
+    _add_origin(conn)
 
 
 def _add_quoted_mark(conn: sqlite3.Connection) -> None:
@@ -165,3 +166,15 @@ def _add_alert_flag(conn: sqlite3.Connection) -> None:
     columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(saved_searches)")}
     if "alert" not in columns:
         conn.execute("ALTER TABLE saved_searches ADD COLUMN alert INTEGER NOT NULL DEFAULT 0")
+
+
+def _add_origin(conn: sqlite3.Connection) -> None:
+    """Give ``stories`` its ``origin``: the feed (or file) that first stored the story.
+
+    Only that source may change the story's text later; another feed carrying the
+    same link only adds itself, so two feeds read in turn no longer flip the title
+    back and forth (an old desk's stories take the next source that updates them).
+    """
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(stories)")}
+    if "origin" not in columns:
+        conn.execute("ALTER TABLE stories ADD COLUMN origin TEXT NOT NULL DEFAULT ''")
