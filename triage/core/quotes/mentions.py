@@ -147,6 +147,8 @@ class MentionIndex:
         for offset, token in enumerate(run):
             if token.word.lower() in TITLE_WORDS:
                 name_from = offset + 1
+            elif offset < len(run) - 1 and token.word.endswith(("’s", "'s")):
+                name_from = offset + 1  # "Iowa State University's Dianne Bystrom"
         if name_from >= len(run):
             return
         title_start = run[0].start
@@ -156,6 +158,7 @@ class MentionIndex:
         name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
         words = tuple(t.word for t in name_tokens)
         title = self.text[title_start : run[name_from - 1].end] if name_from else ""
+        title = title.removesuffix("’s").removesuffix("'s")
         if title.lower() in HONORIFICS:
             title = ""  # "Ms Duthie": a courtesy title marks the name, it is no role
         marker = run[name_from - 1].word.lower() if name_from else ""
