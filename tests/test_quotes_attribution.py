@@ -291,3 +291,13 @@ def test_person_named_with_an_owner_is_found_for_a_later_quote() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "Dianne Ferrow"
+
+
+def test_pronoun_never_refers_to_a_name_inside_an_earlier_part_of_the_quote() -> None:
+    text = (
+        "Mr. Vell read everything on the subject.\n"
+        "“My adviser, Ada Brisk, brings a new chart to every morning meeting,” he said, "
+        "“and they are terrifying.”"
+    )
+    quotes = _quotes(text)
+    assert [q.speaker for q in quotes] == ["Vell", "Vell"]

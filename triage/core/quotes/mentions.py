@@ -9,7 +9,7 @@ and "the ministry" into the named ministry.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from triage.core.quotes.lexicon import NON_NAME_CAPITALS, ORG_WORDS, TITLE_WORDS
@@ -97,6 +97,8 @@ class MentionIndex:
     acronyms: dict[str, str | None] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
     speakers_seen: set[str] = field(default_factory=set)
+    quoted: list[tuple[int, int]] = field(default_factory=list)
+    """Sorted (start, end) of the article's quotations, set by the extractor."""
 
     @classmethod
     def build(cls, text: str) -> MentionIndex:
@@ -270,11 +272,15 @@ class MentionIndex:
     ) -> Mention | None:
         """Return the most recent person before ``before`` compatible with ``pronoun``.
 
-        Mentions inside ``skip`` (the quotation the pronoun attributes) are passed over.
+        Mentions inside ``skip`` (the quotation the pronoun attributes) or inside any
+        of :attr:`quoted` (the article's quotations) are passed over: a name someone
+        says is not who "he said" refers to.
         """
         wanted = "m" if pronoun.lower() == "he" else "f"
         for mention in self._recent(before):
             if skip is not None and skip[0] <= mention.start < skip[1]:
+                continue
+            if self._in_quote(mention.start):
                 continue
             if not (
                 mention.person or mention.name in self.speakers_seen or self._surname_known(mention)
@@ -286,6 +292,11 @@ class MentionIndex:
                 self.gender.setdefault(full.split()[-1].lower(), wanted)
                 return mention
         return None
+
+    def _in_quote(self, offset: int) -> bool:
+        """Whether ``offset`` falls inside one of the article's quotations."""
+        at = bisect_right(self.quoted, (offset, len(self.text) + 1)) - 1
+        return at >= 0 and self.quoted[at][0] <= offset < self.quoted[at][1]
 
     def _surname_known(self, mention: Mention) -> bool:
         """Whether a one-word mention repeats the surname of an earlier person."""
