@@ -276,3 +276,28 @@ def test_per_after_a_quote_names_the_source() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "the club’s rules"
+
+
+def test_possessive_owner_before_a_name_is_the_role_not_the_name() -> None:
+    text = "The debate ran long. “We are out of time,” said Meridian News's Ada Brisk."
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.role) == ("Ada Brisk", "Meridian News")
+
+
+def test_person_named_with_an_owner_is_found_for_a_later_quote() -> None:
+    text = (
+        "Others were unsure. Harbour State University's Dianne Ferrow agreed. "
+        "“Mainstream voters are running out of time and out of options.”"
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Dianne Ferrow"
+
+
+def test_pronoun_never_refers_to_a_name_inside_an_earlier_part_of_the_quote() -> None:
+    text = (
+        "Mr. Vell read everything on the subject.\n"
+        "“My adviser, Ada Brisk, brings a new chart to every morning meeting,” he said, "
+        "“and they are terrifying.”"
+    )
+    quotes = _quotes(text)
+    assert [q.speaker for q in quotes] == ["Vell", "Vell"]

@@ -337,6 +337,7 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
     bounds = paragraph_bounds(text)
     starts = [start for start, _ in bounds]
     index = MentionIndex.build(text)
+    index.quoted = [(span.start, span.end) for span in spans]
     house_double = any(not span.single for span in spans)
     quotes: list[Quote] = []
     previous: tuple[int, _Resolved, str] | None = None

@@ -9,7 +9,7 @@ and "the ministry" into the named ministry.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from triage.core.quotes.lexicon import NON_NAME_CAPITALS, ORG_WORDS, TITLE_WORDS
@@ -97,6 +97,8 @@ class MentionIndex:
     acronyms: dict[str, str | None] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
     speakers_seen: set[str] = field(default_factory=set)
+    quoted: list[tuple[int, int]] = field(default_factory=list)
+    """Sorted (start, end) of the article's quotations, set by the extractor."""
 
     @classmethod
     def build(cls, text: str) -> MentionIndex:
@@ -147,6 +149,8 @@ class MentionIndex:
         for offset, token in enumerate(run):
             if token.word.lower() in TITLE_WORDS:
                 name_from = offset + 1
+            elif offset < len(run) - 1 and token.word.endswith(("’s", "'s")):
+                name_from = offset + 1  # "Iowa State University's Dianne Bystrom"
         if name_from >= len(run):
             return
         title_start = run[0].start
@@ -156,6 +160,7 @@ class MentionIndex:
         name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
         words = tuple(t.word for t in name_tokens)
         title = self.text[title_start : run[name_from - 1].end] if name_from else ""
+        title = title.removesuffix("’s").removesuffix("'s")
         if title.lower() in HONORIFICS:
             title = ""  # "Ms Duthie": a courtesy title marks the name, it is no role
         marker = run[name_from - 1].word.lower() if name_from else ""
@@ -267,11 +272,15 @@ class MentionIndex:
     ) -> Mention | None:
         """Return the most recent person before ``before`` compatible with ``pronoun``.
 
-        Mentions inside ``skip`` (the quotation the pronoun attributes) are passed over.
+        Mentions inside ``skip`` (the quotation the pronoun attributes) or inside any
+        of :attr:`quoted` (the article's quotations) are passed over: a name someone
+        says is not who "he said" refers to.
         """
         wanted = "m" if pronoun.lower() == "he" else "f"
         for mention in self._recent(before):
             if skip is not None and skip[0] <= mention.start < skip[1]:
+                continue
+            if self._in_quote(mention.start):
                 continue
             if not (
                 mention.person or mention.name in self.speakers_seen or self._surname_known(mention)
@@ -283,6 +292,11 @@ class MentionIndex:
                 self.gender.setdefault(full.split()[-1].lower(), wanted)
                 return mention
         return None
+
+    def _in_quote(self, offset: int) -> bool:
+        """Whether ``offset`` falls inside one of the article's quotations."""
+        at = bisect_right(self.quoted, (offset, len(self.text) + 1)) - 1
+        return at >= 0 and self.quoted[at][0] <= offset < self.quoted[at][1]
 
     def _surname_known(self, mention: Mention) -> bool:
         """Whether a one-word mention repeats the surname of an earlier person."""

@@ -30,6 +30,8 @@ _ABBREVIATION = re.compile(
 )
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
+_POSSESSIVE_ROLE = re.compile(r"[’']s$")
+"""The owner's ending on a role ("CNN's Jake Tapper": the role is "CNN")."""
 DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
 HONORIFICS = frozenset(
     "mr mr. mrs mrs. ms ms. miss mx mx. messrs messrs. mme mme. mlle mlle. herr frau".split()
@@ -153,6 +155,8 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     for index, token in enumerate(run):
         if token.word.lower().rstrip(".") in TITLE_WORDS or token.word.lower() in TITLE_WORDS:
             name_from = index + 1
+        elif index < len(run) - 1 and _POSSESSIVE.search(token.word) and len(token.word) > 2:
+            name_from = index + 1  # "CNN's Jake Tapper": the owner is the role
     if (
         run_start > 1
         and words[run_start - 1].word == "of"
@@ -163,7 +167,7 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     if name_from >= len(run):
         return _noun_phrase(text, words)
     name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
-    role = role_text(text, words[: run_start + name_from])
+    role = _POSSESSIVE_ROLE.sub("", role_text(text, words[: run_start + name_from]))
     kind = "org" if looks_like_org(name_tokens) else "person"
     start, end = name_tokens[0].start, name_tokens[-1].end
     return Speaker(text[start:end], start, end, role=role, kind=kind)
