@@ -26,6 +26,7 @@ from triage.core.sync import (
     remember_key,
     sync_server,
 )
+from triage.core.textclean import safe_line
 
 PASSWORD_ENV = "TRIAGE_SERVER_PASSWORD"
 
@@ -124,7 +125,7 @@ def cmd_sync(desk: Desk, args: argparse.Namespace) -> int:
             report = sync_server(desk.store, backend, record.url)
         except ServerError as exc:
             servers.record_result(record.url, str(exc))
-            print(f"triage: error: {exc}", file=sys.stderr)
+            print(f"triage: error: {safe_line(exc)}", file=sys.stderr)  # may echo the server
             failed = True
             continue
         finally:
