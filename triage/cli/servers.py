@@ -119,7 +119,9 @@ def cmd_sync(desk: Desk, args: argparse.Namespace) -> int:
     for outcome in outcomes:
         report = outcome.report
         if report is None:
-            print(f"triage: error: {outcome.error}", file=sys.stderr)
+            print(
+                f"triage: error: {safe_line(outcome.error)}", file=sys.stderr
+            )  # may echo the server
         elif args.json:
             print(
                 json.dumps(
