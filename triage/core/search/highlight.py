@@ -32,9 +32,15 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = 200) -> S
         return Snippet(flat, tuple(spans))
     start = 0
     if spans:
-        best = 0
+        # one pass with two cursors: a story repeating a word 100k times (hostile
+        # input) made the count per span quadratic and a search hang for minutes
+        spans = sorted(spans)
+        best = close = 0
         for index, (first, _) in enumerate(spans):
-            count = sum(1 for s, e in spans[index:] if e <= first + width)
+            close = max(close, index)
+            while close < len(spans) and spans[close][1] <= first + width:
+                close += 1
+            count = close - index
             if count > best:
                 best, start = count, max(0, first - width // 4)
     if start:
