@@ -31,6 +31,8 @@ from triage.ui.guard import guarded
 from triage.ui.text import clean, plain, plural, relative_time
 
 TITLE_WIDTH = 30
+NARROW = 100
+"""Below this many columns the title and tags columns shrink for the last error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,7 @@ class FeedsScreen(ModalScreen[str | None]):
         super().__init__()
         self.context = context
         self.rows: list[FeedRow] = []
+        self.title_width = TITLE_WIDTH
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog feeds-dialog"):
@@ -126,8 +129,10 @@ class FeedsScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Feed", key="title", width=TITLE_WIDTH)
-        table.add_column("Tags", key="tags", width=12)
+        narrow = self.app.size.width < NARROW  # leave the last error some room
+        self.title_width = TITLE_WIDTH - (8 if narrow else 0)
+        table.add_column("Feed", key="title", width=self.title_width)
+        table.add_column("Tags", key="tags", width=8 if narrow else 12)
         table.add_column("Unread", key="unread", width=6)
         table.add_column("Last success", key="success", width=12)
         table.add_column("Last error", key="error")
@@ -168,8 +173,9 @@ class FeedsScreen(ModalScreen[str | None]):
             if feed.failures > 1:
                 error.append(f" ×{feed.failures}", style="dim")
         name = row.title
-        if not feed.name and len(name) > TITLE_WIDTH:  # an address: its end tells feeds apart
-            name = "…" + name[-(TITLE_WIDTH - 1) :]
+        width = self.title_width
+        if not feed.name and len(name) > width:  # an address: its end tells feeds apart
+            name = "…" + name[-(width - 1) :]
         title = plain(name, "bold" if row.unread else "", one_line=True)
         tags = plain(" ".join(f"#{t}" for t in feed.tags), "italic cyan", one_line=True)
         return [
