@@ -301,3 +301,23 @@ def test_pronoun_never_refers_to_a_name_inside_an_earlier_part_of_the_quote() ->
     )
     quotes = _quotes(text)
     assert [q.speaker for q in quotes] == ["Vell", "Vell"]
+
+
+def test_pronoun_right_after_a_quote_is_not_read_inside_the_quote() -> None:
+    text = (
+        "Dolores Fenn, 56, won the draw.\n"
+        "But she is not hanging up her mop yet. “I will do my notice. I'm not leaving "
+        "the girls short before Christmas,” she said."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Dolores Fenn"
+
+
+def test_hyphenated_description_is_the_speaker() -> None:
+    text = (
+        "Dolores Fenn, 56, won the draw.\n"
+        "The grandmother-of-five says she plans to buy her house and “treat everyone on "
+        "the ward to a proper lunch”."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "The grandmother-of-five"

@@ -184,7 +184,8 @@ def _institution_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved:
     "The council pledged sanctions against what it called “…”": "it" is the
     organisation the sentence is about; any other "it" stays unresolved.
     """
-    tokens = sentence_tokens(index.text, max(0, pronoun.start - _SUBJECT_WINDOW), pronoun.start)
+    start = max(0, pronoun.start - _SUBJECT_WINDOW, index.quote_end_before(pronoun.start))
+    tokens = sentence_tokens(index.text, start, pronoun.start)
     if len(tokens) < 2:
         return _Resolved()
     subject = leading_subject(index.text, tokens)
@@ -200,7 +201,8 @@ def _clause_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved | None:
     "A B said that she called C “…”": a pronoun later in the sentence refers to
     its subject far more often than to the last person named (here C).
     """
-    tokens = sentence_tokens(index.text, max(0, pronoun.start - _SUBJECT_WINDOW), pronoun.start)
+    start = max(0, pronoun.start - _SUBJECT_WINDOW, index.quote_end_before(pronoun.start))
+    tokens = sentence_tokens(index.text, start, pronoun.start)
     if len(tokens) < 2:
         return None
     subject = leading_subject(index.text, tokens)

@@ -66,6 +66,8 @@ _CAPITAL_RUN = re.compile(
     + r"][\w’'\-.]*)*"
 )
 _LOOKBACK = 300
+_ADJACENT = 4
+"""Characters between a quote's last word and a pronoun that attributes it (`,” she`)."""
 _INVERTED_CUES = frozenset({"Said", "Says", "Added", "Wrote", "Writes", "Asked"})
 _PLACE_PREPOSITIONS = frozenset({"on", "from", "in", "at", "near"})
 _EXPANSION = re.compile(r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)$")
@@ -292,6 +294,20 @@ class MentionIndex:
                 self.gender.setdefault(full.split()[-1].lower(), wanted)
                 return mention
         return None
+
+    def quote_end_before(self, offset: int) -> int:
+        """The end of a quotation that closes right before ``offset`` (0 when none).
+
+        A sentence read back from a pronoun that directly follows a quote stops
+        there: the words inside the quote ("“I'm not leaving,” she said") are not
+        the clause the pronoun sits in.
+        """
+        at = bisect_right(self.quoted, (offset, -1)) - 1
+        while at >= 0 and self.quoted[at][1] > offset:
+            at -= 1
+        if at < 0 or offset - self.quoted[at][1] > _ADJACENT:
+            return 0
+        return self.quoted[at][1]
 
     def _in_quote(self, offset: int) -> bool:
         """Whether ``offset`` falls inside one of the article's quotations."""

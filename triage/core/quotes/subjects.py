@@ -247,8 +247,9 @@ def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
     phrase. Only the phrase's last determiner is read past when the "of" part has
     its own ("the head of the agency" is kept whole).
     """
-    if not tokens or not tokens[-1].word.isalpha() or not tokens[-1].word.islower():
-        return []
+    last = tokens[-1].word if tokens else ""
+    if not last.replace("-", "").isalpha() or not last.islower():
+        return []  # "the grandmother-of-five" is one noun
     found: list[Token] = []
     joined = False
     for back in range(len(tokens) - 1, max(len(tokens) - 1 - _COMMON_PHRASE_WORDS, -1), -1):
@@ -360,7 +361,7 @@ def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:
     phrase = [segment[0]]
     for token in segment[1:3]:
         lower = token.word.lower()
-        plain = strip_possessive(token).word  # "The victim's sister"
+        plain = strip_possessive(token).word.replace("-", "")  # "The victim's sister"
         if not plain.isalpha() or lower in CUE_WORDS | AUXILIARIES | CLAUSE_STOPS:
             break
         if lower.endswith("ed") and len(phrase) > 1:
