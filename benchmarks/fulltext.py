@@ -2,9 +2,13 @@
 
 Quality: token F1 (bags of lower-cased words) of the extracted text against each
 page's gold text, per page and as the mean over pages, in two groups: real pages
-(``tests/fixtures/pages/real/NAME.html`` with ``NAME.gold.txt``, origin in the README
-there; reported when present) and the nine pages written by the project
+(``tests/fixtures/pages/real/NAME.html`` with ``NAME.gold.txt``, origin and licence in
+SOURCES.md there; reported when present) and the nine pages written by the project
 (``tests/fixtures/pages``), which are labelled as such and are no measure of the world.
+
+Real path: the same real pages served by a local HTTP server behind a summary-only
+feed, ingested with ``Desk.ingest([...], full_text=True)`` (what ``triage ingest
+--full-text`` does), each stored body scored against its gold text, per page and mean.
 
 Cost: median milliseconds to extract one page (both extractors), then end to end
 through a real desk: a local HTTP server serves a summary-only feed of N stories
@@ -35,6 +39,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from triage.core.desk import Desk
 from triage.core.fulltext import pages as fulltext
@@ -92,6 +97,66 @@ def quality(repeat: int) -> None:
             scores.append(f)
             print(f"{name:<40} {p:6.3f} {r:6.3f} {f:6.3f} {statistics.median(spent):7.2f}")
         print(f"{'mean token F1':<40} {'':>6} {'':>6} {statistics.mean(scores):6.3f}")
+
+
+def headline(markup: str) -> str:
+    """The page's headline for a feed item: its ``<h1>``, else its ``<title>``."""
+    found = page_title(markup)
+    if not found:
+        title = re.search(r"<title[^>]*>(.*?)</title>", markup, re.S | re.I)
+        found = re.sub(r"<[^>]+>", "", title.group(1)).strip() if title else ""
+    return " ".join(found.split()) or "Untitled"
+
+
+def real_ingest() -> None:
+    """Print token F1 of the bodies ``ingest --full-text`` stores for the real pages."""
+    names = layouts(REAL_PAGES)
+    if not names:
+        print(f"\nreal path: no pages in {REAL_PAGES}")
+        return
+    fulltext.HOST_DELAY = 0.0
+    server = _Server()
+    items = []
+    when = datetime(2026, 11, 20, tzinfo=UTC)
+    for number, name in enumerate(names):
+        raw = (REAL_PAGES / f"{name}.html").read_bytes()
+        server.routes[f"/real/{name}"] = (raw, "text/html")
+        title = xml_escape(headline(decode_html(raw)))
+        items.append(
+            f"<item><title>{title}</title><link>{server.url(f'/real/{name}')}</link>"
+            f"<pubDate>{format_datetime(when - timedelta(minutes=number))}</pubDate>"
+            f"<description>Story {number}.</description></item>"
+        )
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Real</title>'
+        f"<link>{server.url('/')}</link>{''.join(items)}</channel></rss>"
+    )
+    server.routes["/feed.xml"] = (feed.encode(), "application/rss+xml")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            desk = Desk(Path(tmp) / "desk")
+            try:
+                report = desk.ingest([server.url("/feed.xml")], full_text=True)
+                assert not report.errors, report.errors
+                bodies = {s.url.rsplit("/", 1)[-1]: s.body for s in desk.store.iter_stories()}
+            finally:
+                desk.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    print(f"\nreal path: ingest --full-text through a local server ({len(names)} pages)")
+    print(f"{'page':<40} {'P':>6} {'R':>6} {'F1':>6}")
+    scores = []
+    for name in names:
+        gold = words((REAL_PAGES / f"{name}.gold.txt").read_text(encoding="utf-8"))
+        got = words(bodies.get(name, ""))
+        p, r, f = prf(sum((got & gold).values()), sum(got.values()), sum(gold.values()))
+        scores.append(f)
+        print(f"{name:<40} {p:6.3f} {r:6.3f} {f:6.3f}")
+    print(f"{'mean token F1':<40} {'':>6} {'':>6} {statistics.mean(scores):6.3f}")
+    print(f"{'median token F1':<40} {'':>6} {'':>6} {statistics.median(scores):6.3f}")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -197,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="timed extractions per page")
     args = parser.parse_args(argv)
     quality(args.repeat)
+    real_ingest()
     end_to_end(args.stories)
     return 0
 

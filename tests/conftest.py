@@ -67,6 +67,16 @@ def any_desk(tmp_path: Path, store_url: str | None) -> Iterator[Desk]:
 
 
 @pytest.fixture
+def any_demo_desk(tmp_path: Path, store_url: str | None) -> Iterator[Desk]:
+    """The bundled demo corpus on each engine in turn."""
+    opened = Desk(tmp_path / "demo-desk", store=store_url)
+    report = opened.ingest([str(p) for p in demo_paths()])
+    assert not report.errors, report.errors
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
 def demo_desk(tmp_path: Path) -> Iterator[Desk]:
     """A desk holding the bundled demo corpus."""
     opened = Desk(tmp_path / "demo-desk")

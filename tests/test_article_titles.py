@@ -50,6 +50,7 @@ def ingest_file(desk: Desk, path: Path, text: str) -> Story:
         "Accept all cookies",
         "0:00 / 1:52",
         "please wait",
+        "No media source currently available",
     ],
 )
 def test_navigation_lines_are_recognised(line: str) -> None:
@@ -112,6 +113,20 @@ def test_navigation_lines_above_the_headline_are_skipped(desk: Desk, tmp_path: P
     )
     story = ingest_file(desk, tmp_path / "wire" / "a.txt", text)
     assert story.title == "Harbour board votes to rebuild breakwater"
+    assert story.body.startswith("The harbour board voted")
+
+
+def test_player_furniture_and_the_headline_again_are_not_the_body(
+    desk: Desk, tmp_path: Path
+) -> None:
+    text = (
+        "Breaking News\n\nFact check: Harbour board votes to rebuild breakwater\n\n"
+        "Harbour board votes to rebuild breakwater\nplease wait\n\n"
+        "No media source currently available\n\n0:00 0:01:52 0:00\n\n"
+        f"Harbour board votes to rebuild breakwater\n\n{PARAGRAPH}\n\n{SECOND}\n"
+    )
+    story = ingest_file(desk, tmp_path / "wire" / "a.txt", text)
+    assert story.title == "Fact check: Harbour board votes to rebuild breakwater"
     assert story.body.startswith("The harbour board voted")
 
 

@@ -117,7 +117,11 @@ def test_export_formats(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "rundown.csv"
     assert cli("export", "strike", "--format", "csv", "-o", str(out)).status == 0
     lines = out.read_text().splitlines()
-    assert lines[0] == "id,title,source,url,published,tags,read" and len(lines) > 1
+    assert lines[0] == (
+        "id,title,source,url,published,tags,read,"
+        "cluster,cluster_size,cluster_relation,origin,copies,tagged_quotes"
+    )
+    assert len(lines) > 1
     md = cli("export", "strike", "--format", "md").out
     assert md.startswith("# Rundown: strike") and "## [" in md
     data = cli("export", "strike", "--format", "json").json()

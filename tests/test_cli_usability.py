@@ -113,3 +113,26 @@ def test_plural_in_feeds_import(cli: Any, tmp_path: Path) -> None:
     result = cli("feeds", "import", str(opml))
     assert result.status == 0 and "subscribed to 1 feed from" in result.out
     assert json.loads(cli("feeds", "list", "--json").out)[0]["url"] == "https://a.example/rss"
+
+
+def test_feeds_list_shows_the_feed_title_after_a_fetch_not_its_url(
+    cli: Any, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        RSS, content_type="application/rss+xml"
+    )
+    url = httpserver.url_for("/feed.xml")
+    assert cli("feeds", "add", url).status == 0
+    assert cli("feeds", "list", "--json").json()[0]["name"] == ""
+    assert cli("fetch", "--all").status == 0
+    assert cli("feeds", "list", "--json").json()[0]["name"] == "Ferry News"
+    assert "Ferry News" in cli("feeds", "list").out
+    # a name the editor gave is never replaced by the feed's own title
+    assert cli("feeds", "add", url, "--name", "Ferries").status == 0
+    assert cli("fetch", "--all").status == 0
+    assert cli("feeds", "list", "--json").json()[0]["name"] == "Ferries"
+
+
+def test_feeds_list_without_feeds_says_how_to_add_one(cli: Any) -> None:
+    result = cli("feeds", "list")
+    assert result.status == 0 and "triage feeds add URL" in result.out

@@ -102,6 +102,11 @@ def test_a_query_of_only_negated_terms_excludes_from_everything(
     assert titles(desk, "-strike -café") == {"Storm warning for the coast"}
     assert titles(desk, "-(strike OR storm)") == {"Café wins award"}
     assert titles(desk, "follow-up") == set()  # a hyphen inside a word is no negation
+    # the app narrows to unread as "(QUERY) AND is:unread" (u on a negated-only query)
+    assert titles(desk, "(-tag:lead) AND is:unread") == STORIES_BY_TITLE - {
+        "Dockers strike at Brennock port",
+        "Café wins award",
+    }
 
 
 def test_read_state_is_searchable(desk: Desk, news: dict[str, str]) -> None:

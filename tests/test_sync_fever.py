@@ -254,9 +254,10 @@ def test_kill_during_sync_loses_nothing(tmp_path: Path, httpserver: HTTPServer) 
             time.sleep(delay)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-        stories = desk_stories(fever)
-        if stories:  # the killed syncs stored some batches; mark one of them read
-            assert fever.triage("read", str(stories[0]["id"])).returncode == 0
+        stored_before = desk_stories(fever)
+        marked = bool(stored_before)  # the killed syncs stored some batches: mark one read
+        if marked:
+            assert fever.triage("read", str(stored_before[0]["id"])).returncode == 0
         out = fever.triage("sync")
         assert out.returncode == 0, out.stderr
         stories = desk_stories(fever)
@@ -264,5 +265,36 @@ def test_kill_during_sync_loses_nothing(tmp_path: Path, httpserver: HTTPServer) 
         assert len({s["url"] for s in stories}) == 600
         listed = json.loads(fever.triage("servers", "list", "--json").stdout)
         assert listed[0]["items"] == 600
-        if stories:
-            assert len(_unread(fever)) == 600 - (1 if stories else 0)
+        assert len(_unread(fever)) == 600 - (1 if marked else 0)
+
+
+async def test_the_apps_refresh_syncs_the_server(
+    fever: Fever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R in the app syncs a server that has no feed of its own on the desk: with the
+    password at hand its items arrive; without one the refresh says so in one line."""
+    from tests.ui.conftest import make_app, screen_text, settle
+    from triage.core.desk import Desk
+
+    out = fever.triage("servers", "add", "fever", fever.url, "--user", EMAIL)
+    assert out.returncode == 0, out.stderr
+    monkeypatch.delenv("TRIAGE_SERVER_PASSWORD", raising=False)
+    desk = Desk(fever.index)
+    try:
+        app = make_app(desk)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")  # no password, no keyring: nothing to sync with
+            await settle(pilot)
+            assert desk.store.count() == 0
+            told = [n.message for n in app._notifications]
+            assert any("1 feed error" in note for note in told), told
+            monkeypatch.setenv("TRIAGE_SERVER_PASSWORD", PASSWORD)
+            await pilot.press("R")
+            await settle(pilot)
+            assert desk.store.count() == 120
+            told = [n.message for n in app._notifications]
+            assert any("120 new" in note for note in told), told
+            assert "120 stories" in screen_text(app)
+    finally:
+        desk.close()

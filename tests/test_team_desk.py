@@ -70,7 +70,7 @@ def test_cli_commands_run_on_a_postgresql_store(
     here = ["--desk", pg_url, "--index", str(tmp_path / "a")]
     status, out, err = run(capsys, *here, "ingest", "--json", *map(str, demo_paths()))
     assert status == 0, err
-    assert json.loads(out)["errors"] == []
+    assert json.loads(out)["errors"] == [], (out, err)
     hits = json.loads(run(capsys, *here, "search", "--json", "--sort", "date", "--limit", "3")[1])
     story = hits[0]["id"]
     assert run(capsys, *here, "tag", story, "Lead")[0] == 0

@@ -8,7 +8,7 @@ missing file means defaults; a broken file is reported, never silently ignored.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from platformdirs import user_config_dir
@@ -36,6 +36,10 @@ class Config:
             desk directory's own SQLite file.
         editor: Who this terminal runs as on a shared desk (``--as`` wins); empty:
             the default editor.
+        alert_bell: Ring the terminal bell when a refresh brings an alert's new
+            matches (``[alerts] bell``; the status line always says so).
+        alert_desktop: Also send a desktop notification (``[alerts] desktop``),
+            where ``notify-send`` is on the PATH.
         source: The file these settings came from, if any.
     """
 
@@ -45,6 +49,8 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     store: str = ""
     editor: str = ""
+    alert_bell: bool = True
+    alert_desktop: bool = True
     source: Path | None = None
 
 
@@ -91,6 +97,11 @@ def parse_config(text: str, origin: str = "config") -> Config:
     editor = table.get("editor", "")
     if not isinstance(editor, str):
         raise ConfigError(f"{origin}: editor must be a string (a name)")
+    alerts = table.get("alerts", {})
+    if not isinstance(alerts, dict) or not all(
+        k in ("bell", "desktop") and isinstance(v, bool) for k, v in alerts.items()
+    ):
+        raise ConfigError(f"{origin}: [alerts] takes bell = true/false and desktop = true/false")
     return Config(
         refresh_minutes=_number(table, "refresh_minutes", 0.0, origin),
         poll_seconds=_number(table, "poll_seconds", 30.0, origin),
@@ -98,6 +109,8 @@ def parse_config(text: str, origin: str = "config") -> Config:
         keys=dict(keys),
         store=store.strip(),
         editor=editor.strip(),
+        alert_bell=alerts.get("bell", True),
+        alert_desktop=alerts.get("desktop", True),
     )
 
 
@@ -111,12 +124,4 @@ def load_config(desk_path: Path | None = None) -> Config:
     if path is None:
         return Config()
     loaded = parse_config(path.read_text(encoding="utf-8"), origin=str(path))
-    return Config(
-        refresh_minutes=loaded.refresh_minutes,
-        poll_seconds=loaded.poll_seconds,
-        theme=loaded.theme,
-        keys=loaded.keys,
-        store=loaded.store,
-        editor=loaded.editor,
-        source=path,
-    )
+    return replace(loaded, source=path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -153,7 +154,9 @@ async def test_e_exports_the_current_search_where_the_editor_says(
         written = tmp_path / "out.json"
         assert written.is_file()
         expected = len(ui_desk.search("strike", limit=None).rows)
-        assert written.read_text().count('"id"') == expected
+        rows = json.loads(written.read_text())
+        assert len(rows) == expected
+        assert all("cluster" in row and "tagged_quotes" in row for row in rows)
         notes = [n.message for n in app._notifications]
         assert any(str(written) in note for note in notes)
         await pilot.press("e", "enter")  # default: markdown in the current directory

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from tests.ui.conftest import make_app, screen_text, settle
 from triage.config import Config
 from triage.core.desk import Desk
@@ -129,6 +131,31 @@ async def test_the_cluster_pane_keeps_its_heading_in_view(ui_desk: Desk) -> None
         assert f"{cluster.size} stories:" in text
 
 
+async def test_a_glance_at_the_cluster_pane_shows_its_heading_and_origin(
+    ui_desk: Desk,
+) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:  # the pane is a few rows high here
+        await settle(pilot)
+        for _ in range(4):  # biggest story first: its members lead the list
+            await pilot.press("O")
+        await settle(pilot)
+        listing = main(app).query_one(StoryList)
+        cluster = ui_desk.clusters.cluster_of(listing.stories[0].id)
+        assert cluster.size >= 3
+        last = [s.id for s in listing.stories].index(cluster.members[-1].story_id)
+        await pilot.press(*"j" * last)
+        await settle(pilot)
+        pane = main(app).query_one(ClusterPane)
+        assert listing.has_focus and pane.scroll_y == 0
+        assert f"{cluster.size} stories:" in screen_text(app)
+        await pilot.press("2")  # in the pane, the cursor's member comes into view
+        await settle(pilot)
+        assert pane.highlighted is not None
+        option = pane.get_option_at_index(pane.highlighted)
+        assert option.id == f"m:{cluster.members[-1].story_id}"
+
+
 def test_shorten_marks_a_cut_quote_with_an_ellipsis() -> None:
     words = " ".join(["word"] * 100)
     assert shorten("short one", 50) == "short one"
@@ -154,6 +181,33 @@ async def test_alt_digit_recalls_a_saved_search(ui_desk: Desk) -> None:
         await pilot.press("alt+1")
         await settle(pilot)
         assert main(app).query_text == "strike"
+
+
+async def test_alt_digit_as_tmux_and_xterm_send_it_recalls_a_saved_search(
+    ui_desk: Desk,
+) -> None:
+    from textual._xterm_parser import XTermParser
+
+    def typed(data: str) -> list[events.Key]:
+        """The key events Textual makes of what the terminal sends."""
+        parser = XTermParser()
+        found = [*parser.feed(data), *parser.feed("")]
+        return [e for e in found if isinstance(e, events.Key)]
+
+    ui_desk.tags.save_search("port", "strike")
+    ui_desk.tags.save_search("water", "water")
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for event in typed("\x1b2"):  # alt+2 as xterm and tmux send it: ESC then 2
+            app.post_message(event)
+        await settle(pilot)
+        assert main(app).query_text == "water"
+        await pilot.press("slash")
+        for event in typed("£5"):  # in the search bar the same character is text
+            app.post_message(event)
+        await settle(pilot)
+        assert main(app).query_one(SearchBar).value == "£5"
 
 
 async def test_R_without_feeds_says_how_to_add_one(ui_desk: Desk) -> None:
@@ -207,6 +261,26 @@ async def test_m_m_merges_a_story_into_another_cluster_and_x_splits_it_out(
         await settle(pilot)
         assert ui_desk.clusters.cluster_of(first).id != ui_desk.clusters.cluster_of(second).id
         assert first not in {m.story_id for m in pane.cluster.members}  # type: ignore[union-attr]
+
+
+async def test_m_moves_the_story_alone_its_old_cluster_mates_stay(ui_desk: Desk) -> None:
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listing = main(app).query_one(StoryList)
+        ids = [s.id for s in listing.stories]
+        sizes = ui_desk.clusters.sizes(ids)
+        mover = max(ids, key=lambda i: sizes.get(i, 1))
+        mates = {m.story_id for m in ui_desk.clusters.cluster_of(mover).members} - {mover}
+        assert len(mates) >= 2
+        target = next(i for i in ids if i != mover and i not in mates)
+        await pilot.press(*"j" * ids.index(mover), "m", "g", *"j" * ids.index(target), "m")
+        await settle(pilot)
+        moved = ui_desk.clusters.cluster_of(mover)
+        assert moved.id == ui_desk.clusters.cluster_of(target).id
+        assert not mates & {m.story_id for m in moved.members}
+        left = {ui_desk.clusters.cluster_of(i).id for i in mates}
+        assert len(left) == 1, "the old cluster keeps its other members together"
 
 
 async def test_escape_cancels_a_merge(ui_desk: Desk) -> None:

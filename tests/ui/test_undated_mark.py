@@ -29,3 +29,20 @@ async def test_story_list_marks_undated_stories(desk: Desk, tmp_path: Path) -> N
         ages = {s.title: table._row(s, app.clock())[0].plain for s in table.stories}
     assert ages["Undated one"].startswith(UNDATED_MARK)
     assert not ages["Dated one"].startswith(UNDATED_MARK)
+
+
+async def test_an_older_year_is_never_cut_to_read_as_this_years(desk: Desk, tmp_path: Path) -> None:
+    feed = tmp_path / "mixed.xml"
+    feed.write_text(FEED)
+    desk.ingest([str(feed)])
+    app = make_app(desk)
+    async with app.run_test(size=(120, 40)) as pilot:  # the list is narrower than 70 cells
+        await settle(pilot)
+        table = app.screen.query_one(StoryList)
+        assert table.age_width < len("24 Sep 2018")
+        rows = {s.title: table.get_row(s.id)[0].plain for s in table.stories}
+        assert rows["Dated one"] == "Sep '18"
+        await pilot.resize_terminal(200, 40)  # wide enough for the whole date
+        await settle(pilot)
+        rows = {s.title: table.get_row(s.id)[0].plain for s in table.stories}
+        assert rows["Dated one"] == "24 Sep 2018"

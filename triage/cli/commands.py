@@ -16,9 +16,21 @@ from triage.config import Config, ConfigError, load_config
 from triage.core.clusters import Cluster
 from triage.core.desk import DESK_ENV, EDITOR_ENV, INDEX_ENV, Desk, locate_desk, team_desk_dir
 from triage.core.errors import ParseError
-from triage.core.export import render_export, story_json
+from triage.core.export import (
+    render_export,
+    stored_quote_json,
+    story_json,
+    story_summary_json,
+    work_json,
+    write_atomically,
+)
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
+from triage.core.ingest.opml import vet_opml
+from triage.core.ingest.sources import is_url
+from triage.core.links import web_url
 from triage.core.models import IngestReport, Story
+from triage.core.rules import RuleError, split_rule
+from triage.core.rules.actions import ARROW
 from triage.core.search import QueryError, Scope, SearchError
 from triage.core.store import (
     EditorError,
@@ -27,6 +39,7 @@ from triage.core.store import (
     is_postgres,
     normalize_tag,
 )
+from triage.core.textclean import safe_line
 
 WEB = ("http", "https")
 
@@ -107,6 +120,8 @@ def open_desk(
         raise CliError(f"cannot open desk at {_shown(location, path)}: {exc}") from None
     try:
         yield desk
+        for line in desk.repaired:
+            print(f"triage: warning: {line}", file=sys.stderr)
     except QueryError as exc:
         raise CliError(str(exc), status=2) from None
     except SearchError as exc:
@@ -139,15 +154,17 @@ def plural(count: int, one: str, many: str) -> str:
 
 def _feed_url(url: str) -> str:
     """``url`` if it can be a feed's address; a usage error otherwise."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in WEB or not parts.netloc:
+    if web_url(url) is None:
         raise CliError(f"not a feed URL: {url!r} (give an http:// or https:// address)", 2)
     return url.strip()
 
 
 def _print_report(report: IngestReport, as_json: bool) -> int:
     for error in report.errors:
-        print(f"triage: error: {error.source}: {error.error}", file=sys.stderr)
+        print(
+            f"triage: error: {safe_line(error.source)}: {safe_line(error.error)}", file=sys.stderr
+        )
+    _print_rule_errors(report)
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -156,9 +173,14 @@ def _print_report(report: IngestReport, as_json: bool) -> int:
 
 
 def cmd_ingest(desk: Desk, args: argparse.Namespace) -> int:
-    urls = [s for s in dict.fromkeys(args.sources) if urlsplit(s).scheme.lower() in WEB]
+    urls = [s for s in dict.fromkeys(args.sources) if is_url(s)]
     fresh = [url for url in urls if desk.feeds.get(url) is None]
-    report = desk.ingest(args.sources, full_text=args.full_text, progress=render.progress_printer())
+    report = desk.ingest(
+        args.sources,
+        full_text=args.full_text,
+        progress=render.progress_printer(),
+        allow_private=args.allow_private,
+    )
     failed = {error.source for error in report.errors}
     for url in fresh:  # a URL is subscribed by ingest only if it could be read
         if url in failed:
@@ -172,7 +194,76 @@ def cmd_fetch(desk: Desk, args: argparse.Namespace) -> int:
             print("another terminal is fetching this desk's feeds: its stories arrive here")
             return 0
         report = desk.pipeline(progress=render.progress_printer()).refresh(only_due=not args.all)
-    return _print_report(report, args.json)
+    if not args.alerts:
+        return _print_report(report, args.json)
+    for error in report.errors:
+        print(f"triage: error: {error.source}: {error.error}", file=sys.stderr)
+    _print_rule_errors(report)
+    hits = [(hit, desk.store.get_stories(list(hit.story_ids))) for hit in report.alerts]
+    if args.json:
+        alerts = [
+            {
+                "name": hit.name,
+                "query": hit.query,
+                "stories": [story_summary_json(s) for s in found],
+            }
+            for hit, found in hits
+        ]
+        print(json.dumps({**report.to_json(), "alerts": alerts}, ensure_ascii=False, indent=2))
+    else:
+        render.alerts(hits)
+    return 1 if report.errors else 0
+
+
+def _print_rule_errors(report: IngestReport) -> None:
+    for line in report.rule_errors:
+        print(f"triage: warning: {line}", file=sys.stderr)
+
+
+def cmd_rules(desk: Desk, args: argparse.Namespace) -> int:
+    action = args.rules_command
+    engine = desk.rules
+    try:
+        if action == "list":
+            render.rules(engine.rules(), args.json)
+        elif action == "add":
+            query, actions = args.query, " ".join(args.actions)
+            if not actions:
+                query, actions = split_rule(args.query)
+            rule = engine.add(query, actions)
+            print(f"rule {rule.id}: {rule.text()}")
+        elif action == "apply":
+            count = engine.apply_now(args.id)
+            if count is None:
+                raise CliError(f"no rule {args.id} (rules list shows them)", 2)
+            print(f"rule {args.id} applied to {plural(count, 'story', 'stories')}")
+        elif action == "remove":
+            if not engine.rows.remove(args.id):
+                raise CliError(f"no rule {args.id} (rules list shows them)", 2)
+            print(f"removed rule {args.id}")
+        else:
+            trial = engine.trial(ARROW.split(_query(args), maxsplit=1)[0])  # a whole rule too
+            render.trial(trial, args.json)
+    except RuleError as exc:
+        raise CliError(str(exc), 2) from None
+    return 0
+
+
+def cmd_alerts(desk: Desk, args: argparse.Namespace) -> int:
+    if args.name is None:
+        alerts = desk.rules.rows.alerts()
+        if args.json:
+            listed = [{"name": name, "query": query} for name, query in alerts]
+            print(json.dumps(listed, ensure_ascii=False, indent=2))
+        elif not alerts:
+            print("no alerts (triage alerts NAME marks a saved search as one)")
+        for name, query in [] if args.json else alerts:
+            print(f"{name}\t{query}")
+        return 0
+    if not desk.rules.rows.set_alert(args.name, not args.off):
+        raise CliError(f"no saved search named {args.name!r} (save one in the app with s)", 2)
+    print(f"{args.name}: {'no longer an alert' if args.off else 'alert'}")
+    return 0
 
 
 def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
@@ -185,12 +276,14 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
         feeds = desk.feeds.all()
         if args.json:
             print(json.dumps([render.feed_json(f) for f in feeds], ensure_ascii=False, indent=2))
+        elif not feeds:
+            print("no feeds yet: triage feeds add URL, or triage feeds import FILE.opml")
         else:
             render.feeds_table(feeds)
     elif action == "remove":
         if not desk.feeds.remove(args.url):
             raise CliError(f"not subscribed: {args.url}")
-        print(f"unsubscribed: {args.url}")
+        print(f"unsubscribed: {safe_line(args.url)}")
     elif action == "import":
         try:
             listed = parse_opml(Path(args.file).read_bytes())
@@ -198,9 +291,13 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
             raise CliError(f"{args.file}: {exc}") from None
         if not listed:
             raise CliError(f"{args.file}: no feeds found (is it an OPML file?)")
-        for item in listed:
+        taken, refused = vet_opml(listed, allow_private=args.allow_private)
+        for item, why in refused:
+            print(f"triage: refused {safe_line(item.url)!r}: {why}", file=sys.stderr)
+        for item in taken:
             desk.feeds.add(item.url, name=item.name, tags=[item.category] if item.category else [])
-        print(f"subscribed to {plural(len(listed), 'feed', 'feeds')} from {args.file}")
+        name = safe_line(args.file)
+        print(f"subscribed to {plural(len(taken), 'feed', 'feeds')} from {name}")
     elif action == "export":
         opml = render_opml(
             [OpmlFeed(f.url, f.name, f.tags[0] if f.tags else "") for f in desk.feeds.all()]
@@ -214,7 +311,7 @@ def _write_output(target: str, text: str) -> None:
         sys.stdout.write(text)
         return
     try:
-        Path(target).write_text(text, encoding="utf-8")
+        write_atomically(Path(target), text)
     except OSError as exc:
         raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
     print(f"wrote {target}", file=sys.stderr)
@@ -236,7 +333,10 @@ def cmd_search(desk: Desk, args: argparse.Namespace) -> int:
 def cmd_show(desk: Desk, args: argparse.Namespace) -> int:
     story = _story(desk, args.id)
     if args.json:
-        print(json.dumps(story_json(story), ensure_ascii=False, indent=2))
+        work = desk.story_work([story.id], all_quotes=True)[story.id]
+        shown = {**story_json(story), **work_json(work)}
+        shown["quotes"] = shown.pop("tagged_quotes")  # every quote, each with its tags
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
         render.story(story, desk.quotes.for_stories([story.id]))
     return 0
@@ -286,9 +386,18 @@ def cmd_read(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def cmd_export(desk: Desk, args: argparse.Namespace) -> int:
-    page = desk.search(_query(args), limit=args.limit, sort="date", snippets=False)
-    text = render_export([row.story for row in page.rows], args.format, title=_query(args))
+    page = desk.story_page(_query(args), sort=args.sort, limit=args.limit)
+    stories = page.stories
+    work = desk.story_work([s.id for s in stories])
+    text = render_export(stories, args.format, title=_query(args), work=work)
     _write_output(args.output, text)
+    if page.more or page.total > len(stories):
+        total = f"{page.total}+" if page.more else str(page.total)
+        print(
+            f"triage: exported the first {len(stories)} ({args.sort}) of {total} matching"
+            f" stories (--limit {args.limit}); raise --limit for more",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -370,11 +479,7 @@ def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
     )
     with render.tolerate_closed_pipe():
         if args.json:
-            print(
-                json.dumps(
-                    [render.stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2
-                )
-            )
+            print(json.dumps([stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2))
         else:
             render.quotes_table(quotes, stories)
     return 0
@@ -401,6 +506,8 @@ def _sync(desk: Desk, args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[Desk, argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "fetch": cmd_fetch,
+    "rules": cmd_rules,
+    "alerts": cmd_alerts,
     "feeds": cmd_feeds,
     "search": cmd_search,
     "show": cmd_show,

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 from triage import __version__
 from triage.cli.commands import COMMANDS, CliError, open_desk
-from triage.core.desk import DESK_ENV, INDEX_ENV
+from triage.core.desk import DESK_ENV, INDEX_ENV, SORTS
 from triage.core.fulltext import ExtractorUnavailable
+from triage.core.textclean import safe_line
 
 
 def _add_index_option(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -67,10 +68,56 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--full-text", action="store_true", help="fetch full articles for summaries")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let an OPML file subscribe to loopback and private-network addresses",
+    )
 
     p = command("fetch", "refresh every subscribed feed")
     p.add_argument("--all", action="store_true", help="include feeds that are backing off")
+    p.add_argument(
+        "--alerts",
+        action="store_true",
+        help="print the new stories each alert (a saved search marked as one) matched",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    rules = command("rules", "rules on ingest: a query and what to do to new stories it matches")
+    rules_sub = rules.add_subparsers(
+        dest="rules_command",
+        metavar="ACTION",
+        required=True,
+        help="list, add, remove, apply or try",
+    )
+    p = rules_sub.add_parser("list", help="list the rules, in the order they run")
+    _add_index_option(p, top=False)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = rules_sub.add_parser(
+        "add",
+        help="add a rule: QUERY ACTION… or 'QUERY -> ACTIONS'"
+        " (actions: tag NAME, mark read, hide, pin)",
+    )
+    _add_index_option(p, top=False)
+    p.add_argument("query", help='the stories it acts on, e.g. speaker:Peskov or source:"X"')
+    p.add_argument("actions", nargs="*", metavar="ACTION", help="tag NAME, mark read, hide, pin")
+    p = rules_sub.add_parser("remove", help="delete a rule (what it did stays)")
+    _add_index_option(p, top=False)
+    p.add_argument("id", type=int, help="the rule's number, as rules list shows it")
+    p = rules_sub.add_parser(
+        "apply", help="apply a rule to every story on the desk now (rules act on new ones)"
+    )
+    _add_index_option(p, top=False)
+    p.add_argument("id", type=int, help="the rule's number, as rules list shows it")
+    p = rules_sub.add_parser("try", help="how many stories of the desk a query matches now")
+    _add_index_option(p, top=False)
+    p.add_argument("query", nargs="+", help="a rule's query")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("alerts", "mark saved searches as alerts (fetch --alerts reports them)")
+    p.add_argument("name", nargs="?", help="a saved search's name (none: list the alerts)")
+    p.add_argument("--off", action="store_true", help="stop alerting on it")
+    p.add_argument("--json", action="store_true", help="print JSON (listing)")
 
     feeds = command("feeds", "manage subscriptions")
     feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
@@ -98,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = feeds_sub.add_parser("import", help="subscribe to every feed of an OPML file")
     _add_index_option(p, top=False)
     p.add_argument("file", help="an OPML file")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="subscribe to loopback and private-network addresses too (refused by default)",
+    )
     p = feeds_sub.add_parser("export", help="print subscriptions as OPML 2.0")
     _add_index_option(p, top=False)
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
@@ -172,7 +224,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", help="the stories to export (default: all)")
     p.add_argument("--format", choices=("md", "json", "csv"), default="md", help="default md")
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
-    p.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=1000,
+        help="at most this many (default: %(default)s; says so when more match)",
+    )
+    p.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="newest",
+        help="order: newest (default), oldest, unread (unread first), feed, biggest (story first)",
+    )
 
     command("reindex", "rebuild the search index from the store (editor state kept)")
     command("recluster", "rebuild every cluster from scratch (corrections kept)")
@@ -242,11 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run = cmd_assignments if args.command == "assignments" else cmd_assign
                 return run(desk, args)
             return COMMANDS[args.command](desk, args)
-    except CliError as exc:
-        print(f"triage: error: {exc}", file=sys.stderr)
+    except CliError as exc:  # its text may echo input: the sanitiser for error lines
+        print(f"triage: error: {safe_line(exc)}", file=sys.stderr)
         return exc.status
     except ExtractorUnavailable as exc:  # a broken install: say so, never work around it
-        print(f"triage: error: {exc}", file=sys.stderr)
+        print(f"triage: error: {safe_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("triage: interrupted", file=sys.stderr)

@@ -25,9 +25,12 @@ from triage.core.errors import ParseError
 from triage.core.export import iso_z, quote_json, relative_time, story_age, story_summary_json
 from triage.core.ingest import read_file
 from triage.core.ingest.articles import decode_text_file
-from triage.core.models import Feed, IngestReport, StoredQuote, Story
+from triage.core.models import AlertHit, Feed, IngestReport, StoredQuote, Story
 from triage.core.quotes import extract_quotes
+from triage.core.rules import Rule, Trial
 from triage.core.search import Snippet
+from triage.core.store import RuleRow
+from triage.core.textclean import safe_line, safe_text, strip_controls
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -52,8 +55,63 @@ def ingest_summary(report: IngestReport) -> None:
         f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}"
         + (f", not modified {report.not_modified}" if report.not_modified else "")
         + (f", {len(report.errors)} failed" if report.errors else "")
+        + (f"; rules acted on {report.ruled}" if report.ruled else "")
     )
     console.print(Text(line))
+
+
+def rules(found: Sequence[Rule | tuple[RuleRow, str]], as_json: bool) -> None:
+    """``triage rules list``: number, query and actions of each rule, in the order they run."""
+    listed = []
+    for item in found:
+        if isinstance(item, Rule):
+            listed.append({"id": item.id, "query": item.query, "actions": item.actions.text()})
+        else:
+            row, reason = item
+            listed.append(
+                {"id": row.id, "query": row.query, "actions": row.actions, "error": reason}
+            )
+    if as_json:
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
+        return
+    if not listed:
+        console.print(Text("no rules (triage rules add 'QUERY -> tag NAME' adds one)"))
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("#", "query", "actions"):
+        table.add_column(column, overflow="fold")
+    for entry in listed:
+        actions = Text(str(entry["actions"]))
+        if "error" in entry:
+            actions.append(f"  ({entry['error']})", style="red")
+        table.add_row(Text(str(entry["id"])), Text(str(entry["query"])), actions)
+    console.print(table)
+
+
+def trial(found: Trial, as_json: bool) -> None:
+    """``triage rules try``: how many stories the query matches now, and the newest few."""
+    if as_json:
+        shown = {"total": found.total, "stories": [story_summary_json(s) for s in found.sample]}
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
+        return
+    console.print(Text(f"{found.total} {'story' if found.total == 1 else 'stories'} would match"))
+    for story in found.sample:
+        line = Text(f"  {story.id[:10]}  ", style="dim")
+        line.append(Text(story.title or "(untitled)"))
+        line.append(Text(f"  {story.source}", style="dim"))
+        console.print(line, overflow="ellipsis", no_wrap=True)
+
+
+def alerts(hits: Sequence[tuple[AlertHit, Sequence[Story]]]) -> None:
+    """``triage fetch --alerts``: each alert's new stories (nothing when none matched)."""
+    for hit, stories in hits:
+        count = f"{len(stories)} new {'story' if len(stories) == 1 else 'stories'}"
+        console.print(Text(f"alert {hit.name}: {count}  ({hit.query})", style="bold"))
+        for story in stories:
+            line = Text(f"  {story.id[:10]}  ", style="dim")
+            line.append(Text(story.title or "(untitled)"))
+            line.append(Text(f"  {story.source}  {story.url}", style="dim"))
+            console.print(line, overflow="fold")
 
 
 def age(moment: datetime) -> str:
@@ -63,7 +121,7 @@ def age(moment: datetime) -> str:
 
 def snippet_text(snippet: Snippet) -> Text:
     """A snippet with its highlights as styled spans (never as markup)."""
-    text = Text(snippet.text, style="dim")
+    text = Text(safe_text(snippet.text), style="dim")
     for start, end in snippet.spans:
         text.stylize("bold yellow", start, end)
     return text
@@ -74,7 +132,7 @@ def search_row_json(row: SearchRow) -> dict[str, object]:
     return {
         **story_summary_json(row.story),
         "score": round(row.score, 4),
-        "snippet": row.snippet.text,
+        "snippet": safe_text(row.snippet.text),
         "highlights": [list(span) for span in row.snippet.spans],
     }
 
@@ -114,7 +172,7 @@ def story(story: Story, quotes: Sequence[StoredQuote]) -> None:
         console.print(Text("tags: " + " ".join(story.tags), style="magenta"))
     if story.note:
         console.print(Text(f"note: {story.note}", style="yellow"))
-    body = Text(story.body)
+    body = Text(safe_text(story.body))
     for quote in quotes:
         body.stylize("italic green", quote.quote.start, quote.quote.end)
     console.print()
@@ -211,16 +269,6 @@ def clusters_table(clusters: Sequence[Cluster]) -> None:
             console.print(quote, no_wrap=True, overflow="ellipsis")
 
 
-def stored_quote_json(quote: StoredQuote) -> dict[str, object]:
-    """A stored quote as printed by ``triage quotes --json``."""
-    return {
-        "id": quote.id,
-        "story_id": quote.story_id,
-        **quote_json(quote.quote),
-        "tags": list(quote.tags),
-    }
-
-
 SPEAKER_WIDTH = 24
 """Widest the speaker column gets: a long role is cut, never the quote."""
 STORY_WIDTH = 16
@@ -280,12 +328,14 @@ def quotes_from_files(paths: Sequence[str], as_json: bool) -> int:
     found: list[dict[str, object]] = []
     for name in paths:
         try:
-            text = decode_text_file(read_file(Path(name)))
+            # the same sanitiser as an ingested article's text: the file is hostile too
+            text = strip_controls(decode_text_file(read_file(Path(name))))
         except ParseError as exc:
-            err_console.print(Text(f"triage: error: {name}: {exc}"))
+            err_console.print(Text(f"triage: error: {safe_line(name)}: {safe_line(exc)}"))
             status = 1
             continue
-        found.extend({"file": name, **quote_json(q)} for q in extract_quotes(text))
+        shown = safe_line(name)
+        found.extend({"file": shown, **quote_json(q)} for q in extract_quotes(text))
     if as_json:
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:

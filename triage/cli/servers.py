@@ -17,17 +17,18 @@ import sys
 
 from triage.core.desk import Desk
 from triage.core.sync import (
+    PASSWORD_ENV,
     FeverBackend,
     ServerError,
+    ServerRecord,
     Servers,
     fever_api_key,
     forget_key,
-    load_key,
+    key_at_hand,
     remember_key,
-    sync_server,
+    sync_servers,
 )
-
-PASSWORD_ENV = "TRIAGE_SERVER_PASSWORD"
+from triage.core.textclean import safe_line
 
 
 class ServerCliError(Exception):
@@ -49,13 +50,8 @@ def _password(user: str, url: str) -> str:
 
 
 def _key(user: str, url: str) -> str:
-    """The Fever key: from the password when one is given, else from the keyring."""
-    if os.environ.get(PASSWORD_ENV):
-        return fever_api_key(user, os.environ[PASSWORD_ENV])
-    kept = load_key(url, user)
-    if kept:
-        return kept
-    return fever_api_key(user, _password(user, url))
+    """The Fever key: from the password when one is given, else the keyring, else a prompt."""
+    return key_at_hand(url, user, fever_api_key) or fever_api_key(user, _password(user, url))
 
 
 def cmd_servers(desk: Desk, args: argparse.Namespace) -> int:
@@ -113,24 +109,20 @@ def cmd_servers(desk: Desk, args: argparse.Namespace) -> int:
 
 def cmd_sync(desk: Desk, args: argparse.Namespace) -> int:
     servers = Servers(desk.store)
-    records = [r for r in servers.all() if not args.url or r.url == args.url]
-    if not records:
+    if not any(not args.url or r.url == args.url for r in servers.all()):
         raise ServerCliError("no server to sync: add one with `triage servers add fever URL`")
-    total_ids: list[str] = []
-    failed = False
-    for record in records:
-        backend = FeverBackend(record.url, _key(record.user, record.url))
-        try:
-            report = sync_server(desk.store, backend, record.url)
-        except ServerError as exc:
-            servers.record_result(record.url, str(exc))
-            print(f"triage: error: {exc}", file=sys.stderr)
-            failed = True
-            continue
-        finally:
-            backend.close()
-        total_ids.extend(report.story_ids)
-        if args.json:
+
+    def open_backend(record: ServerRecord) -> FeverBackend:
+        return FeverBackend(record.url, _key(record.user, record.url))
+
+    outcomes = sync_servers(desk.store, open_backend, only=args.url)
+    for outcome in outcomes:
+        report = outcome.report
+        if report is None:
+            print(
+                f"triage: error: {safe_line(outcome.error)}", file=sys.stderr
+            )  # may echo the server
+        elif args.json:
             print(
                 json.dumps(
                     {
@@ -149,6 +141,9 @@ def cmd_sync(desk: Desk, args: argparse.Namespace) -> int:
                 f" ({report.added} new stories), {report.pulled} marks from the server,"
                 f" {report.pushed} pushed"
             )
-    if total_ids:
-        desk.pipeline().finish()
-    return 1 if failed else 0
+    if any(o.report and o.report.story_ids for o in outcomes):
+        pipeline = desk.pipeline()
+        pipeline.finish()  # quotes, clusters, index, then the rules on ingest
+        for line in pipeline.report.rule_errors:
+            print(f"triage: warning: {safe_line(line)}", file=sys.stderr)
+    return 0 if all(o.report for o in outcomes) else 1

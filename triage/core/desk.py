@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
 
@@ -30,10 +30,12 @@ if TYPE_CHECKING:
 from triage.core.analysis import ANALYSE_BATCH, Analyser
 from triage.core.analysis.worker import open_analyser
 from triage.core.clusters import ClusterEngine
+from triage.core.export import ClusterMemberNote, ClusterNote, StoryWork
 from triage.core.fetch import FetchPolicy
 from triage.core.fulltext import PageCache
 from triage.core.ingest import Pipeline
-from triage.core.models import IngestReport, Progress, Quote, Story
+from triage.core.models import IngestReport, Progress, Quote, StoredQuote, Story
+from triage.core.rules import RuleEngine, mentions_hidden
 from triage.core.search import (
     INDEX_DIR,
     IndexWriter,
@@ -42,12 +44,16 @@ from triage.core.search import (
     Snippet,
     StoreFilters,
     make_snippet,
+    matches_nothing,
     parse_query,
     query_terms,
     term_spans,
 )
 from triage.core.store import (
     DB_NAME,
+    HIDDEN_TAG,
+    PINNED_TAG,
+    SORTS,
     Editors,
     Feeds,
     Quotes,
@@ -69,9 +75,11 @@ __all__ = [
     "DESK_ENV",
     "EDITOR_ENV",
     "INDEX_DIR",
+    "SORTS",
     "Desk",
     "SearchPage",
     "SearchRow",
+    "StoryPage",
     "locate_desk",
     "team_desk_dir",
 ]
@@ -108,6 +116,23 @@ class SearchPage:
     more: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """A page of the story list in one order (see :meth:`Desk.story_page`)."""
+
+    stories: list[Story]
+    total: int
+    more: bool = False  # older days not read yet: ``total`` is a lower bound
+
+
+def narrowed(query: str, unread_only: bool) -> str:
+    """The query the desk runs: the editor's words, narrowed to unread when asked."""
+    query = query.strip()
+    if not unread_only:
+        return query
+    return f"({query}) AND is:unread" if query else "is:unread"
+
+
 class _ThreadState(threading.local):
     store: Store | None = None
     tags: Tags | None = None
@@ -138,6 +163,8 @@ class Desk:
         self.index = ShardedIndex(path / INDEX_DIR)
         self._local = _ThreadState()
         self._index_lock = threading.Lock()
+        self.repaired: list[str] = []
+        """What :meth:`repair_index` found and fixed in this session (for the CLI to say)."""
         if self.store.backend.new_terminal and self.index.exists():
             # a team desk that forgot this terminal (unseen for weeks) kept no queue
             # for it: its index missed changes
@@ -198,6 +225,11 @@ class Desk:
         return self._local.writer
 
     @property
+    def rules(self) -> RuleEngine:
+        """Rules on ingest and alerts (this thread's connection)."""
+        return RuleEngine(self.store, self.index)
+
+    @property
     def filters(self) -> StoreFilters:
         """The resolvers of ``tag:``, ``is:`` and ``published:`` in a query."""
         return StoreFilters(self.store, self.index)
@@ -217,13 +249,16 @@ class Desk:
         *,
         full_text: bool = False,
         progress: Progress | None = None,
+        allow_private: bool = False,
     ) -> IngestReport:
         """Read sources into the desk, then analyse and index what changed.
 
         See :mod:`triage.core.ingest.pipeline` for the stages; each source that
         fails adds one entry to the report's ``errors`` and the others go on.
         """
-        return self.pipeline(progress).run(sources, full_text=full_text)
+        return self.pipeline(progress).run(
+            sources, full_text=full_text, allow_private=allow_private
+        )
 
     def pipeline(
         self, progress: Progress | None = None, policy: FetchPolicy | None = None
@@ -262,6 +297,28 @@ class Desk:
         """Rebuild the search index from the store; editor state is untouched."""
         return self.writer.rebuild(progress)
 
+    def repair_index(self) -> list[str]:
+        """Re-index the days of index shards that vanished from disk; return what was
+        repaired, one line each (empty when every shard is there).
+
+        A deleted shard directory would otherwise drop its days from every search
+        without a word; its stories are queued again and the next sync writes them
+        to the shards that now cover those days.
+        """
+        gone = self.index.missing()
+        if not gone:
+            return []
+        repaired = []
+        for span in gone:
+            count = self.store.queue_days_for_index(span.first, span.last)
+            days = f"{span.first or 'the start'} to {span.last or 'now'}"
+            repaired.append(
+                f"index shard {span.key} was missing: re-indexing {count} stories of {days}"
+            )
+        self.index.forget(span.key for span in gone)
+        self.repaired.extend(repaired)
+        return repaired
+
     def recluster(self) -> None:
         """Rebuild every cluster from scratch, in date order; corrections survive."""
         store = self.store
@@ -295,6 +352,8 @@ class Desk:
             SearchError: For a query that cannot be parsed, or an unreadable index.
         """
         missing = not self.index.exists()  # new desk, deleted index, or older schema
+        if not missing:
+            missing = bool(self.repair_index())
         if missing or self.store.pending_index_count():
             # A refresh indexing in another thread holds the lock for seconds; search
             # what is indexed now rather than stall search-as-you-type behind it.
@@ -314,6 +373,168 @@ class Desk:
             )
             rows.append(SearchRow(story=story, score=hit.score, snippet=snippet))
         return SearchPage(rows=rows, total=results.total, more=results.more)
+
+    def story_page(
+        self,
+        text: str,
+        *,
+        sort: str = "unread",
+        unread_only: bool = False,
+        limit: int = 300,
+        offset: int = 0,
+    ) -> StoryPage:
+        """Stories ``offset`` to ``offset + limit`` of a query in one of :data:`SORTS`.
+
+        The order is made over every match, never over a loaded page: the store
+        sorts the whole desk (an empty query) or the query's matches. ``newest``
+        and ``unread`` on a query read the index newest first (unread, then read)
+        and stop at the page (``more`` then says older days were not read); the
+        other orders read every match.
+        ``biggest`` puts the stories of the biggest clusters first, a cluster's
+        members together.
+
+        Raises:
+            SearchError: For a query that cannot be parsed, or an unreadable index.
+            ValueError: For an unknown ``sort``.
+        """
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
+        text = text.strip()
+        if text and matches_nothing(self._parse(text)):  # "the": narrowed, "is:unread"
+            return StoryPage([], 0)
+        # Pinned stories lead every order; hidden ones are left out unless asked for
+        # (no clause at all while no story carries the tag: the common case).
+        hidden = [] if mentions_hidden(text) else [HIDDEN_TAG]
+        leave_out = [t for t in (PINNED_TAG, *hidden) if self.store.tagged_count([t])]
+        pinned = self._pinned(text, unread_only, hidden) if PINNED_TAG in leave_out else []
+        head = pinned[offset : offset + limit]
+        rest = self._ordered_page(
+            text,
+            sort,
+            unread_only,
+            limit - len(head),
+            max(0, offset - len(pinned)),
+            leave_out,
+        )
+        return StoryPage(head + rest.stories, rest.total + len(pinned), rest.more)
+
+    def _pinned(self, text: str, unread_only: bool, leave_out: Sequence[str]) -> list[Story]:
+        """The pinned stories among a query's matches, newest first."""
+        ids = self.tags.story_ids_with_tag(PINNED_TAG)
+        for tag in leave_out:
+            ids -= self.tags.story_ids_with_tag(tag)
+        if ids and text:
+            ids &= set(self.matching_ids(text))
+        stories = [s for s in self.store.get_stories(sorted(ids)) if not (unread_only and s.read)]
+        return sorted(stories, key=lambda s: (s.published, s.id), reverse=True)
+
+    def _ordered_page(
+        self,
+        text: str,
+        sort: str,
+        unread_only: bool,
+        limit: int,
+        offset: int,
+        leave_out: Sequence[str],
+    ) -> StoryPage:
+        """A page of :meth:`story_page` without the stories tagged ``leave_out``."""
+        if limit <= 0:
+            return StoryPage([], self._ordered_page(text, sort, unread_only, 1, 0, leave_out).total)
+        store = self.store
+        among: list[str] | None = None
+        if text:
+            text = " AND ".join([f"({text})", *(f"NOT tag:{tag}" for tag in leave_out)])
+            query = narrowed(text, unread_only)
+            if sort == "newest" or (sort == "unread" and unread_only):
+                page = self.search(query, limit=offset + limit, sort="date", snippets=False)
+                return StoryPage([r.story for r in page.rows[offset:]], page.total, page.more)
+            if sort == "unread":
+                return self._unread_first(text, limit, offset)
+            among = self.matching_ids(query)
+            total = len(among)
+        else:
+            total = (
+                store.unread_count(leave_out)
+                if unread_only
+                else store.count() - store.tagged_count(leave_out)
+            )
+        ranked = self.clusters.tables.ids_by_size() if sort == "biggest" else ()
+        ids = store.ordered_ids(
+            "ranked" if sort == "biggest" else sort,
+            limit,
+            offset,
+            among=among,
+            unread_only=unread_only and among is None,
+            ranked=ranked,
+            leave_out=leave_out if among is None else (),
+        )
+        return StoryPage(store.get_stories(ids), total)
+
+    def _unread_first(self, text: str, limit: int, offset: int) -> StoryPage:
+        """A query's matches unread first, each part newest first, read as far as the
+        page needs: two newest-first searches that stop early (see :meth:`story_page`)."""
+        end = offset + limit
+        unread = self.search(narrowed(text, True), limit=end, sort="date", snippets=False)
+        stories = [r.story for r in unread.rows]
+        if unread.more:  # the page is full before older days were read
+            return StoryPage(stories[offset:end], unread.total, more=True)
+        need = end - len(stories)
+        read = self.search(f"({text}) AND is:read", limit=max(need, 1), sort="date", snippets=False)
+        stories += [r.story for r in read.rows[: max(need, 0)]]
+        return StoryPage(stories[offset:end], unread.total + read.total, read.more)
+
+    def matching_ids(self, text: str) -> list[str]:
+        """Every story matching a query, over every day (no page, no stories read).
+
+        Raises:
+            SearchError: For a query that cannot be parsed, or an unreadable index.
+        """
+        if not self.index.exists() or self.store.pending_index_count():
+            self.sync_index(wait=not self.index.exists())
+        # by relevance: no order is needed here, and Whoosh ranks faster than it sorts
+        results = self.index.search(self._parse(text), limit=None, scope="all")
+        return [hit.id for hit in results.hits]
+
+    def _parse(self, text: str) -> Any:
+        """A query of the query language, its tags, read state and dates resolved.
+
+        Raises:
+            SearchError: For a query that cannot be parsed.
+        """
+        filters = self.filters
+        return parse_query(text, filters.resolve_virtual, self.index.schema, filters.resolve_dates)
+
+    def story_work(
+        self, story_ids: Sequence[str], all_quotes: bool = False
+    ) -> dict[str, StoryWork]:
+        """Each story's cluster (size, origin, copies) and quotes, for rundowns.
+
+        Only the quotes the editor tagged are kept unless ``all_quotes``; a story
+        not clustered yet (analysis pending) has no cluster.
+        """
+        ids = list(dict.fromkeys(story_ids))
+        clusters = self.clusters
+        sizes = clusters.sizes(ids)
+        notes: dict[str, ClusterNote] = {}
+        for cluster in clusters.clusters(story_ids=[i for i in ids if sizes.get(i, 1) > 1]):
+            members = tuple(
+                ClusterMemberNote(m.story_id, m.source, m.title, m.relation, m.copy_of)
+                for m in cluster.members
+            )
+            origin = next((m for m in members if m.id == cluster.origin), None)
+            for m in members:
+                notes[m.id] = ClusterNote(cluster.id, cluster.size, m.relation, origin, members)
+        alone = [i for i in ids if sizes.get(i) == 1]
+        if alone:
+            own = clusters.tables.clusters_of(alone)
+            for story in self.store.get_stories(alone):
+                member = ClusterMemberNote(story.id, story.source, story.title, "origin")
+                notes[story.id] = ClusterNote(own[story.id], 1, "origin", member, (member,))
+        quotes: dict[str, list[StoredQuote]] = {}
+        for quote in self.quotes.for_stories(ids):
+            if all_quotes or quote.tags:
+                quotes.setdefault(quote.story_id, []).append(quote)
+        return {i: StoryWork(notes.get(i), tuple(quotes.get(i, ()))) for i in ids}
 
     def highlight_terms(self, text: str, query_text: str) -> list[tuple[int, int]]:
         """Spans of ``text`` matching the words of a query (for the reader pane)."""

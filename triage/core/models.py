@@ -127,9 +127,24 @@ class SourceError:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class AlertHit:
+    """The new stories one alert (a saved search marked as an alert) matched."""
+
+    name: str
+    query: str
+    story_ids: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class IngestReport:
-    """What one ingest run did; ``errors`` holds one entry per failing source."""
+    """What one ingest run did; ``errors`` holds one entry per failing source.
+
+    ``new_ids`` are the stories the rules on ingest ran over in this run (the new
+    ones, once quoted and indexed); ``ruled`` how many of them a rule acted on;
+    ``rule_errors`` one line per rule or alert whose query could not run;
+    ``alerts`` the alerts those new stories matched.
+    """
 
     added: int = 0
     updated: int = 0
@@ -137,6 +152,10 @@ class IngestReport:
     not_modified: int = 0
     errors: list[SourceError] = field(default_factory=list)
     story_ids: list[str] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+    ruled: int = 0
+    rule_errors: list[str] = field(default_factory=list)
+    alerts: list[AlertHit] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         """Return the summary object printed by ``triage ingest --json``."""

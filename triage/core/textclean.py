@@ -47,6 +47,41 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds anything :func:`strip_controls` would remove (or CR)."""
+    return _CONTROLS.search(text) is not None
+
+
+def safe_text(text: str | None) -> str:
+    """``text`` with escape sequences, controls and bidi overrides removed, and
+    nothing else changed (the cheap pass for text that is normally clean already:
+    stored strings as they are read back, lines printed to a terminal)."""
+    if not text:
+        return ""
+    return strip_controls(text) if has_controls(text) else text
+
+
+def safe_line(text: object) -> str:
+    """One line safe for a terminal: :func:`safe_text` with every run of
+    whitespace (newlines too) folded to one space. No entity decoding: use it on
+    text that is not HTML (names an editor typed, error messages, stored fields)."""
+    if text is None:
+        return ""
+    return " ".join(safe_text(str(text)).split())
+
+
+def clean_field(value: object) -> str:
+    """A link, GUID or other token: :func:`safe_text` without line breaks or tabs.
+
+    Not prose, so no whitespace folding and no entity decoding; only what could
+    drive a terminal (or split a line) is removed.
+    """
+    if value is None or value == "":
+        return ""
+    text = safe_text(str(value))
+    return text.replace("\n", "").replace("\t", "").strip()[:8192]
+
+
 def clean_line(text: str | None) -> str:
     """Clean a one-line field (title, author, outlet): no newlines, single spaces."""
     if not text:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -13,16 +13,31 @@ from triage.core.desk import Desk
 from triage.core.models import utc_now
 from triage.ui.commands import TriageCommands
 from triage.ui.context import Clock, DeskContext
+from triage.ui.screens.feed_log import FeedLogScreen
 from triage.ui.screens.feeds import FeedsScreen
 from triage.ui.screens.help import HelpScreen, binding_rows
 from triage.ui.screens.main import MainScreen
+from triage.ui.screens.rules import RuleEditor, RulesScreen
+from triage.ui.screens.saved import SavedSearchPicker
 from triage.ui.widgets.cluster_pane import ClusterPane
 from triage.ui.widgets.quote_pane import QuotePane
 from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
 from triage.ui.widgets.story_list import StoryList
 
-PANES = (MainScreen, SearchBar, StoryList, ClusterPane, QuotePane, Reader, FeedsScreen)
+PANES = (
+    MainScreen,
+    SearchBar,
+    StoryList,
+    ClusterPane,
+    QuotePane,
+    Reader,
+    FeedsScreen,
+    SavedSearchPicker,
+    FeedLogScreen,
+    RulesScreen,
+    RuleEditor,
+)
 
 
 def binding_ids() -> set[str]:
@@ -61,6 +76,21 @@ class TriageApp(App[None]):
         self.desk = desk
         self.config = config or Config()
         self.clock: Clock = clock or utc_now
+        self.quitting = False
+        """Set once the app starts to exit: keys typed after ``q`` then do nothing
+        (an ``e`` queued behind it once opened a dialog on a screen being torn
+        down and printed a NoMatches traceback on the way out)."""
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Exit the app; no action runs after this (see :attr:`quitting`)."""
+        self.quitting = True
+        super().exit(*args, **kwargs)
+
+    async def run_action(self, *args: Any, **kwargs: Any) -> bool:
+        """Run an action, unless the app is quitting (see :attr:`quitting`)."""
+        if self.quitting:
+            return False
+        return await super().run_action(*args, **kwargs)
 
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
@@ -86,14 +116,33 @@ class TriageApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key, pane by pane."""
-        sections = [
-            ("Everywhere", [*binding_rows(self.BINDINGS), ("ctrl+p", "Command palette")]),
-            ("Desk", binding_rows(MainScreen.BINDINGS)),
-            ("Search bar", [("enter", "Keep the query"), *binding_rows(SearchBar.BINDINGS)]),
-            ("1 Stories", binding_rows(StoryList.BINDINGS)),
-            ("2 Clusters", binding_rows(ClusterPane.BINDINGS)),
-            ("3 Quotes", binding_rows(QuotePane.BINDINGS)),
-            ("Reader", binding_rows(Reader.BINDINGS)),
-            ("Feeds view (F)", binding_rows(FeedsScreen.BINDINGS)),
-        ]
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen(help_sections(self.config.keys)))
+
+
+def help_sections(keymap: dict[str, str] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every key of the app, by where it works (the ``?`` screen), with the
+    ``[keys]`` overrides shown in place of the defaults."""
+
+    def rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
+        return binding_rows(bindings, keymap)
+
+    return [
+        ("Everywhere", [*rows(TriageApp.BINDINGS), ("ctrl+p", "Command palette")]),
+        ("Desk", rows(MainScreen.BINDINGS)),
+        ("Search bar", [("enter", "Keep the query"), *rows(SearchBar.BINDINGS)]),
+        ("1 Stories", rows(StoryList.BINDINGS)),
+        ("2 Clusters", rows(ClusterPane.BINDINGS)),
+        ("3 Quotes", rows(QuotePane.BINDINGS)),
+        ("Reader", rows(Reader.BINDINGS)),
+        ("Feeds view (F)", rows(FeedsScreen.BINDINGS)),
+        (
+            "Saved searches (S)",
+            [("enter", "Recall the highlighted search"), *rows(SavedSearchPicker.BINDINGS)],
+        ),
+        ("Rules and alerts (K)", rows(RulesScreen.BINDINGS)),
+        ("Rule editor", [("enter", "Next field / save"), *rows(RuleEditor.BINDINGS)]),
+        (
+            "Feed log (L) and this help",
+            list(dict.fromkeys([*rows(FeedLogScreen.BINDINGS), *rows(HelpScreen.BINDINGS)])),
+        ),
+    ]

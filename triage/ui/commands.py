@@ -15,6 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from triage.ui.queries import SORT_NAMES
 from triage.ui.text import clean
 
 # (command name, help, action run against the main screen, key)
@@ -29,11 +30,17 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Saved searches", "Recall a saved search", "screen.saved_searches", "S"),
     (
         "Feeds",
-        "Every subscription: unread, last success and error; add, rename, remove",
+        "Every subscription: unread, last success and error; add, rename, tag, remove, OPML",
         "screen.feeds",
         "F",
     ),
     ("Feed log", "Show failing feeds", "screen.feed_log", "L"),
+    (
+        "Rules and alerts",
+        "Rules on ingest (tag, mark read, hide, pin new stories); saved searches as alerts",
+        "screen.rules",
+        "K",
+    ),
     (
         "Mark search read",
         "Mark every story of the search read (z undoes)",
@@ -41,6 +48,15 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
         "A",
     ),
     ("Undo mark read", "Undo the last bulk mark read", "screen.undo_read", "z"),
+    *[
+        (
+            f"Sort: {name}",
+            "Order of the story list (kept per saved search)",
+            f"screen.sort('{key}')",
+            "O",
+        )
+        for key, name in SORT_NAMES.items()
+    ],
     ("Clear search", "Clear the search", "screen.clear_search", "escape"),
     ("Tag story", "Tag the selected story", "screen.pane('stories', 'tag')", "t"),
     ("Untag story", "Remove a tag from the selected story", "screen.pane('stories', 'untag')", "T"),

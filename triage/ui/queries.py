@@ -12,18 +12,20 @@ from pathlib import Path
 
 from triage.core.clusters import Cluster
 from triage.core.desk import Desk
-from triage.core.export import render_export
+from triage.core.export import render_export, write_atomically
+from triage.core.links import web_url
 from triage.core.models import StoredQuote, Story
 
 EXPORT_LIMIT = 100_000
-
-
-def effective_query(query: str, unread_only: bool) -> str:
-    """The query the desk runs: the editor's words, narrowed to unread when asked."""
-    query = query.strip()
-    if not unread_only:
-        return query
-    return f"({query}) AND is:unread" if query else "is:unread"
+DEFAULT_SORT = "unread"
+SORT_NAMES = {
+    "unread": "unread first",
+    "newest": "newest first",
+    "oldest": "oldest first",
+    "feed": "by feed",
+    "biggest": "biggest story first",
+}
+"""Each order of the story list (:data:`triage.core.desk.SORTS`) as the editor reads it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,24 +38,25 @@ class Page:
     more: bool = False  # older days not read yet: ``total`` is a lower bound
 
 
-def load_page(desk: Desk, query: str, unread_only: bool, limit: int, offset: int = 0) -> Page:
-    """Stories ``offset`` to ``limit`` of the query, unread first then newest.
+def load_page(
+    desk: Desk,
+    query: str,
+    unread_only: bool,
+    limit: int,
+    offset: int = 0,
+    sort: str = DEFAULT_SORT,
+) -> Page:
+    """Stories ``offset`` to ``limit`` of the query in the editor's order (the desk
+    sorts every match; see :meth:`Desk.story_page`).
 
     Raises:
         SearchError: For a query the desk cannot run.
     """
-    if not query.strip():
-        ids = desk.store.latest_ids(limit - offset, offset=offset, unread_only=unread_only)
-        stories = desk.store.get_stories(ids)
-        total = desk.store.unread_count() if unread_only else desk.store.count()
-        more = False
-    else:
-        page = desk.search(
-            effective_query(query, unread_only), limit=limit, sort="date", snippets=False
-        )
-        stories = sorted((row.story for row in page.rows[offset:]), key=lambda s: s.read)
-        total, more = page.total, page.more
-    return Page(stories, total, desk.clusters.sizes([s.id for s in stories]), more)
+    page = desk.story_page(
+        query, sort=sort, unread_only=unread_only, limit=max(0, limit - offset), offset=offset
+    )
+    stories = page.stories
+    return Page(stories, page.total, desk.clusters.sizes([s.id for s in stories]), page.more)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +106,18 @@ def desk_signature(desk: Desk) -> tuple[object, ...]:
     )
 
 
-def export_search(desk: Desk, query: str, unread_only: bool, fmt: str, path: Path) -> int:
+def export_search(
+    desk: Desk, query: str, unread_only: bool, fmt: str, path: Path, sort: str = DEFAULT_SORT
+) -> int:
     """Write every story of the current search to ``path``; returns how many.
 
     Raises:
         OSError: When the file cannot be written.
         SearchError: For a query the desk cannot run.
     """
-    stories = load_page(desk, query, unread_only, EXPORT_LIMIT).stories
-    path.write_text(render_export(stories, fmt, title=query.strip()), encoding="utf-8")
+    stories = load_page(desk, query, unread_only, EXPORT_LIMIT, sort=sort).stories
+    work = desk.story_work([s.id for s in stories])
+    write_atomically(path, render_export(stories, fmt, title=query.strip(), work=work))
     return len(stories)
 
 
@@ -134,5 +140,20 @@ def mark_all_read(
 
 
 def open_in_browser(url: str) -> bool:
-    """Open a link with the system browser (may block: call it from a worker)."""
-    return webbrowser.open(url)
+    """Open a link with the system browser (may block: call it from a worker).
+
+    Only an ``http(s)`` link is handed on (see :func:`web_url`): a story's link is
+    whatever its feed said, and ``file:``, ``javascript:`` or a link starting with
+    ``-`` (an option to the browser command) must never reach the browser.
+
+    Raises:
+        UnsafeLink: When the link is not an http(s) URL.
+    """
+    safe = web_url(url)
+    if safe is None:
+        raise UnsafeLink("not an http(s) link; not opened")
+    return webbrowser.open(safe)
+
+
+class UnsafeLink(ValueError):
+    """A story's link that triage will not hand to a browser."""

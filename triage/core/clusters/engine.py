@@ -33,7 +33,7 @@ from triage.core.clusters.signals import (
     weigh,
 )
 from triage.core.clusters.split import review_split
-from triage.core.clusters.tables import ClusterTables, StoredStory, iso
+from triage.core.clusters.tables import ClusterTables, StoredStory, iso, iso_window
 from triage.core.clusters.types import Cluster as Cluster
 from triage.core.clusters.types import ClusterMember as ClusterMember
 from triage.core.clusters.types import Relation as Relation
@@ -303,7 +303,7 @@ class ClusterEngine:
         query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
         since, until = "", "\uffff"
         if cfg.use_time:
-            since, until = iso(published - cfg.window), iso(published + cfg.window)
+            since, until = iso_window(published, cfg.window)
         partial: dict[str, float] = defaultdict(float)
         for other, term, weight in self.tables.postings(query, since, until):
             if other != story_id:

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from triage.core.clusters.df import DocumentFrequencies
@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS cluster_story (
     shingles BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cluster_story_by_cluster ON cluster_story (cluster_id);
+-- covering: clusters by size and their members by date, without reading the vectors
+CREATE INDEX IF NOT EXISTS cluster_story_members ON cluster_story (cluster_id, published, story_id);
 CREATE TABLE IF NOT EXISTS cluster_term (
     term TEXT NOT NULL,
     story_id TEXT NOT NULL,
@@ -76,6 +78,19 @@ def iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def iso_window(moment: datetime, span: timedelta) -> tuple[str, str]:
+    """``(iso(moment - span), iso(moment + span))``, saturating at the limits of
+    ``datetime``: a story dated 0001-01-01 or 9999-12-31 (hostile input an older
+    desk kept) must not overflow the cluster stage for every story after it."""
+    low = datetime.min.replace(tzinfo=UTC)
+    high = datetime.max.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    since = moment - span if moment - low > span else low
+    until = moment + span if high - moment > span else high
+    return iso(since), iso(until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +318,21 @@ class ClusterTables:
             list(story_ids),
         )
         return {str(s): int(n) for s, n in rows}
+
+    def ids_by_size(self, min_size: int = 2) -> list[str]:
+        """Story ids of every cluster with ``min_size`` members or more, biggest first.
+
+        Ties go to the cluster with the newest story; members of one cluster stay
+        together, newest first ("the biggest story now" leads the story list).
+        """
+        rows = self.conn.execute(
+            "WITH c AS (SELECT cluster_id, count(*) AS n, max(published) AS latest"
+            " FROM cluster_story GROUP BY cluster_id HAVING count(*) >= ?)"
+            " SELECT s.story_id FROM cluster_story AS s JOIN c ON c.cluster_id = s.cluster_id"
+            " ORDER BY c.n DESC, c.latest DESC, s.cluster_id, s.published DESC",
+            (min_size,),
+        )
+        return [str(r[0]) for r in rows]
 
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
         """Move every member of one cluster into another."""

@@ -18,6 +18,7 @@ from triage.core.errors import ParseError
 from triage.core.fulltext import extract_article
 from triage.core.ingest.feeds import Entry, parse_iso_time
 from triage.core.ingest.titles import html_title, is_navigation, markdown_heading, text_title
+from triage.core.links import web_url
 from triage.core.textclean import clean_line, clean_text, html_document_text, looks_like_html
 
 
@@ -50,9 +51,21 @@ def parse_article_text(text: str, markdown: bool = False) -> tuple[str, str]:
             return "", unwrap_paragraphs(clean_text(text))
         title, start = found
         rest = lines[start:]
-    while rest and (not rest[0].strip() or is_navigation(rest[0].strip())):
-        rest.pop(0)  # site furniture between the headline and the article
+    while rest and (
+        not rest[0].strip() or is_navigation(rest[0].strip()) or _repeats(rest[0], title)
+    ):
+        rest.pop(0)  # site furniture (a player, the headline again) above the article
     return clean_line(title), unwrap_paragraphs(clean_text("\n".join(rest)))
+
+
+_REPEAT_MIN_CHARS = 20
+"""A line this long that ends the title repeats it ("X" under "False: X")."""
+
+
+def _repeats(line: str, title: str) -> bool:
+    """Whether a line under the headline is the headline again (whole or its tail)."""
+    said, heading = " ".join(line.split()).casefold(), " ".join(title.split()).casefold()
+    return said == heading or (len(said) >= _REPEAT_MIN_CHARS and heading.endswith(said))
 
 
 _LIST_OR_HEADING = re.compile(r"^\s*(?:[-*•#>]|\d+[.)])\s")
@@ -141,7 +154,9 @@ def parse_article_file(path: Path, data: bytes) -> Entry:
     mtime = datetime.fromtimestamp(int(path.stat().st_mtime), UTC) if path.exists() else None
     return Entry(
         title=title or clean_line(path.stem),
-        link=fields.get("link") or path.resolve().as_uri(),
+        # only a web address identifies a file's story beside the feeds' (the file's
+        # own URI otherwise): "url: javascript:…" in three files must not merge them
+        link=web_url(fields.get("link")) or path.resolve().as_uri(),
         body=body,
         summary=body[:300],
         author=clean_line(fields.get("author")),

@@ -25,10 +25,10 @@ import feedparser
 from triage.core.errors import ParseError
 from triage.core.ingest.dates import parse_date_text
 from triage.core.textclean import (
+    clean_field,
     clean_line,
     clean_text,
     html_to_text,
-    strip_controls,
 )
 
 # An internal DTD subset can declare entities that expand exponentially ("billion
@@ -65,15 +65,6 @@ def domain_of(url: str) -> str:
     """The host of ``url`` without a leading ``www.``, used as a fallback outlet name."""
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
-
-
-def clean_field(value: object) -> str:
-    """A link or GUID as text without escape sequences, controls or bidi overrides.
-
-    They are shown to editors (``triage show``, exports) but are not prose, so
-    they get no whitespace folding; only what could drive a terminal is removed.
-    """
-    return strip_controls(str(value or "")).strip() if value else ""
 
 
 def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from triage.core.errors import ParseError
+from triage.core.links import is_private_host, web_url
 from triage.core.textclean import clean_line
 
 
@@ -44,6 +45,31 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     body = root.find("body")
     walk(body if body is not None else root, "")
     return feeds
+
+
+PRIVATE_REFUSAL = "a loopback or private-network address (allow with --allow-private)"
+
+
+def vet_opml(
+    listed: list[OpmlFeed], allow_private: bool = False
+) -> tuple[list[OpmlFeed], list[tuple[OpmlFeed, str]]]:
+    """Split an OPML file's feeds into those to subscribe and those refused, with why.
+
+    An OPML file is someone else's list: an address that is not plain http(s)
+    (``file:``, a disguised host) is refused, and so, unless ``allow_private``, is
+    one on loopback or a private network (a list must not make triage probe the
+    editor's own machine or office network).
+    """
+    taken: list[OpmlFeed] = []
+    refused: list[tuple[OpmlFeed, str]] = []
+    for item in listed:
+        if web_url(item.url) != item.url.strip():
+            refused.append((item, "not a plain http(s) address"))
+        elif not allow_private and is_private_host(item.url):
+            refused.append((item, PRIVATE_REFUSAL))
+        else:
+            taken.append(item)
+    return taken, refused
 
 
 def render_opml(feeds: list[OpmlFeed], title: str = "triage subscriptions") -> str:

@@ -13,7 +13,7 @@ from triage.core.fetch import FetchPolicy, FetchResult
 from triage.core.fulltext import enrich
 from triage.core.ingest.articles import parse_article_file
 from triage.core.ingest.feeds import parse_feed
-from triage.core.ingest.opml import parse_opml
+from triage.core.ingest.opml import parse_opml, vet_opml
 from triage.core.ingest.sources import (
     fetch_urls,
     parse_fetched,
@@ -22,6 +22,7 @@ from triage.core.ingest.sources import (
     read_file,
 )
 from triage.core.models import IngestReport, PreparedStory, Progress, SourceError, utc_now
+from triage.core.rules import RuleEngine
 from triage.core.search import IndexWriter
 from triage.core.store import Feeds, Store
 
@@ -48,6 +49,7 @@ class Pipeline:
         self.policy = policy or FetchPolicy()
         self.report = IngestReport()
         self._may_follow = False
+        self._allow_private = False  # see run()
         self._follower: subprocess.Popen[bytes] | None = None
 
     def _tell(self, stage: str, done: int, total: int) -> None:
@@ -57,8 +59,14 @@ class Pipeline:
     def _fail(self, source: str, error: str) -> None:
         self.report.errors.append(SourceError(source, error))
 
-    def run(self, sources: Sequence[str], full_text: bool = False) -> IngestReport:
-        """Ingest every source; failures are recorded per source and never stop the run."""
+    def run(
+        self, sources: Sequence[str], full_text: bool = False, allow_private: bool = False
+    ) -> IngestReport:
+        """Ingest every source; failures are recorded per source and never stop the run.
+
+        An OPML file's loopback and private-network feeds are refused (each one an
+        error naming it) unless ``allow_private``."""
+        self._allow_private = allow_private
         plan = plan_sources(sources)
         self.report.errors.extend(plan.errors)
         urls = list(plan.urls)
@@ -105,6 +113,16 @@ class Pipeline:
         analyse_and_index(
             self.path, self.analyser, self.writer, self.progress, background, follower
         )
+        self.apply_rules()
+
+    def apply_rules(self) -> None:
+        """Run the rules on ingest over the new stories, then the alerts (see
+        :mod:`triage.core.rules`); what they did goes into the report."""
+        run = RuleEngine(self.store, self.writer.index).run_pending()
+        self.report.new_ids.extend(run.new_ids)
+        self.report.ruled += run.ruled
+        self.report.rule_errors.extend(run.errors)
+        self.report.alerts.extend(run.alerts)
 
     def _follow(self) -> None:
         """Once an ingest has stored a large backlog's worth, start the analyser, so
@@ -133,10 +151,13 @@ class Pipeline:
         except ParseError as exc:
             self._fail(str(path), str(exc))
             return []
-        for item in listed:
+        taken, refused = vet_opml(listed, self._allow_private)
+        for item, why in refused:
+            self._fail(item.url, f"refused (listed in {path.name}): {why}")
+        for item in taken:
             tags = [item.category] if item.category else []
             self.feeds.add(item.url, name=item.name, tags=tags)
-        return [item.url for item in listed]
+        return [item.url for item in taken]
 
     def _fetch_and_store(self, urls: list[str], full_text: bool) -> None:
         if not urls:
@@ -146,6 +167,7 @@ class Pipeline:
             (url, f.etag if f else "", f.last_modified if f else "") for url, f in feeds.items()
         ]
         parsed: dict[str, list[PreparedStory] | ParseError] = {}
+        titles: dict[str, str] = {}  # each feed's own title, to name one added by URL
 
         def parse(result: FetchResult) -> None:
             """Parse each body as it arrives, while the slower feeds are still on the wire."""
@@ -154,6 +176,7 @@ class Pipeline:
             url, feed = result.request.url, feeds.get(result.request.url)
             try:
                 found = parse_fetched(result, feed.name if feed else "")
+                titles[url] = found.title
                 parsed[url] = prepare_entries(found.entries, url, found.link, utc_now())
             except ParseError as exc:
                 parsed[url] = exc
@@ -167,9 +190,15 @@ class Pipeline:
                 parsed[url] = self._with_full_text(entries)
         with self.store.write():
             for result in results:
-                self._record(result, parsed.get(result.request.url))
+                url = result.request.url
+                self._record(result, parsed.get(url), titles.get(url, ""))
 
-    def _record(self, result: FetchResult, parsed: list[PreparedStory] | ParseError | None) -> None:
+    def _record(
+        self,
+        result: FetchResult,
+        parsed: list[PreparedStory] | ParseError | None,
+        title: str = "",
+    ) -> None:
         """Store one feed's outcome: its new stories and fetch state, or its failure.
 
         Every feed of a refresh is recorded in one transaction (one disk sync, not
@@ -186,7 +215,9 @@ class Pipeline:
             self._fail(url, error)
         else:
             self._store(parsed)
-            self.feeds.record_success(url, result.etag, result.last_modified, len(parsed))
+            self.feeds.record_success(
+                url, result.etag, result.last_modified, len(parsed), title=title
+            )
 
     def _with_full_text(self, prepared: list[PreparedStory]) -> list[PreparedStory]:
         return enrich(self.store, prepared, self.policy, progress=self.progress)

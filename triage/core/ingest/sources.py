@@ -15,6 +15,7 @@ A later run (or ``triage reindex``) picks up whatever an interrupted run left.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,9 +56,18 @@ class SourcePlan:
     errors: list[SourceError] = field(default_factory=list)
 
 
+def url_scheme(source: str) -> str:
+    """The lower-cased scheme of a source argument ("" for a path, or for text that
+    ``urlsplit`` refuses, such as a bracketed host that is no IP address)."""
+    try:
+        return urlsplit(source).scheme.lower()
+    except ValueError:
+        return ""
+
+
 def is_url(source: str) -> bool:
     """Whether a source argument is an http(s) URL rather than a path."""
-    return urlsplit(source).scheme.lower() in ("http", "https")
+    return url_scheme(source) in ("http", "https")
 
 
 def _sniff_kind(path: Path) -> str:
@@ -85,6 +95,55 @@ def _kind_of(path: Path, explicit: bool) -> str | None:
     return _sniff_kind(path) if explicit else None
 
 
+SPECIAL_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
+"""Kernel and device file systems: never news, and /proc/self/environ holds secrets."""
+
+SPECIAL_REFUSAL = "refused: a kernel or device file (/proc, /sys, /dev)"
+
+
+def is_special(path: Path) -> bool:
+    """Whether ``path`` resolves (through every symlink) into /proc, /sys or /dev."""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        return True  # a symlink loop or an unreadable link: nothing to read
+    return any(resolved == root or root in resolved.parents for root in SPECIAL_ROOTS)
+
+
+def walk_folder(folder: Path) -> tuple[list[Path], list[SourceError]]:
+    """The regular files under ``folder`` (hidden entries skipped), sorted, and the
+    symlinks refused: one that leaves the folder (``ln -s /etc/passwd W/p.txt``)
+    or reaches /proc, /sys or /dev is not followed, and said so. Symlinked folders
+    are never descended."""
+    try:
+        root = folder.resolve()
+    except (OSError, RuntimeError):
+        return [], [SourceError(str(folder), "cannot resolve the folder")]
+    files: list[Path] = []
+    refused: list[SourceError] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        here = Path(dirpath)
+        for name in [*filenames, *dirnames]:
+            child = here / name
+            if name.startswith(".") or not child.is_symlink():
+                continue
+            try:
+                target = child.resolve(strict=True)
+            except (OSError, RuntimeError):
+                continue  # dangling or looping: nothing to read
+            if is_special(child) or not (target == root or root in target.parents):
+                refused.append(SourceError(str(child), "symlink leaves the folder; not followed"))
+        skipped = {error.source for error in refused}
+        for name in filenames:
+            child = here / name
+            if name.startswith(".") or str(child) in skipped:
+                continue
+            if child.is_file():
+                files.append(child)
+    return sorted(files), refused
+
+
 def plan_sources(sources: Iterable[str]) -> SourcePlan:
     """Sort source arguments into URLs, feed files, article files and OPML files.
 
@@ -98,19 +157,23 @@ def plan_sources(sources: Iterable[str]) -> SourcePlan:
         if is_url(source):
             plan.urls.append(source)
             continue
-        scheme = urlsplit(source).scheme.lower()
+        scheme = url_scheme(source)
         if "://" in source and len(scheme) > 1:  # "c:\\..." is a Windows path, not a URL
             plan.errors.append(
                 SourceError(source, f"unsupported URL scheme {scheme!r} (only http and https)")
             )
             continue
         path = Path(source).expanduser()
+        if is_special(path):
+            plan.errors.append(SourceError(source, SPECIAL_REFUSAL))
+            continue
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.parts[-3:]):
-                    kind = _kind_of(child, explicit=False)
-                    if kind:
-                        buckets[kind].append(child)
+            files, refused = walk_folder(path)
+            plan.errors.extend(refused)
+            for child in files:
+                kind = _kind_of(child, explicit=False)
+                if kind:
+                    buckets[kind].append(child)
         elif path.is_file():
             buckets[_kind_of(path, explicit=True) or "article"].append(path)
         elif not path.exists():
@@ -126,6 +189,8 @@ def read_file(path: Path) -> bytes:
     Raises:
         ParseError: When the file is too large or cannot be read.
     """
+    if is_special(path):
+        raise ParseError(SPECIAL_REFUSAL)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -135,6 +200,10 @@ def read_file(path: Path) -> bytes:
         raise ParseError(f"cannot read file: {exc.strerror or exc}") from None
 
 
+IDENTIFYING_SCHEMES = ("http://", "https://", "file://")
+"""Links that may identify a story: a ``javascript:`` or junk link is no address."""
+
+
 def prepare_entries(
     entries: Sequence[Entry], feed_key: str, site_link: str, fetched: datetime
 ) -> list[PreparedStory]:
@@ -142,19 +211,28 @@ def prepare_entries(
 
     The link identifies an entry only when it is unique within its feed and is not
     the site's home page (podcast and some news feeds give every item the same
-    link; collapsing them would lose stories). Otherwise the GUID is used, and as a
-    last resort a hash of the content.
+    link; collapsing them would lose stories). Otherwise the GUID is used, when it
+    too is unique within the feed (a feed repeating a GUID keeps every item), and
+    as a last resort a hash of the content.
     """
     normalized = [normalize_url(e.link) if e.link else "" for e in entries]
     counts: dict[str, int] = {}
     for link in normalized:
         if link:
             counts[link] = counts.get(link, 0) + 1
+    guids: dict[str, int] = {}
+    for entry in entries:
+        if entry.guid:
+            guids[entry.guid] = guids.get(entry.guid, 0) + 1
     prepared: list[PreparedStory] = []
     for entry, link in zip(entries, normalized, strict=True):
-        if link and counts[link] == 1 and not is_home_page(link, site_link):
+        if (
+            link.startswith(IDENTIFYING_SCHEMES)
+            and counts[link] == 1
+            and not is_home_page(link, site_link)
+        ):
             identity = f"url:{link}"
-        elif entry.guid:
+        elif entry.guid and guids[entry.guid] == 1:
             identity = f"guid:{feed_key}:{entry.guid}"
         else:
             identity = content_key(entry.title, entry.body)

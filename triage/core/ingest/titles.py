@@ -40,7 +40,8 @@ _NAV_WORDS = frozenset(
     free trial offer deal digital games puzzles crossword weather sport sports opinion
     business world local national politics culture lifestyle entertainment tech technology
     science health travel food style arts obituaries classifieds jobs events shop store
-    trending popular most viewed media source available player play pause mute unmute
+    trending popular most viewed media source available currently no player play pause mute
+    unmute
     full screen fullscreen captions image images photo photos gallery description category
     categories tags tag related topics updated
     """.split()

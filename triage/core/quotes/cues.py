@@ -229,12 +229,18 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
         cue_word = tokens[lead].word.lower()
         if length == 1 and (cue_word.endswith("ing") or cue_word in _ADDRESSEE_CUES):
             speaker = None  # ",” telling reporters": the words after are the audience
+        elif length == 2 and _relay_follows(tokens, lead + length):
+            speaker = None  # ",” according to a translation by X": X relayed, not said it
         else:
             speaker = phrase_after_cue(text, tokens[lead + length :])
         return Attribution(_cue_text(text, tokens, lead, length), speaker, "after")
     aside = _as_aside(text, tokens)
     if aside is not None:
         return aside
+    if _per_source(tokens, lead):  # ",” per the party’s bylaws": like "according to"
+        speaker = phrase_after_cue(text, tokens[lead + 1 :])
+        if speaker is not None:
+            return Attribution(tokens[lead].word, speaker, "after")
     punctuated = _closed_by_punctuation(text, start)
     full_stop = ends_with_full_stop(text, start)
     quote_next = text[limit : limit + 1] in {"“", '"'}
@@ -248,6 +254,8 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
             if full_stop and _clause_follows(tokens, index + length, quote_next):
                 return None  # “…done.” A B, an aide, warned that …: a new sentence
             if length == 2 and tokens[index].word.lower() == "according":
+                if _relay_follows(tokens, index + 2):
+                    return None
                 speaker = phrase_after_cue(text, tokens[index + 2 :])
             elif index == 1 and _surname_elsewhere(text, tokens[0].word):
                 first = tokens[0]  # “…,” Read said: a surname that is also a common word
@@ -276,6 +284,17 @@ def attribution_after(text: str, start: int, limit: int) -> Attribution | None:
 
 
 _ASIDE_WORDS = 8
+
+
+def _per_source(tokens: list[Token], index: int) -> bool:
+    """Whether "per" right after a quote names its source ("per the bylaws", "per Reuters").
+
+    A unit ("per cent", "per year") follows "per" without a determiner or a capital.
+    """
+    if index + 1 >= len(tokens) or tokens[index].word.lower() != "per":
+        return False
+    following = tokens[index + 1].word
+    return following.lower() in DETERMINER_STARTS or following[:1].isupper()
 
 
 def _as_aside(text: str, tokens: list[Token]) -> Attribution | None:
@@ -323,6 +342,18 @@ RELAY_NOUNS = frozenset(
     "screenshot broadcast livestream".split()
 )
 """What carries someone else's words: its maker relayed them, the speaker is inside."""
+_RELAY_WITHIN = 4
+
+
+def _relay_follows(tokens: list[Token], position: int) -> bool:
+    """Whether "according to" names a carrier of the words ("a translation by X").
+
+    The maker of a translation, transcript or clip relayed the words; who said
+    them is named elsewhere (the sentence before, the clip's subject).
+    """
+    return any(t.word.lower() in RELAY_NOUNS for t in tokens[position : position + _RELAY_WITHIN])
+
+
 _QUOTING_VERBS = frozenset({"quoted", "quotes", "quoting", "quote", "cited", "cites", "citing"})
 _QUOTED_OBJECT_WORDS = 6
 _OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
@@ -361,8 +392,10 @@ def _outer_report(text: str, tokens: list[Token], index: int, inner: Attribution
         if not length or tokens[outer].word.lower() not in REPORTING_CUES:
             continue
         found = _cue_at(text, tokens, outer, length, inner.where)
-        if found is None or found.speaker is None or found.speaker.kind == "noun":
+        if found is None or found.speaker is None:
             return inner
+        if found.speaker.kind == "noun" and inner.speaker.kind != "pronoun":
+            return inner  # "the report said A B called it …": A B's words
         if length == 2 and any(
             t.word.lower() in RELAY_NOUNS for t in tokens[outer + 2 : outer + 6]
         ):

@@ -178,13 +178,31 @@ def _named_person(attribution: Attribution | None) -> bool:
     )
 
 
+def _institution_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved:
+    """Resolve "it" to its own sentence's subject when that is an institution.
+
+    "The council pledged sanctions against what it called “…”": "it" is the
+    organisation the sentence is about; any other "it" stays unresolved.
+    """
+    start = max(0, pronoun.start - _SUBJECT_WINDOW, index.quote_end_before(pronoun.start))
+    tokens = sentence_tokens(index.text, start, pronoun.start)
+    if len(tokens) < 2:
+        return _Resolved()
+    subject = leading_subject(index.text, tokens)
+    if subject is None or subject.kind != "org":
+        return _Resolved()
+    full, role = index.fullest(subject.name, subject.end)
+    return _Resolved(full, pronoun.start, pronoun.end, role or subject.role)
+
+
 def _clause_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved | None:
     """Resolve "he"/"she" inside a sentence to that sentence's named subject.
 
     "A B said that she called C “…”": a pronoun later in the sentence refers to
     its subject far more often than to the last person named (here C).
     """
-    tokens = sentence_tokens(index.text, max(0, pronoun.start - _SUBJECT_WINDOW), pronoun.start)
+    start = max(0, pronoun.start - _SUBJECT_WINDOW, index.quote_end_before(pronoun.start))
+    tokens = sentence_tokens(index.text, start, pronoun.start)
     if len(tokens) < 2:
         return None
     subject = leading_subject(index.text, tokens)
@@ -198,11 +216,22 @@ def _clause_subject(index: MentionIndex, pronoun: Speaker) -> _Resolved | None:
     return _Resolved(full, pronoun.start, pronoun.end, role or subject.role)
 
 
-def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Resolved:
-    """Turn a parsed speaker into the fullest name the article gave earlier."""
+def _resolve(
+    index: MentionIndex,
+    speaker: Speaker | None,
+    position: int,
+    quoted: tuple[int, int] | None = None,
+) -> _Resolved:
+    """Turn a parsed speaker into the fullest name the article gave earlier.
+
+    ``quoted`` is the span of the quotation itself: a name inside the quoted
+    words ("“… the Duthie Room …,” he said") is never what "he" refers to.
+    """
     if speaker is None:
         return _Resolved()
     if speaker.kind == "pronoun":
+        if speaker.name.lower() == "it" and index.text[speaker.start : speaker.end].lower() == "it":
+            return _institution_subject(index, speaker)
         if speaker.name.lower() not in {"he", "she"}:
             return _Resolved()
         written = index.text[speaker.start : speaker.end].lower()
@@ -213,7 +242,7 @@ def _resolve(index: MentionIndex, speaker: Speaker | None, position: int) -> _Re
         if written not in {"he", "she"}:  # an object pronoun never means its clause's subject
             clause = sentence_tokens(index.text, max(0, before - _SUBJECT_WINDOW), before)
             before = clause[0].start if clause else before
-        mention = index.resolve_pronoun(speaker.name, before)
+        mention = index.resolve_pronoun(speaker.name, before, quoted)
         if mention is None:
             return _Resolved()
         full, role = index.fullest(mention.name, mention.start + 1)
@@ -310,6 +339,7 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
     bounds = paragraph_bounds(text)
     starts = [start for start, _ in bounds]
     index = MentionIndex.build(text)
+    index.quoted = [(span.start, span.end) for span in spans]
     house_double = any(not span.single for span in spans)
     quotes: list[Quote] = []
     previous: tuple[int, _Resolved, str] | None = None
@@ -334,7 +364,9 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             if agent is not None:  # "was called “…” by the judges"
                 attribution = Attribution(attribution.cue, agent, attribution.where)
         confidence = _confidence(text, span, attribution, house_double)
-        resolved = _resolve(index, attribution.speaker if attribution else None, span.start)
+        resolved = _resolve(
+            index, attribution.speaker if attribution else None, span.start, (span.start, span.end)
+        )
         cue = attribution.cue if attribution else ""
         if (
             not resolved.name

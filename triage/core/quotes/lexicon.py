@@ -51,7 +51,8 @@ def _inflect(lemma: str) -> set[str]:
         forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
     else:
         forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
-        if re.fullmatch(r".*[^aeiou][aeiou][bdglmnpt]", lemma) and len(lemma) <= 4:
+        # "admit" -> "admitted"; "qu" is a consonant sound ("quip" -> "quipped")
+        if re.fullmatch(r"(?:.*[^aeiou]|qu)[aeiou][bdglmnpt]", lemma) and len(lemma) <= 4:
             forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
 
@@ -138,7 +139,9 @@ TITLE_WORDS: frozenset[str] = frozenset(
         "engineer farmer ranger master lawyer doctor nurse teacher student resident worker "
         "manager owner businessman businesswoman delegate voter supporter organizer "
         "detective inspector sergeant constable captain lieutenant colonel "
-        "organiser researcher scientist expert professor historian physician surgeon"
+        "organiser researcher scientist expert professor historian physician surgeon "
+        "pensioner retiree grandmother grandfather widow widower shopper commuter tenant "
+        "landlord landlady"
     ).split()
 )
 """Words that, before a name, belong to the speaker's role rather than the name."""

@@ -9,12 +9,13 @@ and "the ministry" into the named ministry.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from triage.core.quotes.lexicon import NON_NAME_CAPITALS, ORG_WORDS, TITLE_WORDS
 from triage.core.quotes.speakers import (
     DETERMINERS,
+    HONORIFICS,
     Token,
     is_name_token,
     looks_like_org,
@@ -65,6 +66,8 @@ _CAPITAL_RUN = re.compile(
     + r"][\w’'\-.]*)*"
 )
 _LOOKBACK = 300
+_ADJACENT = 4
+"""Characters between a quote's last word and a pronoun that attributes it (`,” she`)."""
 _INVERTED_CUES = frozenset({"Said", "Says", "Added", "Wrote", "Writes", "Asked"})
 _PLACE_PREPOSITIONS = frozenset({"on", "from", "in", "at", "near"})
 _EXPANSION = re.compile(r"((?:[A-Z][\w’'\-.]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+)$")
@@ -96,6 +99,8 @@ class MentionIndex:
     acronyms: dict[str, str | None] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
     speakers_seen: set[str] = field(default_factory=set)
+    quoted: list[tuple[int, int]] = field(default_factory=list)
+    """Sorted (start, end) of the article's quotations, set by the extractor."""
 
     @classmethod
     def build(cls, text: str) -> MentionIndex:
@@ -146,6 +151,8 @@ class MentionIndex:
         for offset, token in enumerate(run):
             if token.word.lower() in TITLE_WORDS:
                 name_from = offset + 1
+            elif offset < len(run) - 1 and token.word.endswith(("’s", "'s")):
+                name_from = offset + 1  # "Iowa State University's Dianne Bystrom"
         if name_from >= len(run):
             return
         title_start = run[0].start
@@ -155,13 +162,16 @@ class MentionIndex:
         name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
         words = tuple(t.word for t in name_tokens)
         title = self.text[title_start : run[name_from - 1].end] if name_from else ""
+        title = title.removesuffix("’s").removesuffix("'s")
+        if title.lower() in HONORIFICS:
+            title = ""  # "Ms Duthie": a courtesy title marks the name, it is no role
         marker = run[name_from - 1].word.lower() if name_from else ""
         if marker in _MALE or marker in _FEMALE:
             self.gender.setdefault(words[-1].lower(), "m" if marker in _MALE else "f")
         org = looks_like_org(name_tokens)
         person = (
             not org
-            and (len(words) >= 2 or bool(title))
+            and (len(words) >= 2 or bool(name_from))
             and not self._after_place_word(run[0])
             and not self._whole_quote(run[0].start, run[-1].end)
         )
@@ -259,10 +269,21 @@ class MentionIndex:
         stop = bisect_left(self._starts, before)
         return self.mentions[max(0, stop - _LOOKBACK) : stop][::-1]
 
-    def resolve_pronoun(self, pronoun: str, before: int) -> Mention | None:
-        """Return the most recent person before ``before`` compatible with ``pronoun``."""
+    def resolve_pronoun(
+        self, pronoun: str, before: int, skip: tuple[int, int] | None = None
+    ) -> Mention | None:
+        """Return the most recent person before ``before`` compatible with ``pronoun``.
+
+        Mentions inside ``skip`` (the quotation the pronoun attributes) or inside any
+        of :attr:`quoted` (the article's quotations) are passed over: a name someone
+        says is not who "he said" refers to.
+        """
         wanted = "m" if pronoun.lower() == "he" else "f"
         for mention in self._recent(before):
+            if skip is not None and skip[0] <= mention.start < skip[1]:
+                continue
+            if self._in_quote(mention.start):
+                continue
             if not (
                 mention.person or mention.name in self.speakers_seen or self._surname_known(mention)
             ):
@@ -273,6 +294,25 @@ class MentionIndex:
                 self.gender.setdefault(full.split()[-1].lower(), wanted)
                 return mention
         return None
+
+    def quote_end_before(self, offset: int) -> int:
+        """The end of a quotation that closes right before ``offset`` (0 when none).
+
+        A sentence read back from a pronoun that directly follows a quote stops
+        there: the words inside the quote ("“I'm not leaving,” she said") are not
+        the clause the pronoun sits in.
+        """
+        at = bisect_right(self.quoted, (offset, -1)) - 1
+        while at >= 0 and self.quoted[at][1] > offset:
+            at -= 1
+        if at < 0 or offset - self.quoted[at][1] > _ADJACENT:
+            return 0
+        return self.quoted[at][1]
+
+    def _in_quote(self, offset: int) -> bool:
+        """Whether ``offset`` falls inside one of the article's quotations."""
+        at = bisect_right(self.quoted, (offset, len(self.text) + 1)) - 1
+        return at >= 0 and self.quoted[at][0] <= offset < self.quoted[at][1]
 
     def _surname_known(self, mention: Mention) -> bool:
         """Whether a one-word mention repeats the surname of an earlier person."""

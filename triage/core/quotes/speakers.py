@@ -30,6 +30,8 @@ _ABBREVIATION = re.compile(
 )
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
+_POSSESSIVE_ROLE = re.compile(r"[’']s$")
+"""The owner's ending on a role ("CNN's Jake Tapper": the role is "CNN")."""
 DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "one"})
 HONORIFICS = frozenset(
     "mr mr. mrs mrs. ms ms. miss mx mx. messrs messrs. mme mme. mlle mlle. herr frau".split()
@@ -128,11 +130,17 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
         is_name_token(words[run_start - 1]) or _joins_org(words, run_start - 1)
     ):
         run_start -= 1
+    if run_end == len(words) - 2 and _handle_number(words[-1].word):
+        run_end += 1  # "Visegrád 24", "Channel 4": the number is part of the name
     run_words = words[run_start : run_end + 1]
     if (
         run_end < len(words) - 1
         and all(t.word.isalpha() for t in words[run_end + 1 :])
-        and (not looks_like_org(run_words) or _modifier_acronym(words, run_start, run_end))
+        and (
+            not looks_like_org(run_words)
+            or _modifier_acronym(words, run_start, run_end)
+            or person_noun(words[-1].word.lower())
+        )
     ):
         # "The Ukrainian government", "the ISW assessment": the head noun comes last.
         first = (
@@ -147,6 +155,8 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     for index, token in enumerate(run):
         if token.word.lower().rstrip(".") in TITLE_WORDS or token.word.lower() in TITLE_WORDS:
             name_from = index + 1
+        elif index < len(run) - 1 and _POSSESSIVE.search(token.word) and len(token.word) > 2:
+            name_from = index + 1  # "CNN's Jake Tapper": the owner is the role
     if (
         run_start > 1
         and words[run_start - 1].word == "of"
@@ -157,7 +167,7 @@ def parse_phrase(text: str, tokens: list[Token]) -> Speaker | None:
     if name_from >= len(run):
         return _noun_phrase(text, words)
     name_tokens = [*run[name_from:-1], strip_possessive(run[-1])]
-    role = role_text(text, words[: run_start + name_from])
+    role = _POSSESSIVE_ROLE.sub("", role_text(text, words[: run_start + name_from]))
     kind = "org" if looks_like_org(name_tokens) else "person"
     start, end = name_tokens[0].start, name_tokens[-1].end
     return Speaker(text[start:end], start, end, role=role, kind=kind)
@@ -243,6 +253,8 @@ def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
     if last.word.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS:
         return Speaker(last.word, last.start, last.end, kind="pronoun")
     for index in range(len(words) - 1, -1, -1):
+        if _noun_complement(words, index):
+            continue  # "the mother of three": "of" joins the head noun to its complement
         if words[index].word.lower() in NON_NAME_CAPITALS - DETERMINERS:
             words = words[index + 1 :]
             break
@@ -250,6 +262,42 @@ def _noun_phrase(text: str, words: list[Token]) -> Speaker | None:
         return None
     start, end = words[0].start, words[-1].end
     return Speaker(text[start:end], start, end, kind="noun")
+
+
+_AGENT_SUFFIXES = ("or", "er", "ist", "ian", "ant", "ent")
+
+
+def person_noun(word: str) -> bool:
+    """Whether a noun names a person by what they do ("narrator", "journalist", "spokesman").
+
+    Titles, and the agent nouns English forms with -or, -er, -ist, -ian, -ant and
+    -ent, head a phrase that names a person even when an organisation's name
+    modifies it ("the Reuters journalist").
+    """
+    return word in TITLE_WORDS or (len(word) > 4 and word.endswith(_AGENT_SUFFIXES))
+
+
+def _handle_number(word: str) -> bool:
+    """Whether a number ending a name is part of it (an account or channel: "Visegrád 24").
+
+    One to three digits only: a year after a name ("Trump 2016") is no part of it.
+    """
+    return word.isdigit() and len(word) <= 3
+
+
+def _noun_complement(words: list[Token], index: int) -> bool:
+    """Whether ``of`` at ``index`` joins a determined head noun to its complement.
+
+    "the 34-year-old mother of three": the phrase opens with a determiner and a
+    lower-case noun sits right before "of".
+    """
+    return (
+        words[index].word == "of"
+        and index > 1
+        and words[0].word.lower() in DETERMINERS
+        and words[index - 1].word.isalpha()
+        and words[index - 1].word.islower()
+    )
 
 
 def looks_like_org(tokens: list[Token]) -> bool:

@@ -31,6 +31,7 @@ from triage.core.quotes.speakers import (
     Speaker,
     Token,
     parse_phrase,
+    person_noun,
     strip_possessive,
 )
 
@@ -57,6 +58,9 @@ def _org_connector(phrase: list[Token], rest: list[Token]) -> bool:
     """Whether a small word joins an organisation name ("Institute for the Study of War")."""
     if not phrase or not any(t.word.lower() in ORG_WORDS for t in phrase):
         return False
+    last_org = max(i for i, t in enumerate(phrase) if t.word.lower() in ORG_WORDS)
+    if any(t.word.lower() in TITLE_WORDS for t in phrase[last_org + 1 :]):
+        return False  # "Group Manager A B of the fire service": the org word is in the role
     if rest[0].word not in {"of", "for", "and", "the", "on"}:
         return False
     following = [t for t in rest[1:3] if t.word != "the"]
@@ -231,23 +235,54 @@ def _modifier(token: Token) -> bool:
     return token.word.lower() not in _NOT_MODIFIERS and not token.word.endswith("ly")
 
 
+_COMMON_PHRASE_WORDS = 8
+"""Tokens read back from a cue for a common noun phrase ("the 34-year-old mother of three")."""
+
+
 def _common_noun_phrase(tokens: list[Token]) -> list[Token]:
-    """Return "the newspaper" / "the ISW assessment" when ``tokens`` end with one."""
-    if not tokens or not tokens[-1].word.isalpha() or not tokens[-1].word.islower():
-        return []
-    for back in range(len(tokens) - 1, max(len(tokens) - 5, -1), -1):
+    """Return "the newspaper" / "the ISW assessment" when ``tokens`` end with one.
+
+    One "of" may join the head noun to its complement ("the mother of three",
+    "a member of the board"): a determiner before the head noun still opens the
+    phrase. Only the phrase's last determiner is read past when the "of" part has
+    its own ("the head of the agency" is kept whole).
+    """
+    last = tokens[-1].word if tokens else ""
+    if not last.replace("-", "").isalpha() or not last.islower():
+        return []  # "the grandmother-of-five" is one noun
+    found: list[Token] = []
+    joined = False
+    for back in range(len(tokens) - 1, max(len(tokens) - 1 - _COMMON_PHRASE_WORDS, -1), -1):
         word = tokens[back].word
         if word.lower() in DETERMINER_STARTS:
-            return tokens[back:]
+            found = tokens[back:]
+            if not joined or back == 0 or tokens[back - 1].word != "of":
+                return found
+            continue  # "… of the agency": the head noun is further back
         title_of = word == "of" and back > 0 and tokens[back - 1].word.lower() in TITLE_WORDS
+        joins = (
+            word == "of"
+            and not joined
+            and 0 < back < len(tokens) - 1
+            and tokens[back - 1].word.isalpha()
+            and tokens[back - 1].word.islower()
+            and tokens[back - 1].word not in CLAUSE_STOPS | CUE_WORDS | AUXILIARIES
+        )
         plain = word.removesuffix("’s").removesuffix("'s")
+        if joins:
+            joined = True
+            continue
+        if word == "-" or (
+            plain.isdigit() and back + 1 < len(tokens) and tokens[back + 1].word == "-"
+        ):
+            continue  # "34-year-old" is tokenised "34", "-", "year-old"
         if (
             not plain.replace("-", "").isalpha()
             or (word in CLAUSE_STOPS and not title_of)
             or word in CUE_WORDS
         ):
-            return []
-    return []
+            return found
+    return found
 
 
 def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
@@ -267,6 +302,8 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
             continue  # "Hours later, A B …", "A few days ago, …"
         if opener and number + 1 < len(segments) and place_tail(segment):
             continue  # "Speaking in Salem, Ohio, A B said": the place ends the opener
+        if opener and number + 1 < len(segments) and _opener_tail(segment):
+            continue  # "Following a swiftly called, late-night meeting, the council …"
         if segment[0].word.isupper() and len(segment[0].word) > 4:
             continue  # a dateline ("HARBOURTON, May 2 —")
         if lower in PERSON_PRONOUNS:
@@ -294,6 +331,20 @@ def leading_subject(text: str, tokens: list[Token]) -> Speaker | None:
     return None
 
 
+_SUBJECT_OPENERS = DETERMINER_STARTS | PERSON_PRONOUNS | _QUANTIFIERS | {"many", "some", "several"}
+
+
+def _opener_tail(segment: list[Token]) -> bool:
+    """Whether a segment after a participle opener still belongs to it.
+
+    A subject opens with a capital, a determiner, a pronoun or a quantifier; a
+    segment opening with any other lower-case word ("late-night meeting") is the
+    rest of the opening phrase that a comma split.
+    """
+    first = segment[0].word
+    return first[:1].islower() and first.lower() not in _SUBJECT_OPENERS
+
+
 def _name_follows(segment: list[Token]) -> bool:
     """Whether a capitalised "-ly" word starts a name ("Kelly Marsh"), not an adverb ("Finally")."""
     return len(segment) > 1 and segment[1].word[:1].isupper()
@@ -310,7 +361,8 @@ def _leading_noun_phrase(text: str, segment: list[Token]) -> Speaker | None:
     phrase = [segment[0]]
     for token in segment[1:3]:
         lower = token.word.lower()
-        if not token.word.isalpha() or lower in CUE_WORDS | AUXILIARIES | CLAUSE_STOPS:
+        plain = strip_possessive(token).word.replace("-", "")  # "The victim's sister"
+        if not plain.isalpha() or lower in CUE_WORDS | AUXILIARIES | CLAUSE_STOPS:
             break
         if lower.endswith("ed") and len(phrase) > 1:
             break
@@ -424,7 +476,9 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
         if speaker is not None and participle and speaker.kind == "noun":
             # "X issued a statement saying …": the statement is X's.
             return leading_subject(text, tokens) or speaker
-        return speaker if speaker is not None else leading_subject(text, tokens)
+        if speaker is not None:
+            return speaker
+        return _quantity_subject(text, segments[-1]) or leading_subject(text, tokens)
     named = _first_named_segment(text, segments)
     if named is not None:
         return named
@@ -451,6 +505,41 @@ def subject_before_cue(text: str, tokens: list[Token], participle: bool = False)
                 speaker = Speaker(speaker.name, speaker.start, speaker.end, role, speaker.kind)
             return speaker
     return leading_subject(text, tokens)
+
+
+_AMOUNT_WORDS = frozenset({"percent", "%", "half", "third", "quarter", "majority", "most"})
+_HEDGES = frozenset({"only", "just", "about", "nearly", "almost", "roughly", "some", "over"})
+_OF_PHRASE_WORDS = 5
+
+
+def _quantity_subject(text: str, segment: list[Token]) -> Speaker | None:
+    """Return "52 percent of registered voters" / "most of the delegates" before a cue.
+
+    A partitive subject (an amount, "of", a plural noun phrase) is who spoke,
+    typically a poll's respondents; a hedge before the amount stays in ("Only 52
+    percent …").
+    """
+    of = next((i for i, t in enumerate(segment) if t.word == "of"), None)
+    if of is None or of == 0 or not 1 <= len(segment) - of - 1 <= _OF_PHRASE_WORDS:
+        return None
+    rest = segment[of + 1 :]
+    if not all(t.word.isalpha() and t.word.islower() for t in rest[-1:]):
+        return None
+    if any(t.word.lower() in CLAUSE_STOPS | CUE_WORDS | AUXILIARIES for t in rest):
+        return None
+    first = of - 1
+    amount = segment[first].word.lower()
+    if amount not in _AMOUNT_WORDS and not amount.replace(",", "").isdigit():
+        return None
+    while first > 0 and (
+        segment[first - 1].word.replace(",", "").replace(".", "").isdigit()
+        or segment[first - 1].word.lower() in _HEDGES | DETERMINER_STARTS
+    ):
+        first -= 1
+    if first > 0:
+        return None  # more before the amount: not the clause's subject
+    start, end = segment[first].start, segment[-1].end
+    return Speaker(text[start:end], start, end, kind="noun")
 
 
 def _object_of_preposition(tokens: list[Token], phrase: list[Token]) -> bool:
@@ -500,7 +589,7 @@ def clause_not_subject(head: list[Token]) -> bool:
     if not any(t.word.islower() and t.word in CLAUSE_STOPS for t in head):
         return False
     nouns = [t for t in head if t.word.lower() not in DETERMINER_STARTS]
-    return not nouns or nouns[0].word.lower() not in TITLE_WORDS
+    return not nouns or not person_noun(nouns[0].word.lower())
 
 
 SPEECH_NOUNS = frozenset(

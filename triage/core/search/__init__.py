@@ -23,9 +23,11 @@ from triage.core.search.highlight import Snippet, make_snippet
 from triage.core.search.index import IndexBatch, SearchIndex
 from triage.core.search.queries import (
     DocSetQuery,
+    matches_nothing,
     parse_query,
     query_terms,
     rewrite_virtual,
+    within_stories,
 )
 from triage.core.search.schema import (
     DEFAULT_FIELDS,
@@ -84,8 +86,10 @@ __all__ = [
     "day_key",
     "day_start",
     "make_snippet",
+    "matches_nothing",
     "parse_query",
     "query_terms",
     "rewrite_virtual",
     "term_spans",
+    "within_stories",
 ]

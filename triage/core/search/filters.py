@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from triage.core.search.schema import AllBut, day_key, day_start
 from triage.core.search.shards import ShardedIndex
-from triage.core.store import EditorError, Editors, Store, Tags, iso
+from triage.core.store import HIDDEN_TAG, PINNED_TAG, EditorError, Editors, Store, Tags, iso
 
 
 class StoreFilters:
@@ -23,8 +23,8 @@ class StoreFilters:
         self.index = index
 
     def resolve_virtual(self, field: str, value: str) -> set[str] | AllBut | None:
-        """Answer ``tag:``, ``is:``, ``tagged-by:`` and ``assigned:`` (``me``: this
-        terminal's editor) from the store of record."""
+        """Answer ``tag:``, ``is:`` (read, unread, tagged, hidden, pinned), ``tagged-by:``
+        and ``assigned:`` (``me``: this terminal's editor) from the store of record."""
         if field == "tag":
             return Tags(self.store).story_ids_with_tag(value)
         if field in ("taggedby", "assigned"):
@@ -39,6 +39,9 @@ class StoreFilters:
         if value in ("read", "unread"):
             read = self.store.read_ids()
             return read if value == "read" else AllBut(frozenset(read))
+        if value in ("hidden", "pinned"):  # what the rules' hide and pin set
+            tag = HIDDEN_TAG if value == "hidden" else PINNED_TAG
+            return Tags(self.store).story_ids_with_tag(tag)
         if value == "tagged":
             rows = self.store.conn.execute("SELECT DISTINCT story_id FROM story_tags")
             return {str(r[0]) for r in rows}

@@ -30,13 +30,18 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = 200) -> S
     flat = " ".join(text.split("\n"))
     if len(flat) <= width:
         return Snippet(flat, tuple(spans))
+    spans = sorted(spans)
     start = 0
     if spans:
-        best = 0
+        # One pass with two pointers (a body may hold tens of thousands of matches):
+        # the window opening at each span reaches every later span ending inside it.
+        best, reach = 0, 0
         for index, (first, _) in enumerate(spans):
-            count = sum(1 for s, e in spans[index:] if e <= first + width)
-            if count > best:
-                best, start = count, max(0, first - width // 4)
+            reach = max(reach, index)
+            while reach < len(spans) and spans[reach][1] <= first + width:
+                reach += 1
+            if reach - index > best:
+                best, start = reach - index, max(0, first - width // 4)
     if start:
         space = flat.find(" ", start)
         start = space + 1 if 0 <= space < start + 20 else start

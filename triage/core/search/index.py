@@ -226,7 +226,15 @@ class SearchIndex:
         if sort == "date":
             kwargs["sortedby"] = sorting.FieldFacet("published", reverse=True)
         try:
-            results = searcher.search(q, **kwargs)
+            collector = searcher.collector(**kwargs)
+            # Whoosh also "replaces" the matcher tree as the page fills, dropping
+            # sub-matchers that cannot reach the page's lowest score: the page stays
+            # right but the count loses their documents (1 of 317 where 446 match).
+            # The total is shown to editors, so it must be exact: no replacing.
+            if hasattr(collector, "replace"):
+                collector.replace = 0
+            searcher.search_with_collector(q, collector)
+            results = collector.results()
         except Exception as exc:
             raise SearchError(f"search failed: {exc}") from None
         ids = id_column(searcher)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from typing import Any
@@ -41,12 +42,14 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
         boost: float = 1.0,
         negate: bool = False,
         days: tuple[str | None, str | None] | None = None,
+        column: bool = False,
     ) -> None:
         self.ids = ids
         self.label = label
         self.boost = boost
         self.negate = negate  # match every document whose id is *not* in ``ids``
         self.days = days  # a published: range: first and last UTC day (None: open)
+        self.column = column  # always read the cached id column (many queries, one reader)
 
     def __repr__(self) -> str:
         return f"DocSetQuery({self.label!r}, {len(self.ids)} ids)"
@@ -73,7 +76,7 @@ class DocSetQuery(query.Query):  # type: ignore[misc]
             return matching.ListMatcher(docnums, all_weights=self.boost)
         docnums = (
             sorted(doc for doc, story in id_column(searcher).items() if story in self.ids)
-            if len(self.ids) > 64
+            if self.column or len(self.ids) > 64
             else sorted(doc for story in self.ids for doc in _docnums_for(searcher, story))
         )
         return matching.ListMatcher(docnums, all_weights=self.boost)
@@ -143,6 +146,29 @@ def day_bounds(q: Any) -> tuple[str | None, str | None]:
     return first, last
 
 
+class DaySpan(DocSetQuery):
+    """Matches every document: it only tells the sharded index which UTC days to read
+    (see :func:`day_bounds`), for a query whose other parts pick the documents."""
+
+    def __init__(self, days: tuple[str | None, str | None]) -> None:
+        super().__init__(frozenset(), "days", days=days)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return int(ixreader.doc_count())
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        return query.Every().matcher(searcher, context)
+
+
+def within_stories(q: Any, story_ids: frozenset[str], days: tuple[str | None, str | None]) -> Any:
+    """``q`` restricted to some stories, which fall on the UTC days ``days`` (first, last).
+
+    The index reads only those days' shards, and maps the ids through its cached id
+    column: the rules on ingest ask this once per rule of the same few shards.
+    """
+    return query.And([q, DaySpan(days), DocSetQuery(story_ids, "stories", column=True)])
+
+
 def _doc_set(ids: set[str] | AllBut | None, label: str) -> Any:
     if ids is None:
         return query.Every()
@@ -201,6 +227,11 @@ _TAGGED_BY = re.compile(r"(?<!\w)tagged-by:", re.IGNORECASE)
 _WORD_MINUS = re.compile(r"(?<![^\s(])-(?=[^\s-])")
 
 
+def matches_nothing(q: Any) -> bool:
+    """Whether a parsed query can match no story (e.g. only stop words, as in "the")."""
+    return isinstance(q, query.NullQuery.__class__)
+
+
 def _only_negated(text: str, parsed: Any) -> bool:
     """Whoosh drops a query whose every clause is ``-x`` (nothing left to subtract from)."""
     return isinstance(parsed, query.NullQuery.__class__) and bool(_WORD_MINUS.search(text))
@@ -241,18 +272,68 @@ def parse_query(
     stripped = text.strip()
     if stripped in ("", "*"):
         return query.Every()
+    check_query_size(stripped)
+    shown = _shown(stripped)
     errors: list[str] = []
     parser = _make_parser(schema or build_schema(), errors)
+    fields = _TAGGED_BY.sub("taggedby:", stripped)  # a field name is one word
     try:
-        fields = _TAGGED_BY.sub("taggedby:", stripped)  # a field name is one word
         parsed = parser.parse(_compact_dates(fields))
-        if _only_negated(fields, parsed):  # "-tag:lead" means "NOT tag:lead", as it reads
-            parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", fields)))
-    except Exception as exc:  # Whoosh raises assorted errors for odd syntax
-        raise QueryError(f"cannot parse query {stripped!r}: {exc}") from None
-    if errors:
-        raise QueryError(f"cannot read the date {errors[0]!r} in query {stripped!r}")
-    return rewrite_virtual(parsed, resolve, dates)
+    except RecursionError:
+        raise QueryError(f"query {shown} is nested too deeply") from None
+    except Exception:  # Whoosh raises assorted errors for odd syntax
+        parsed = None
+    try:
+        if (parsed is None or _only_negated(fields, parsed)) and _WORD_MINUS.search(fields):
+            # "-tag:lead" means "NOT tag:lead", as it reads; Whoosh drops a query of only
+            # minus clauses and fails on a group of one, as in "(-tag:lead) AND is:unread"
+            with contextlib.suppress(Exception):  # then the first answer stands
+                parsed = parser.parse(_compact_dates(_WORD_MINUS.sub("NOT ", fields)))
+        if parsed is None:
+            raise ValueError(stripped)
+        if not errors:
+            return rewrite_virtual(parsed, resolve, dates)
+    except RecursionError:
+        raise QueryError(f"query {shown} is nested too deeply") from None
+    except Exception:  # Whoosh raises assorted errors; their text is no message for an editor
+        if not (_DATE_CLAUSE.search(stripped) or errors):
+            raise QueryError(
+                f"cannot parse query {shown} (check its quotes, brackets and field names)"
+            ) from None
+    date = f" {_shown(errors[0])}" if errors else ""
+    raise QueryError(
+        f"cannot read the date{date} in query {shown}: write dates as YYYY-MM-DD"
+        " or YYYY-MM-DDTHH:MM, e.g. published:>2026-11-20 or"
+        " published:[2026-11-01 to 2026-11-20]"
+    )
+
+
+MAX_QUERY_CHARS = 2_000
+"""Longest query parsed: far past anything typed, short of what makes the parser
+recurse or a reader highlight thousands of terms in every story."""
+
+MAX_QUERY_WORDS = 200
+"""Most words (terms, operators, clauses) in one query, for the same reason."""
+
+
+def check_query_size(text: str) -> None:
+    """Refuse a query too long to be one an editor typed, with a clear error.
+
+    Raises:
+        QueryError: When ``text`` has more than :data:`MAX_QUERY_CHARS` characters
+            or :data:`MAX_QUERY_WORDS` words.
+    """
+    words = len(text.split())
+    if len(text) > MAX_QUERY_CHARS or words > MAX_QUERY_WORDS:
+        raise QueryError(
+            f"query too long ({words} words, {len(text)} characters): at most"
+            f" {MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters"
+        )
+
+
+def _shown(text: str) -> str:
+    """A query as quoted in an error: repr'd, and cut when long."""
+    return repr(text if len(text) <= 80 else text[:79] + "…")
 
 
 def query_terms(q: Any) -> set[str]:

@@ -70,6 +70,10 @@ Sized so that a first page stays within the keystroke budget on two cores (see
 
 LOCK_NAME = "MAIN_WRITELOCK"
 VERSION_NAME = "triage-schema-version"
+MANIFEST_NAME = "triage-shards"
+"""Every shard ever created, one name a line: a shard directory that vanished
+(deleted by hand, lost to a disk error) is then noticed instead of its days
+silently dropping out of search (see :meth:`ShardedIndex.missing`)."""
 
 
 def _is_shard_name(name: str) -> bool:
@@ -217,7 +221,52 @@ class ShardedIndex:
                 found = self._shards[key] = SearchIndex(self.path / key)
             if create and not found.path.exists():
                 found.create()
+                self._remember([key])
             return found
+
+    # -- the manifest: which shards should exist ------------------------------------
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.path / MANIFEST_NAME
+
+    def _manifest(self) -> set[str] | None:
+        try:
+            lines = self.manifest_file.read_text(encoding="ascii").split()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return {line for line in lines if _is_shard_name(line)}
+
+    def _write_manifest(self, keys: Iterable[str]) -> None:
+        temporary = self.manifest_file.with_suffix(".part")
+        temporary.write_text("".join(f"{k}\n" for k in sorted(set(keys))), encoding="ascii")
+        temporary.replace(self.manifest_file)
+
+    def _remember(self, keys: Iterable[str]) -> None:
+        with contextlib.suppress(OSError):
+            self._write_manifest((self._manifest() or set(self.shard_keys())) | set(keys))
+
+    def missing(self) -> list[Span]:
+        """The shards the manifest lists that are gone from disk, with the days each
+        covered (so the store can re-index those days). A desk indexed before the
+        manifest existed gets one now, from what is on disk."""
+        if not self.exists():
+            return []
+        listed = self._manifest()
+        on_disk = set(self.shard_keys())
+        if listed is None:
+            self._remember(on_disk)
+            return []
+        gone = listed - on_disk
+        if not gone:
+            return []
+        return [span for span in spans(sorted(listed)) if span.key in gone]
+
+    def forget(self, keys: Iterable[str]) -> None:
+        """Drop shards from the manifest (their days were queued for re-indexing)."""
+        listed = self._manifest() or set()
+        with contextlib.suppress(OSError):
+            self._write_manifest(listed - set(keys))
 
     def close(self) -> None:
         """Release every shard's searcher and index handles."""

@@ -1,8 +1,8 @@
 """The store of record: one database holding stories, editor state and feed state,
 in SQLite (a desk file, WAL) or PostgreSQL (a team desk). Everything else on a desk
 (the search index, clusters) can be rebuilt from it. :class:`Store` owns the
-connection and the story rows; :class:`Tags`, :class:`Feeds` and :class:`Quotes`
-are views of their tables over a store's connection."""
+connection and the story rows; :class:`Tags`, :class:`Feeds`, :class:`Quotes`
+and :class:`Rules` are views of their tables over a store's connection."""
 
 from triage.core.store.connection import (
     Connection,
@@ -11,7 +11,7 @@ from triage.core.store.connection import (
     is_database_error,
     is_postgres,
 )
-from triage.core.store.database import DB_NAME, Store, chunks, from_iso, iso
+from triage.core.store.database import DB_NAME, SORTS, Store, chunks, from_iso, iso
 from triage.core.store.editors import (
     Assignment,
     EditorError,
@@ -22,10 +22,14 @@ from triage.core.store.editors import (
 from triage.core.store.feeds import Feeds, backoff_delay
 from triage.core.store.location import STORE_POINTER, store_location, terminal_name
 from triage.core.store.quotes import Quotes, quote_id
-from triage.core.store.tags import TagError, Tags, normalize_tag
+from triage.core.store.rules import RuleRow, Rules
+from triage.core.store.tags import HIDDEN_TAG, PINNED_TAG, TagError, Tags, normalize_tag
 
 __all__ = [
     "DB_NAME",
+    "HIDDEN_TAG",
+    "PINNED_TAG",
+    "SORTS",
     "STORE_POINTER",
     "Assignment",
     "Connection",
@@ -35,6 +39,8 @@ __all__ = [
     "Feeds",
     "Quotes",
     "Row",
+    "RuleRow",
+    "Rules",
     "Store",
     "TagError",
     "TagMark",

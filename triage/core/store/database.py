@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -31,6 +32,7 @@ from triage.core.store.sqlite import SqliteBackend
 
 if TYPE_CHECKING:
     from triage.core.store.postgres import PostgresBackend
+from triage.core.textclean import clean_field, safe_line, safe_text
 
 DB_NAME = "triage.sqlite3"
 """The store's file inside a desk directory."""
@@ -60,6 +62,40 @@ def from_iso(text: str) -> datetime:
             except ValueError:
                 pass
         return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def safe_story(story: Story, body: bool = True) -> Story:
+    """``story`` with no escape sequence, control character or bidi override in any
+    field: the store's one sanitiser, applied to every story written, whatever path
+    its text came by. Stories read back get it too, without ``body`` (the long text
+    fields, cleaned when written by every version, cost too much to scan on each
+    read): a desk written by an older version may hold a raw link or outlet name."""
+    return replace(
+        story,
+        title=safe_line(story.title),
+        url=clean_field(story.url),
+        source=safe_line(story.source),
+        author=safe_line(story.author),
+        guid=clean_field(story.guid),
+        summary=safe_text(story.summary) if body else story.summary,
+        body=safe_text(story.body) if body else story.body,
+        note=safe_line(story.note),
+    )
+
+
+SORTS = ("unread", "newest", "oldest", "feed", "biggest")
+"""The story list's orders, as an editor picks them (``biggest`` is ``ranked`` by
+cluster size, which the desk works out; see :meth:`Store.ordered_ids`)."""
+
+_NEWEST = "s.published DESC, s.id DESC"
+ORDERS = {
+    # the default editor's read marks; ordered_ids puts a named editor's in their place
+    "unread": f"s.id IN (SELECT story_id FROM story_state WHERE read = 1), {_NEWEST}",
+    "newest": _NEWEST,
+    "oldest": "s.published ASC, s.id ASC",
+    "feed": f"lower(s.source), {_NEWEST}",
+    "ranked": f"coalesce(r.rank, 4611686018427387904), {_NEWEST}",  # 2**62: after every rank
+}
 
 
 class Store:
@@ -153,10 +189,13 @@ class Store:
         Returns whether the story was added, updated (content changed) or unchanged.
         Feeds listed on the story are linked to it in every case.
         """
+        story = safe_story(story)
         with self.write() as conn:
             row = conn.execute(
-                "SELECT id, content_hash FROM stories WHERE identity = ?", (identity,)
+                "SELECT id, content_hash, origin FROM stories WHERE identity = ?", (identity,)
             ).fetchone()
+            origin = story.feeds[0] if story.feeds else ""
+            owned = row is not None and (not row["origin"] or row["origin"] in story.feeds)
             change: StoryChange
             if row is None:
                 conn.execute(
@@ -180,8 +219,11 @@ class Store:
                         int(dated),
                     ),
                 )
+                conn.execute("UPDATE stories SET origin = ? WHERE id = ?", (origin, story.id))
                 change = "added"
-            elif row["content_hash"] != content_hash:
+                # the rules on ingest run over it once it is quoted and indexed
+                conn.execute("INSERT OR IGNORE INTO rule_queue (story_id) VALUES (?)", (story.id,))
+            elif row["content_hash"] != content_hash and owned:
                 conn.execute(
                     "UPDATE stories SET title=?, url=?, source=?, author=?,"
                     " published=CASE WHEN ? = 1 THEN ? ELSE published END,"
@@ -203,6 +245,8 @@ class Store:
                         row["id"],
                     ),
                 )
+                if not row["origin"]:
+                    conn.execute("UPDATE stories SET origin = ? WHERE id = ?", (origin, row["id"]))
                 change = "updated"
             else:
                 change = "unchanged"
@@ -234,22 +278,25 @@ class Store:
         tags = self._grouped("SELECT story_id, tag FROM story_tags", ids)
         read = self.read_ids(ids)
         return [
-            Story(
-                id=str(r["id"]),
-                title=r["title"],
-                url=r["url"],
-                source=r["source"],
-                published=from_iso(r["published"]),
-                body=r["body"],
-                summary=r["summary"],
-                author=r["author"],
-                guid=r["guid"],
-                feeds=tuple(sorted(feeds.get(r["id"], ()))),
-                tags=tuple(sorted(tags.get(r["id"], ()))),
-                read=r["id"] in read,
-                fetched=from_iso(r["fetched"]),
-                note=r["note"],
-                dated=bool(r["dated"]),
+            safe_story(
+                body=False,
+                story=Story(
+                    id=str(r["id"]),
+                    title=r["title"],
+                    url=r["url"],
+                    source=r["source"],
+                    published=from_iso(r["published"]),
+                    body=r["body"],
+                    summary=r["summary"],
+                    author=r["author"],
+                    guid=r["guid"],
+                    feeds=tuple(sorted(feeds.get(r["id"], ()))),
+                    tags=tuple(sorted(tags.get(r["id"], ()))),
+                    read=r["id"] in read,
+                    fetched=from_iso(r["fetched"]),
+                    note=r["note"],
+                    dated=bool(r["dated"]),
+                ),
             )
             for r in rows
         ]
@@ -306,33 +353,122 @@ class Store:
         return {str(r[0]) for r in self.conn.execute("SELECT id FROM stories")}
 
     def latest_ids(
-        self, limit: int, offset: int = 0, unread_only: bool = False, unread_first: bool = True
+        self,
+        limit: int,
+        offset: int = 0,
+        unread_only: bool = False,
+        unread_first: bool = True,
+        leave_out: Sequence[str] = (),
     ) -> list[str]:
         """A page of story ids, unread first then newest first (the story list's order).
 
         Each part is read in the order of the ``published`` index and stops at the
         page: sorting the whole desk by read state first cost seconds on a large desk.
+        Stories with a tag in ``leave_out`` (hidden, pinned) are not listed.
         """
         newest = " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?"
         read_ids, by = self.read_marks()
+        marks = ",".join("?" * len(leave_out))
+        out = f" AND id NOT IN (SELECT story_id FROM story_tags WHERE tag IN ({marks}))"
+        out = out if leave_out else ""
         if not (unread_only or unread_first):
-            rows = self.conn.execute(f"SELECT id FROM stories{newest}", (limit, offset))
+            rows = self.conn.execute(
+                f"SELECT id FROM stories WHERE 1 = 1{out}{newest}", (*leave_out, limit, offset)
+            )
             return [str(r[0]) for r in rows]
         unread = [
             str(r[0])
             for r in self.conn.execute(
-                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){newest}",
-                (*by, limit, offset),
+                f"SELECT id FROM stories WHERE id NOT IN ({read_ids}){out}{newest}",
+                (*by, *leave_out, limit, offset),
             )
         ]
         if unread_only or len(unread) == limit:
             return unread
-        skip = max(0, offset - self.unread_count())
+        skip = max(0, offset - self.unread_count(leave_out))
         read = self.conn.execute(
-            f"SELECT id FROM stories WHERE id IN ({read_ids}){newest}",
-            (*by, limit - len(unread), skip),
+            f"SELECT id FROM stories WHERE id IN ({read_ids}){out}{newest}",
+            (*by, *leave_out, limit - len(unread), skip),
         )
         return unread + [str(r[0]) for r in read]
+
+    def ordered_ids(
+        self,
+        sort: str,
+        limit: int,
+        offset: int = 0,
+        *,
+        among: Sequence[str] | None = None,
+        unread_only: bool = False,
+        ranked: Sequence[str] = (),
+        leave_out: Sequence[str] = (),
+    ) -> list[str]:
+        """A page of story ids in one of the story list's orders (see :data:`SORTS`).
+
+        Args:
+            sort: ``unread`` (unread first, then newest), ``newest``, ``oldest``,
+                ``feed`` (by outlet, then newest) or ``ranked`` (the ``ranked``
+                ids first, in their order, then the rest newest first).
+            limit: Most ids to return.
+            offset: Ids to skip.
+            among: Only these stories (a search's matches); None for the desk.
+            unread_only: Only unread stories.
+            ranked: The order ``ranked`` puts first (e.g. biggest cluster first).
+            leave_out: Stories with any of these tags are not listed (hidden, pinned).
+
+        The order is SQLite's, over the whole set, so every page continues the
+        one before it (a page is never sorted on its own).
+
+        Raises:
+            ValueError: For an unknown ``sort``.
+        """
+        if sort not in ORDERS:
+            raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
+        if among is None and not ranked and sort in ("unread", "newest"):
+            return self.latest_ids(
+                limit,
+                offset,
+                unread_only=unread_only,
+                unread_first=sort == "unread",
+                leave_out=leave_out,
+            )
+        joins, where = [], []
+        if among is not None:
+            self._temp_ids("story_pick", among)
+            joins.append("JOIN story_pick AS p ON p.id = s.id")
+        if sort == "ranked":
+            self._temp_ids("story_rank", ranked)
+            joins.append("LEFT JOIN story_rank AS r ON r.id = s.id")
+        marked, by = self.read_marks()
+        params: list[object] = []
+        if unread_only:
+            where.append(f"s.id NOT IN ({marked})")
+            params.extend(by)
+        if leave_out:
+            marks = ",".join("?" * len(leave_out))
+            where.append(f"s.id NOT IN (SELECT story_id FROM story_tags WHERE tag IN ({marks}))")
+            params.extend(leave_out)
+        order = ORDERS[sort]
+        if sort == "unread":  # this editor's read marks
+            order = f"s.id IN ({marked}), {_NEWEST}"
+            params.extend(by)
+        sql = (
+            f"SELECT s.id FROM stories AS s {' '.join(joins)}"
+            f"{' WHERE ' + ' AND '.join(where) if where else ''}"
+            f" ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        return [str(r[0]) for r in self.conn.execute(sql, (*params, limit, offset))]
+
+    def _temp_ids(self, table: str, ids: Sequence[str]) -> None:
+        """Fill a temporary table of this connection with ``ids`` (rank = position)."""
+        self.conn.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, rank INTEGER)"
+        )
+        self.conn.execute(f"DELETE FROM {table}")  # unqualified: the temporary table comes first
+        self.conn.executemany(
+            f"INSERT OR IGNORE INTO {table} (id, rank) VALUES (?, ?)",
+            ((story_id, rank) for rank, story_id in enumerate(ids)),
+        )
 
     # -- index queue -------------------------------------------------------------
 
@@ -350,6 +486,18 @@ class Store:
         """Drop queue entries that were indexed, unless the story changed meanwhile."""
         with self.write() as conn:
             conn.executemany("DELETE FROM index_queue WHERE story_id = ? AND seq = ?", list(done))
+
+    def queue_days_for_index(self, first: str | None, last: str | None) -> int:
+        """Put every story published from day ``first`` to day ``last`` (inclusive
+        ``YYYY-MM-DD``, None: open-ended) on the index queue; return how many."""
+        low = first or ""
+        high = f"{last}T99" if last else "\uffff"
+        with self.write() as conn:
+            return conn.execute(
+                "INSERT OR REPLACE INTO index_queue (story_id, seq) SELECT id, seq FROM stories"
+                " WHERE published >= ? AND published < ?",
+                (low, high),
+            ).rowcount
 
     def queue_all_for_index(self) -> None:
         """Put every story on the index queue (used by ``reindex``; on a team desk,
@@ -408,13 +556,28 @@ class Store:
                 [(self.editor, sid, int(read), now) for sid in story_ids],
             )
 
-    def unread_count(self) -> int:
-        """Stories not marked read (two index counts, not a join over the desk)."""
+    def unread_count(self, leave_out: Sequence[str] = ()) -> int:
+        """Stories not marked read (two index counts, not a join over the desk), less
+        those with a tag in ``leave_out``."""
         marked, by = self.read_marks()
         row = self.conn.execute(
             f"SELECT (SELECT count(*) FROM stories) - (SELECT count(*) FROM ({marked}) AS r"
             " WHERE r.story_id IN (SELECT id FROM stories))",
             by,
+        ).fetchone()
+        return int(row[0]) - (self.tagged_count(leave_out, unread=True) if leave_out else 0)
+
+    def tagged_count(self, tags: Sequence[str], unread: bool = False) -> int:
+        """Stories with any of ``tags`` (only unread ones, with ``unread``)."""
+        if not tags:
+            return 0
+        marks = ",".join("?" * len(tags))
+        marked, by = self.read_marks()
+        unread_only = f" AND story_id NOT IN ({marked})" if unread else ""
+        row = self.conn.execute(
+            f"SELECT count(DISTINCT story_id) FROM story_tags WHERE tag IN ({marks})"
+            f" AND story_id IN (SELECT id FROM stories){unread_only}",
+            (*tags, *(by if unread else ())),
         ).fetchone()
         return int(row[0])
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from triage.core.models import Feed
 from triage.core.store.connection import Row
 from triage.core.store.database import Store, from_iso, iso
+from triage.core.textclean import clean_field, safe_line
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -34,14 +35,14 @@ class Feeds:
     @staticmethod
     def _row_to_feed(r: Row) -> Feed:
         return Feed(
-            url=r["url"],
-            name=r["name"],
+            url=clean_field(r["url"]),
+            name=safe_line(r["name"]),
             tags=tuple(json.loads(r["tags"])),
             full_text=bool(r["full_text"]),
             etag=r["etag"],
             last_modified=r["last_modified"],
             last_success=from_iso(r["last_success"]) if r["last_success"] else None,
-            last_error=r["last_error"],
+            last_error=safe_line(r["last_error"]),
             last_attempt=from_iso(r["last_attempt"]) if r["last_attempt"] else None,
             failures=int(r["failures"]),
             item_count=int(r["item_count"]),
@@ -50,7 +51,11 @@ class Feeds:
     def add(
         self, url: str, name: str = "", tags: Sequence[str] = (), full_text: bool | None = None
     ) -> Feed:
-        """Subscribe to a feed (or update its name, tags and full-text setting)."""
+        """Subscribe to a feed (or update its name, tags and full-text setting).
+
+        The name and address pass the store's sanitiser (a name given with
+        ``--name`` or read from an OPML file becomes every story's outlet)."""
+        url, name = clean_field(url), safe_line(name)
         with self.store.write() as conn:
             conn.execute(
                 "INSERT INTO feeds (url, name, tags, full_text, added) VALUES (?, ?, ?, ?, ?)"
@@ -97,20 +102,40 @@ class Feeds:
         ]
 
     def record_success(
-        self, url: str, etag: str, last_modified: str, item_count: int | None
+        self,
+        url: str,
+        etag: str,
+        last_modified: str,
+        item_count: int | None,
+        title: str = "",
     ) -> None:
-        """Remember a good fetch (``item_count`` None for a 304: keep the old count)."""
+        """Remember a good fetch (``item_count`` None for a 304: keep the old count).
+
+        ``title`` is the feed's own title (already cleaned by the parser): it names
+        a feed subscribed by URL alone, and never replaces a name the editor gave.
+        """
         now = iso(datetime.now(UTC))
         with self.store.write() as conn:
             conn.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, last_success = ?, last_attempt = ?,"
-                " last_error = '', failures = 0, item_count = coalesce(?, item_count)"
+                " last_error = '', failures = 0, item_count = coalesce(?, item_count),"
+                " name = CASE WHEN name = '' THEN ? ELSE name END"
                 " WHERE url = ?",
-                (etag, last_modified, now, now, item_count, url),
+                (etag, last_modified, now, now, item_count, title, url),
             )
+
+    def set_tags(self, url: str, tags: Sequence[str]) -> Feed | None:
+        """Replace a feed's tags (an empty list clears them); None when not subscribed."""
+        with self.store.write() as conn:
+            conn.execute(
+                "UPDATE feeds SET tags = ? WHERE url = ?",
+                (json.dumps(sorted({t for t in tags if t})), url),
+            )
+        return self.get(url)
 
     def record_failure(self, url: str, error: str) -> None:
         """Remember a failed fetch; repeated failures make the feed back off."""
+        error = safe_line(error)
         now = iso(datetime.now(UTC))
         with self.store.write() as conn:
             conn.execute(

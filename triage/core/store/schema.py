@@ -102,6 +102,16 @@ CREATE TABLE IF NOT EXISTS server_items (
     read INTEGER NOT NULL, saved INTEGER NOT NULL,
     PRIMARY KEY (server, item_id)
 ) WITHOUT ROWID;
+-- rules on ingest: a query and what to do to the new stories it matches. The queue
+-- lists stories added since the rules last ran over them (filled in the transaction
+-- that adds the story, so a crash before the rules ran leaves them queued)
+CREATE TABLE IF NOT EXISTS rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    query TEXT NOT NULL,
+    actions TEXT NOT NULL,
+    added TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rule_queue (story_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quote_shingles (
     shingle INTEGER NOT NULL, quote_id TEXT NOT NULL, PRIMARY KEY (shingle, quote_id)
 ) WITHOUT ROWID;
@@ -115,6 +125,9 @@ def create_schema(conn: Connection) -> None:
             conn.execute(statement)
     _add_quoted_mark(conn)
     _add_dated_flag(conn)
+    _add_search_sort(conn)
+    _add_alert_flag(conn)
+    _add_origin(conn)
 
 
 def _add_quoted_mark(conn: Connection) -> None:
@@ -138,3 +151,30 @@ def _add_dated_flag(conn: Connection) -> None:
     columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(stories)")}
     if "dated" not in columns:
         conn.execute("ALTER TABLE stories ADD COLUMN dated INTEGER NOT NULL DEFAULT 1")
+
+
+def _add_search_sort(conn: Connection) -> None:
+    """Give saved searches their ``sort`` column (the story list's order when the
+    search is recalled; '' for the default, unread first)."""
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(saved_searches)")}
+    if "sort" not in columns:
+        conn.execute("ALTER TABLE saved_searches ADD COLUMN sort TEXT NOT NULL DEFAULT ''")
+
+
+def _add_alert_flag(conn: Connection) -> None:
+    """Give a desk made before alerts its saved searches' ``alert`` column (none is one)."""
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(saved_searches)")}
+    if "alert" not in columns:
+        conn.execute("ALTER TABLE saved_searches ADD COLUMN alert INTEGER NOT NULL DEFAULT 0")
+
+
+def _add_origin(conn: Connection) -> None:
+    """Give ``stories`` its ``origin``: the feed (or file) that first stored the story.
+
+    Only that source may change the story's text later; another feed carrying the
+    same link only adds itself, so two feeds read in turn no longer flip the title
+    back and forth (an old desk's stories take the next source that updates them).
+    """
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(stories)")}
+    if "origin" not in columns:
+        conn.execute("ALTER TABLE stories ADD COLUMN origin TEXT NOT NULL DEFAULT ''")

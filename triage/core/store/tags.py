@@ -16,6 +16,11 @@ from triage.core.store.editors import Editors
 
 _TAG_CHARS = re.compile(r"[^\w\-./:+]")
 
+HIDDEN_TAG = "hidden"
+"""Stories with this tag are left out of the story list (``is:hidden`` lists them)."""
+PINNED_TAG = "pinned"
+"""Stories with this tag stay at the top of the story list (``is:pinned`` lists them)."""
+
 
 class TagError(ValueError):
     """A tag that cannot be used (empty after normalisation)."""
@@ -123,19 +128,35 @@ class Tags:
 
     # -- saved searches ----------------------------------------------------------
 
-    def save_search(self, name: str, query: str) -> None:
-        """Save (or replace) a named search; new ones go last (a named editor's
-        are their own, :mod:`triage.core.store.editors`)."""
+    def save_search(self, name: str, query: str, sort: str = "") -> None:
+        """Save (or replace) a named search, with the story list's order for it
+        ('' for the default); new ones go last. A named editor's searches are their
+        own (:mod:`triage.core.store.editors`), kept without an order."""
         if self.store.editor:
             return self._editor.save_search(name, query)
         with self.store.write() as conn:
             row = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM saved_searches")
             position = int(row.fetchone()[0])
             conn.execute(
-                "INSERT INTO saved_searches (name, query, position) VALUES (?, ?, ?)"
-                " ON CONFLICT(name) DO UPDATE SET query = excluded.query",
-                (name.strip(), query, position),
+                "INSERT INTO saved_searches (name, query, position, sort) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET query = excluded.query, sort = excluded.sort",
+                (name.strip(), query, position, sort),
             )
+
+    def set_search_sort(self, query: str, sort: str) -> int:
+        """Remember ``sort`` for every saved search of ``query``; returns how many."""
+        with self.store.write() as conn:
+            changed = conn.execute(
+                "UPDATE saved_searches SET sort = ? WHERE query = ?", (sort, query)
+            )
+            return changed.rowcount
+
+    def search_sorts(self) -> dict[str, str]:
+        """Saved query -> the order remembered for it (searches without one left out)."""
+        rows = self.store.conn.execute(
+            "SELECT query, sort FROM saved_searches WHERE sort != '' ORDER BY position"
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
 
     def delete_search(self, name: str) -> bool:
         """Forget a saved search; returns whether it existed."""

@@ -16,17 +16,27 @@ from triage.core.sync.backend import (
     ServerState,
 )
 from triage.core.sync.credentials import (
+    PASSWORD_ENV,
     CredentialError,
     forget_key,
+    key_at_hand,
     keyring_available,
     load_key,
     remember_key,
 )
-from triage.core.sync.engine import SAVED_TAG, SyncReport, sync_server
+from triage.core.sync.engine import (
+    SAVED_TAG,
+    ServerOutcome,
+    SyncReport,
+    backend_at_hand,
+    sync_server,
+    sync_servers,
+)
 from triage.core.sync.fever import FeverBackend, fever_api_key
 from triage.core.sync.state import ServerRecord, Servers
 
 __all__ = [
+    "PASSWORD_ENV",
     "SAVED_TAG",
     "AuthError",
     "CredentialError",
@@ -35,14 +45,18 @@ __all__ = [
     "ServerError",
     "ServerFeed",
     "ServerItem",
+    "ServerOutcome",
     "ServerRecord",
     "ServerState",
     "Servers",
     "SyncReport",
+    "backend_at_hand",
     "fever_api_key",
     "forget_key",
+    "key_at_hand",
     "keyring_available",
     "load_key",
     "remember_key",
     "sync_server",
+    "sync_servers",
 ]

@@ -8,9 +8,13 @@ so it is never written to the desk, a log or the terminal.
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Callable
 from types import ModuleType
 
 SERVICE = "triage-feed-server"
+PASSWORD_ENV = "TRIAGE_SERVER_PASSWORD"
+"""The environment variable a script or the app may set instead of a prompt."""
 
 
 class CredentialError(Exception):
@@ -74,3 +78,12 @@ def forget_key(url: str, user: str) -> None:
         module.delete_password(SERVICE, _account(url, user))
     except Exception:
         return
+
+
+def key_at_hand(url: str, user: str, derive: Callable[[str, str], str]) -> str | None:
+    """The server's key without asking anyone: derived with ``derive(user, password)``
+    from ``$TRIAGE_SERVER_PASSWORD`` when it is set, else the one kept in the keyring."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return derive(user, password)
+    return load_key(url, user)

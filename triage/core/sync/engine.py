@@ -37,8 +37,16 @@ from dataclasses import dataclass, field
 from triage.core.ingest import Entry, prepare_entries
 from triage.core.models import utc_now
 from triage.core.store import Store, Tags
-from triage.core.sync.backend import ServerBackend, ServerFeed, ServerItem, ServerState
-from triage.core.sync.state import AgreedItem, Servers
+from triage.core.sync.backend import (
+    ServerBackend,
+    ServerError,
+    ServerFeed,
+    ServerItem,
+    ServerState,
+)
+from triage.core.sync.credentials import key_at_hand
+from triage.core.sync.fever import FeverBackend, fever_api_key
+from triage.core.sync.state import AgreedItem, ServerRecord, Servers
 from triage.core.textclean import clean_line, html_to_text, strip_controls
 
 SAVED_TAG = "saved"
@@ -239,3 +247,54 @@ def _merge(
         servers.agree(url, settled)
         report.pulled = len(mark_read) + len(mark_unread) + len(tag) + len(untag)
     return pushes
+
+
+@dataclass(frozen=True, slots=True)
+class ServerOutcome:
+    """One server's part of :func:`sync_servers`: its report, or the one-line error."""
+
+    url: str
+    report: SyncReport | None = None
+    error: str = ""
+
+
+def sync_servers(
+    store: Store,
+    open_backend: Callable[[ServerRecord], ServerBackend | None],
+    only: str | None = None,
+) -> list[ServerOutcome]:
+    """Sync every server of the desk (or only the one at ``only``), one after another.
+
+    ``open_backend`` gives a record's backend, or None when no credential is at hand
+    (the app cannot prompt): that server is reported as an error and skipped. A
+    failing server never stops the others, and its error is kept on its record.
+    """
+    servers = Servers(store)
+    outcomes: list[ServerOutcome] = []
+    for record in servers.all():
+        if only and record.url != only:
+            continue
+        backend = open_backend(record)
+        if backend is None:
+            error = f"{record.url}: no kept key for {record.user} (run `triage sync` once)"
+            outcomes.append(ServerOutcome(record.url, error=error))
+            continue
+        try:
+            report = sync_server(store, backend, record.url)
+        except ServerError as exc:
+            servers.record_result(record.url, str(exc))
+            outcomes.append(ServerOutcome(record.url, error=str(exc)))
+        else:
+            outcomes.append(ServerOutcome(record.url, report=report))
+        finally:
+            backend.close()
+    return outcomes
+
+
+def backend_at_hand(record: ServerRecord) -> ServerBackend | None:
+    """The record's backend with a key found without asking (``$TRIAGE_SERVER_PASSWORD``
+    or the keyring), or None: what the app uses, since it cannot prompt."""
+    if record.kind != "fever":
+        return None
+    key = key_at_hand(record.url, record.user, fever_api_key)
+    return FeverBackend(record.url, key) if key else None

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from triage.core.store import Store, iso
 from triage.core.sync.backend import ServerFeed
+from triage.core.textclean import clean_field, safe_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class Servers:
             conn.execute(
                 "INSERT INTO servers (url, kind, user, added) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(url) DO UPDATE SET kind = excluded.kind, user = excluded.user",
-                (url, kind, user, iso(datetime.now(UTC))),
+                (clean_field(url), kind, safe_line(user), iso(datetime.now(UTC))),
             )
 
     def remove(self, url: str) -> bool:
@@ -66,7 +67,13 @@ class Servers:
         records = []
         for row in conn.execute("SELECT * FROM servers ORDER BY url").fetchall():
             feeds = tuple(
-                ServerFeed(str(f[0]), str(f[1]), str(f[2]), str(f[3]), str(f[4]))
+                ServerFeed(
+                    str(f[0]),
+                    clean_field(f[1]),
+                    safe_line(f[2]),
+                    clean_field(f[3]),
+                    safe_line(f[4]),
+                )
                 for f in conn.execute(
                     "SELECT feed_id, url, title, site_url, grp FROM server_feeds"
                     " WHERE server = ? ORDER BY grp, title, url",
@@ -80,10 +87,10 @@ class Servers:
                 ServerRecord(
                     url=str(row["url"]),
                     kind=str(row["kind"]),
-                    user=str(row["user"]),
+                    user=safe_line(row["user"]),
                     since_id=int(row["since_id"]),
                     last_sync=row["last_sync"],
-                    last_error=str(row["last_error"]),
+                    last_error=safe_line(row["last_error"]),
                     feeds=feeds,
                     items=int(items),
                 )
@@ -108,7 +115,9 @@ class Servers:
         """Note a finished sync (its time when it succeeded) or its failure."""
         with self.store.write() as conn:
             if error:
-                conn.execute("UPDATE servers SET last_error = ? WHERE url = ?", (error, url))
+                conn.execute(
+                    "UPDATE servers SET last_error = ? WHERE url = ?", (safe_line(error), url)
+                )
             else:
                 conn.execute(
                     "UPDATE servers SET last_error = '', last_sync = ? WHERE url = ?",

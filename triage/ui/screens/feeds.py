@@ -1,8 +1,9 @@
 """The feeds view (``F``): every subscription, its unread count and fetch state.
 
 Enter shows the feed's stories (the ``feed:`` query); ``a`` adds a feed, ``r``
-renames it, ``d`` removes it (its stories stay). Desk calls run in workers on
-this screen; the list is reloaded after each change.
+renames it, ``t`` tags it, ``d`` removes it (its stories stay), ``i`` imports an
+OPML file and ``x`` exports every subscription as one. Desk calls run in workers
+on this screen; the list is reloaded after each change.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,10 +22,17 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
+from triage.core.errors import ParseError
+from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.models import Feed
+from triage.core.store import TagError, normalize_tag
 from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
-from triage.ui.text import clean, plain, relative_time
+from triage.ui.text import clean, plain, plural, relative_time
+
+TITLE_WIDTH = 30
+NARROW = 100
+"""Below this many columns the title and tags columns shrink for the last error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +44,10 @@ class FeedRow:
 
     @property
     def title(self) -> str:
-        return self.feed.name or self.feed.url
+        """The feed's name, or (never fetched yet) its address without the scheme."""
+        if self.feed.name:
+            return self.feed.name
+        return self.feed.url.split("://", 1)[-1]
 
 
 def feed_query(url: str) -> str:
@@ -67,9 +79,13 @@ class FeedPrompt(ModalScreen[str | None]):
             yield Label(self.prompt_title, markup=False, classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="feed-input")
 
+    empty_ok = False
+    """Whether an empty answer is an answer ('' clears), rather than a cancel."""
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value.strip() or None)
+        value = event.value.strip()
+        self.dismiss(value if value or self.empty_ok else None)
 
     def action_cancel(self) -> None:
         """Close without a change."""
@@ -85,7 +101,12 @@ class FeedsScreen(ModalScreen[str | None]):
         Binding("enter", "choose", "Stories", id="feed_stories"),
         Binding("a", "add", "Add", id="feed_add"),
         Binding("r", "rename", "Rename", id="feed_rename"),
+        Binding("t", "tag", "Tag", id="feed_tag"),
         Binding("d", "remove", "Remove", id="feed_remove"),
+        Binding("i", "import_opml", "Import OPML", id="feed_import"),
+        Binding("x", "export_opml", "Export OPML", id="feed_export"),
+        Binding("A", "mark_read", "Mark the feed read (closes; z undoes)", id="feed_mark_read"),
+        Binding("R", "refresh", "Refresh feeds (closes the view)", id="feed_refresh"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
@@ -94,19 +115,24 @@ class FeedsScreen(ModalScreen[str | None]):
         super().__init__()
         self.context = context
         self.rows: list[FeedRow] = []
+        self.title_width = TITLE_WIDTH
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog feeds-dialog"):
             yield Label("Feeds", classes="dialog-title")
             yield DataTable(cursor_type="row", id="feeds-table")
             yield Label(
-                "enter: stories · a: add · r: rename · d: remove · esc: close",
+                "enter: stories · a: add · r: rename · t: tag · d: remove"
+                " · i/x: OPML in/out · A: mark read · R: refresh · esc",
                 classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Feed", key="title", width=34)
+        narrow = self.app.size.width < NARROW  # leave the last error some room
+        self.title_width = TITLE_WIDTH - (8 if narrow else 0)
+        table.add_column("Feed", key="title", width=self.title_width)
+        table.add_column("Tags", key="tags", width=8 if narrow else 12)
         table.add_column("Unread", key="unread", width=6)
         table.add_column("Last success", key="success", width=12)
         table.add_column("Last error", key="error")
@@ -132,7 +158,8 @@ class FeedsScreen(ModalScreen[str | None]):
             table.add_row(*self._cells(row, now), key=row.feed.url)
         if not rows:
             table.add_row(
-                Text("No feeds yet: a adds one", style="dim"), Text(""), Text(""), Text("")
+                Text("None yet: a adds, i imports", style="dim"),
+                *[Text("") for _ in range(4)],
             )
         elif keep:
             table.move_cursor(row=min(keep, len(rows) - 1))
@@ -145,9 +172,15 @@ class FeedsScreen(ModalScreen[str | None]):
             error = plain(clean(feed.last_error, keep_newlines=False), "red", one_line=True)
             if feed.failures > 1:
                 error.append(f" ×{feed.failures}", style="dim")
-        title = plain(row.title, "bold" if row.unread else "", one_line=True)
+        name = row.title
+        width = self.title_width
+        if not feed.name and len(name) > width:  # an address: its end tells feeds apart
+            name = "…" + name[-(width - 1) :]
+        title = plain(name, "bold" if row.unread else "", one_line=True)
+        tags = plain(" ".join(f"#{t}" for t in feed.tags), "italic cyan", one_line=True)
         return [
             title,
+            tags,
             Text(str(row.unread), style="bold" if row.unread else "dim"),
             Text(success, style="dim"),
             error,
@@ -206,6 +239,88 @@ class FeedsScreen(ModalScreen[str | None]):
 
         self.app.push_screen(FeedPrompt("Rename the feed", "title", row.title), renamed)
 
+    def action_tag(self) -> None:
+        """Set the highlighted feed's tags (space-separated; an empty line clears them)."""
+        row = self.selected
+        if row is None:
+            return
+        url = row.feed.url
+
+        def tagged(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                tags = [normalize_tag(word) for word in text.replace(",", " ").split()]
+            except TagError as exc:
+                self.fail(str(exc))
+                return
+            self.write(
+                lambda: self.context.desk.feeds.set_tags(url, tags),
+                f"Tagged {row.title}: {' '.join(tags)}" if tags else f"Untagged {row.title}",
+            )
+
+        prompt = FeedPrompt(
+            "Tags of the feed (space-separated; empty clears)", "tags", " ".join(row.feed.tags)
+        )
+        prompt.empty_ok = True
+        self.app.push_screen(prompt, tagged)
+
+    def action_import_opml(self) -> None:
+        """Subscribe to every feed of an OPML file (fetched on the next refresh, R)."""
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.import_opml(Path(path).expanduser())
+
+        self.app.push_screen(FeedPrompt("Import feeds from an OPML file", "feeds.opml"), chosen)
+
+    @work(thread=True, group="feed-edits")
+    @guarded("importing feeds")
+    def import_opml(self, path: Path) -> None:
+        try:
+            listed = parse_opml(path.read_bytes())
+        except (OSError, ParseError) as exc:
+            self.app.call_from_thread(self.fail, f"Cannot import {path}: {exc}")
+            return
+        if not listed:
+            self.app.call_from_thread(self.fail, f"No feeds in {path} (is it an OPML file?)")
+            return
+        feeds = self.context.desk.feeds
+        for item in listed:
+            feeds.add(item.url, name=item.name, tags=[item.category] if item.category else [])
+        self.app.call_from_thread(
+            self.notify, f"Subscribed to {plural(len(listed), 'feed', 'feeds')} (R fetches)"
+        )
+        self.app.call_from_thread(self.load)
+
+    def action_export_opml(self) -> None:
+        """Write every subscription to an OPML file."""
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export_opml(Path(path).expanduser())
+
+        prompt = FeedPrompt("Export the feeds as OPML to", "feeds.opml", "triage-feeds.opml")
+        self.app.push_screen(prompt, chosen)
+
+    @work(thread=True, group="feed-edits")
+    @guarded("exporting feeds")
+    def export_opml(self, path: Path) -> None:
+        feeds = self.context.desk.feeds.all()
+        opml = render_opml([OpmlFeed(f.url, f.name, f.tags[0] if f.tags else "") for f in feeds])
+        try:
+            path.write_text(opml, encoding="utf-8")
+        except OSError as exc:
+            self.app.call_from_thread(self.fail, f"Cannot write {path}: {exc.strerror or exc}")
+            return
+        self.app.call_from_thread(
+            self.notify, f"Exported {plural(len(feeds), 'feed', 'feeds')} to {path}", markup=False
+        )
+
+    def fail(self, text: str) -> None:
+        """Say what went wrong (never as markup)."""
+        self.notify(text, severity="error", markup=False)
+
     def action_remove(self) -> None:
         """Unsubscribe from the highlighted feed (its stories stay on the desk)."""
         row = self.selected
@@ -224,4 +339,21 @@ class FeedsScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         """Close the view."""
+        self.dismiss(None)
+
+    refresh_asked = False
+    """Set by ``R``: the desk refreshes its feeds when the view has closed."""
+
+    mark_read_asked: str | None = None
+    """Set by ``A``: the feed whose stories the desk marks read (``z`` undoes)."""
+
+    def action_mark_read(self) -> None:
+        """Mark every story of the highlighted feed read, back on the desk (z undoes)."""
+        if self.selected is not None:
+            self.mark_read_asked = self.selected.feed.url
+            self.dismiss(None)
+
+    def action_refresh(self) -> None:
+        """Close the view and refresh every feed (the status line shows the progress)."""
+        self.refresh_asked = True
         self.dismiss(None)

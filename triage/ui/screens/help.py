@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.table import Table
@@ -13,19 +14,31 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
-    """(key, description) for each binding that has a description."""
-    rows = []
-    numbered = False
+def binding_rows(
+    bindings: list[BindingType], keymap: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(key, description) for each binding that has a description.
+
+    A ``[keys]`` override (``keymap``: binding id -> keys) is shown instead of the
+    default key, so the help tells the truth on a desk with its own keys. A run
+    of numbered keys (``alt+1`` "Saved search 1" … ``alt+9``) is one row.
+    """
+    rows: list[tuple[str, str]] = []
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        if binding.key.startswith(("alt+", "ctrl+")) and binding.key[-1].isdigit():
-            if not numbered:  # alt+1 … alt+9: one line is enough
-                rows.append(("alt+1…9", "Recall saved search 1–9 (also ctrl+1…9; or S)"))
-                numbered = True
+        keys = binding.key.split(",")
+        first = keys[0]
+        if binding.description.endswith(f" {first[-1:]}") and first[-1:].isdigit():
+            if first[-1] == "1":  # "Recall 1" … "Recall 9": one row for the run
+                also = [k[:-1] + "1…9" for k in keys[1:] if k.endswith("1")]
+                text = binding.description.removesuffix(" 1")
+                rows.append(
+                    (first[:-1] + "1…9", text + (f" (also {', '.join(also)})" if also else ""))
+                )
             continue
-        rows.append((binding.key_display or binding.key, binding.description))
+        override = keymap.get(binding.id, "") if keymap and binding.id else ""
+        rows.append((override or binding.key_display or binding.key, binding.description))
     return rows
 
 
@@ -35,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="cancel"),
         Binding("q", "close", "Close", show=False),
-        Binding("question_mark", "close", "Close", show=False),
+        Binding("question_mark", "close", "Close", key_display="?", show=False),
     ]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:

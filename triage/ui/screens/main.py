@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -28,13 +29,15 @@ from triage.core.clusters import Cluster
 from triage.core.models import IngestReport, SourceError
 from triage.core.search import SearchError
 from triage.core.store import EditorError, TagError
+from triage.core.sync import Servers, backend_at_hand, sync_servers
+from triage.ui import alerts, queries
 from triage.ui import messages as m
-from triage.ui import queries
 from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
 from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.feed_log import FeedLogScreen
-from triage.ui.screens.feeds import FeedsScreen
+from triage.ui.screens.feeds import FeedsScreen, feed_query
+from triage.ui.screens.rules import RulesScreen
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
 from triage.ui.text import attribution, plural
@@ -50,12 +53,25 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 300
 UNDO_SECONDS = 8.0
+SORT_TOAST_SECONDS = 1.5
 SEARCH_DEBOUNCE = 0.25
 DETAIL_SETTLE = 0.04
 """Seconds a selection must stay before its detail loads: while j is held, the cursor
 moves on first, and repainting the reader and panes for every story passed over made
 keystrokes wait on repaints (each new selection cancels the older load)."""
 PANES = ("stories", "clusters", "quotes")
+
+ALT_DIGITS = "¡™£¢∞§¶•ª"
+"""What alt+1 … alt+9 arrive as from xterm and tmux: they send ESC and the digit, which
+Textual reads as the character macOS's Option key types on that digit."""
+
+
+def alt_digit_key(n: int) -> str:
+    """The key name Textual gives the character that ESC + ``n`` arrives as."""
+    char = ALT_DIGITS[n - 1]
+    if char.isalnum():
+        return char
+    return unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
 
 
 class MainScreen(Screen[None]):
@@ -65,21 +81,29 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
-        Binding("1", "focus_pane('stories')", "Stories", show=False, id="pane_stories"),
-        Binding("2", "focus_pane('clusters')", "Clusters", show=False, id="pane_clusters"),
-        Binding("3", "focus_pane('quotes')", "Quotes", show=False, id="pane_quotes"),
+        Binding("1", "focus_pane('stories')", "Stories pane", show=False, id="pane_stories"),
+        Binding("2", "focus_pane('clusters')", "Clusters pane", show=False, id="pane_clusters"),
+        Binding("3", "focus_pane('quotes')", "Quotes pane", show=False, id="pane_quotes"),
         Binding("R", "refresh_feeds", "Refresh", id="refresh"),
         Binding("e", "export", "Export", id="export"),
         Binding("s", "save_search", "Save search", id="save_search"),
         Binding("S", "saved_searches", "Saved", id="saved_searches"),
         Binding("F", "feeds", "Feeds", id="feeds"),
         Binding("L", "feed_log", "Feed log", show=False, id="feed_log"),
+        Binding(
+            "O",
+            "cycle_sort",
+            "Sort: unread first, newest, oldest, by feed, biggest story",
+            show=False,
+            id="sort",
+        ),
+        Binding("K", "rules", "Rules and alerts", show=False, id="rules"),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
         Binding("z", "undo_read", "Undo mark read", show=False, id="undo_read"),
         Binding("at", "assign", "Assign to an editor", key_display="@", show=False, id="assign"),
         *[
             Binding(
-                f"alt+{n},ctrl+{n}",
+                f"alt+{n},ctrl+{n},{alt_digit_key(n)}",
                 f"recall({n})",
                 f"Saved search {n}",
                 key_display=f"alt+{n}",
@@ -95,6 +119,8 @@ class MainScreen(Screen[None]):
         self.context = context
         self.query_text = ""
         self.unread_only = False
+        self.sort = queries.DEFAULT_SORT
+        self.search_sorts: dict[str, str] = {}  # saved query -> the order kept for it
         self.limit = PAGE_SIZE
         self.generation = 0
         self.selected_id: str | None = None
@@ -108,9 +134,10 @@ class MainScreen(Screen[None]):
         self.signature: tuple[object, ...] | None = None
         self._debounce: Timer | None = None
         self.refreshing = False
-        self.known_feeds = -1  # unknown until the first count
+        self.known_sources = -1  # feeds and feed servers; unknown until the first count
         self.merge_from: str | None = None  # m picked a story to merge into another's cluster
         self.to_end = False  # G asked for the true end: move there when it is loaded
+        self.to_top = False  # a new order: the cursor goes to its first story
         self.undo: tuple[list[str], float] | None = None  # stories a bulk mark read changed
 
     def compose(self) -> ComposeResult:
@@ -223,11 +250,60 @@ class MainScreen(Screen[None]):
         self.reload()
 
     def recall_query(self, text: str) -> None:
-        """Put a query in the search bar and run it now."""
+        """Put a query in the search bar and run it now, in the order kept for it
+        when it is a saved search."""
         bar = self.query_one(SearchBar)
         with bar.prevent(Input.Changed):
             bar.value = text
+        query = text.strip()
+        if any(q == query for _, q in self.saved):
+            kept = self.search_sorts.get(query, queries.DEFAULT_SORT)
+            if kept in queries.SORT_NAMES and kept != self.sort:
+                self.set_sort(kept)
+                self.query_text = query
+                self.limit = PAGE_SIZE
+                self.reload()
+                return
         self.run_query(text)
+
+    # -- order -----------------------------------------------------------------------------
+
+    def set_sort(self, sort: str) -> None:
+        """Use ``sort`` for the story list (the caller reloads)."""
+        self.sort = sort
+        name = queries.SORT_NAMES[sort]
+        self.query_one(StoryList).set_order("" if sort == queries.DEFAULT_SORT else name)
+
+    def action_cycle_sort(self) -> None:
+        """Next order of the story list; a saved search being shown keeps it."""
+        order = list(queries.SORT_NAMES)
+        self.action_sort(order[(order.index(self.sort) + 1) % len(order)])
+
+    def action_sort(self, sort: str) -> None:
+        """Sort the story list (the palette offers each order); a saved search being
+        shown keeps it."""
+        if sort not in queries.SORT_NAMES:
+            return
+        self.set_sort(sort)
+        self.limit = PAGE_SIZE
+        self.to_top = True
+        self.reload()
+        query = self.query_text
+        saved = any(q == query for _, q in self.saved)
+        self.notify(  # short: the list's border says the order too, and O is pressed in runs
+            f"Sorted {queries.SORT_NAMES[self.sort]}"
+            + (" (kept for this saved search)" if saved else ""),
+            markup=False,
+            timeout=SORT_TOAST_SECONDS,
+        )
+        if saved:
+            self.write_search_sort(query, "" if self.sort == queries.DEFAULT_SORT else self.sort)
+
+    @work(thread=True, group="edits")
+    @guarded("saving to the desk")
+    def write_search_sort(self, query: str, sort: str) -> None:
+        self.context.desk.tags.set_search_sort(query, sort)
+        self.app.call_from_thread(self.load_side_data)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -247,7 +323,7 @@ class MainScreen(Screen[None]):
         """Load a page in this (worker) thread and post it back."""
         desk = self.context.desk
         try:
-            page = queries.load_page(desk, query, unread_only, limit, offset)
+            page = queries.load_page(desk, query, unread_only, limit, offset, self.sort)
         except SearchError as exc:
             self.post_message(m.SearchFailed(str(exc)))
             return
@@ -279,6 +355,10 @@ class MainScreen(Screen[None]):
                     stories.move_cursor(row=max(0, len(stories.stories) - 1))
             return
         stories.show(event.stories, event.sizes, event.total, event.more)
+        if self.to_top:
+            self.to_top = False
+            if event.stories:
+                stories.move_cursor(row=0, animate=False)
         status = self.query_one(StatusLine)
         status.set_problem("")
         status.set_shown(len(event.stories), event.total, event.more)
@@ -415,24 +495,27 @@ class MainScreen(Screen[None]):
         desk = self.context.desk
         tags = [tag for tag, _ in desk.tags.all_tags()]
         saved = desk.tags.saved_searches()
+        sorts = desk.tags.search_sorts()
         counts = (
             desk.store.count(),
             desk.store.unread_count(),
             len(desk.feeds.errors()),
-            len(desk.feeds.all()),
+            len(desk.feeds.all()) + len(Servers(desk.store).all()),
         )
         signature = queries.desk_signature(desk)
-        self.app.call_from_thread(self._side_data, tags, saved, counts, signature)
+        self.app.call_from_thread(self._side_data, tags, saved, sorts, counts, signature)
 
     def _side_data(
         self,
         tags: list[str],
         saved: list[tuple[str, str]],
+        sorts: dict[str, str],
         counts: tuple[int, int, int, int],
         signature: tuple[object, ...],
     ) -> None:
         self.known_tags, self.saved, self.signature = tags, saved, signature
-        self.known_feeds = counts[3]
+        self.search_sorts = sorts
+        self.known_sources = counts[3]
         self.query_one(StatusLine).set_counts(*counts[:3])
 
     # -- changes made elsewhere ------------------------------------------------------------
@@ -476,18 +559,28 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="edits")
     @guarded("correcting the cluster")
     def write_cluster(self, action: str, story_id: str, other: str) -> None:
-        """Merge or split (the corrections the CLI makes), then show the cluster at once."""
+        """Move a story into another's cluster, or split it out (the corrections the
+        CLI makes), then show the cluster at once."""
         desk = self.context.desk
+        clusters = desk.clusters
         try:
             with desk.store.write():
                 if action == "merge":
-                    desk.clusters.merge(story_id, other)
+                    # the story moves alone: its old cluster-mates stay where they are
+                    if clusters.sizes([story_id]).get(story_id, 1) > 1:
+                        clusters.split(story_id)
+                    clusters.merge(story_id, other)
                 else:
-                    desk.clusters.split(story_id)
+                    clusters.split(story_id)
         except KeyError:
             self.app.call_from_thread(self.tell, "That story has no cluster yet", "warning")
             return
-        done = "Merged into the cluster" if action == "merge" else "Split out of its cluster"
+        size = clusters.sizes([story_id]).get(story_id, 1)
+        done = (
+            f"Moved the story into that cluster ({plural(size, 'story', 'stories')})"
+            if action == "merge"
+            else "Split out of its cluster"
+        )
         self.app.call_from_thread(self.tell, done)
         self.app.call_from_thread(self.reload)
 
@@ -585,7 +678,12 @@ class MainScreen(Screen[None]):
     @guarded("opening the link")
     def browse(self, url: str) -> None:
         """Open a link without blocking the UI (a browser may take a while to start)."""
-        if not queries.open_in_browser(url):
+        try:
+            opened = queries.open_in_browser(url)
+        except queries.UnsafeLink as exc:
+            self.app.call_from_thread(self.tell, f"Link {exc}", "warning")
+            return
+        if not opened:
             self.app.call_from_thread(self.tell, f"No browser to open {url}", "warning")
 
     def on_copy_quote(self, event: m.CopyQuote) -> None:
@@ -639,9 +737,10 @@ class MainScreen(Screen[None]):
         """Fetch every subscribed feed now, in the background."""
         if self.refreshing:
             return
-        if not self.known_feeds:
+        if not self.known_sources:
             self.tell(
-                "No feeds yet: add one with  triage feeds add URL  (or feeds import FILE.opml)",
+                "No feeds yet: F opens the feeds view (a adds one, i imports OPML;"
+                " or  triage feeds add URL)",
                 "warning",
             )
             return
@@ -655,12 +754,19 @@ class MainScreen(Screen[None]):
         def progress(stage: str, done: int, total: int) -> None:
             self.post_message(m.RefreshProgress(stage, done, total))
 
-        pipeline = self.context.desk.pipeline(progress=progress)
+        desk = self.context.desk
+        pipeline = desk.pipeline(progress=progress)
         try:
-            with self.context.desk.store.fetcher() as elected:
+            with desk.store.fetcher() as elected:
                 if not elected:  # a team desk fetches once, in one terminal
                     raise RuntimeError("another terminal is fetching: its stories arrive here")
                 report = pipeline.refresh(finish=False)
+                for outcome in sync_servers(desk.store, backend_at_hand):
+                    if outcome.report is None:
+                        report.errors.append(SourceError(outcome.url, outcome.error))
+                    else:
+                        report.added += outcome.report.added
+                        report.story_ids.extend(outcome.report.story_ids)
             self.post_message(m.StoriesFetched(report))
             pipeline.finish(background=True)  # analysis and index off the process that paints
         except Exception as exc:
@@ -685,20 +791,32 @@ class MainScreen(Screen[None]):
         """Quotes, clusters and the index caught up: redraw what depends on them."""
         self.refreshing = False
         self._status().finished(self.context.clock())
+        alerts.announce(self.app, self._status(), self.context, event.report, self.tell)
         self.reload()
+
+    def action_rules(self) -> None:
+        """The rules on ingest and the alerts: list, add, edit, delete, try."""
+        self.app.push_screen(RulesScreen(self.context), lambda _: self.reload())
 
     # -- feed log --------------------------------------------------------------------------
 
     def action_feeds(self) -> None:
         """Every subscription with its unread count and fetch state; enter lists its stories."""
 
+        view = FeedsScreen(self.context)
+
         def chosen(query: str | None) -> None:
             self.load_side_data()
             if query is not None:
                 self.recall_query(query)
                 self.set_focus(self.query_one(StoryList))
+            if view.mark_read_asked is not None:
+                self.write_all_read(None, "feed", feed_query(view.mark_read_asked), False)
+            if view.refresh_asked:
+                self.known_feeds = -1  # the view may have added the first ones
+                self.action_refresh_feeds()
 
-        self.app.push_screen(FeedsScreen(self.context), chosen)
+        self.app.push_screen(view, chosen)
 
     def action_feed_log(self) -> None:
         """Show failing feeds and the last refresh's errors."""
@@ -720,15 +838,15 @@ class MainScreen(Screen[None]):
 
         def chosen(answer: tuple[str, Path] | None) -> None:
             if answer is not None:
-                self.write_export(self.query_text, self.unread_only, *answer)
+                self.write_export(self.query_text, self.unread_only, self.sort, *answer)
 
         self.app.push_screen(ExportScreen(self.context.clock(), total), chosen)
 
     @work(thread=True, group="export")
     @guarded("exporting")
-    def write_export(self, query: str, unread_only: bool, fmt: str, path: Path) -> None:
+    def write_export(self, query: str, unread_only: bool, sort: str, fmt: str, path: Path) -> None:
         try:
-            count = queries.export_search(self.context.desk, query, unread_only, fmt, path)
+            count = queries.export_search(self.context.desk, query, unread_only, fmt, path, sort)
         except (OSError, SearchError) as exc:
             self.app.call_from_thread(self.tell, f"Export failed: {exc}", "error")
             return
@@ -741,18 +859,20 @@ class MainScreen(Screen[None]):
         if not self.query_text:
             self.tell("Nothing to save: type a search first (/)", "warning")
             return
-        query = self.query_text
+        query, sort = self.query_text, self.sort
 
         def named(name: str | None) -> None:
             if name:
-                self.write_saved_search(name, query)
+                self.write_saved_search(name, query, sort)
 
         self.app.push_screen(SaveSearchPrompt(query), named)
 
     @work(thread=True, group="edits")
     @guarded("saving to the desk")
-    def write_saved_search(self, name: str, query: str) -> None:
-        self.context.desk.tags.save_search(name, query)
+    def write_saved_search(self, name: str, query: str, sort: str) -> None:
+        self.context.desk.tags.save_search(
+            name, query, "" if sort == queries.DEFAULT_SORT else sort
+        )
         self.app.call_from_thread(self.tell, f"Saved search {name!r}")
         self.app.call_from_thread(self.load_side_data)
 

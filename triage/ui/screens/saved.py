@@ -49,7 +49,7 @@ class SavedSearchPicker(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", id="cancel"),
         Binding("d", "delete", "Delete", id="delete_search"),
-        *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
+        *[Binding(str(n), f"pick({n})", f"Recall {n}", show=False) for n in range(1, 10)],
     ]
 
     def __init__(self, searches: list[tuple[str, str]]) -> None:

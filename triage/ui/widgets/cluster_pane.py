@@ -132,10 +132,16 @@ class ClusterPane(OptionList):
         self.call_after_refresh(self.keep_heading)
 
     def keep_heading(self) -> None:
-        """Scroll as high as the cursor allows: the heading and origin stay in view."""
+        """Scroll as high as the cursor allows: the heading and origin stay in view.
+
+        Unfocused (a glance while moving through the stories), the pane shows its
+        heading and origin even when the selected member lies below them; focused,
+        it scrolls just far enough to show the member under the cursor.
+        """
         if self.mode == "story":
             self.scroll_home(animate=False, immediate=True)
-            self.scroll_to_highlight()
+            if self.has_focus:
+                self.scroll_to_highlight()
 
     def on_focus(self) -> None:
         self.call_after_refresh(self.keep_heading)

@@ -23,6 +23,7 @@ class StatusLine(Horizontal):
         self.last_refresh: datetime | None = None
         self.feed_errors = 0
         self.problem = ""
+        self.alert = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
@@ -38,7 +39,11 @@ class StatusLine(Horizontal):
         shown, total = self.shown
         plus = "+" if self.shown_more else ""
         counted = plural(stories, "story", "stories")
-        line = Text(f"{counted} · {unread} unread · showing {shown} of {total}{plus}", end="")
+        line = Text(end="")
+        if self.alert:  # first, so a narrow terminal still shows it
+            line.append_text(plain(self.alert, "bold yellow", one_line=True))
+            line.append(" · ")
+        line.append(f"{counted} · {unread} unread · showing {shown} of {total}{plus}")
         when = f"{self.last_refresh:%H:%M}" if self.last_refresh else "never"
         line.append(f" · refreshed {when}")
         if self.feed_errors:
@@ -63,6 +68,11 @@ class StatusLine(Horizontal):
     def set_problem(self, problem: str) -> None:
         """Show (or clear, with "") a search error."""
         self.problem = problem
+        self.render_status()
+
+    def set_alert(self, alert: str) -> None:
+        """Show (or clear, with "") what the last refresh brought for the alerts."""
+        self.alert = alert
         self.render_status()
 
     def progress(self, stage: str, done: int, total: int) -> None:

@@ -1,4 +1,5 @@
-"""The story list: one page of the current query, unread first then newest.
+"""The story list: one page of the current query, in the editor's order (unread
+first then newest unless ``O`` chose another).
 
 Only a page (a few hundred rows) is ever in the table; when the cursor nears the
 end the list asks for more. Rows are ``rich.text.Text`` cells, so a headline can
@@ -15,6 +16,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
+from triage.core.export import UNDATED_MARK
 from triage.core.models import Story
 from triage.ui.messages import (
     LoadMoreStories,
@@ -36,6 +38,20 @@ AGE_WIDTH, OUTLET_WIDTH = 7, 12
 AGE_WIDTH_WIDE = 12
 """Cells for "~12 Mar 2018", when the table is wide enough to show an older year whole."""
 WIDE_TABLE = 70
+
+
+def fit_age(story: Story, now: datetime, width: int) -> str:
+    """The Age cell in ``width`` cells: an older year is shortened ("Oct '08"), never
+    cut to a date that reads as this year's ("15 Oct" of 2008)."""
+    age = story_age(story, now)
+    if len(age) <= width:
+        return age
+    local = story.published.astimezone(now.tzinfo) if now.tzinfo else story.published
+    mark = "" if story.dated else UNDATED_MARK
+    for short in (f"{local:%b} '{local:%y}", f"{local:%b}'{local:%y}", f"{local.year:04d}"):
+        if len(mark + short) <= width:
+            return mark + short
+    return mark + f"{local.year:04d}"
 
 
 class StoryList(DataTable[Text]):
@@ -60,7 +76,11 @@ class StoryList(DataTable[Text]):
             "A", "mark_all_read", "Mark search read (z undoes)", show=False, id="mark_all_read"
         ),
         Binding(
-            "m", "merge_pick", "Merge into (m, then m on the other story)", show=False, id="merge"
+            "m",
+            "merge_pick",
+            "Move into another's cluster (m, then m there)",
+            show=False,
+            id="merge",
         ),
         Binding("t", "tag", "Tag", id="tag"),
         Binding("T", "untag", "Untag", id="untag"),
@@ -76,6 +96,8 @@ class StoryList(DataTable[Text]):
         self.total = 0
         self.more = False  # the query has matches on older days not loaded yet
         self.unread_only = False
+        self.age_width = AGE_WIDTH
+        self.order = ""  # how the list is sorted, as the editor reads it ('' for the default)
         self._read_here: dict[str, bool] = {}
 
     def on_mount(self) -> None:
@@ -87,7 +109,7 @@ class StoryList(DataTable[Text]):
         width = self.scrollable_content_region.width
         wide = width >= WIDE_TABLE
         outlet = OUTLET_WIDTH + (4 if wide else 0)
-        age = AGE_WIDTH_WIDE if wide else AGE_WIDTH
+        age = self.age_width = AGE_WIDTH_WIDE if wide else AGE_WIDTH
         title_width = max(10, width - age - outlet - 7)
         self.add_column("Age", width=age, key="age")
         self.add_column("Outlet", width=outlet, key="outlet")
@@ -113,7 +135,7 @@ class StoryList(DataTable[Text]):
             title.append(" ")
         title.append_text(plain(story.title, weight, one_line=True))
         return [
-            Text(story_age(story, now), style="dim", end=""),
+            Text(fit_age(story, now, self.age_width), style="dim", end=""),
             plain(story.source, weight, one_line=True),
             title,
         ]
@@ -263,5 +285,16 @@ class StoryList(DataTable[Text]):
     def action_toggle_unread(self) -> None:
         """Show only unread stories, or everything again."""
         self.unread_only = not self.unread_only
-        self.border_subtitle = "unread only" if self.unread_only else ""
+        self._subtitle()
         self.post_message(UnreadOnlyToggled(self.unread_only))
+
+    def set_order(self, order: str) -> None:
+        """Say under the list how it is sorted ('' for the default order)."""
+        self.order = order
+        self._subtitle()
+
+    def _subtitle(self) -> None:
+        parts = [self.order] if self.order else []
+        if self.unread_only:
+            parts.append("unread only")
+        self.border_subtitle = " · ".join(parts)
