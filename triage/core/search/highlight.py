@@ -32,11 +32,17 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = 200) -> S
         return Snippet(flat, tuple(spans))
     start = 0
     if spans:
-        best = 0
-        for index, (first, _) in enumerate(spans):
-            count = sum(1 for s, e in spans[index:] if e <= first + width)
-            if count > best:
-                best, start = count, max(0, first - width // 4)
+        # one pass with two pointers: a body repeating the query's word 100k times
+        # (hostile, or a megabyte of "harbour") made the old per-span count
+        # quadratic, minutes per search
+        ordered = sorted(spans)
+        best = ahead = 0
+        for index, (first, _) in enumerate(ordered):
+            ahead = max(ahead, index)
+            while ahead < len(ordered) and ordered[ahead][1] <= first + width:
+                ahead += 1
+            if ahead - index > best:
+                best, start = ahead - index, max(0, first - width // 4)
     if start:
         space = flat.find(" ", start)
         start = space + 1 if 0 <= space < start + 20 else start
