@@ -168,6 +168,8 @@ class ShardedIndex:
         with self._lock:
             self.close()
             self.path.mkdir(parents=True, exist_ok=True)
+            # the manifest first: a reader must never see it list shards being removed
+            self.manifest_file.unlink(missing_ok=True)
             for stale in self.path.iterdir():
                 if stale.name == LOCK_NAME:
                     continue  # another process may hold it; it carries no data
