@@ -398,6 +398,16 @@ class ShardedIndex:
         )
         return Results(hits=best, total=total, more=more)
 
+    def matching_ids(self, q: Any) -> list[str]:
+        """Every story id matching a parsed query, over every day it can match
+        (unscored, unordered; see :meth:`SearchIndex.matching_ids`)."""
+        first, last = day_bounds(q)
+        found: list[str] = []
+        for span in self.spans():
+            if span.overlaps(first, last):
+                found += self.shard(span.key).matching_ids(for_span(q, span))
+        return found
+
     def _newest_first(self, q: Any, wanted: list[Span], limit: int | None) -> Results:
         hits: list[Hit] = []
         total = 0
