@@ -152,3 +152,21 @@ def test_opml_private_addresses_are_listed_and_refused(cli, tmp_path: Path) -> N
     assert ingest.status == 1 and "127.0.0.1" in ingest.err and "private" in ingest.err
     assert cli("feeds", "import", "--allow-private", str(opml)).status == 0
     assert len(cli("feeds", "list", "--json").json()) == 6  # type: ignore[arg-type]
+
+
+def test_a_feed_name_given_with_add_reaches_search_clean(cli, httpserver) -> None:  # type: ignore[no-untyped-def]
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Own</title>'
+        "<item><title>Harbour fetched item</title><link>https://example.org/f1</link>"
+        "<description>The harbour reopened.</description></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    url = httpserver.url_for("/feed.xml")
+    assert cli("feeds", "add", url, "--name", f"Named{NASTY}").status == 0
+    assert cli("fetch").status == 0
+    rows = cli("search", "--json", "harbour").json()
+    assert rows[0]["source"].startswith("Named")  # type: ignore[index]
+    for args in (("search", "harbour"), ("search", "--json", "harbour"), ("feeds", "list")):
+        done = cli(*args)
+        assert done.status == 0, done.err
+        _clean(done.out, done.err)

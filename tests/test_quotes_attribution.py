@@ -321,3 +321,12 @@ def test_hyphenated_description_is_the_speaker() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker == "The grandmother-of-five"
+
+
+def test_fuller_name_inside_a_quoted_post_is_not_the_speakers_name() -> None:
+    text = (
+        "Tomas Vell posted: “Crooked Ada Brisk will sink the harbour!”\n"
+        "“We will rebuild the breakwater before winter,” Brisk said on Tuesday."
+    )
+    quotes = _quotes(text)
+    assert quotes[-1].speaker == "Brisk"

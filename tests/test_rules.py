@@ -249,3 +249,35 @@ def test_stories_stored_before_a_crash_still_meet_the_rules(
         assert later.report.new_ids == []  # claimed once
     finally:
         again.close()
+
+
+def test_rules_across_index_days_touch_only_the_new_stories(desk: Desk, tmp_path: Path) -> None:
+    desk.index.shard_stories = 3  # a shard per day, as on a busy desk
+    days = ("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04")
+
+    def write_day(folder: Path, day: str, count: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in range(count):
+            (folder / f"{day}-{n}.md").write_text(
+                f"---\ndate: {day}T{10 + n:02d}:00:00Z\nsource: Coast Courier\n---\n"
+                f"Harbour item {day} {n}\n\nThe harbour board met on {day}, item {n}.\n",
+                encoding="utf-8",
+            )
+
+    for day in days[:2]:
+        write_day(tmp_path / "old" / day, day, 3)
+    desk.ingest([str(tmp_path / "old")])
+    desk.rules.add("harbour", "tag seen")
+    for day in days[2:]:
+        write_day(tmp_path / "new" / day, day, 3)
+    (tmp_path / "new" / "late").mkdir()
+    (tmp_path / "new" / "late" / "late.md").write_text(  # a new story on the oldest day
+        "---\ndate: 2026-03-01T20:00:00Z\nsource: Coast Courier\n---\nLate harbour item\n\n"
+        "The harbour board met late.\n",
+        encoding="utf-8",
+    )
+    report = desk.ingest([str(tmp_path / "new")])
+    assert len(desk.index.shard_keys()) == 4
+    assert len(report.new_ids) == 7 and report.ruled == 7
+    assert ids_of(desk, "tag:seen") == set(report.new_ids)
+    assert len(ids_of(desk, "harbour")) == 13

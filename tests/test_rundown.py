@@ -80,3 +80,9 @@ def test_export_orders(cli: Any) -> None:
     with pytest.raises(SystemExit) as refused:
         cli("export", "--sort", "random")
     assert refused.value.code == 2
+
+
+def test_show_names_the_cluster(cli: Any, worked: dict[str, Any]) -> None:
+    shown = cli("show", worked["story"]).out
+    assert f"cluster of {worked['cluster']['size']}" in shown
+    assert worked["cluster"]["id"] in shown

@@ -117,3 +117,28 @@ def test_a_desk_made_before_orders_gets_the_column(tmp_path: Path) -> None:
         assert desk.tags.search_sorts() == {"port": "feed"}
     finally:
         desk.close()
+
+
+def test_a_story_updated_after_indexing_is_listed_once(desk: Desk, tmp_path: Path) -> None:
+    def feed(title: str) -> Path:
+        path = tmp_path / "wire.xml"
+        path.write_text(
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>Wire</title>"
+            f"<item><guid>a-1</guid><title>{title}</title><link>https://w.example/1</link>"
+            "<description>Harbour pilots strike.</description></item>"
+            "<item><guid>a-2</guid><title>Ferry late</title><link>https://w.example/2</link>"
+            "<description>The ferry was late.</description></item></channel></rss>",
+            encoding="utf-8",
+        )
+        return path
+
+    assert desk.ingest([str(feed("Pilots strike"))]).added == 2
+    assert desk.ingest([str(feed("Pilots strike again"))]).updated == 1
+    for sort in SORTS:
+        for query in (EVERYTHING, "pilots"):
+            page = desk.story_page(query, sort=sort, limit=10)
+            ids = [s.id for s in page.stories]
+            assert len(ids) == len(set(ids)) == page.total, (sort, query)
+    assert [s.title for s in desk.story_page("pilots", sort="oldest").stories] == [
+        "Pilots strike again"
+    ]

@@ -46,6 +46,7 @@ async def test_F_lists_feeds_and_enter_shows_a_feeds_stories(
         assert by_title["Dead Wire"].unread == 0
         text = screen_text(app)
         assert "connection refused" in text and "Ferry News" in text
+        assert "Feeds · 2 feeds · 1 failing · 2 unread" in text
         assert url not in text, "feeds show titles, not URLs"
         await pilot.press("j", "k", "enter")  # Dead Wire sorts first
         await settle(pilot)

@@ -338,7 +338,8 @@ def cmd_show(desk: Desk, args: argparse.Namespace) -> int:
         shown["quotes"] = shown.pop("tagged_quotes")  # every quote, each with its tags
         print(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
-        render.story(story, desk.quotes.for_stories([story.id]))
+        cluster = desk.story_work([story.id])[story.id].cluster
+        render.story(story, desk.quotes.for_stories([story.id]), cluster)
     return 0
 
 

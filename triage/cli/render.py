@@ -22,7 +22,15 @@ from rich.text import Text
 from triage.core.clusters import Cluster
 from triage.core.desk import SearchPage, SearchRow
 from triage.core.errors import ParseError
-from triage.core.export import iso_z, quote_json, relative_time, story_age, story_summary_json
+from triage.core.export import (
+    ClusterNote,
+    cluster_line,
+    iso_z,
+    quote_json,
+    relative_time,
+    story_age,
+    story_summary_json,
+)
 from triage.core.ingest import read_file
 from triage.core.ingest.articles import decode_text_file
 from triage.core.models import AlertHit, Feed, IngestReport, StoredQuote, Story
@@ -163,11 +171,13 @@ def search_table(page: SearchPage, query: str) -> None:
     console.print(Text(f"{shown} of {total} matching {query or '*'!r}", style="dim"))
 
 
-def story(story: Story, quotes: Sequence[StoredQuote]) -> None:
-    """One story for reading: headline, metadata, body with quotes underlined."""
+def story(story: Story, quotes: Sequence[StoredQuote], cluster: ClusterNote | None = None) -> None:
+    """One story for reading: headline, metadata, its cluster, body with quotes underlined."""
     console.print(Text(story.title, style="bold"))
     meta = f"{story.source} · {iso_z(story.published)} · {story.url} · id {story.id}"
     console.print(Text(meta, style="dim"))
+    if cluster is not None and cluster.size > 1:
+        console.print(Text(f"{cluster_line(cluster)} · cluster {cluster.id}", style="cyan"))
     if story.tags:
         console.print(Text("tags: " + " ".join(story.tags), style="magenta"))
     if story.note:

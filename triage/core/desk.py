@@ -491,9 +491,7 @@ class Desk:
         """
         if not self.index.exists() or self.store.pending_index_count():
             self.sync_index(wait=not self.index.exists())
-        # by relevance: no order is needed here, and Whoosh ranks faster than it sorts
-        results = self.index.search(self._parse(text), limit=None, scope="all")
-        return [hit.id for hit in results.hits]
+        return self.index.matching_ids(self._parse(text))
 
     def _parse(self, text: str) -> Any:
         """A query of the query language, its tags, read state and dates resolved.

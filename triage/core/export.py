@@ -245,10 +245,12 @@ CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a
-    leading ``'`` (the OWASP advice); the CSV module quotes the rest."""
+    """A CSV cell a spreadsheet shows as text: one starting like a formula (after
+    any blanks, which some spreadsheets skip) gets a leading ``'`` (the OWASP
+    advice); the CSV module quotes the rest."""
     text = str(value)
-    return f"'{text}" if text.startswith(CSV_FORMULA_STARTS) else text
+    risky = text.startswith(CSV_FORMULA_STARTS) or text.lstrip(" \n").startswith(CSV_FORMULA_STARTS)
+    return f"'{text}" if risky else text
 
 
 def render_export(

@@ -218,6 +218,8 @@ class MentionIndex:
         for mention in self.by_last.get(words[-1].lower(), [])[:_LOOKBACK]:
             if mention.start >= before:
                 break
+            if self.quoted and self._in_quote(mention.start):
+                continue  # "Crooked Hillary Clinton" in a quoted post is no fuller name
             if len(mention.tokens) > len(best.split()):
                 best = mention.name
             if not role:

@@ -241,6 +241,22 @@ class SearchIndex:
         hits = [Hit(id=ids[hit.docnum], score=float(hit.score or 0.0)) for hit in results]
         return Results(hits=hits, total=len(results))
 
+    def matching_ids(self, q: Any) -> list[str]:
+        """Every story id matching a parsed query, unscored and unordered.
+
+        For orders the store makes (oldest, by feed, by cluster size), where a
+        score or a sort would be thrown away: listing the matches costs a small
+        part of a scored search over the same documents.
+        """
+        searcher = self.searcher()
+        if not searcher.doc_count():
+            return []  # an empty index's reader has no columns
+        try:
+            ids = id_column(searcher)
+            return [ids[docnum] for docnum in searcher.docs_for_query(q)]
+        except Exception as exc:
+            raise SearchError(f"search failed: {exc}") from None
+
     def newest(self) -> datetime | None:
         """The latest publication time of a live document (None when empty)."""
         reader = self.searcher().reader()

@@ -168,6 +168,8 @@ class ShardedIndex:
         with self._lock:
             self.close()
             self.path.mkdir(parents=True, exist_ok=True)
+            # the manifest first: a reader must never see it list shards being removed
+            self.manifest_file.unlink(missing_ok=True)
             for stale in self.path.iterdir():
                 if stale.name == LOCK_NAME:
                     continue  # another process may hold it; it carries no data
@@ -395,6 +397,16 @@ class ShardedIndex:
             else heapq.nlargest(limit, hits, key=lambda h: h.score)
         )
         return Results(hits=best, total=total, more=more)
+
+    def matching_ids(self, q: Any) -> list[str]:
+        """Every story id matching a parsed query, over every day it can match
+        (unscored, unordered; see :meth:`SearchIndex.matching_ids`)."""
+        first, last = day_bounds(q)
+        found: list[str] = []
+        for span in self.spans():
+            if span.overlaps(first, last):
+                found += self.shard(span.key).matching_ids(for_span(q, span))
+        return found
 
     def _newest_first(self, q: Any, wanted: list[Span], limit: int | None) -> Results:
         hits: list[Hit] = []

@@ -16,6 +16,7 @@ commit, so a crash at any instant leaves at worst some stories to re-index.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -465,9 +466,17 @@ class Store:
             f"CREATE TEMP TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, rank INTEGER)"
         )
         self.conn.execute(f"DELETE FROM {table}")  # unqualified: the temporary table comes first
-        self.conn.executemany(
-            f"INSERT OR IGNORE INTO {table} (id, rank) VALUES (?, ?)",
-            ((story_id, rank) for rank, story_id in enumerate(ids)),
+        # one statement (one implicit transaction): a row per statement in autocommit
+        # mode cost a second for 8k ids
+        rows = (
+            "SELECT value, ordinality - 1 FROM json_array_elements_text(CAST(? AS json))"
+            " WITH ORDINALITY"
+            if self.dialect == "postgresql"
+            else "SELECT value, key FROM json_each(?) ORDER BY key"
+        )
+        self.conn.execute(
+            f"INSERT OR IGNORE INTO {table} (id, rank) {rows}",
+            (json.dumps(list(ids)),),
         )
 
     # -- index queue -------------------------------------------------------------

@@ -39,8 +39,8 @@ class Feeds:
             name=safe_line(r["name"]),
             tags=tuple(json.loads(r["tags"])),
             full_text=bool(r["full_text"]),
-            etag=r["etag"],
-            last_modified=r["last_modified"],
+            etag=clean_field(r["etag"]),  # response headers: a server's words too
+            last_modified=safe_line(r["last_modified"]),
             last_success=from_iso(r["last_success"]) if r["last_success"] else None,
             last_error=safe_line(r["last_error"]),
             last_attempt=from_iso(r["last_attempt"]) if r["last_attempt"] else None,

@@ -119,7 +119,7 @@ class FeedsScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog feeds-dialog"):
-            yield Label("Feeds", classes="dialog-title")
+            yield Label("Feeds", classes="dialog-title", id="feeds-title")
             yield DataTable(cursor_type="row", id="feeds-table")
             yield Label(
                 "enter: stories · a: add · r: rename · t: tag · d: remove"
@@ -150,6 +150,12 @@ class FeedsScreen(ModalScreen[str | None]):
     def show(self, rows: list[FeedRow]) -> None:
         """Fill the table (the cursor stays on the same row number)."""
         self.rows = rows
+        failing = sum(1 for r in rows if r.feed.last_error)
+        parts = [plural(len(rows), "feed", "feeds")]
+        if failing:
+            parts.append(f"{failing} failing")
+        parts.append(f"{sum(r.unread for r in rows)} unread")
+        self.query_one("#feeds-title", Label).update(f"Feeds · {' · '.join(parts)}")
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
