@@ -235,10 +235,18 @@ def cmd_search(desk: Desk, args: argparse.Namespace) -> int:
 
 def cmd_show(desk: Desk, args: argparse.Namespace) -> int:
     story = _story(desk, args.id)
+    marks = desk.editors.tag_marks(story.id)
     if args.json:
-        print(json.dumps(story_json(story), ensure_ascii=False, indent=2))
+        shown = story_json(story)
+        shown["tagged"] = [  # who set each tag, and when (a shared desk's editors)
+            {"tag": m.tag, "by": m.tagged_by, "at": m.added.isoformat()} for m in marks
+        ]
+        shown["assigned"] = sorted(a.editor for a in desk.editors.assignments_of(story.id))
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
         render.story(story, desk.quotes.for_stories([story.id]))
+        for line in render.editors_lines(marks, desk.editors.assignments_of(story.id)):
+            render.console.print(line)
     return 0
 
 

@@ -28,6 +28,7 @@ from triage.core.ingest.articles import decode_text_file
 from triage.core.models import Feed, IngestReport, StoredQuote, Story
 from triage.core.quotes import extract_quotes
 from triage.core.search import Snippet
+from triage.core.store import Assignment, TagMark
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -119,6 +120,19 @@ def story(story: Story, quotes: Sequence[StoredQuote]) -> None:
         body.stylize("italic green", quote.quote.start, quote.quote.end)
     console.print()
     console.print(body)
+
+
+def editors_lines(marks: Sequence[TagMark], assigned: Sequence[Assignment]) -> list[Text]:
+    """Who tagged a story and who it is assigned to (only what a named editor did:
+    the default editor's own tags say nothing more than ``tags:``)."""
+    lines = []
+    by = [f"{m.tag} by @{m.tagged_by} {iso_z(m.added)}" for m in marks if m.tagged_by]
+    if by:
+        lines.append(Text("tagged: " + "; ".join(by), style="magenta"))
+    if assigned:
+        who = ", ".join(f"@{a.editor} (by @{a.assigned_by or '-'})" for a in assigned)
+        lines.append(Text("assigned to: " + who, style="cyan"))
+    return lines
 
 
 def feed_json(feed: Feed) -> dict[str, object]:
