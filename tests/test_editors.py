@@ -52,6 +52,9 @@ def test_tags_are_shared_with_their_author_and_read_marks_are_each_editors_own(
     assert ids(capsys, ben, "is:read") == []
     shown = json.loads(run(capsys, *ben, "show", "--json", story)[1])
     assert shown["read"] is False and shown["tags"] == ["lead"]
+    assert [(t["tag"], t["by"]) for t in shown["tagged"]] == [("lead", "ana")]
+    status, out, _ = run(capsys, *ben, "show", story)
+    assert status == 0 and "lead by @ana" in out
     # the default editor (no --as) keeps the desk's own marks, untouched by either
     default = [a for a in ana if a not in ("--as", "ana")]
     assert ids(capsys, default, "is:read") == []
@@ -87,6 +90,7 @@ def test_assign_a_story_to_a_colleague(
     assert [(a["story_id"], a["editor"], a["assigned_by"]) for a in mine] == [(story, "ben", "ana")]
     assert mine[0]["title"]
     assert ids(capsys, ben, "assigned:me") == [story]
+    assert json.loads(run(capsys, *ben, "show", "--json", story)[1])["assigned"] == ["ben"]
     assert ids(capsys, ana, "assigned:me") == []
     assert ids(capsys, ana, "assigned:ben") == [story]
     assert json.loads(run(capsys, *ana, "assignments", "--mine", "--json")[1]) == []

@@ -332,14 +332,21 @@ def cmd_search(desk: Desk, args: argparse.Namespace) -> int:
 
 def cmd_show(desk: Desk, args: argparse.Namespace) -> int:
     story = _story(desk, args.id)
+    marks = desk.editors.tag_marks(story.id)
     if args.json:
         work = desk.story_work([story.id], all_quotes=True)[story.id]
         shown = {**story_json(story), **work_json(work)}
         shown["quotes"] = shown.pop("tagged_quotes")  # every quote, each with its tags
+        shown["tagged"] = [  # who set each tag, and when (a shared desk's editors)
+            {"tag": m.tag, "by": m.tagged_by, "at": m.added.isoformat()} for m in marks
+        ]
+        shown["assigned"] = sorted(a.editor for a in desk.editors.assignments_of(story.id))
         print(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
         cluster = desk.story_work([story.id])[story.id].cluster
         render.story(story, desk.quotes.for_stories([story.id]), cluster)
+        for line in render.editors_lines(marks, desk.editors.assignments_of(story.id)):
+            render.console.print(line)
     return 0
 
 

@@ -264,7 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     desk = sub.add_parser(
         "desk", help="move a desk between SQLite and PostgreSQL", description="desk actions"
     )
-    desk_sub = desk.add_subparsers(dest="desk_command", metavar="ACTION", required=True)
+    desk_sub = desk.add_subparsers(
+        dest="desk_command", metavar="ACTION", required=True, help="copy"
+    )
     p = desk_sub.add_parser(
         "copy",
         help="copy everything in one desk into an empty one (SQLite <-> PostgreSQL)",

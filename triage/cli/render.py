@@ -37,7 +37,7 @@ from triage.core.models import AlertHit, Feed, IngestReport, StoredQuote, Story
 from triage.core.quotes import extract_quotes
 from triage.core.rules import Rule, Trial
 from triage.core.search import Snippet
-from triage.core.store import RuleRow
+from triage.core.store import Assignment, RuleRow, TagMark
 from triage.core.textclean import safe_line, safe_text, strip_controls
 
 console = Console(highlight=False)
@@ -187,6 +187,19 @@ def story(story: Story, quotes: Sequence[StoredQuote], cluster: ClusterNote | No
         body.stylize("italic green", quote.quote.start, quote.quote.end)
     console.print()
     console.print(body)
+
+
+def editors_lines(marks: Sequence[TagMark], assigned: Sequence[Assignment]) -> list[Text]:
+    """Who tagged a story and who it is assigned to (only what a named editor did:
+    the default editor's own tags say nothing more than ``tags:``)."""
+    lines = []
+    by = [f"{m.tag} by @{m.tagged_by} {iso_z(m.added)}" for m in marks if m.tagged_by]
+    if by:
+        lines.append(Text("tagged: " + "; ".join(by), style="magenta"))
+    if assigned:
+        who = ", ".join(f"@{a.editor} (by @{a.assigned_by or '-'})" for a in assigned)
+        lines.append(Text("assigned to: " + who, style="cyan"))
+    return lines
 
 
 def feed_json(feed: Feed) -> dict[str, object]:

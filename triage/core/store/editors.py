@@ -112,6 +112,15 @@ class Editors:
         )
         return [Assignment(str(r[0]), str(r[1]), str(r[2]), from_iso(str(r[3]))) for r in rows]
 
+    def assignments_of(self, story_id: str) -> list[Assignment]:
+        """Who a story is assigned to, newest first."""
+        rows = self.store.conn.execute(
+            "SELECT story_id, editor, assigned_by, at FROM assignments WHERE story_id = ?"
+            " ORDER BY at DESC, editor",
+            (story_id,),
+        )
+        return [Assignment(str(r[0]), str(r[1]), str(r[2]), from_iso(str(r[3]))) for r in rows]
+
     def story_ids_assigned_to(self, editor: str) -> set[str]:
         """Stories assigned to an editor (``me``: this store's editor)."""
         return {a.story_id for a in self.assignments(editor)}
