@@ -359,3 +359,31 @@ def test_a_feed_that_breaks_the_parser_fails_alone_and_keeps_no_etag(
     assert error.source == bad and "RuntimeError: parser bug" in error.error
     assert desk.feeds.get(good).etag == '"good-1"'  # type: ignore[union-attr]
     assert desk.feeds.get(bad).etag == ""  # type: ignore[union-attr]
+
+
+def test_a_feed_that_double_encodes_its_text_reads_as_written(tmp_path: Path) -> None:
+    """UTF-8 read as Windows-1252 upstream ("â€º" for "›") is repaired at ingest, in
+    titles and bodies; text that merely holds accented letters is left alone."""
+    meant = "Crime › Publisher ordered to pause — ‘for now’, café owners say…"
+    garbled = meant.encode("utf-8").decode("cp1252")
+    assert garbled != meant and "â€" in garbled
+    feed = tmp_path / "garbled.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire</title>'
+        f"<item><title>{garbled}</title><link>https://example.org/a</link>"
+        f"<description>{garbled}</description></item>"
+        "<item><title>Zürich: São Paulo’s Ångström café</title>"
+        "<link>https://example.org/b</link><description>Ça va à Zürich.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    desk = Desk(tmp_path / "desk")
+    try:
+        desk.ingest([str(feed)])
+        titles = {s.url: s for s in desk.store.iter_stories()}
+    finally:
+        desk.close()
+    assert titles["https://example.org/a"].title == meant
+    assert titles["https://example.org/a"].body == meant
+    assert titles["https://example.org/b"].title == "Zürich: São Paulo’s Ångström café"
+    assert titles["https://example.org/b"].body == "Ça va à Zürich."

@@ -402,8 +402,8 @@ def cmd_export(desk: Desk, args: argparse.Namespace) -> int:
     if page.more or page.total > len(stories):
         total = f"{page.total}+" if page.more else str(page.total)
         print(
-            f"triage: exported the first {len(stories)} ({args.sort}) of {total} matching"
-            f" stories (--limit {args.limit}); raise --limit for more",
+            f"triage: exported {len(stories)} of {total} matching stories ({args.sort}"
+            f" first, --limit {args.limit}); raise --limit for more",
             file=sys.stderr,
         )
     return 0

@@ -16,6 +16,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+import ftfy
+
 # CSI: ESC [ params intermediates final; 8-bit CSI is U+009B.
 _CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
 # OSC / DCS / SOS / PM / APC: ESC ] ... terminated by BEL or ST (ESC \ or U+009C).
@@ -31,6 +33,15 @@ _CONTROLS = re.compile(
 )
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+
+# UTF-8 read as Windows-1252 or Latin-1 ("â€º" for "›", "Ã©" for "é"): a lead byte's
+# character followed by a continuation byte's. Clean text almost never has the pair, so
+# the repair (ftfy, which decides what the text was meant to be) runs only where it does.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]"
+)
 
 MAX_TEXT_CHARS = 400_000
 """Longest body kept, in characters: bounds memory and per-story work downstream."""
@@ -82,11 +93,20 @@ def clean_field(value: object) -> str:
     return text.replace("\n", "").replace("\t", "").strip()[:8192]
 
 
+def repair_mojibake(text: str) -> str:
+    """``text`` with UTF-8 that was decoded as Windows-1252 or Latin-1 decoded right
+    (a feed that double-encodes its titles shows "National â€º Crime"), else as it is."""
+    if _MOJIBAKE.search(text) is None:
+        return text
+    return ftfy.fix_encoding(text)
+
+
 def clean_line(text: str | None) -> str:
     """Clean a one-line field (title, author, outlet): no newlines, single spaces."""
     if not text:
         return ""
-    text = strip_controls(safe_unescape(text) if "&" in text else text)
+    text = repair_mojibake(safe_unescape(text) if "&" in text else text)
+    text = strip_controls(text)  # after the repair, which may decode a control
     text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())[:1000]
 
@@ -99,7 +119,7 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", strip_controls(text))
+    text = unicodedata.normalize("NFC", strip_controls(repair_mojibake(text)))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = _BLANK_LINES.sub("\n\n", text).strip()
