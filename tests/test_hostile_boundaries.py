@@ -170,3 +170,28 @@ def test_a_feed_name_given_with_add_reaches_search_clean(cli, httpserver) -> Non
         done = cli(*args)
         assert done.status == 0, done.err
         _clean(done.out, done.err)
+
+
+def test_links_the_url_parser_refuses_cost_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An unclosed IPv6 bracket or a port that is no number makes ``urlsplit`` raise:
+    in an article's link, a page's og:url or a feed item, each source still lands."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.html").write_text(
+        "<html><head><title>Harbour pilots strike | Wire</title>"
+        '<meta property="og:url" content="http://[::1"></head>'
+        "<body><h1>Harbour pilots strike</h1><p>The pilots stopped work at dawn.</p></body></html>"
+    )
+    (folder / "b.md").write_text(
+        "---\ntitle: Ferry fares\nurl: http://example.org:port/x\n---\nFares rise.\n"
+    )
+    feed = folder / "c.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        "<link>http://[fe80::1</link><item><title>Bridge shut</title>"
+        "<link>https://[::1/x</link><description>Shut.</description></item></channel></rss>"
+    )
+    done = cli("ingest", str(folder))
+    assert done.status == 0, done.err
+    titles = {row["title"] for row in cli("search", "--json", "*").json()}
+    assert titles == {"Harbour pilots strike", "Ferry fares", "Bridge shut"}

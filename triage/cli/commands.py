@@ -79,9 +79,13 @@ def _shown(store: str | None, path: Path) -> str:
     """Where the desk is, for a message (a URL without its password)."""
     if store is None:
         return str(path)
-    parts = urlsplit(store)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    try:
+        parts = urlsplit(store)
+        password = parts.password
+    except ValueError:
+        return "the store named by --desk"
+    if password:
+        netloc = parts.netloc.replace(f":{password}@", ":***@")
         return parts._replace(netloc=netloc).geturl()
     return store
 

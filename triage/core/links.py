@@ -53,6 +53,23 @@ def web_url(url: object) -> str | None:
     return rebuilt
 
 
+def url_parts(url: str) -> tuple[str, str, int | None, str]:
+    """``url``'s scheme and host (both lower case), port and path; empty parts (and
+    no port) for what :func:`urllib.parse.urlsplit` refuses, such as an unclosed IPv6
+    bracket or a port that is no number: a hostile link costs its own use, never the
+    entry, the source or the command."""
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port, parts.path
+    except ValueError:
+        return "", "", None, ""
+
+
+def host_of(url: str) -> str:
+    """``url``'s host in lower case, or '' (see :func:`url_parts`)."""
+    return url_parts(url)[1]
+
+
 def is_private_host(url: str) -> bool:
     """Whether ``url``'s host is loopback, private, link-local or otherwise not public.
 

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from triage.core.clusters.config import ClusterConfig as ClusterConfig
 from triage.core.clusters.conflicts import penalised_similarity
@@ -38,6 +37,7 @@ from triage.core.clusters.types import Cluster as Cluster
 from triage.core.clusters.types import ClusterMember as ClusterMember
 from triage.core.clusters.types import Relation as Relation
 from triage.core.clusters.types import SharedPassage as SharedPassage
+from triage.core.links import host_of
 from triage.core.models import Quote, Story
 from triage.core.store import Connection
 
@@ -51,10 +51,7 @@ def _host(url: str) -> str:
     """The link's host without ``www.`` (empty for a file or a missing link)."""
     if not url.startswith(("http:", "https:")):
         return ""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:  # a hostile link (a bad port or IPv6 literal)
-        return ""
+    host = host_of(url)
     return host.removeprefix("www.")
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from triage.core.clusters.signals import fold, outlet_key
 from triage.core.clusters.tables import ClusterTables, StoredStory
 from triage.core.clusters.types import Cluster, ClusterMember, Relation, SharedPassage
+from triage.core.links import host_of
 
 
 def _outlet_keys(story: StoredStory) -> set[str]:
     keys = {outlet_key(story.source)}
-    host = urlsplit(story.url).hostname or ""
+    host = host_of(story.url)
     if host:
         keys.add(outlet_key(host))
         keys.add(outlet_key(host.split(".")[-2] if host.count(".") >= 1 else host))

@@ -28,11 +28,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from triage.core.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all
 from triage.core.fulltext.cache import CachedPage, PageCache
 from triage.core.fulltext.extract import decode_html, extract_article, is_html, word_count
+from triage.core.links import url_parts
 from triage.core.models import PreparedStory, Story, story_hash, utc_now
 from triage.core.store import Store
 
@@ -76,7 +76,7 @@ def needs_full_text(story: Story) -> bool:
     That is a body shorter than :data:`MIN_FULL_WORDS`, or one that ends the way
     truncated summaries do ("…", "Read more"), for a story with a web link.
     """
-    if urlsplit(story.url).scheme.lower() not in ("http", "https"):
+    if url_parts(story.url)[0] not in ("http", "https"):
         return False
     return word_count(story.body) < MIN_FULL_WORDS or bool(_TRUNCATED.search(story.body))
 
@@ -114,8 +114,8 @@ def _stored_full_bodies(store: Store, items: Sequence[PreparedStory]) -> dict[st
 
 
 def _host(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+    _, host, port, _ = url_parts(url)
+    return f"{host}:{port or ''}"
 
 
 class HostPacer:

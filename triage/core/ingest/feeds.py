@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser
 
 from triage.core.errors import ParseError
 from triage.core.ingest.dates import parse_date_text
+from triage.core.links import host_of
 from triage.core.textclean import (
     clean_field,
     clean_line,
@@ -63,7 +63,7 @@ class ParsedFeed:
 
 def domain_of(url: str) -> str:
     """The host of ``url`` without a leading ``www.``, used as a fallback outlet name."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)
     return host.removeprefix("www.")
 
 

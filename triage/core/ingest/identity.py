@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from triage.core.links import url_parts
+
 _TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -86,7 +88,7 @@ def is_home_page(url: str, site_link: str) -> bool:
     if not url:
         return True
     normalized = normalize_url(url)
-    path = urlsplit(normalized).path
+    path = url_parts(normalized)[3]
     return path in ("", "/") or (bool(site_link) and normalized == normalize_url(site_link))
 
 

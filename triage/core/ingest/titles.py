@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
+from triage.core.links import host_of
 from triage.core.textclean import clean_line, defuse_markup
 
 LEDE_CHARS = 150
@@ -215,7 +215,7 @@ def strip_site_suffix(title: str, site: str = "", url: str = "") -> str:
     capitalised words after a longer headline.
     """
     names = {_squash(site)} if site else set()
-    host = urlsplit(url).hostname or ""
+    host = host_of(url)
     labels = [label for label in host.split(".") if label not in ("www", "com", "co", "org")]
     names.update(_squash(label) for label in labels if len(label) > 2)
     names.discard("")

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Input, Label
 
 from triage.core.errors import ParseError
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
+from triage.core.links import url_parts
 from triage.core.models import Feed
 from triage.core.store import TagError, normalize_tag
 from triage.ui.context import DeskContext
@@ -57,10 +58,8 @@ def feed_query(url: str) -> str:
 
 def feed_url_problem(url: str) -> str:
     """Why ``url`` cannot be a feed address ('' when it can)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    scheme, host, _, _ = url_parts(url)
+    if scheme not in ("http", "https") or not host:
         return "give an http:// or https:// address"
     return ""
 
