@@ -77,6 +77,14 @@ class ClusterConfig:
             outlet must share to be near-copies.
         number_boost: Weight of a number (a year, a count) relative to a plain word:
             numbers separate events, but must never outweigh the words.
+        language_common_cut: Words of a language other than English in more than
+            this share of that language's stories get no weight (its function words,
+            whether or not it has a stop-word list).
+        undated_window: Candidates of a story without a trustworthy date (its time
+            is when it was first seen) are looked up this far around that time.
+        undated_factor: Similarity multiplier for a pair with an undated story: being
+            fetched together says nothing about being one event, so time counts
+            less and the text must say more.
         split_keeps_quotes: Never cut between two stories that share a quotation
             (reports that quote the same words report the same event).
     """
@@ -124,6 +132,9 @@ class ClusterConfig:
     split_ratio: float = 0.55
     split_keeps_quotes: bool = True
     min_shared_words: int = 3
+    language_common_cut: float = 0.25
+    undated_window: timedelta = timedelta(days=14)
+    undated_factor: float = 0.8
     same_source_copy: float = 0.55
     same_title_share: float = 0.7
     number_boost: float = 1.0

@@ -18,15 +18,18 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from triage.core.clusters import boilerplate
 from triage.core.clusters.config import ClusterConfig as ClusterConfig
-from triage.core.clusters.conflicts import penalised_similarity
+from triage.core.clusters.conflicts import UNDATED, penalised_similarity
+from triage.core.clusters.language import ENGLISH
 from triage.core.clusters.prepare import Prepared, prepare
 from triage.core.clusters.prose import clean_story
 from triage.core.clusters.signals import (
+    LANGUAGE_TAG,
     StorySignals,
     idf_weight,
     normal_word,
@@ -59,14 +62,36 @@ def _host(url: str) -> str:
 
 
 def same_outlet(ours: tuple[str, str], theirs: tuple[str, str]) -> bool:
-    """Whether two stories, as (source, link), come from one outlet: the same source
-    name and links on the same host. Article files and stories without a link have no
-    outlet to share (their source is a folder name); an aggregator's feed links to
-    many hosts, so its stories from different outlets are not one outlet's."""
-    if ours[0] != theirs[0]:
-        return False
+    """Whether two stories, as (source, link), come from one outlet: links on the same
+    host, and the same source name or two names that both carry the host's name (two
+    feeds of one outlet: "BBC News - Home" and "BBC News - World" on bbc.co.uk).
+    Article files and stories without a link have no outlet to share (their source is
+    a folder name); an aggregator's feed links to many hosts, so its stories from
+    different outlets are not one outlet's, and a feed proxy's host names no outlet."""
     host = _host(ours[1])
-    return bool(host) and host == _host(theirs[1])
+    if not host or host != _host(theirs[1]):
+        return False
+    if ours[0] == theirs[0]:
+        return True
+    label = _host_label(host)
+    return len(label) >= 3 and label in _squeezed(ours[0]) and label in _squeezed(theirs[0])
+
+
+def _host_label(host: str) -> str:
+    """The name part of a host ("bbc" of "feeds.bbc.co.uk", "lemonde" of "lemonde.fr")."""
+    parts = [p for p in host.split(".") if p]
+    while len(parts) > 1 and (len(parts[-1]) <= 3 or parts[-1] in _SUFFIXES):
+        parts.pop()
+    return parts[-1] if parts else ""
+
+
+_SUFFIXES = frozenset({"com", "net", "org", "co", "gov", "info", "news", "online"})
+
+
+def _squeezed(name: str) -> str:
+    """An outlet name folded, without spaces or punctuation ("The Guardian" ->
+    "theguardian")."""
+    return re.sub(r"[\W_]+", "", name.casefold())
 
 
 def _title_words(title: str) -> frozenset[str]:
@@ -120,31 +145,42 @@ class ClusterEngine:
         """Put a new or changed story into a cluster and return the cluster id
         (``prepared``: its pure part, computed ahead by :meth:`prepare`)."""
         with self.batch():
-            return self._assign(story, prepared or self.prepare(story, quotes))
+            return self._assign(story, quotes, prepared)
 
     def prepare(self, story: Story, quotes: Sequence[Quote]) -> Prepared:
         """Compute what assigning ``story`` needs from the story alone (see
         :mod:`triage.core.clusters.prepare`)."""
         return prepare(clean_story(story), quotes, self.config)
 
-    def _assign(self, story: Story, prepared: Prepared) -> str:
+    def _assign(self, story: Story, quotes: Sequence[Quote], prepared: Prepared | None) -> str:
         story = clean_story(story)
         existing = self.tables.get(story.id)
         if existing is not None:
             self._forget(existing)
+        title = story.title
+        cut = boilerplate.parts(story.title, story.body)
+        boiler = self.tables.recurring(story.source, cut.keys, story.id, boilerplate.RECURRING)
+        if boiler:
+            # The source's recurring parts are taken out before anything is read.
+            stripped, body = boilerplate.strip(story.title, story.body, cut, boiler)
+            story = replace(story, title=stripped, body=body)
+            prepared = None
+        if prepared is None:
+            prepared = self.prepare(story, quotes)
         signals, markers = prepared.signals, prepared.markers
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
-        evidence = self._evidence(story, signals, markers, vector, frequencies)
+        evidence = self._evidence(story, title, signals, markers, vector, frequencies)
         forced, barred = self._corrections_for(story.id)
-        cluster_id = forced or self._best_cluster(evidence, barred)
+        outlet = (story.source, story.url)
+        cluster_id = forced or self._best_cluster(evidence, barred, outlet=(story.id, *outlet))
         if cluster_id is None:
             cluster_id = self._fresh_cluster_id(story.id)
         row = StoredStory(
             story_id=story.id,
             cluster_id=cluster_id,
             seq=self.tables.next_seq(),
-            title=story.title,
+            title=title,
             source=story.source,
             url=story.url,
             published=published,
@@ -156,6 +192,7 @@ class ClusterEngine:
             shingles=prepared.shingles,
         )
         self.tables.insert_story(row)
+        self.tables.add_parts(story.source, story.id, cut.keys)
         self.tables.add_links(
             story.id,
             [(other, kind, text) for other, ev in evidence.items() for kind, text in ev.links],
@@ -254,6 +291,14 @@ class ClusterEngine:
         idf: dict[str, float] = {}
         if self.config.use_idf:
             full = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+            if signals.language != ENGLISH:
+                # Its words are counted among its language's stories only.
+                prefix = f"w:{signals.language}/"
+                in_language = frequencies.get(LANGUAGE_TAG + signals.language, 1)
+                for f in features:
+                    if f.startswith(prefix):
+                        df = frequencies.get(f, 1)
+                        full[f] = idf_weight(df, in_language, cfg.language_common_cut)
             idf = {f: w**cfg.idf_power if w > 0 else 0.0 for f, w in full.items()}
         vector = weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost, cfg.number_boost)
         return vector, frequencies
@@ -261,6 +306,7 @@ class ClusterEngine:
     def _evidence(
         self,
         story: Story,
+        title: str,
         signals: StorySignals,
         markers: frozenset[str],
         vector: dict[str, float],
@@ -269,7 +315,8 @@ class ClusterEngine:
         """Score the candidates the index offers; never scans the whole desk."""
         cfg = self.config
         total = self.tables.story_count() + 1
-        best = self._candidates(story.id, vector, frequencies, story.published, total)
+        window = cfg.window if UNDATED not in markers else cfg.undated_window
+        best = self._candidates(story.id, vector, frequencies, story.published, total, window)
         evidence: dict[str, _Evidence] = {}
         for stored in self.tables.many(best):
             similarity = penalised_similarity(
@@ -277,7 +324,7 @@ class ClusterEngine:
                 (stored.vector, stored.years, stored.decode_features),
                 cfg,
             )
-            if not near_copy(similarity, story.title, stored.title, cfg) and same_outlet(
+            if not near_copy(similarity, title, stored.title, cfg) and same_outlet(
                 (story.source, story.url), (stored.source, stored.url)
             ):
                 continue  # one outlet's stories join only as near-copies
@@ -294,6 +341,7 @@ class ClusterEngine:
         frequencies: dict[str, int],
         published: datetime,
         total: int,
+        window: timedelta | None = None,
     ) -> list[str]:
         """Return the stories the index offers for ``vector`` (its heaviest rare terms,
         within the time window), best first; never scans the whole desk."""
@@ -303,7 +351,8 @@ class ClusterEngine:
         query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
         since, until = "", "\uffff"
         if cfg.use_time:
-            since, until = iso(published - cfg.window), iso(published + cfg.window)
+            reach = cfg.window if window is None else window
+            since, until = iso(published - reach), iso(published + reach)
         partial: dict[str, float] = defaultdict(float)
         for other, term, weight in self.tables.postings(query, since, until):
             if other != story_id:
@@ -338,7 +387,8 @@ class ClusterEngine:
         frequencies = self.tables.document_frequencies(list(vector))
         moment = datetime.fromisoformat(stored.published)
         total = self.tables.story_count()
-        best = self._candidates(stored.story_id, vector, frequencies, moment, total)
+        window = cfg.window if UNDATED not in stored.years else cfg.undated_window
+        best = self._candidates(stored.story_id, vector, frequencies, moment, total, window)
         sharing = {
             other if story == stored.story_id else story
             for story, other, _, _ in self.tables.links_among([stored.story_id, *best])
@@ -358,7 +408,12 @@ class ClusterEngine:
                 continue  # one outlet's stories join only as near-copies
             links = [("link", "")] if theirs.story_id in sharing else []
             evidence[theirs.story_id] = _Evidence(similarity=similarity, links=links)
-        target = self._best_cluster(evidence, frozenset(), leaving=stored.cluster_id)
+        target = self._best_cluster(
+            evidence,
+            frozenset(),
+            leaving=stored.cluster_id,
+            outlet=(stored.story_id, stored.source, stored.url),
+        )
         if target == stored.cluster_id:
             return
         if target is None:
@@ -373,11 +428,17 @@ class ClusterEngine:
         return review_split(self.tables, self.config, story_id, cluster_id, self._fresh_cluster_id)
 
     def _best_cluster(
-        self, evidence: dict[str, _Evidence], barred: frozenset[str], leaving: str = ""
+        self,
+        evidence: dict[str, _Evidence],
+        barred: frozenset[str],
+        leaving: str = "",
+        outlet: tuple[str, str, str] | None = None,
     ) -> str | None:
         """Pick the cluster this story matches best (never a ``barred`` one), or None
         to start one. A story being re-decided does not count in the cluster it is
-        ``leaving``."""
+        ``leaving``. ``outlet``: the story's (id, source, link); a cluster holding a
+        story of the same outlet that is not its near-copy is barred too (an
+        outlet's stories are one event only as copies, whoever else joined them)."""
         if not evidence:
             return None
         cfg = self.config
@@ -386,6 +447,8 @@ class ClusterEngine:
         for story_id, ev in evidence.items():
             if story_id in clusters:
                 by_cluster[clusters[story_id]].append(ev)
+        if outlet is not None and cfg.same_source_copy > 0:
+            barred = barred | self._outlet_clusters(outlet, by_cluster, evidence)
         sizes = self.tables.cluster_sizes(by_cluster)
         if leaving in sizes:
             sizes[leaving] -= 1
@@ -404,6 +467,25 @@ class ClusterEngine:
             if score >= threshold:
                 passing.append((-score, cluster_id))
         return min(passing)[1] if passing else None
+
+    def _outlet_clusters(
+        self,
+        outlet: tuple[str, str, str],
+        clusters: Iterable[str],
+        evidence: Mapping[str, _Evidence],
+    ) -> frozenset[str]:
+        """The clusters among ``clusters`` holding a story of ``outlet`` (id, source,
+        link) that is not among ``evidence`` (the candidates it is a near-copy of)."""
+        story_id, source, url = outlet
+        if not _host(url):
+            return frozenset()
+        found = set()
+        for cluster_id, member, their_source, their_url in self.tables.outlets_in(clusters):
+            if member == story_id or member in evidence or cluster_id in found:
+                continue
+            if same_outlet((source, url), (their_source, their_url)):
+                found.add(cluster_id)
+        return frozenset(found)
 
     def _corrections_for(self, story_id: str) -> tuple[str | None, frozenset[str]]:
         """Replay the editor's corrections about this story.

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from triage.core.clusters.config import ClusterConfig
-from triage.core.clusters.conflicts import event_markers
+from triage.core.clusters.conflicts import UNDATED, event_markers
 from triage.core.clusters.signals import StorySignals, extract, pack_shingles
 from triage.core.models import Quote, Story
 
@@ -53,11 +53,14 @@ class Prepared:
 def prepare(story: Story, quotes: Sequence[Quote], config: ClusterConfig) -> Prepared:
     """Compute the pure part of assigning ``story`` (with its extracted ``quotes``)."""
     signals = extract(story, quotes, config.use_entities, config.use_title, config.lead_boost)
+    markers = event_markers(
+        signals.counts, story.title, story.body, config, story.published.year, signals.language
+    )
+    if not story.dated:
+        markers |= {UNDATED}
     return Prepared(
         signals=signals,
-        markers=event_markers(
-            signals.counts, story.title, story.body, config, story.published.year
-        ),
+        markers=markers,
         features_json=json.dumps(list(signals.counts)),
         shingles=pack_shingles(signals.shingles),
     )
@@ -76,6 +79,7 @@ class _Packed:
     quotes: tuple[str, ...]
     names: frozenset[str]
     markers: frozenset[str]
+    language: str
 
 
 def _pack(seq: int, prepared: Prepared) -> _Packed:
@@ -92,6 +96,7 @@ def _pack(seq: int, prepared: Prepared) -> _Packed:
         quotes=signals.quotes,
         names=signals.names,
         markers=prepared.markers,
+        language=signals.language,
     )
 
 
@@ -103,6 +108,7 @@ def _unpack(packed: _Packed) -> Prepared:
         shingles=dict(zip(packed.shingle_keys, packed.shingle_starts, strict=True)),
         quotes=packed.quotes,
         names=packed.names,
+        language=packed.language,
     )
     return Prepared(
         signals=signals,

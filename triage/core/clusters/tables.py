@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -60,6 +60,13 @@ CREATE TABLE IF NOT EXISTS cluster_link (
 );
 CREATE INDEX IF NOT EXISTS cluster_link_by_story ON cluster_link (story_id);
 CREATE INDEX IF NOT EXISTS cluster_link_by_other ON cluster_link (other_id);
+CREATE TABLE IF NOT EXISTS cluster_boiler (
+    source TEXT NOT NULL,
+    key INTEGER NOT NULL,
+    story_id TEXT NOT NULL,
+    PRIMARY KEY (source, key, story_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cluster_boiler_by_story ON cluster_boiler (story_id);
 CREATE TABLE IF NOT EXISTS cluster_correction (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
@@ -69,7 +76,14 @@ CREATE TABLE IF NOT EXISTS cluster_correction (
 """
 """Every table and index; ``cluster_correction`` is the only one rebuild keeps."""
 
-DERIVED_TABLES = ("cluster_story", "cluster_term", "cluster_df", "cluster_meta", "cluster_link")
+DERIVED_TABLES = (
+    "cluster_story",
+    "cluster_term",
+    "cluster_df",
+    "cluster_meta",
+    "cluster_link",
+    "cluster_boiler",
+)
 
 
 def iso(moment: datetime) -> str:
@@ -222,6 +236,7 @@ class ClusterTables:
         if deleted.rowcount:
             self._add_count(-deleted.rowcount)
         self.conn.execute("DELETE FROM cluster_term WHERE story_id = ?", (story_id,))
+        self.conn.execute("DELETE FROM cluster_boiler WHERE story_id = ?", (story_id,))
         self.conn.execute(
             "DELETE FROM cluster_link WHERE story_id = ? OR other_id = ?", (story_id, story_id)
         )
@@ -304,6 +319,44 @@ class ClusterTables:
             list(story_ids),
         )
         return {str(s): int(n) for s, n in rows}
+
+    def recurring(
+        self, source: str, keys: Collection[int], story_id: str, least: int
+    ) -> frozenset[int]:
+        """Those of ``keys`` that at least ``least`` other stories of ``source`` carry
+        (see :mod:`triage.core.clusters.boilerplate`)."""
+        if not keys or not source:
+            return frozenset()
+        found: set[int] = set()
+        for chunk in chunks(sorted(keys)):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT key FROM cluster_boiler WHERE source = ? AND story_id != ? "
+                f"AND key IN ({marks}) GROUP BY key HAVING COUNT(*) >= ?",
+                [source, story_id, *chunk, least],
+            )
+            found.update(int(r[0]) for r in rows)
+        return frozenset(found)
+
+    def add_parts(self, source: str, story_id: str, keys: Iterable[int]) -> None:
+        """Count a story's part keys for its source."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO cluster_boiler VALUES (?, ?, ?)",
+            [(source, key, story_id) for key in sorted(keys)],
+        )
+
+    def outlets_in(self, cluster_ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """Return (cluster, story, source, link) of every member of ``cluster_ids``."""
+        found: list[tuple[str, str, str, str]] = []
+        for chunk in chunks(sorted(set(cluster_ids))):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT cluster_id, story_id, source, url FROM cluster_story "
+                f"WHERE cluster_id IN ({marks})",
+                chunk,
+            )
+            found.extend((str(c), str(s), str(o), str(u)) for c, s, o, u in rows)
+        return found
 
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
         """Move every member of one cluster into another."""
