@@ -77,6 +77,12 @@ class ClusterConfig:
             outlet must share to be near-copies.
         number_boost: Weight of a number (a year, a count) relative to a plain word:
             numbers separate events, but must never outweigh the words.
+        short_bar: Similarity two stories need when the shorter has at most
+            ``short_terms`` weighed terms (a title and a line of summary): short
+            texts share a topic's few words with many stories. The bar falls to
+            nothing at ``long_terms`` terms (articles keep the plain threshold).
+        short_terms: See ``short_bar``.
+        long_terms: See ``short_bar``.
         language_common_cut: Words of a language other than English in more than
             this share of that language's stories get no weight (its function words,
             whether or not it has a stop-word list).
@@ -132,6 +138,9 @@ class ClusterConfig:
     split_ratio: float = 0.55
     split_keeps_quotes: bool = True
     min_shared_words: int = 3
+    short_bar: float = 0.4
+    short_terms: int = 25
+    long_terms: int = 60
     language_common_cut: float = 0.25
     undated_window: timedelta = timedelta(days=14)
     undated_factor: float = 0.8

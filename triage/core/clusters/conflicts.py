@@ -30,6 +30,11 @@ UNDATED = "x:undated"
 """The marker of a story whose source gave no trustworthy date: its time is when it
 was first seen (see :class:`triage.core.models.Story`)."""
 
+FROM_FEED = "x:feed"
+"""The marker of a story read from a feed, with a web link: its source name is its
+feed's, so two such stories of one source name are one outlet's (see
+:func:`triage.core.clusters.engine.same_outlet`)."""
+
 _YEAR = re.compile(r"n:(?:19|20)\d\d")
 
 

@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 from triage.core.clusters import boilerplate
 from triage.core.clusters.config import ClusterConfig as ClusterConfig
-from triage.core.clusters.conflicts import UNDATED, penalised_similarity
+from triage.core.clusters.conflicts import FROM_FEED, UNDATED, penalised_similarity
 from triage.core.clusters.language import ENGLISH
-from triage.core.clusters.prepare import Prepared, prepare
+from triage.core.clusters.prepare import Prepared, from_feed, prepare
 from triage.core.clusters.prose import clean_story
 from triage.core.clusters.signals import (
     LANGUAGE_TAG,
@@ -61,15 +61,21 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def same_outlet(ours: tuple[str, str], theirs: tuple[str, str]) -> bool:
-    """Whether two stories, as (source, link), come from one outlet: links on the same
-    host, and the same source name or two names that both carry the host's name (two
-    feeds of one outlet: "BBC News - Home" and "BBC News - World" on bbc.co.uk).
-    Article files and stories without a link have no outlet to share (their source is
-    a folder name); an aggregator's feed links to many hosts, so its stories from
-    different outlets are not one outlet's, and a feed proxy's host names no outlet."""
-    host = _host(ours[1])
-    if not host or host != _host(theirs[1]):
+def same_outlet(ours: tuple[str, str, bool], theirs: tuple[str, str, bool]) -> bool:
+    """Whether two stories, as (source, link, read from a feed), come from one outlet.
+
+    Two stories of one feed's source name are (a link blog's links point at other
+    hosts, yet its posts are its own). Otherwise, their links must be on one host,
+    under the same source name or two names that both carry the host's name (two
+    feeds of one outlet: "BBC News - Home" and "BBC News - World" on bbc.co.uk; a
+    feed proxy's host names no outlet). Article files and stories without a link
+    have no outlet to share (their source is a folder name). An aggregator's items
+    are taken as one outlet's too: they join only as near-copies (a missed pair
+    rather than a wrong join)."""
+    if ours[2] and theirs[2] and ours[0] == theirs[0]:
+        return True
+    host, their_host = _host(ours[1]), _host(theirs[1])
+    if not host or host != their_host:
         return False
     if ours[0] == theirs[0]:
         return True
@@ -111,6 +117,20 @@ def near_copy(similarity: float, title: str, other: str, config: ClusterConfig) 
     if not ours or not theirs:
         return similarity >= 2 * config.same_source_copy
     return len(ours & theirs) >= config.same_title_share * len(ours | theirs)
+
+
+def short_gate(similarity: float, ours: int, theirs: int, config: ClusterConfig) -> float:
+    """``similarity``, or 0 when the shorter story (by its number of weighed terms)
+    is too short for it: a title and a line of summary share a topic's few words with
+    many stories, so a short pair must be much closer than two articles to be one
+    event. The bar falls from ``short_bar`` (at ``short_terms`` terms or fewer) to
+    nothing at ``long_terms``."""
+    size = min(ours, theirs)
+    if config.short_bar <= 0 or size >= config.long_terms:
+        return similarity
+    span = max(config.long_terms - config.short_terms, 1)
+    share = min(1.0, (config.long_terms - size) / span)
+    return similarity if similarity >= config.short_bar * share else 0.0
 
 
 @dataclass(slots=True)
@@ -158,9 +178,11 @@ class ClusterEngine:
         if existing is not None:
             self._forget(existing)
         title = story.title
-        cut = boilerplate.parts(story.title, story.body)
-        boiler = self.tables.recurring(story.source, cut.keys, story.id, boilerplate.RECURRING)
-        if boiler:
+        cut = boilerplate.parts(story.title, story.body) if from_feed(story) else None
+        boiler = frozenset[int]()
+        if cut is not None:
+            boiler = self.tables.recurring(story.source, cut.keys, story.id, boilerplate.RECURRING)
+        if cut is not None and boiler:
             # The source's recurring parts are taken out before anything is read.
             stripped, body = boilerplate.strip(story.title, story.body, cut, boiler)
             story = replace(story, title=stripped, body=body)
@@ -172,8 +194,8 @@ class ClusterEngine:
         published = iso(story.published)
         evidence = self._evidence(story, title, signals, markers, vector, frequencies)
         forced, barred = self._corrections_for(story.id)
-        outlet = (story.source, story.url)
-        cluster_id = forced or self._best_cluster(evidence, barred, outlet=(story.id, *outlet))
+        outlet = (story.id, story.source, story.url, FROM_FEED in markers)
+        cluster_id = forced or self._best_cluster(evidence, barred, outlet=outlet)
         if cluster_id is None:
             cluster_id = self._fresh_cluster_id(story.id)
         row = StoredStory(
@@ -192,7 +214,8 @@ class ClusterEngine:
             shingles=prepared.shingles,
         )
         self.tables.insert_story(row)
-        self.tables.add_parts(story.source, story.id, cut.keys)
+        if cut is not None:
+            self.tables.add_parts(story.source, story.id, cut.keys)
         self.tables.add_links(
             story.id,
             [(other, kind, text) for other, ev in evidence.items() for kind, text in ev.links],
@@ -324,8 +347,10 @@ class ClusterEngine:
                 (stored.vector, stored.years, stored.decode_features),
                 cfg,
             )
+            similarity = short_gate(similarity, len(vector), len(stored.vector), cfg)
             if not near_copy(similarity, title, stored.title, cfg) and same_outlet(
-                (story.source, story.url), (stored.source, stored.url)
+                (story.source, story.url, FROM_FEED in markers),
+                (stored.source, stored.url, FROM_FEED in stored.years),
             ):
                 continue  # one outlet's stories join only as near-copies
             found = evidence[stored.story_id] = _Evidence(similarity=similarity)
@@ -402,8 +427,10 @@ class ClusterEngine:
                 (theirs.vector, theirs.years, theirs.decode_features),
                 cfg,
             )
+            similarity = short_gate(similarity, len(vector), len(theirs.vector), cfg)
             if not near_copy(similarity, stored.title, theirs.title, cfg) and same_outlet(
-                (stored.source, stored.url), (theirs.source, theirs.url)
+                (stored.source, stored.url, FROM_FEED in stored.years),
+                (theirs.source, theirs.url, FROM_FEED in theirs.years),
             ):
                 continue  # one outlet's stories join only as near-copies
             links = [("link", "")] if theirs.story_id in sharing else []
@@ -412,7 +439,7 @@ class ClusterEngine:
             evidence,
             frozenset(),
             leaving=stored.cluster_id,
-            outlet=(stored.story_id, stored.source, stored.url),
+            outlet=(stored.story_id, stored.source, stored.url, FROM_FEED in stored.years),
         )
         if target == stored.cluster_id:
             return
@@ -432,11 +459,12 @@ class ClusterEngine:
         evidence: dict[str, _Evidence],
         barred: frozenset[str],
         leaving: str = "",
-        outlet: tuple[str, str, str] | None = None,
+        outlet: tuple[str, str, str, bool] | None = None,
     ) -> str | None:
         """Pick the cluster this story matches best (never a ``barred`` one), or None
         to start one. A story being re-decided does not count in the cluster it is
-        ``leaving``. ``outlet``: the story's (id, source, link); a cluster holding a
+        ``leaving``. ``outlet``: the story's (id, source, link, read from a feed); a
+        cluster holding a
         story of the same outlet that is not its near-copy is barred too (an
         outlet's stories are one event only as copies, whoever else joined them)."""
         if not evidence:
@@ -470,20 +498,20 @@ class ClusterEngine:
 
     def _outlet_clusters(
         self,
-        outlet: tuple[str, str, str],
+        outlet: tuple[str, str, str, bool],
         clusters: Iterable[str],
         evidence: Mapping[str, _Evidence],
     ) -> frozenset[str]:
         """The clusters among ``clusters`` holding a story of ``outlet`` (id, source,
-        link) that is not among ``evidence`` (the candidates it is a near-copy of)."""
-        story_id, source, url = outlet
-        if not _host(url):
-            return frozenset()
+        link, read from a feed) that is not among ``evidence`` (the candidates it is a
+        near-copy of)."""
+        story_id, source_name, link, feed_story = outlet
+        ours = (source_name, link, feed_story)
         found = set()
-        for cluster_id, member, their_source, their_url in self.tables.outlets_in(clusters):
+        for cluster_id, member, source, url, feed in self.tables.outlets_in(clusters):
             if member == story_id or member in evidence or cluster_id in found:
                 continue
-            if same_outlet((source, url), (their_source, their_url)):
+            if same_outlet(ours, (source, url, feed)):
                 found.add(cluster_id)
         return frozenset(found)
 

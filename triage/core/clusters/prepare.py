@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from triage.core.clusters.config import ClusterConfig
-from triage.core.clusters.conflicts import UNDATED, event_markers
+from triage.core.clusters.conflicts import FROM_FEED, UNDATED, event_markers
 from triage.core.clusters.signals import StorySignals, extract, pack_shingles
 from triage.core.models import Quote, Story
 
@@ -58,12 +58,20 @@ def prepare(story: Story, quotes: Sequence[Quote], config: ClusterConfig) -> Pre
     )
     if not story.dated:
         markers |= {UNDATED}
+    if from_feed(story):
+        markers |= {FROM_FEED}
     return Prepared(
         signals=signals,
         markers=markers,
         features_json=json.dumps(list(signals.counts)),
         shingles=pack_shingles(signals.shingles),
     )
+
+
+def from_feed(story: Story) -> bool:
+    """Whether ``story`` was read from a feed and links to the web (an article file's
+    source is only its folder's name)."""
+    return bool(story.feeds) and story.url.startswith(("http://", "https://"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from triage.core.clusters.conflicts import FROM_FEED
 from triage.core.clusters.df import DocumentFrequencies
 from triage.core.store import chunks
 
@@ -323,16 +324,20 @@ class ClusterTables:
     def recurring(
         self, source: str, keys: Collection[int], story_id: str, least: int
     ) -> frozenset[int]:
-        """Those of ``keys`` that at least ``least`` other stories of ``source`` carry
-        (see :mod:`triage.core.clusters.boilerplate`)."""
+        """Those of ``keys`` that other stories of ``source`` carry in at least
+        ``least`` clusters (see :mod:`triage.core.clusters.boilerplate`): text that
+        recurs within one cluster is one event's (a wire report copied), not the
+        source's."""
         if not keys or not source:
             return frozenset()
         found: set[int] = set()
         for chunk in chunks(sorted(keys)):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                "SELECT key FROM cluster_boiler WHERE source = ? AND story_id != ? "
-                f"AND key IN ({marks}) GROUP BY key HAVING COUNT(*) >= ?",
+                "SELECT b.key FROM cluster_boiler AS b JOIN cluster_story AS s "
+                "ON s.story_id = b.story_id WHERE b.source = ? AND b.story_id != ? "
+                f"AND b.key IN ({marks}) GROUP BY b.key "
+                "HAVING COUNT(DISTINCT s.cluster_id) >= ?",
                 [source, story_id, *chunk, least],
             )
             found.update(int(r[0]) for r in rows)
@@ -345,17 +350,21 @@ class ClusterTables:
             [(source, key, story_id) for key in sorted(keys)],
         )
 
-    def outlets_in(self, cluster_ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
-        """Return (cluster, story, source, link) of every member of ``cluster_ids``."""
-        found: list[tuple[str, str, str, str]] = []
+    def outlets_in(self, cluster_ids: Iterable[str]) -> list[tuple[str, str, str, str, bool]]:
+        """Return (cluster, story, source, link, read from a feed) of every member of
+        ``cluster_ids``."""
+        found: list[tuple[str, str, str, str, bool]] = []
         for chunk in chunks(sorted(set(cluster_ids))):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                "SELECT cluster_id, story_id, source, url FROM cluster_story "
+                "SELECT cluster_id, story_id, source, url, years FROM cluster_story "
                 f"WHERE cluster_id IN ({marks})",
                 chunk,
             )
-            found.extend((str(c), str(s), str(o), str(u)) for c, s, o, u in rows)
+            found.extend(
+                (str(c), str(s), str(o), str(u), FROM_FEED in str(y).split())
+                for c, s, o, u, y in rows
+            )
         return found
 
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
