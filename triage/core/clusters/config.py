@@ -85,7 +85,10 @@ class ClusterConfig:
         long_terms: See ``short_bar``.
         language_common_cut: Words of a language other than English in more than
             this share of that language's stories get no weight (its function words,
-            whether or not it has a stop-word list).
+            whether or not it has a stop-word list), once the language has
+            ``language_min_stories`` stories (among fewer, a word two reports of one
+            event share would already be "common").
+        language_min_stories: See ``language_common_cut``.
         undated_window: Candidates of a story without a trustworthy date (its time
             is when it was first seen) are looked up this far around that time.
         undated_factor: Similarity multiplier for a pair with an undated story: being
@@ -141,7 +144,8 @@ class ClusterConfig:
     short_bar: float = 0.4
     short_terms: int = 25
     long_terms: int = 60
-    language_common_cut: float = 0.25
+    language_common_cut: float = 0.4
+    language_min_stories: int = 8
     undated_window: timedelta = timedelta(days=14)
     undated_factor: float = 0.8
     same_source_copy: float = 0.55

@@ -31,8 +31,8 @@ UNDATED = "x:undated"
 was first seen (see :class:`triage.core.models.Story`)."""
 
 FROM_FEED = "x:feed"
-"""The marker of a story read from a feed, with a web link: its source name is its
-feed's, so two such stories of one source name are one outlet's (see
+"""The marker of a story read from a feed (not an article file): its source name is
+its feed's, so two such stories of one source name are one outlet's (see
 :func:`triage.core.clusters.engine.same_outlet`)."""
 
 _YEAR = re.compile(r"n:(?:19|20)\d\d")
@@ -180,7 +180,7 @@ def penalised_similarity(
     # of their 80 terms, and looking each of ours up in theirs was most of the cost.
     # fsum: the sum is exact whatever order the set yields the terms in.
     shared = our_vector.keys() & their_vector.keys()
-    if sum(1 for t in shared if t[0] != "n") < weights.min_shared_words:
+    if sum(1 for t in shared if t[0] == "w") < weights.min_shared_words:
         return 0.0  # a short or empty body cannot join on one or two shared words
     cosine = math.fsum(our_vector[t] * their_vector[t] for t in shared)
     return cosine * conflict_penalty(

@@ -73,7 +73,7 @@ def same_outlet(ours: tuple[str, str, bool], theirs: tuple[str, str, bool]) -> b
     are taken as one outlet's too: they join only as near-copies (a missed pair
     rather than a wrong join)."""
     if ours[2] and theirs[2] and ours[0] == theirs[0]:
-        return True
+        return True  # one feed's stream, whatever its links (relative ones too)
     host, their_host = _host(ours[1]), _host(theirs[1])
     if not host or host != their_host:
         return False
@@ -318,10 +318,10 @@ class ClusterEngine:
                 # Its words are counted among its language's stories only.
                 prefix = f"w:{signals.language}/"
                 in_language = frequencies.get(LANGUAGE_TAG + signals.language, 1)
+                cut = cfg.language_common_cut if in_language >= cfg.language_min_stories else 1.0
                 for f in features:
                     if f.startswith(prefix):
-                        df = frequencies.get(f, 1)
-                        full[f] = idf_weight(df, in_language, cfg.language_common_cut)
+                        full[f] = idf_weight(frequencies.get(f, 1), in_language, cut)
             idf = {f: w**cfg.idf_power if w > 0 else 0.0 for f, w in full.items()}
         vector = weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost, cfg.number_boost)
         return vector, frequencies
@@ -504,14 +504,18 @@ class ClusterEngine:
     ) -> frozenset[str]:
         """The clusters among ``clusters`` holding a story of ``outlet`` (id, source,
         link, read from a feed) that is not among ``evidence`` (the candidates it is a
-        near-copy of)."""
+        near-copy of). Only feed stories bar each other: a feed is one outlet's
+        stream, while articles given one by one (files, a benchmark's) may well be two
+        reports of one event from one site."""
         story_id, source_name, link, feed_story = outlet
+        if not feed_story:
+            return frozenset()  # an article file, or a story given without its feed
         ours = (source_name, link, feed_story)
         found = set()
         for cluster_id, member, source, url, feed in self.tables.outlets_in(clusters):
             if member == story_id or member in evidence or cluster_id in found:
                 continue
-            if same_outlet(ours, (source, url, feed)):
+            if feed and same_outlet(ours, (source, url, feed)):
                 found.add(cluster_id)
         return frozenset(found)
 

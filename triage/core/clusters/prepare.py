@@ -68,10 +68,19 @@ def prepare(story: Story, quotes: Sequence[Quote], config: ClusterConfig) -> Pre
     )
 
 
+_ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+"""Suffixes of article files, as ingest reads them (``triage.core.ingest.sources``,
+a layer above this one)."""
+
+
 def from_feed(story: Story) -> bool:
-    """Whether ``story`` was read from a feed and links to the web (an article file's
-    source is only its folder's name)."""
-    return bool(story.feeds) and story.url.startswith(("http://", "https://"))
+    """Whether ``story`` was read from a feed (fetched, or a feed file), not from an
+    article file, whose source is only its folder's name: the source name of a feed
+    story is its feed's, so one source name is one outlet's stream."""
+    return any(
+        feed.startswith(("http://", "https://")) or not feed.lower().endswith(_ARTICLE_SUFFIXES)
+        for feed in story.feeds
+    )
 
 
 @dataclass(frozen=True, slots=True)
