@@ -121,10 +121,11 @@ def near_copy(similarity: float, title: str, other: str, config: ClusterConfig) 
 
 def short_gate(similarity: float, ours: int, theirs: int, config: ClusterConfig) -> float:
     """``similarity``, or 0 when the shorter story (by its number of weighed terms)
-    is too short for it: a title and a line of summary share a topic's few words with
-    many stories, so a short pair must be much closer than two articles to be one
-    event. The bar falls from ``short_bar`` (at ``short_terms`` terms or fewer) to
-    nothing at ``long_terms``."""
+    is too short for it: a feed's title and line of summary are a teaser, written
+    around its topic's words, which it shares with many stories, so a short pair with
+    a feed story must be much closer than two articles to be one event. The bar falls
+    from ``short_bar`` (at ``short_terms`` terms or fewer) to nothing at
+    ``long_terms``. (An article given whole, a file, is a report even when short.)"""
     size = min(ours, theirs)
     if config.short_bar <= 0 or size >= config.long_terms:
         return similarity
@@ -347,7 +348,8 @@ class ClusterEngine:
                 (stored.vector, stored.years, stored.decode_features),
                 cfg,
             )
-            similarity = short_gate(similarity, len(vector), len(stored.vector), cfg)
+            if FROM_FEED in markers or FROM_FEED in stored.years:
+                similarity = short_gate(similarity, len(vector), len(stored.vector), cfg)
             if not near_copy(similarity, title, stored.title, cfg) and same_outlet(
                 (story.source, story.url, FROM_FEED in markers),
                 (stored.source, stored.url, FROM_FEED in stored.years),
@@ -427,7 +429,8 @@ class ClusterEngine:
                 (theirs.vector, theirs.years, theirs.decode_features),
                 cfg,
             )
-            similarity = short_gate(similarity, len(vector), len(theirs.vector), cfg)
+            if FROM_FEED in stored.years or FROM_FEED in theirs.years:
+                similarity = short_gate(similarity, len(vector), len(theirs.vector), cfg)
             if not near_copy(similarity, stored.title, theirs.title, cfg) and same_outlet(
                 (stored.source, stored.url, FROM_FEED in stored.years),
                 (theirs.source, theirs.url, FROM_FEED in theirs.years),
