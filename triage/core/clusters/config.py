@@ -77,6 +77,8 @@ class ClusterConfig:
             outlet must share to be near-copies.
         number_boost: Weight of a number (a year, a count) relative to a plain word:
             numbers separate events, but must never outweigh the words.
+        copy_window: Two stories of one feed are near-copies only if published this
+            close (see :func:`triage.core.clusters.engine.feed_copy`).
         short_bar: Similarity two stories need when the shorter has at most
             ``short_terms`` weighed terms (a title and a line of summary): short
             texts share a topic's few words with many stories. The bar falls to
@@ -141,7 +143,8 @@ class ClusterConfig:
     split_ratio: float = 0.55
     split_keeps_quotes: bool = True
     min_shared_words: int = 3
-    short_bar: float = 0.4
+    copy_window: timedelta = timedelta(hours=36)
+    short_bar: float = 0.5
     short_terms: int = 25
     long_terms: int = 60
     language_common_cut: float = 0.4

@@ -119,6 +119,20 @@ def near_copy(similarity: float, title: str, other: str, config: ClusterConfig) 
     return len(ours & theirs) >= config.same_title_share * len(ours | theirs)
 
 
+_TITLE_NUMBER = re.compile(r"\d+")
+
+
+def feed_copy(titles: tuple[str, str], times: tuple[str, str], config: ClusterConfig) -> bool:
+    """Whether two near-alike stories of one feed can be one report: published within
+    ``copy_window`` of each other (a daily "Day in pictures" or "Latest list" is a new
+    report each day), with the same numbers in their titles ("Part 1" and "Part 2",
+    "Episode 513" and "Episode 514" are a series). ``times`` are ISO texts."""
+    if _TITLE_NUMBER.findall(titles[0]) != _TITLE_NUMBER.findall(titles[1]):
+        return False
+    apart = abs(datetime.fromisoformat(times[0]) - datetime.fromisoformat(times[1]))
+    return apart <= config.copy_window
+
+
 def short_gate(similarity: float, ours: int, theirs: int, config: ClusterConfig) -> float:
     """``similarity``, or 0 when the shorter story (by its number of weighed terms)
     is too short for it: a feed's title and line of summary are a teaser, written
@@ -350,7 +364,13 @@ class ClusterEngine:
             )
             if FROM_FEED in markers or FROM_FEED in stored.years:
                 similarity = short_gate(similarity, len(vector), len(stored.vector), cfg)
-            if not near_copy(similarity, title, stored.title, cfg) and same_outlet(
+            copy = near_copy(similarity, title, stored.title, cfg)
+            feeds = FROM_FEED in markers and FROM_FEED in stored.years
+            if copy and feeds and cfg.same_source_copy > 0:
+                copy = feed_copy(
+                    (title, stored.title), (iso(story.published), stored.published), cfg
+                )
+            if not copy and same_outlet(
                 (story.source, story.url, FROM_FEED in markers),
                 (stored.source, stored.url, FROM_FEED in stored.years),
             ):
@@ -431,7 +451,13 @@ class ClusterEngine:
             )
             if FROM_FEED in stored.years or FROM_FEED in theirs.years:
                 similarity = short_gate(similarity, len(vector), len(theirs.vector), cfg)
-            if not near_copy(similarity, stored.title, theirs.title, cfg) and same_outlet(
+            copy = near_copy(similarity, stored.title, theirs.title, cfg)
+            feeds = FROM_FEED in stored.years and FROM_FEED in theirs.years
+            if copy and feeds and cfg.same_source_copy > 0:
+                copy = feed_copy(
+                    (stored.title, theirs.title), (stored.published, theirs.published), cfg
+                )
+            if not copy and same_outlet(
                 (stored.source, stored.url, FROM_FEED in stored.years),
                 (theirs.source, theirs.url, FROM_FEED in theirs.years),
             ):
