@@ -13,6 +13,7 @@ Usage::
     python benchmarks/clusters_realfeeds.py --dump     # multi-story clusters to judge
     python benchmarks/clusters_realfeeds.py --limit 120  # the first N files only
     python benchmarks/clusters_realfeeds.py --timing   # + assignment cost on this text
+    python benchmarks/clusters_realfeeds.py --write-dump FILE  # score, and dump to FILE
 
 Recall is given over every judged same-event pair and over those whose two stories
 are in one language (clusters across languages are not attempted). ``--timing``
@@ -28,11 +29,13 @@ import hashlib
 import itertools
 import json
 import statistics
+import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from triage.core.clusters import ClusterEngine
 from triage.core.clusters.language import detect
@@ -78,18 +81,11 @@ def partition(
     files: Sequence[Path], timing: bool = False
 ) -> tuple[dict[str, str], dict[str, Story]]:
     """Ingest ``files`` into a fresh desk; return story key -> cluster id, key -> story
-    (with ``timing``, print the assignment cost of a re-cluster first)."""
+    (with ``timing``, then print the assignment cost of a re-cluster)."""
     with tempfile.TemporaryDirectory() as tmp:
         desk = Desk(Path(tmp) / "desk")
         try:
             desk.ingest([str(f) for f in files])
-            if timing:
-                wall, cpu = assignment_times(desk)
-                print(
-                    f"assignment: {len(wall)} stories, median {statistics.median(wall):.2f} ms "
-                    f"wall, {statistics.median(cpu):.2f} ms CPU (p95 CPU "
-                    f"{sorted(cpu)[int(len(cpu) * 0.95)]:.2f} ms)"
-                )
             every = list(desk.store.iter_stories())
             by_id = {s.id: story_key(s) for s in every}
             stories = {story_key(s): s for s in every}
@@ -97,9 +93,30 @@ def partition(
             for cluster in desk.clusters.clusters():
                 for member in cluster.members:
                     clusters.setdefault(by_id[member.story_id], cluster.id)
+            if timing:
+                wall, cpu = assignment_times(desk)
+                print(
+                    f"assignment: {len(wall)} stories, median {statistics.median(wall):.2f} ms "
+                    f"wall, {statistics.median(cpu):.2f} ms CPU (p95 CPU "
+                    f"{sorted(cpu)[int(len(cpu) * 0.95)]:.2f} ms)"
+                )
         finally:
             desk.close()
     return clusters, stories
+
+
+def dump(groups: Sequence[Sequence[str]], stories: dict[str, Story], out: TextIO) -> None:
+    """Write the multi-story clusters, biggest first, a story a line with its key."""
+    for group in sorted(groups, key=lambda g: -len(g)):
+        print("=" * 100, file=out)
+        for key in sorted(group, key=lambda k: stories[k].published):
+            s = stories[key]
+            body = " ".join(s.body.split())[:300]
+            print(
+                f"{key} | {s.source[:30]} | {s.published:%Y-%m-%d %H:%M} | {s.title[:90]}",
+                file=out,
+            )
+            print(f"    {body}", file=out)
 
 
 def load_verdicts() -> dict[frozenset[str], bool]:
@@ -117,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N feed files")
     parser.add_argument("--dump", action="store_true", help="print multi-story clusters")
     parser.add_argument("--timing", action="store_true", help="print the assignment median")
+    parser.add_argument("--write-dump", default="", help="also write the dump to this file")
     args = parser.parse_args(argv)
     if not FEEDS.is_dir():
         raise SystemExit(f"no real feeds at {FEEDS}")
@@ -130,14 +148,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     multi = [sorted(g) for g in groups.values() if len(g) > 1]
     verdicts = load_verdicts()
     if args.dump:
-        for group in sorted(multi, key=lambda g: -len(g)):
-            print("=" * 100)
-            for key in sorted(group, key=lambda k: stories[k].published):
-                s = stories[key]
-                body = " ".join(s.body.split())[:300]
-                print(f"{key} | {s.source[:30]} | {s.published:%Y-%m-%d %H:%M} | {s.title[:90]}")
-                print(f"    {body}")
+        dump(multi, stories, sys.stdout)
         return
+    if args.write_dump:
+        with open(args.write_dump, "w", encoding="utf-8") as out:
+            dump(multi, stories, out)
     co = {frozenset(p) for g in multi for p in itertools.combinations(g, 2)}
     judged_co = [p for p in co if p in verdicts]
     true_pos = sum(verdicts[p] for p in judged_co)
