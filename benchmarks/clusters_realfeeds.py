@@ -161,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     language = {k: detect(s.title, s.body) for k, s in stories.items()}
     one_language = [p for p in positives if len({language[k] for k in p}) == 1]
     found_one = sum(1 for p in one_language if len({clusters[k] for k in p}) == 1)
+    two_sources = [p for p in one_language if len({stories[k].source for k in p}) == 2]
+    found_two = sum(1 for p in two_sources if len({clusters[k] for k in p}) == 1)
     precision = true_pos / len(judged_co) if judged_co else 1.0
     recall = found / len(positives) if positives else 1.0
     recall_one = found_one / len(one_language) if one_language else 1.0
@@ -174,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"  in one language  {recall_one:.3f}  ({found_one}/{len(one_language)} pairs; "
         "clusters across languages are not attempted)"
+    )
+    print(
+        f"  and two sources  {found_two / max(len(two_sources), 1):.3f}  "
+        f"({found_two}/{len(two_sources)} pairs; one source's follow-ups are not joined)"
     )
 
 
