@@ -69,6 +69,7 @@ def loose() -> ClusterConfig:
         min_shared_words=0,
         number_boost=None,
         same_source_copy=0.0,
+        short_bar=0.0,
     )
 
 

@@ -158,8 +158,11 @@ class Analyser:
 
     def _waiting(self, mark: str, batch: int) -> dict[str, int]:
         """Id -> seq of the oldest ``batch`` stories whose ``mark`` is behind."""
+        # An undated story's time is when it was first seen, to the second: ordered by
+        # that day alone, the clusters do not depend on how long the fetch took.
         rows = self.store.conn.execute(
-            f"SELECT id, seq FROM stories WHERE {mark} < seq ORDER BY published, id LIMIT ?",
+            f"SELECT id, seq FROM stories WHERE {mark} < seq ORDER BY "
+            "CASE WHEN dated THEN published ELSE substr(published, 1, 10) END, id LIMIT ?",
             (batch,),
         ).fetchall()
         return {str(r[0]): int(r[1]) for r in rows}

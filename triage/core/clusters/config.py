@@ -77,6 +77,25 @@ class ClusterConfig:
             outlet must share to be near-copies.
         number_boost: Weight of a number (a year, a count) relative to a plain word:
             numbers separate events, but must never outweigh the words.
+        copy_window: Two stories of one feed are near-copies only if published this
+            close (see :func:`triage.core.clusters.engine.feed_copy`).
+        short_bar: Similarity two stories need when the shorter has at most
+            ``short_terms`` weighed terms (a title and a line of summary): short
+            texts share a topic's few words with many stories. The bar falls to
+            nothing at ``long_terms`` terms (articles keep the plain threshold).
+        short_terms: See ``short_bar``.
+        long_terms: See ``short_bar``.
+        language_common_cut: Words of a language other than English in more than
+            this share of that language's stories get no weight (its function words,
+            whether or not it has a stop-word list), once the language has
+            ``language_min_stories`` stories (among fewer, a word two reports of one
+            event share would already be "common").
+        language_min_stories: See ``language_common_cut``.
+        undated_window: Candidates of a story without a trustworthy date (its time
+            is when it was first seen) are looked up this far around that time.
+        undated_factor: Similarity multiplier for a pair with an undated story: being
+            fetched together says nothing about being one event, so time counts
+            less and the text must say more.
         split_keeps_quotes: Never cut between two stories that share a quotation
             (reports that quote the same words report the same event).
     """
@@ -124,6 +143,14 @@ class ClusterConfig:
     split_ratio: float = 0.55
     split_keeps_quotes: bool = True
     min_shared_words: int = 3
+    copy_window: timedelta = timedelta(hours=36)
+    short_bar: float = 0.5
+    short_terms: int = 25
+    long_terms: int = 60
+    language_common_cut: float = 0.4
+    language_min_stories: int = 8
+    undated_window: timedelta = timedelta(days=14)
+    undated_factor: float = 0.8
     same_source_copy: float = 0.55
     same_title_share: float = 0.7
     number_boost: float = 1.0

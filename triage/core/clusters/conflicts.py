@@ -22,8 +22,18 @@ from triage.core.clusters.facts import (
     weekdays,
     weekdays_conflict,
 )
+from triage.core.clusters.language import NOUN_CAPITALS
 from triage.core.clusters.people import lead_people, people_conflict
 from triage.core.clusters.signals import lead_names
+
+UNDATED = "x:undated"
+"""The marker of a story whose source gave no trustworthy date: its time is when it
+was first seen (see :class:`triage.core.models.Story`)."""
+
+FROM_FEED = "x:feed"
+"""The marker of a story read from a feed (not an article file): its source name is
+its feed's, so two such stories of one source name are one outlet's (see
+:func:`triage.core.clusters.engine.same_outlet`)."""
 
 _YEAR = re.compile(r"n:(?:19|20)\d\d")
 
@@ -34,6 +44,7 @@ def event_markers(
     body: str,
     config: ClusterConfig | None = None,
     year: int | None = None,
+    language: str = "en",
 ) -> frozenset[str]:
     """Return what the engine stores to detect conflicts: the years a story mentions
     (``n:2011``), its lead name words (``w:word``), the weekdays its lead names
@@ -48,10 +59,10 @@ def event_markers(
         years -= background_years(title + "\n" + body, year)
     return (
         years
-        | lead_names(title, body)
+        | lead_names(title, body, language)
         | weekdays(title, body)
         | counts(title + "\n" + body, cfg.compound_ages, cfg.currency_units)
-        | lead_people(title, body)
+        | (lead_people(title, body) if language not in NOUN_CAPITALS else frozenset())
         | (lead_actions(title, body) if cfg.reversal_conflict_factor < 1.0 else frozenset())
     )
 
@@ -122,6 +133,8 @@ def conflict_penalty(
     their_markers, their_features = theirs
     our_years, their_years = _years_among(our_markers), _years_among(their_markers)
     factor = 1.0
+    if UNDATED in our_markers or UNDATED in their_markers:
+        factor *= weights.undated_factor
     if weights.weekday_conflict_factor < 1.0 and weekdays_conflict(
         our_markers, their_markers, weights.weekday_tolerance
     ):
@@ -167,7 +180,7 @@ def penalised_similarity(
     # of their 80 terms, and looking each of ours up in theirs was most of the cost.
     # fsum: the sum is exact whatever order the set yields the terms in.
     shared = our_vector.keys() & their_vector.keys()
-    if sum(1 for t in shared if t[0] != "n") < weights.min_shared_words:
+    if sum(1 for t in shared if t[0] == "w") < weights.min_shared_words:
         return 0.0  # a short or empty body cannot join on one or two shared words
     cosine = math.fsum(our_vector[t] * their_vector[t] for t in shared)
     return cosine * conflict_penalty(

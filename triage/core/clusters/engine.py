@@ -17,14 +17,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
+from triage.core.clusters import boilerplate
 from triage.core.clusters.config import ClusterConfig as ClusterConfig
-from triage.core.clusters.conflicts import penalised_similarity
-from triage.core.clusters.prepare import Prepared, prepare
+from triage.core.clusters.conflicts import FROM_FEED, UNDATED, penalised_similarity
+from triage.core.clusters.language import ENGLISH
+from triage.core.clusters.prepare import Prepared, from_feed, prepare
 from triage.core.clusters.prose import clean_story
 from triage.core.clusters.signals import (
+    LANGUAGE_TAG,
     StorySignals,
     idf_weight,
     normal_word,
@@ -55,15 +58,43 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def same_outlet(ours: tuple[str, str], theirs: tuple[str, str]) -> bool:
-    """Whether two stories, as (source, link), come from one outlet: the same source
-    name and links on the same host. Article files and stories without a link have no
-    outlet to share (their source is a folder name); an aggregator's feed links to
-    many hosts, so its stories from different outlets are not one outlet's."""
-    if ours[0] != theirs[0]:
+def same_outlet(ours: tuple[str, str, bool], theirs: tuple[str, str, bool]) -> bool:
+    """Whether two stories, as (source, link, read from a feed), come from one outlet.
+
+    Two stories of one feed's source name are (a link blog's links point at other
+    hosts, yet its posts are its own). Otherwise, their links must be on one host,
+    under the same source name or two names that both carry the host's name (two
+    feeds of one outlet: "BBC News - Home" and "BBC News - World" on bbc.co.uk; a
+    feed proxy's host names no outlet). Article files and stories without a link
+    have no outlet to share (their source is a folder name). An aggregator's items
+    are taken as one outlet's too: they join only as near-copies (a missed pair
+    rather than a wrong join)."""
+    if ours[2] and theirs[2] and ours[0] == theirs[0]:
+        return True  # one feed's stream, whatever its links (relative ones too)
+    host, their_host = _host(ours[1]), _host(theirs[1])
+    if not host or host != their_host:
         return False
-    host = _host(ours[1])
-    return bool(host) and host == _host(theirs[1])
+    if ours[0] == theirs[0]:
+        return True
+    label = _host_label(host)
+    return len(label) >= 3 and label in _squeezed(ours[0]) and label in _squeezed(theirs[0])
+
+
+def _host_label(host: str) -> str:
+    """The name part of a host ("bbc" of "feeds.bbc.co.uk", "lemonde" of "lemonde.fr")."""
+    parts = [p for p in host.split(".") if p]
+    while len(parts) > 1 and (len(parts[-1]) <= 3 or parts[-1] in _SUFFIXES):
+        parts.pop()
+    return parts[-1] if parts else ""
+
+
+_SUFFIXES = frozenset({"com", "net", "org", "co", "gov", "info", "news", "online"})
+
+
+def _squeezed(name: str) -> str:
+    """An outlet name folded, without spaces or punctuation ("The Guardian" ->
+    "theguardian")."""
+    return re.sub(r"[\W_]+", "", name.casefold())
 
 
 def _title_words(title: str) -> frozenset[str]:
@@ -83,6 +114,35 @@ def near_copy(similarity: float, title: str, other: str, config: ClusterConfig) 
     if not ours or not theirs:
         return similarity >= 2 * config.same_source_copy
     return len(ours & theirs) >= config.same_title_share * len(ours | theirs)
+
+
+_TITLE_NUMBER = re.compile(r"\d+")
+
+
+def feed_copy(titles: tuple[str, str], times: tuple[str, str], config: ClusterConfig) -> bool:
+    """Whether two near-alike stories of one feed can be one report: published within
+    ``copy_window`` of each other (a daily "Day in pictures" or "Latest list" is a new
+    report each day), with the same numbers in their titles ("Part 1" and "Part 2",
+    "Episode 513" and "Episode 514" are a series). ``times`` are ISO texts."""
+    if _TITLE_NUMBER.findall(titles[0]) != _TITLE_NUMBER.findall(titles[1]):
+        return False
+    apart = abs(datetime.fromisoformat(times[0]) - datetime.fromisoformat(times[1]))
+    return apart <= config.copy_window
+
+
+def short_gate(similarity: float, ours: int, theirs: int, config: ClusterConfig) -> float:
+    """``similarity``, or 0 when the shorter story (by its number of weighed terms)
+    is too short for it: a feed's title and line of summary are a teaser, written
+    around its topic's words, which it shares with many stories, so a short pair with
+    a feed story must be much closer than two articles to be one event. The bar falls
+    from ``short_bar`` (at ``short_terms`` terms or fewer) to nothing at
+    ``long_terms``. (An article given whole, a file, is a report even when short.)"""
+    size = min(ours, theirs)
+    if config.short_bar <= 0 or size >= config.long_terms:
+        return similarity
+    span = max(config.long_terms - config.short_terms, 1)
+    share = min(1.0, (config.long_terms - size) / span)
+    return similarity if similarity >= config.short_bar * share else 0.0
 
 
 @dataclass(slots=True)
@@ -117,31 +177,44 @@ class ClusterEngine:
         """Put a new or changed story into a cluster and return the cluster id
         (``prepared``: its pure part, computed ahead by :meth:`prepare`)."""
         with self.batch():
-            return self._assign(story, prepared or self.prepare(story, quotes))
+            return self._assign(story, quotes, prepared)
 
     def prepare(self, story: Story, quotes: Sequence[Quote]) -> Prepared:
         """Compute what assigning ``story`` needs from the story alone (see
         :mod:`triage.core.clusters.prepare`)."""
         return prepare(clean_story(story), quotes, self.config)
 
-    def _assign(self, story: Story, prepared: Prepared) -> str:
+    def _assign(self, story: Story, quotes: Sequence[Quote], prepared: Prepared | None) -> str:
         story = clean_story(story)
         existing = self.tables.get(story.id)
         if existing is not None:
             self._forget(existing)
+        title = story.title
+        cut = boilerplate.parts(story.title, story.body) if from_feed(story) else None
+        boiler = frozenset[int]()
+        if cut is not None:
+            boiler = self.tables.recurring(story.source, cut.keys, story.id, boilerplate.RECURRING)
+        if cut is not None and boiler:
+            # The source's recurring parts are taken out before anything is read.
+            stripped, body = boilerplate.strip(story.title, story.body, cut, boiler)
+            story = replace(story, title=stripped, body=body)
+            prepared = None
+        if prepared is None:
+            prepared = self.prepare(story, quotes)
         signals, markers = prepared.signals, prepared.markers
         vector, frequencies = self._vector(signals)
         published = iso(story.published)
-        evidence = self._evidence(story, signals, markers, vector, frequencies)
+        evidence = self._evidence(story, title, signals, markers, vector, frequencies)
         forced, barred = self._corrections_for(story.id)
-        cluster_id = forced or self._best_cluster(evidence, barred)
+        outlet = (story.id, story.source, story.url, FROM_FEED in markers)
+        cluster_id = forced or self._best_cluster(evidence, barred, outlet=outlet)
         if cluster_id is None:
             cluster_id = self._fresh_cluster_id(story.id)
         row = StoredStory(
             story_id=story.id,
             cluster_id=cluster_id,
             seq=self.tables.next_seq(),
-            title=story.title,
+            title=title,
             source=story.source,
             url=story.url,
             published=published,
@@ -153,6 +226,8 @@ class ClusterEngine:
             shingles=prepared.shingles,
         )
         self.tables.insert_story(row)
+        if cut is not None:
+            self.tables.add_parts(story.source, story.id, cut.keys)
         self.tables.add_links(
             story.id,
             [(other, kind, text) for other, ev in evidence.items() for kind, text in ev.links],
@@ -251,6 +326,14 @@ class ClusterEngine:
         idf: dict[str, float] = {}
         if self.config.use_idf:
             full = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+            if signals.language != ENGLISH:
+                # Its words are counted among its language's stories only.
+                prefix = f"w:{signals.language}/"
+                in_language = frequencies.get(LANGUAGE_TAG + signals.language, 1)
+                cut = cfg.language_common_cut if in_language >= cfg.language_min_stories else 1.0
+                for f in features:
+                    if f.startswith(prefix):
+                        full[f] = idf_weight(frequencies.get(f, 1), in_language, cut)
             idf = {f: w**cfg.idf_power if w > 0 else 0.0 for f, w in full.items()}
         vector = weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost, cfg.number_boost)
         return vector, frequencies
@@ -258,6 +341,7 @@ class ClusterEngine:
     def _evidence(
         self,
         story: Story,
+        title: str,
         signals: StorySignals,
         markers: frozenset[str],
         vector: dict[str, float],
@@ -266,7 +350,8 @@ class ClusterEngine:
         """Score the candidates the index offers; never scans the whole desk."""
         cfg = self.config
         total = self.tables.story_count() + 1
-        best = self._candidates(story.id, vector, frequencies, story.published, total)
+        window = cfg.window if UNDATED not in markers else cfg.undated_window
+        best = self._candidates(story.id, vector, frequencies, story.published, total, window)
         evidence: dict[str, _Evidence] = {}
         for stored in self.tables.many(best):
             similarity = penalised_similarity(
@@ -274,8 +359,17 @@ class ClusterEngine:
                 (stored.vector, stored.years, stored.decode_features),
                 cfg,
             )
-            if not near_copy(similarity, story.title, stored.title, cfg) and same_outlet(
-                (story.source, story.url), (stored.source, stored.url)
+            if FROM_FEED in markers or FROM_FEED in stored.years:
+                similarity = short_gate(similarity, len(vector), len(stored.vector), cfg)
+            copy = near_copy(similarity, title, stored.title, cfg)
+            feeds = FROM_FEED in markers and FROM_FEED in stored.years
+            if copy and feeds and cfg.same_source_copy > 0:
+                copy = feed_copy(
+                    (title, stored.title), (iso(story.published), stored.published), cfg
+                )
+            if not copy and same_outlet(
+                (story.source, story.url, FROM_FEED in markers),
+                (stored.source, stored.url, FROM_FEED in stored.years),
             ):
                 continue  # one outlet's stories join only as near-copies
             found = evidence[stored.story_id] = _Evidence(similarity=similarity)
@@ -291,6 +385,7 @@ class ClusterEngine:
         frequencies: dict[str, int],
         published: datetime,
         total: int,
+        window: timedelta | None = None,
     ) -> list[str]:
         """Return the stories the index offers for ``vector`` (its heaviest rare terms,
         within the time window), best first; never scans the whole desk."""
@@ -300,7 +395,8 @@ class ClusterEngine:
         query = [t for t in ranked if 1 < frequencies.get(t, 1) <= common][: cfg.query_terms]
         since, until = "", "\uffff"
         if cfg.use_time:
-            since, until = iso_window(published, cfg.window)
+            reach = cfg.window if window is None else window
+            since, until = iso_window(published, reach)
         partial: dict[str, float] = defaultdict(float)
         for other, term, weight in self.tables.postings(query, since, until):
             if other != story_id:
@@ -335,7 +431,8 @@ class ClusterEngine:
         frequencies = self.tables.document_frequencies(list(vector))
         moment = datetime.fromisoformat(stored.published)
         total = self.tables.story_count()
-        best = self._candidates(stored.story_id, vector, frequencies, moment, total)
+        window = cfg.window if UNDATED not in stored.years else cfg.undated_window
+        best = self._candidates(stored.story_id, vector, frequencies, moment, total, window)
         sharing = {
             other if story == stored.story_id else story
             for story, other, _, _ in self.tables.links_among([stored.story_id, *best])
@@ -349,13 +446,27 @@ class ClusterEngine:
                 (theirs.vector, theirs.years, theirs.decode_features),
                 cfg,
             )
-            if not near_copy(similarity, stored.title, theirs.title, cfg) and same_outlet(
-                (stored.source, stored.url), (theirs.source, theirs.url)
+            if FROM_FEED in stored.years or FROM_FEED in theirs.years:
+                similarity = short_gate(similarity, len(vector), len(theirs.vector), cfg)
+            copy = near_copy(similarity, stored.title, theirs.title, cfg)
+            feeds = FROM_FEED in stored.years and FROM_FEED in theirs.years
+            if copy and feeds and cfg.same_source_copy > 0:
+                copy = feed_copy(
+                    (stored.title, theirs.title), (stored.published, theirs.published), cfg
+                )
+            if not copy and same_outlet(
+                (stored.source, stored.url, FROM_FEED in stored.years),
+                (theirs.source, theirs.url, FROM_FEED in theirs.years),
             ):
                 continue  # one outlet's stories join only as near-copies
             links = [("link", "")] if theirs.story_id in sharing else []
             evidence[theirs.story_id] = _Evidence(similarity=similarity, links=links)
-        target = self._best_cluster(evidence, frozenset(), leaving=stored.cluster_id)
+        target = self._best_cluster(
+            evidence,
+            frozenset(),
+            leaving=stored.cluster_id,
+            outlet=(stored.story_id, stored.source, stored.url, FROM_FEED in stored.years),
+        )
         if target == stored.cluster_id:
             return
         if target is None:
@@ -370,11 +481,18 @@ class ClusterEngine:
         return review_split(self.tables, self.config, story_id, cluster_id, self._fresh_cluster_id)
 
     def _best_cluster(
-        self, evidence: dict[str, _Evidence], barred: frozenset[str], leaving: str = ""
+        self,
+        evidence: dict[str, _Evidence],
+        barred: frozenset[str],
+        leaving: str = "",
+        outlet: tuple[str, str, str, bool] | None = None,
     ) -> str | None:
         """Pick the cluster this story matches best (never a ``barred`` one), or None
         to start one. A story being re-decided does not count in the cluster it is
-        ``leaving``."""
+        ``leaving``. ``outlet``: the story's (id, source, link, read from a feed); a
+        cluster holding a
+        story of the same outlet that is not its near-copy is barred too (an
+        outlet's stories are one event only as copies, whoever else joined them)."""
         if not evidence:
             return None
         cfg = self.config
@@ -383,6 +501,8 @@ class ClusterEngine:
         for story_id, ev in evidence.items():
             if story_id in clusters:
                 by_cluster[clusters[story_id]].append(ev)
+        if outlet is not None and cfg.same_source_copy > 0:
+            barred = barred | self._outlet_clusters(outlet, by_cluster, evidence)
         sizes = self.tables.cluster_sizes(by_cluster)
         if leaving in sizes:
             sizes[leaving] -= 1
@@ -401,6 +521,29 @@ class ClusterEngine:
             if score >= threshold:
                 passing.append((-score, cluster_id))
         return min(passing)[1] if passing else None
+
+    def _outlet_clusters(
+        self,
+        outlet: tuple[str, str, str, bool],
+        clusters: Iterable[str],
+        evidence: Mapping[str, _Evidence],
+    ) -> frozenset[str]:
+        """The clusters among ``clusters`` holding a story of ``outlet`` (id, source,
+        link, read from a feed) that is not among ``evidence`` (the candidates it is a
+        near-copy of). Only feed stories bar each other: a feed is one outlet's
+        stream, while articles given one by one (files, a benchmark's) may well be two
+        reports of one event from one site."""
+        story_id, source_name, link, feed_story = outlet
+        if not feed_story:
+            return frozenset()  # an article file, or a story given without its feed
+        ours = (source_name, link, feed_story)
+        found = set()
+        for cluster_id, member, source, url, feed in self.tables.outlets_in(clusters):
+            if member == story_id or member in evidence or cluster_id in found:
+                continue
+            if feed and same_outlet(ours, (source, url, feed)):
+                found.add(cluster_id)
+        return frozenset(found)
 
     def _corrections_for(self, story_id: str) -> tuple[str | None, frozenset[str]]:
         """Replay the editor's corrections about this story.

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from triage.core.clusters.config import ClusterConfig
-from triage.core.clusters.conflicts import event_markers
+from triage.core.clusters.conflicts import FROM_FEED, UNDATED, event_markers
 from triage.core.clusters.signals import StorySignals, extract, pack_shingles
 from triage.core.models import Quote, Story
 
@@ -53,13 +53,33 @@ class Prepared:
 def prepare(story: Story, quotes: Sequence[Quote], config: ClusterConfig) -> Prepared:
     """Compute the pure part of assigning ``story`` (with its extracted ``quotes``)."""
     signals = extract(story, quotes, config.use_entities, config.use_title, config.lead_boost)
+    markers = event_markers(
+        signals.counts, story.title, story.body, config, story.published.year, signals.language
+    )
+    if not story.dated:
+        markers |= {UNDATED}
+    if from_feed(story):
+        markers |= {FROM_FEED}
     return Prepared(
         signals=signals,
-        markers=event_markers(
-            signals.counts, story.title, story.body, config, story.published.year
-        ),
+        markers=markers,
         features_json=json.dumps(list(signals.counts)),
         shingles=pack_shingles(signals.shingles),
+    )
+
+
+_ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+"""Suffixes of article files, as ingest reads them (``triage.core.ingest.sources``,
+a layer above this one)."""
+
+
+def from_feed(story: Story) -> bool:
+    """Whether ``story`` was read from a feed (fetched, or a feed file), not from an
+    article file, whose source is only its folder's name: the source name of a feed
+    story is its feed's, so one source name is one outlet's stream."""
+    return any(
+        feed.startswith(("http://", "https://")) or not feed.lower().endswith(_ARTICLE_SUFFIXES)
+        for feed in story.feeds
     )
 
 
@@ -76,6 +96,7 @@ class _Packed:
     quotes: tuple[str, ...]
     names: frozenset[str]
     markers: frozenset[str]
+    language: str
 
 
 def _pack(seq: int, prepared: Prepared) -> _Packed:
@@ -92,6 +113,7 @@ def _pack(seq: int, prepared: Prepared) -> _Packed:
         quotes=signals.quotes,
         names=signals.names,
         markers=prepared.markers,
+        language=signals.language,
     )
 
 
@@ -103,6 +125,7 @@ def _unpack(packed: _Packed) -> Prepared:
         shingles=dict(zip(packed.shingle_keys, packed.shingle_starts, strict=True)),
         quotes=packed.quotes,
         names=packed.names,
+        language=packed.language,
     )
     return Prepared(
         signals=signals,

@@ -20,6 +20,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from triage.core.clusters.config import ClusterConfig
+from triage.core.clusters.language import (
+    ENGLISH,
+    detect,
+    foreign_feature,
+    names_from_capitals,
+    stop_words,
+    words,
+)
 from triage.core.models import Quote, Story
 from triage.core.quotes import quotes_match
 
@@ -63,6 +71,8 @@ _MONTHS = frozenset(
 )
 _NOT_NAMES = _STOPWORDS | _MONTHS
 """Capitalised words that name no participant or place (dates in a dateline)."""
+LANGUAGE_TAG = "#lang:"
+"""Prefix of the pseudo-feature that counts a story into its language's total."""
 COMMON_WORDS = _NOT_NAMES
 """Stop words, weekdays and months: words that name nothing an event is made of."""
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
@@ -132,12 +142,15 @@ class StorySignals:
             of each window's first word (to rebuild the shared text).
         quotes: Quotations of at least ``MIN_QUOTE_WORDS`` words, as written.
         names: Outlet keys the story cites as its source.
+        language: ISO 639-1 code of the story's language (see
+            :mod:`triage.core.clusters.language`).
     """
 
     counts: Mapping[str, float]
     shingles: Mapping[int, int]
     quotes: tuple[str, ...]
     names: frozenset[str]
+    language: str = ENGLISH
 
 
 @lru_cache(maxsize=4)
@@ -147,9 +160,20 @@ def _words(text: str) -> tuple[re.Match[str], ...]:
     return tuple(_WORD.finditer(text))
 
 
-def _entity_runs(text: str) -> Iterable[str]:
+def _entity_runs(text: str, language: str = ENGLISH) -> Iterable[str]:
     """Yield capitalised word runs ("Betty Ford Center"), skipping a lone
-    sentence-initial word, which is usually just a capitalised common word."""
+    sentence-initial word, which is usually just a capitalised common word (and, in
+    a language that capitalises its nouns, any lone word)."""
+    for name in _capital_runs(text):
+        if language == ENGLISH:
+            yield name
+            continue
+        kept = [w for w in name.split() if w not in stop_words(language)]
+        if kept and names_from_capitals(language, len(kept)):
+            yield " ".join(kept)
+
+
+def _capital_runs(text: str) -> Iterable[str]:
     run: list[str] = []
     run_start = 0
     for match in _WORD.finditer(text):
@@ -217,15 +241,20 @@ def _singular(word: str) -> str:
     return word
 
 
-def lead_names(title: str, body: str) -> frozenset[str]:
+def lead_names(title: str, body: str, language: str = ENGLISH) -> frozenset[str]:
     """Return the name words (as ``w:`` features) of the title and lead: the event's
     participants and place. Another report of the same event names them too."""
     lead, _ = split_lead(body)
     texts = [lead] if title_case(title) else [title, lead]
     found: set[str] = set()
     for text in texts:
-        for name in _entity_runs(text):
+        for name in _entity_runs(text, language):
             for raw in name.split():
+                if language != ENGLISH:
+                    feature = foreign_feature(raw, language)
+                    if feature is not None:
+                        found.add(feature)
+                    continue
                 word = normal_word(raw)
                 if len(word) >= 3 and word not in _NOT_NAMES and not word.isdigit():
                     found.add("w:" + word)
@@ -238,20 +267,29 @@ def term_counts(
     use_entities: bool = True,
     title_boost: float = TITLE_BOOST,
     lead_boost: float = LEAD_BOOST,
+    language: str = ENGLISH,
 ) -> dict[str, float]:
     """Count the story's features, title words weighted by ``title_boost`` and the
-    lead's by ``lead_boost``."""
+    lead's by ``lead_boost``, its words read as ``language`` writes them (see
+    :mod:`triage.core.clusters.language`)."""
     counts: dict[str, float] = defaultdict(float)
     lead, rest = split_lead(body)
+    english = language == ENGLISH
     for weight, text in ((title_boost, title), (lead_boost, lead), (1.0, rest)):
-        for raw in _WORD.findall(text):
-            feature = _word_feature(raw)
-            if feature is not None:
-                counts[feature] += weight
+        if english:
+            for raw in _WORD.findall(text):
+                feature = _word_feature(raw)
+                if feature is not None:
+                    counts[feature] += weight
+        else:
+            for raw in words(text, language, _WORD):
+                feature = foreign_feature(raw, language)
+                if feature is not None:
+                    counts[feature] += weight
         if not use_entities:
             continue
         if not title_case(text):
-            for name in _entity_runs(text):
+            for name in _entity_runs(text, language):
                 counts["e:" + name] += weight
         for number in _NUMBER.findall(text):
             if len(number) >= 2 and not number.startswith("0"):  # not "5", "05" (clock times)
@@ -282,6 +320,8 @@ def weigh(
     numbers = entity_boost if number_boost is None else number_boost
     for feature, count in counts.items():
         kind = feature[0]
+        if kind == "#":
+            continue  # a tally (the story's language), not a feature
         boost = entity_boost if kind == "e" else numbers if kind == "n" else 1.0
         weight = (1.0 + math.log(count)) * idf.get(feature, 1.0) * boost
         if weight > 0:
@@ -356,13 +396,21 @@ def extract(
     use_title: bool = True,
     lead_boost: float = LEAD_BOOST,
 ) -> StorySignals:
-    """Compute every signal of ``story`` (pure; no corpus statistics needed)."""
+    """Compute every signal of ``story`` (pure; no corpus statistics needed).
+
+    Besides its features, the counts hold the story's language as ``#lang:xx``: it is
+    counted into document frequencies like a feature (so the desk knows how many
+    stories each language has) but never weighed."""
     boost = float(TITLE_BOOST) if use_title else 1.0
+    language = detect(story.title, story.body)
+    counts = term_counts(story.title, story.body, use_entities, boost, lead_boost, language)
+    counts[LANGUAGE_TAG + language] = 1.0
     return StorySignals(
-        counts=term_counts(story.title, story.body, use_entities, boost, lead_boost),
+        counts=counts,
         shingles=shingle_hashes(story.body),
         quotes=find_quotes(story.body, quotes),
         names=cited_outlets(story.title + "\n" + story.body),
+        language=language,
     )
 
 

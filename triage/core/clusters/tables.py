@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from triage.core.clusters.conflicts import FROM_FEED
 from triage.core.clusters.df import DocumentFrequencies
 from triage.core.store import Connection, chunks
 
@@ -61,6 +62,13 @@ CREATE TABLE IF NOT EXISTS cluster_link (
 );
 CREATE INDEX IF NOT EXISTS cluster_link_by_story ON cluster_link (story_id);
 CREATE INDEX IF NOT EXISTS cluster_link_by_other ON cluster_link (other_id);
+CREATE TABLE IF NOT EXISTS cluster_boiler (
+    source TEXT NOT NULL,
+    key INTEGER NOT NULL,
+    story_id TEXT NOT NULL,
+    PRIMARY KEY (source, key, story_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cluster_boiler_by_story ON cluster_boiler (story_id);
 CREATE TABLE IF NOT EXISTS cluster_correction (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
@@ -70,7 +78,14 @@ CREATE TABLE IF NOT EXISTS cluster_correction (
 """
 """Every table and index; ``cluster_correction`` is the only one rebuild keeps."""
 
-DERIVED_TABLES = ("cluster_story", "cluster_term", "cluster_df", "cluster_meta", "cluster_link")
+DERIVED_TABLES = (
+    "cluster_story",
+    "cluster_term",
+    "cluster_df",
+    "cluster_meta",
+    "cluster_link",
+    "cluster_boiler",
+)
 
 
 def iso(moment: datetime) -> str:
@@ -236,6 +251,7 @@ class ClusterTables:
         if deleted.rowcount:
             self._add_count(-deleted.rowcount)
         self.conn.execute("DELETE FROM cluster_term WHERE story_id = ?", (story_id,))
+        self.conn.execute("DELETE FROM cluster_boiler WHERE story_id = ?", (story_id,))
         self.conn.execute(
             "DELETE FROM cluster_link WHERE story_id = ? OR other_id = ?", (story_id, story_id)
         )
@@ -333,6 +349,52 @@ class ClusterTables:
             (min_size,),
         )
         return [str(r[0]) for r in rows]
+
+    def recurring(
+        self, source: str, keys: Collection[int], story_id: str, least: int
+    ) -> frozenset[int]:
+        """Those of ``keys`` that other stories of ``source`` carry in at least
+        ``least`` clusters (see :mod:`triage.core.clusters.boilerplate`): text that
+        recurs within one cluster is one event's (a wire report copied), not the
+        source's."""
+        if not keys or not source:
+            return frozenset()
+        found: set[int] = set()
+        for chunk in chunks(sorted(keys)):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT b.key FROM cluster_boiler AS b JOIN cluster_story AS s "
+                "ON s.story_id = b.story_id WHERE b.source = ? AND b.story_id != ? "
+                f"AND b.key IN ({marks}) GROUP BY b.key "
+                "HAVING COUNT(DISTINCT s.cluster_id) >= ?",
+                [source, story_id, *chunk, least],
+            )
+            found.update(int(r[0]) for r in rows)
+        return frozenset(found)
+
+    def add_parts(self, source: str, story_id: str, keys: Iterable[int]) -> None:
+        """Count a story's part keys for its source."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO cluster_boiler VALUES (?, ?, ?)",
+            [(source, key, story_id) for key in sorted(keys)],
+        )
+
+    def outlets_in(self, cluster_ids: Iterable[str]) -> list[tuple[str, str, str, str, bool]]:
+        """Return (cluster, story, source, link, read from a feed) of every member of
+        ``cluster_ids``."""
+        found: list[tuple[str, str, str, str, bool]] = []
+        for chunk in chunks(sorted(set(cluster_ids))):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT cluster_id, story_id, source, url, years FROM cluster_story "
+                f"WHERE cluster_id IN ({marks})",
+                chunk,
+            )
+            found.extend(
+                (str(c), str(s), str(o), str(u), FROM_FEED in str(y).split())
+                for c, s, o, u, y in rows
+            )
+        return found
 
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
         """Move every member of one cluster into another."""
