@@ -162,7 +162,7 @@ class Analyser:
         # that day alone, the clusters do not depend on how long the fetch took.
         rows = self.store.conn.execute(
             f"SELECT id, seq FROM stories WHERE {mark} < seq ORDER BY "
-            "CASE WHEN dated THEN published ELSE substr(published, 1, 10) END, id LIMIT ?",
+            "CASE WHEN dated = 1 THEN published ELSE substr(published, 1, 10) END, id LIMIT ?",
             (batch,),
         ).fetchall()
         return {str(r[0]): int(r[1]) for r in rows}
