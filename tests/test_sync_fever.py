@@ -298,3 +298,24 @@ async def test_the_apps_refresh_syncs_the_server(
             assert "120 stories" in screen_text(app)
     finally:
         desk.close()
+
+
+async def test_the_feeds_view_shows_the_servers_and_their_feeds(fever: Fever) -> None:
+    """F lists a server under the feeds: its address, account, feeds by title, items."""
+    from tests.ui.conftest import make_app, screen_text, settle
+    from triage.core.desk import Desk
+
+    add_and_sync(fever)
+    desk = Desk(fever.index)
+    try:
+        app = make_app(desk)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("F")
+            await settle(pilot)
+            shown = screen_text(app)
+            assert f"fever server {fever.url}" in shown
+            assert EMAIL in shown and "1 feed" in shown and "120 items" in shown
+            assert "Local wire" in shown  # the server's feed, by its title
+    finally:
+        desk.close()

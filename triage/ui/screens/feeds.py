@@ -20,13 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Input, Label, Static
 
 from triage.core.errors import ParseError
 from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.links import url_parts
 from triage.core.models import Feed
-from triage.core.store import TagError, normalize_tag
+from triage.core.store import TagError, from_iso, normalize_tag
+from triage.core.sync import ServerRecord, Servers
 from triage.ui.context import DeskContext
 from triage.ui.guard import guarded
 from triage.ui.text import clean, plain, plural, relative_time
@@ -120,6 +121,7 @@ class FeedsScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog feeds-dialog"):
             yield Label("Feeds", classes="dialog-title", id="feeds-title")
             yield DataTable(cursor_type="row", id="feeds-table")
+            yield Static(id="feeds-servers", classes="feeds-servers")
             yield Label(
                 "enter: stories · a: add · r: rename · t: tag · d: remove"
                 " · i/x: OPML in/out · A: mark read · R: refresh · esc",
@@ -144,11 +146,14 @@ class FeedsScreen(ModalScreen[str | None]):
         desk = self.context.desk
         unread = desk.feeds.unread_counts()
         rows = [FeedRow(f, unread.get(f.url, 0)) for f in desk.feeds.all()]
-        self.app.call_from_thread(self.show, rows)
+        servers = Servers(desk.store).all()
+        self.app.call_from_thread(self.show, rows, servers)
 
-    def show(self, rows: list[FeedRow]) -> None:
-        """Fill the table (the cursor stays on the same row number)."""
+    def show(self, rows: list[FeedRow], servers: list[ServerRecord] | None = None) -> None:
+        """Fill the table (the cursor stays on the same row number) and, under it, the
+        feed servers the desk syncs with and their feeds (``triage servers`` edits them)."""
         self.rows = rows
+        self._show_servers(servers or [])
         failing = sum(1 for r in rows if r.feed.last_error)
         parts = [plural(len(rows), "feed", "feeds")]
         if failing:
@@ -168,6 +173,30 @@ class FeedsScreen(ModalScreen[str | None]):
             )
         elif keep:
             table.move_cursor(row=min(keep, len(rows) - 1))
+
+    def _show_servers(self, servers: list[ServerRecord]) -> None:
+        box = self.query_one("#feeds-servers", Static)
+        box.display = bool(servers)
+        text = Text(end="")
+        now = self.context.clock()
+        for server in servers:
+            if text:
+                text.append("\n")
+            text.append_text(plain(f"{server.kind} server {server.url}", "bold", one_line=True))
+            state = f" · {server.user} · {plural(len(server.feeds), 'feed', 'feeds')}"
+            state += f" · {plural(server.items, 'item', 'items')}"
+            text.append(state, style="dim")
+            if server.last_error:
+                text.append(" · ")
+                text.append_text(plain(server.last_error, "red", one_line=True))
+            elif server.last_sync:
+                synced = relative_time(from_iso(server.last_sync), now)
+                text.append(f" · synced {synced}", style="dim")
+            titles = [f.title or f.url for f in server.feeds]
+            if titles:
+                text.append("\n  ")
+                text.append_text(plain(" · ".join(titles), "", one_line=True))
+        box.update(text)
 
     def _cells(self, row: FeedRow, now: datetime) -> list[Text]:
         feed = row.feed
