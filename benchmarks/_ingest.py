@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from triage.core.desk import Desk
 from triage.core.ingest import pipeline as pipeline
 from triage.core.search import build_schema
+from triage.core.store import Quotes
 
 
 @dataclass(slots=True)
@@ -103,3 +104,38 @@ def bare_whoosh(desk_dir: Path, limit: int | None = None, codec: Any = None) -> 
     finally:
         shutil.rmtree(target, ignore_errors=True)
     return IngestTiming(stories=len(docs), total=total)
+
+
+def time_reassign(desk_dir: Path, count: int = 200) -> list[float]:
+    """Milliseconds of ``ClusterEngine.assign`` for ``count`` stories of a built desk.
+
+    Each story is taken out of its cluster and assigned again against the rest of
+    the desk (what a changed story costs, and close to what a new one costs at the
+    end of the ingest), in a transaction that is rolled back, so every story meets
+    the same desk. The stories are spread evenly over the desk's publication order
+    and their stored quotes are used, so the figure is per story, quotes excluded.
+    """
+    desk = Desk(desk_dir)
+    try:
+        ids = [
+            str(r[0])
+            for r in desk.store.conn.execute("SELECT id FROM stories ORDER BY published, id")
+        ]
+        step = max(1, len(ids) // count)
+        chosen = ids[::step][:count]
+        quotes: dict[str, list[Any]] = {sid: [] for sid in chosen}
+        for stored in Quotes(desk.store).for_stories(chosen):
+            quotes[stored.story_id].append(stored.quote)
+        engine, conn = desk.clusters, desk.store.conn
+        samples: list[float] = []
+        for story in desk.store.get_stories(chosen):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                start = time.perf_counter()
+                engine.assign(story, quotes[story.id])
+                samples.append((time.perf_counter() - start) * 1000)
+            finally:
+                conn.execute("ROLLBACK")
+        return samples
+    finally:
+        desk.close()
