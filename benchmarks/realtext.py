@@ -99,9 +99,10 @@ def main() -> None:
         corpus = root / "corpus"
         feeds = args.feeds if str(args.feeds) not in ("", ".") else None
         articles = write_corpus(corpus, args.eval, feeds)
-        print(f"corpus: {articles} real articles + real feed files; load {_load()}", flush=True)
+        print(f"corpus: {articles} real articles, feeds from {feeds}; load {_load()}", flush=True)
         rates, bares, ratios, stages_all = [], [], [], []
-        assign = Samples()
+        assign, assign_cpu = Samples(), Samples()
+        cpu_ratios: list[float] = []
         stories = 0
         for run in range(args.runs):
             desk_dir = root / f"desk{run}"
@@ -112,14 +113,19 @@ def main() -> None:
             bares.append(bare.rate)
             ratios.append(timing.rate / bare.rate if bare.rate else 0.0)
             stages_all.append(timing.stages)
-            ms = time_reassign(desk_dir, args.assign) if args.assign else []
-            for value in ms:
+            ms, ms_cpu = time_reassign(desk_dir, args.assign) if args.assign else ([], [])
+            for value, used in zip(ms, ms_cpu, strict=True):
                 assign.add(value)
+                assign_cpu.add(used)
+            worker_cpu = timing.cpu.get("worker", 0.0)
+            cpu_ratios.append(bare.cpu["parent"] / max(timing.cpu["parent"], worker_cpu, 1e-9))
             print(
                 f"run {run + 1}: {timing.stories} stories, triage {timing.rate:.1f}/s "
                 f"({timing.total:.1f} s), bare Whoosh {bare.rate:.1f}/s ({bare.total:.1f} s), "
                 f"ratio {ratios[-1]:.2f}, stages "
                 + ", ".join(f"{k} {v:.1f} s" for k, v in timing.stages.items())
+                + f"; CPU s: parent {timing.cpu['parent']:.1f}, worker {worker_cpu:.1f}, "
+                f"bare Whoosh {bare.cpu['parent']:.1f}"
                 + (f"; assign median {statistics.median(ms):.1f} ms" if ms else "")
                 + f"; load {_load()}",
                 flush=True,
@@ -135,10 +141,15 @@ def main() -> None:
         )
         for key in stages_all[0]:
             print(f"  {key}: {statistics.median(s.get(key, 0.0) for s in stages_all):.1f} s")
+        print(
+            "CPU ratio (bare Whoosh CPU ÷ the busier process's CPU; an idle 2-core machine "
+            f"gives at most this): {statistics.median(cpu_ratios):.2f}"
+        )
         if assign.values:
             print(
                 f"cluster assignment: median {assign.median:.1f} ms, p95 {assign.p95:.1f} ms "
-                f"a story ({len(assign.values)} re-assigned into the built desks)"
+                f"a story (CPU median {assign_cpu.median:.1f} ms, p95 {assign_cpu.p95:.1f}; "
+                f"{len(assign.values)} re-assigned into the built desks)"
             )
         print(f"peak RSS: parent {own:.0f} MB, children {kids:.0f} MB; load {_load()}")
     finally:
