@@ -6,9 +6,12 @@ are copied as feed files, so the real parsers run. Each run ingests them into a 
 desk through ``Desk.ingest`` (stored, quoted, clustered, searchable), then indexes the
 same stories with one plain Whoosh writer (same ``build_schema()``, one commit).
 Prints the median of the runs: stories/s for both, the ratio, per-stage seconds,
-peak RSS (self and children) and the load average.
+the cluster assignment's median and p95 per story (stories of each built desk
+assigned again, :func:`_ingest.time_reassign`), peak RSS (self and children) and
+the load average (the figures move with it on a shared machine).
 
     python benchmarks/realtext.py [--runs 3]
+    python benchmarks/realtext.py --eval DIR --feeds ''   # held-out articles, no feeds
 """
 
 from __future__ import annotations
@@ -25,16 +28,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _ingest import bare_whoosh, ingest_desk
+from _ingest import bare_whoosh, ingest_desk, time_reassign
+from _stats import Samples
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-def write_corpus(target: Path) -> int:
-    """Write the real articles and feed files under ``target``; return the article count."""
+def write_corpus(
+    target: Path,
+    eval_dir: Path = SHARED / "eval",
+    feeds_dir: Path | None = SHARED / "realfeeds-dev" / "feeds",
+) -> int:
+    """Write the real articles (``eval_dir/*.jsonl``) and feed files under ``target``;
+    return the article count."""
     count = 0
     articles = target / "articles"
-    for path in sorted((SHARED / "eval").glob("*.jsonl")):
+    for path in sorted(eval_dir.glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
             try:
                 row = json.loads(line)
@@ -55,8 +64,8 @@ def write_corpus(target: Path) -> int:
                 "\n".join(front) + "\n" + text + "\n", encoding="utf-8"
             )
             count += 1
-    feeds = target / "feeds"
-    shutil.copytree(SHARED / "realfeeds-dev" / "feeds", feeds)
+    if feeds_dir is not None and feeds_dir.is_dir():
+        shutil.copytree(feeds_dir, target / "feeds")
     return count
 
 
@@ -70,15 +79,30 @@ def peak_rss_mb() -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--eval", type=Path, default=SHARED / "eval", help="folder of *.jsonl real articles"
+    )
+    parser.add_argument(
+        "--feeds",
+        type=Path,
+        default=SHARED / "realfeeds-dev" / "feeds",
+        help="folder of real feed files ('' for none)",
+    )
+    parser.add_argument(
+        "--assign", type=int, default=200, help="stories re-assigned per run for the ms figure"
+    )
     args = parser.parse_args()
-    if not (SHARED / "eval").is_dir():
-        raise SystemExit(f"no real corpus at {SHARED}")
+    if not args.eval.is_dir():
+        raise SystemExit(f"no real corpus at {args.eval}")
     root = Path(tempfile.mkdtemp(prefix="triage-realtext-"))
     try:
         corpus = root / "corpus"
-        articles = write_corpus(corpus)
-        print(f"corpus: {articles} real articles + real feed files; load {os.getloadavg()}")
+        feeds = args.feeds if str(args.feeds) not in ("", ".") else None
+        articles = write_corpus(corpus, args.eval, feeds)
+        print(f"corpus: {articles} real articles, feeds from {feeds}; load {_load()}", flush=True)
         rates, bares, ratios, stages_all = [], [], [], []
+        assign, assign_cpu = Samples(), Samples()
+        cpu_ratios: list[float] = []
         stories = 0
         for run in range(args.runs):
             desk_dir = root / f"desk{run}"
@@ -89,25 +113,52 @@ def main() -> None:
             bares.append(bare.rate)
             ratios.append(timing.rate / bare.rate if bare.rate else 0.0)
             stages_all.append(timing.stages)
+            ms, ms_cpu = time_reassign(desk_dir, args.assign) if args.assign else ([], [])
+            for value, used in zip(ms, ms_cpu, strict=True):
+                assign.add(value)
+                assign_cpu.add(used)
+            worker_cpu = timing.cpu.get("worker", 0.0)
+            cpu_ratios.append(bare.cpu["parent"] / max(timing.cpu["parent"], worker_cpu, 1e-9))
             print(
                 f"run {run + 1}: {timing.stories} stories, triage {timing.rate:.1f}/s "
-                f"({timing.total:.1f} s), bare Whoosh {bare.rate:.1f}/s, "
+                f"({timing.total:.1f} s), bare Whoosh {bare.rate:.1f}/s ({bare.total:.1f} s), "
                 f"ratio {ratios[-1]:.2f}, stages "
                 + ", ".join(f"{k} {v:.1f} s" for k, v in timing.stages.items())
-                + f"; load {os.getloadavg()[0]:.2f}"
+                + f"; CPU s: parent {timing.cpu['parent']:.1f}, worker {worker_cpu:.1f}, "
+                f"bare Whoosh {bare.cpu['parent']:.1f}"
+                + (f"; assign median {statistics.median(ms):.1f} ms" if ms else "")
+                + f"; load {_load()}",
+                flush=True,
             )
             shutil.rmtree(desk_dir, ignore_errors=True)
         own, kids = peak_rss_mb()
         print(
             f"median of {args.runs}: {stories} stories, triage {statistics.median(rates):.1f}/s, "
             f"bare Whoosh {statistics.median(bares):.1f}/s, "
-            f"ratio {statistics.median(ratios):.2f}"
+            f"ratio {statistics.median(ratios):.2f} (runs: "
+            + ", ".join(f"{r:.2f}" for r in ratios)
+            + ")"
         )
         for key in stages_all[0]:
             print(f"  {key}: {statistics.median(s.get(key, 0.0) for s in stages_all):.1f} s")
-        print(f"peak RSS: parent {own:.0f} MB, children {kids:.0f} MB; load {os.getloadavg()}")
+        print(
+            "CPU ratio (bare Whoosh CPU ÷ the busier process's CPU; an idle 2-core machine "
+            f"gives at most this): {statistics.median(cpu_ratios):.2f}"
+        )
+        if assign.values:
+            print(
+                f"cluster assignment: median {assign.median:.1f} ms, p95 {assign.p95:.1f} ms "
+                f"a story (CPU median {assign_cpu.median:.1f} ms, p95 {assign_cpu.p95:.1f}; "
+                f"{len(assign.values)} re-assigned into the built desks)"
+            )
+        print(f"peak RSS: parent {own:.0f} MB, children {kids:.0f} MB; load {_load()}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (the machine may be shared)."""
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ import _ingest
 import _refresh
 import _search
 import corpus
+import realtext
 from _report import table
 
 from triage.core.desk import Desk
@@ -47,18 +48,32 @@ HERE = Path(__file__).resolve().parent
 SECTIONS = ("ingest", "search", "edits", "assign", "tui", "refresh")
 
 
-def build_desk(size: int, cache: Path, log: Any) -> tuple[Path, dict[str, Any]]:
-    """The desk of ``size`` stories, built through the pipeline once per cache dir."""
-    feeds = cache / f"feeds-{size}"
-    desk_dir = cache / f"desk-{size}"
-    record = cache / f"desk-{size}.json"
+REAL_STORIES = 9738
+"""Stories the real corpus (``realtext.write_corpus``: ../shared/eval articles and the
+real feed files) adds to a desk; a mixed desk is topped up to its size with generated ones."""
+
+
+def build_desk(size: int, cache: Path, log: Any, real: bool = False) -> tuple[Path, dict[str, Any]]:
+    """The desk of ``size`` stories, built through the pipeline once per cache dir.
+
+    With ``real``, the real-text corpus goes in beside ``size - REAL_STORIES``
+    generated stories, in the same single ingest (both are files, so every parser runs).
+    """
+    name = f"{size}-real" if real else f"{size}"
+    feeds = cache / f"feeds-{name}"
+    desk_dir = cache / f"desk-{name}"
+    record = cache / f"desk-{name}.json"
     if record.exists() and desk_dir.exists():
         log(f"{size}: reusing the desk cached in {desk_dir}")
         return desk_dir, {**json.loads(record.read_text()), "cached": True}
     shutil.rmtree(desk_dir, ignore_errors=True)
     if not feeds.exists():
         log(f"{size}: writing the corpus")
-        corpus.write_feeds(corpus.generate(size), feeds)
+        generated = max(0, size - REAL_STORIES) if real else size
+        corpus.write_feeds(corpus.generate(generated), feeds / "generated")
+        if real:
+            real_articles = realtext.write_corpus(feeds / "real")
+            log(f"{size}: {real_articles} real articles and the real feed files mixed in")
     log(f"{size}: ingesting through the pipeline")
     built = _ingest.ingest_desk(feeds, desk_dir)
     log(f"{size}: {built.rate:.1f} stories/s; bare Whoosh on the same documents")
@@ -66,6 +81,8 @@ def build_desk(size: int, cache: Path, log: Any) -> tuple[Path, dict[str, Any]]:
     bare_same_codec = _ingest.bare_whoosh(desk_dir, codec=postings_codec())
     figures = {
         "stories": built.stories,
+        "real_text": real,
+        "build_s": round(built.total, 1),
         "ingest_stories_per_s": round(built.rate, 1),
         "ingest_stage_s": {k: round(v, 1) for k, v in built.stages.items()},
         "bare_whoosh_stories_per_s": round(bare.rate, 1),
@@ -128,7 +145,7 @@ def tui_figures(desk_dir: Path, scratch: Path, log: Any) -> dict[str, Any]:
 
 
 def measure_size(size: int, args: argparse.Namespace, cache: Path, log: Any) -> dict[str, Any]:
-    desk_dir, figures = build_desk(size, cache, log)
+    desk_dir, figures = build_desk(size, cache, log, args.real)
     scratch = Path(tempfile.mkdtemp(prefix=f"triage-bench-{size}-"))
     work = scratch / "desk"
     shutil.copytree(desk_dir, work)  # tags and read marks never touch the cache
@@ -168,6 +185,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     parser.add_argument(
         "--cache", type=Path, help="keep corpora and built desks here and reuse them"
+    )
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="mix the real-text corpus (../shared) into each desk, the rest generated",
     )
     parser.add_argument("--repeats", type=int, default=5, help="repeats per timed query")
     parser.add_argument(

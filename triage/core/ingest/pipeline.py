@@ -26,6 +26,9 @@ from triage.core.rules import RuleEngine
 from triage.core.search import IndexWriter
 from triage.core.store import Feeds, Store
 
+ARTICLE_BATCH = 50
+"""Article files stored per transaction: a commit per file cost a disk sync each."""
+
 
 class Pipeline:
     """Runs the store, analyse and index stages for one desk."""
@@ -81,9 +84,13 @@ class Pipeline:
             self._fetch_and_store(list(dict.fromkeys(urls)), full_text)
             for path in plan.feed_files:
                 self._store_feed_file(path)
-            for index, path in enumerate(plan.article_files, 1):
-                self._store_article(path)
-                self._tell("files", index, len(plan.article_files))
+            files = plan.article_files
+            for first in range(0, len(files), ARTICLE_BATCH):
+                with self.store.write():  # one commit (one disk sync) per batch of files
+                    for path in files[first : first + ARTICLE_BATCH]:
+                        self._store_article(path)
+                self._tell("files", min(first + ARTICLE_BATCH, len(files)), len(files))
+                self._follow()
             self.finish()
         finally:
             self._abandon_follower()

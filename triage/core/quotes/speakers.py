@@ -9,6 +9,8 @@ forms against the rest of the article is :mod:`triage.core.quotes.mentions`' job
 from __future__ import annotations
 
 import re
+import threading
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -76,7 +78,21 @@ class Speaker:
 
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
-    """Tokenise ``text[start:end]``, splitting sentence periods and possessives off words."""
+    """Tokenise ``text[start:end]``, splitting sentence periods and possessives off words.
+
+    A long range (the rest of a long paragraph, read after each of its quotes) is
+    cut from one tokenisation of the whole text (:func:`_from_whole`), so an
+    article with a thousand quotes in one paragraph costs linear time, not
+    quadratic; the tokens are the same either way.
+    """
+    if end - start > _LONG_RANGE:
+        found = _from_whole(text, start, end)
+        if found is not None:
+            return found
+    return _tokenize(text, start, end)
+
+
+def _tokenize(text: str, start: int, end: int) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     abbreviation = _ABBREVIATION.fullmatch
@@ -89,6 +105,64 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
         else:
             append(Token(word, match.start(), match.end()))
     return tokens
+
+
+_LONG_RANGE = 2000
+"""Ranges longer than this (characters) are cut from the whole text's tokens."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Whole:
+    """One text's tokens, with the regex match each token came from."""
+
+    text: str
+    tokens: list[Token]
+    starts: list[int]
+    """Start offset of each token."""
+    match_starts: list[int]
+    match_ends: list[int]
+
+
+_whole = threading.local()
+"""This thread's :class:`_Whole` of the last long text tokenised (one at a time)."""
+
+
+def _from_whole(text: str, start: int, end: int) -> list[Token] | None:
+    """The tokens of ``text[start:end]`` cut from the tokens of the whole text, or
+    None when ``start`` or ``end`` falls inside a match of the whole text's scan.
+
+    :data:`TOKEN` has no look-behind and no anchors, so a scan started at a
+    position no match of the whole scan straddles finds the same matches from
+    there on; a match that a scan ending at ``end`` would cut short straddles
+    ``end`` in the whole scan. Otherwise the cut equals :func:`_tokenize`'s result.
+    """
+    whole: _Whole | None = getattr(_whole, "cached", None)
+    if whole is None or whole.text is not text:
+        tokens: list[Token] = []
+        match_starts: list[int] = []
+        match_ends: list[int] = []
+        for match in TOKEN.finditer(text):
+            before = len(tokens)
+            word = match.group()
+            if word[-1] == "." and len(word) > 1 and not _ABBREVIATION.fullmatch(word):
+                token_end = match.end() - 1
+                tokens.append(Token(word[:-1], match.start(), token_end))
+                tokens.append(Token(".", token_end, token_end + 1))
+            else:
+                tokens.append(Token(word, match.start(), match.end()))
+            for _ in range(len(tokens) - before):
+                match_starts.append(match.start())
+                match_ends.append(match.end())
+        whole = _Whole(text, tokens, [t.start for t in tokens], match_starts, match_ends)
+        _whole.cached = whole
+    first = bisect_left(whole.starts, start)
+    last = bisect_left(whole.starts, end)
+    for index, offset in ((first, start), (last, end)):
+        if (index < len(whole.tokens) and whole.match_starts[index] < offset) or (
+            index > 0 and whole.match_ends[index - 1] > offset
+        ):
+            return None  # a match of the whole scan straddles the cut
+    return whole.tokens[first:last]
 
 
 def strip_possessive(token: Token) -> Token:
