@@ -98,15 +98,17 @@ def repair_mojibake(text: str) -> str:
     (a feed that double-encodes its titles shows "National â€º Crime"), else as it is."""
     if _MOJIBAKE.search(text) is None:
         return text
-    return ftfy.fix_encoding(text)
+    return strip_controls(ftfy.fix_encoding(text))  # the repair may decode a control
 
 
 def clean_line(text: str | None) -> str:
     """Clean a one-line field (title, author, outlet): no newlines, single spaces."""
     if not text:
         return ""
-    text = repair_mojibake(safe_unescape(text) if "&" in text else text)
-    text = strip_controls(text)  # after the repair, which may decode a control
+    text = safe_unescape(text) if "&" in text else text
+    # repaired before the controls go (a C1 byte may be part of a garbled character)
+    # and again after (a control may have split one apart)
+    text = repair_mojibake(strip_controls(repair_mojibake(text)))
     text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())[:1000]
 
@@ -119,7 +121,7 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", strip_controls(repair_mojibake(text)))
+    text = unicodedata.normalize("NFC", repair_mojibake(strip_controls(repair_mojibake(text))))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = _BLANK_LINES.sub("\n\n", text).strip()
