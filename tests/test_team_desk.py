@@ -273,3 +273,37 @@ def test_one_fetcher_per_desk_and_a_killed_one_frees_the_desk(
         if holder.poll() is None:
             holder.kill()
             holder.wait()
+
+
+async def test_the_app_says_another_terminal_fetches_without_an_error(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """R while another terminal holds the fetch: one notice, no feed error, no refresh time."""
+    from tests.ui.conftest import make_app, settle
+    from triage.ui.widgets.status import StatusLine
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path / "fetcher"), pg_url],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    desk = Desk(tmp_path / "app", store=pg_url)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "elected"
+        desk.feeds.add("http://127.0.0.1:9/feed.xml")
+        app = make_app(desk)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await settle(pilot)
+            told = [n.message for n in app._notifications]
+            assert any("Another terminal is fetching" in note for note in told), told
+            assert not any("feed error" in note for note in told), told
+            status = app.screen.query_one(StatusLine)
+            assert status.last_refresh is None and status.feed_errors == 0
+    finally:
+        desk.close()
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()

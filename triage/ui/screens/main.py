@@ -718,7 +718,13 @@ class MainScreen(Screen[None]):
             if names:
                 self.write_assignment(story_id, names)
 
-        self.app.push_screen(TagPrompt("Assign the story to (editor names)", []), done)
+        prompt = TagPrompt(
+            "Assign the story to (editor names)",
+            [],
+            noun="editors",
+            empty="any name; each editor runs triage --as NAME",
+        )
+        self.app.push_screen(prompt, done)
 
     @work(thread=True, group="edits")
     @guarded("assigning the story")
@@ -758,8 +764,9 @@ class MainScreen(Screen[None]):
         pipeline = desk.pipeline(progress=progress)
         try:
             with desk.store.fetcher() as elected:
-                if not elected:  # a team desk fetches once, in one terminal
-                    raise RuntimeError("another terminal is fetching: its stories arrive here")
+                if not elected:  # a team desk fetches once, in one terminal: no error
+                    self.app.call_from_thread(self.fetched_elsewhere)
+                    return
                 report = pipeline.refresh(finish=False)
                 for outcome in sync_servers(desk.store, backend_at_hand):
                     if outcome.report is None:
@@ -773,6 +780,12 @@ class MainScreen(Screen[None]):
             report = IngestReport(errors=[SourceError("refresh", str(exc))])
             self.post_message(m.StoriesFetched(report))
         self.post_message(m.RefreshFinished(report))
+
+    def fetched_elsewhere(self) -> None:
+        """Another terminal of a team desk holds the fetch: say so, change nothing."""
+        self.refreshing = False
+        self._status().idle()
+        self.tell("Another terminal is fetching this desk's feeds: its stories arrive here")
 
     def on_refresh_progress(self, event: m.RefreshProgress) -> None:
         self._status().progress(event.stage, event.done, event.total)

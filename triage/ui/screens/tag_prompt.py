@@ -46,20 +46,23 @@ class TagPrompt(ModalScreen[list[str] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    def __init__(self, title: str, tags: list[str]) -> None:
+    def __init__(
+        self, title: str, tags: list[str], noun: str = "tags", empty: str = "no tags yet"
+    ) -> None:
         super().__init__()
         self.prompt_title = title
         self.tags = tags
+        self.noun, self.empty = noun, empty
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.prompt_title, markup=False, classes="dialog-title")
             yield Input(
-                placeholder="tags, space or comma separated (→ completes)",
+                placeholder=f"{self.noun}, space or comma separated (→ completes)",
                 suggester=LastWordSuggester(self.tags),
                 id="tag-input",
             )
-            known = ", ".join(self.tags[:12]) or "no tags yet"
+            known = ", ".join(self.tags[:12]) or self.empty
             yield Label(f"known: {known}", markup=False, classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

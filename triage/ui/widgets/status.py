@@ -82,6 +82,10 @@ class StatusLine(Horizontal):
         bar.update(total=max(total, 1), progress=done)
         bar.tooltip = stage
 
+    def idle(self) -> None:
+        """Hide the progress bar: a refresh that did not run (another terminal fetches)."""
+        self.query_one(ProgressBar).display = False
+
     def finished(self, when: datetime) -> None:
         """Hide the progress bar and remember when the refresh ended."""
         self.query_one(ProgressBar).display = False
