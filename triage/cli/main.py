@@ -194,8 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="a story id (search and clusters print them)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    for name, help_text in (("tag", "add tags"), ("untag", "remove tags")):
-        p = command(name, f"{help_text} to a story (or --quote / --cluster)")
+    for name, help_text in (("tag", "add tags to"), ("untag", "remove tags from")):
+        p = command(name, f"{help_text} a story (or --quote / --cluster)")
         p.add_argument("id", metavar="ID", help="a story id (or quote / cluster id, see below)")
         p.add_argument("tags", nargs="+", metavar="TAG", help="one or more tags")
         kind = p.add_mutually_exclusive_group()
