@@ -145,3 +145,18 @@ def test_clusters_always_show_their_size(cli: Any) -> None:
     heads = [line for line in out.splitlines() if line and not line.startswith(" ")]
     assert heads and any(len(line) >= 70 for line in heads), "a long title must be cut"
     assert all(re.search(r"  \(\d+\)$", line) for line in heads), heads
+
+
+def test_quotes_without_a_filter_say_their_scope(cli: Any) -> None:
+    assert cli("ingest", *map(str, demo_paths())).status == 0
+    listed = cli("quotes")
+    assert listed.status == 0
+    assert (
+        listed.out.rstrip()
+        .splitlines()[-1]
+        .endswith(
+            "quotes of the newest 200 stories (a STORY_ID, --speaker or --tag searches the whole desk)"
+        )
+    )
+    assert "newest" not in cli("quotes", "--speaker", "Sinclair").out
+    assert isinstance(cli("quotes", "--json").json(), list), "JSON stays JSON"

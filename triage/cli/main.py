@@ -276,7 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("destination", metavar="DST", help="an empty desk (created if missing)")
     p.add_argument("--json", action="store_true", help="rows copied per table, as JSON")
 
-    p = command("quotes", "list quotations (from the desk, or from files with --file)")
+    p = command(
+        "quotes",
+        "list quotations: of the newest 200 stories, one story, a speaker or a tag"
+        " (or from files with --file)",
+    )
     p.add_argument("story_id", nargs="?", help="only this story's quotes")
     p.add_argument("--speaker", default=None, help="only quotes of this speaker")
     p.add_argument("--tag", default=None, help="only quotes with this tag")
