@@ -163,8 +163,8 @@ class FeedsScreen(ModalScreen[str | None]):
             table.add_row(*self._cells(row, now), key=row.feed.url)
         if not rows:
             table.add_row(
-                Text("a adds, i imports", style="dim")  # fits the narrow title column,
-                * [Text("") for _ in range(4)],
+                Text("a adds, i imports", style="dim"),  # fits the narrow title column
+                *[Text("") for _ in range(4)],
             )
         elif keep:
             table.move_cursor(row=min(keep, len(rows) - 1))
