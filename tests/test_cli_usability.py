@@ -151,12 +151,9 @@ def test_quotes_without_a_filter_say_their_scope(cli: Any) -> None:
     assert cli("ingest", *map(str, demo_paths())).status == 0
     listed = cli("quotes")
     assert listed.status == 0
-    assert (
-        listed.out.rstrip()
-        .splitlines()[-1]
-        .endswith(
-            "quotes of the newest 200 stories (a STORY_ID, --speaker or --tag searches the whole desk)"
-        )
+    scope = (
+        "quotes of the newest 200 stories (a STORY_ID, --speaker or --tag searches the whole desk)"
     )
+    assert listed.out.rstrip().splitlines()[-1].endswith(scope)
     assert "newest" not in cli("quotes", "--speaker", "Sinclair").out
     assert isinstance(cli("quotes", "--json").json(), list), "JSON stays JSON"
