@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,23 @@ def test_feeds_list_shows_the_feed_title_after_a_fetch_not_its_url(
 def test_feeds_list_without_feeds_says_how_to_add_one(cli: Any) -> None:
     result = cli("feeds", "list")
     assert result.status == 0 and "triage feeds add URL" in result.out
+
+
+def test_clusters_always_show_their_size(cli: Any) -> None:
+    assert cli("ingest", *map(str, demo_paths())).status == 0
+    out = cli("clusters", "--min-size", "2").out
+    heads = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert heads and any(len(line) >= 70 for line in heads), "a long title must be cut"
+    assert all(re.search(r"  \(\d+\)$", line) for line in heads), heads
+
+
+def test_quotes_without_a_filter_say_their_scope(cli: Any) -> None:
+    assert cli("ingest", *map(str, demo_paths())).status == 0
+    listed = cli("quotes")
+    assert listed.status == 0
+    scope = (
+        "quotes of the newest 200 stories (a STORY_ID, --speaker or --tag searches the whole desk)"
+    )
+    assert listed.out.rstrip().splitlines()[-1].endswith(scope)
+    assert "newest" not in cli("quotes", "--speaker", "Sinclair").out
+    assert isinstance(cli("quotes", "--json").json(), list), "JSON stays JSON"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -101,3 +103,16 @@ def test_article_files_follow_the_article_conventions() -> None:
         lines = text.splitlines()
         first = next(i for i, line in enumerate(lines) if line.strip())
         assert lines[first + 1] == "" and len(lines[first]) < 100
+
+
+def test_the_demo_from_a_second_checkout_adds_no_story(cli: Any, tmp_path: Path) -> None:
+    """The demo desk lives in the user's data directory, shared by every checkout and
+    install: an article identified by its file's path came in once per path."""
+    first, second = tmp_path / "one" / "demo", tmp_path / "two" / "demo"
+    shutil.copytree(DEMO_DIR, first)
+    shutil.copytree(DEMO_DIR, second)
+    assert cli("ingest", str(first)).status == 0
+    stories = len(cli("search", "--json", "--limit", "500").json())
+    again = cli("ingest", "--json", str(second))
+    assert again.status == 0 and again.json()["added"] == 0
+    assert len(cli("search", "--json", "--limit", "500").json()) == stories

@@ -86,3 +86,19 @@ def test_show_names_the_cluster(cli: Any, worked: dict[str, Any]) -> None:
     shown = cli("show", worked["story"]).out
     assert f"cluster of {worked['cluster']['size']}" in shown
     assert worked["cluster"]["id"] in shown
+
+
+def test_markdown_lead_ends_on_a_word_and_counts_one_story(cli: Any, tmp_path: Any) -> None:
+    folder = tmp_path / "Quay Post"
+    folder.mkdir()
+    body = " ".join(f"harbourmaster{n}" for n in range(60))  # ~900 characters, no sentence end
+    (folder / "pilots.txt").write_text(f"Harbour pilots vote\n\n{body}\n", encoding="utf-8")
+    assert cli("ingest", str(folder)).status == 0
+    story = cli("search", "--json", "pilots").json()[0]
+    assert cli("tag", story["id"], "x").status == 0
+    md = cli("export", "tag:x", "--format", "md").out
+    assert "\n1 story\n" in md
+    lead = next(line for line in md.splitlines() if line.startswith("> "))
+    assert lead.endswith("…") and len(lead) <= 2 + 400
+    words = lead[2:-1].split()
+    assert words == body.split()[: len(words)], "cut between words, never inside one"

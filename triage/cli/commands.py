@@ -465,6 +465,10 @@ def cmd_cluster(desk: Desk, args: argparse.Namespace) -> int:
     return 0
 
 
+NEWEST_QUOTED = 200
+"""Stories whose quotes ``triage quotes`` lists when given no story, speaker or tag."""
+
+
 def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
     if args.file:
         return render.quotes_from_files(args.file, args.json)
@@ -478,7 +482,7 @@ def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
     elif args.tag:
         quotes = desk.quotes.with_tag(args.tag)
     else:
-        ids = desk.store.latest_ids(200, unread_first=False)
+        ids = desk.store.latest_ids(NEWEST_QUOTED, unread_first=False)
         quotes = desk.quotes.for_stories(ids)
     if args.tag:
         quotes = [q for q in quotes if args.tag.lower() in q.tags]
@@ -494,6 +498,15 @@ def cmd_quotes(desk: Desk, args: argparse.Namespace) -> int:
             print(json.dumps([stored_quote_json(q) for q in quotes], ensure_ascii=False, indent=2))
         else:
             render.quotes_table(quotes, stories)
+            if not (args.story_id or args.speaker or args.tag):
+                # say the scope, or a big desk's few quotes read as extraction failing
+                render.console.print(
+                    f"{len(quotes)} quotes of the newest {NEWEST_QUOTED} stories"
+                    " (a STORY_ID, --speaker or --tag searches the whole desk)",
+                    style="dim",
+                    highlight=False,
+                    soft_wrap=True,
+                )
     return 0
 
 

@@ -194,8 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="a story id (search and clusters print them)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    for name, help_text in (("tag", "add tags"), ("untag", "remove tags")):
-        p = command(name, f"{help_text} to a story (or --quote / --cluster)")
+    for name, help_text in (("tag", "add tags to"), ("untag", "remove tags from")):
+        p = command(name, f"{help_text} a story (or --quote / --cluster)")
         p.add_argument("id", metavar="ID", help="a story id (or quote / cluster id, see below)")
         p.add_argument("tags", nargs="+", metavar="TAG", help="one or more tags")
         kind = p.add_mutually_exclusive_group()
@@ -276,7 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("destination", metavar="DST", help="an empty desk (created if missing)")
     p.add_argument("--json", action="store_true", help="rows copied per table, as JSON")
 
-    p = command("quotes", "list quotations (from the desk, or from files with --file)")
+    p = command(
+        "quotes",
+        "list quotations: of the newest 200 stories, one story, a speaker or a tag"
+        " (or from files with --file)",
+    )
     p.add_argument("story_id", nargs="?", help="only this story's quotes")
     p.add_argument("--speaker", default=None, help="only quotes of this speaker")
     p.add_argument("--tag", default=None, help="only quotes with this tag")

@@ -275,9 +275,12 @@ def clusters_table(clusters: Sequence[Cluster]) -> None:
     up to three shared quotes or passages follow in green.
     """
     for cluster in clusters:
+        size = f"  ({cluster.size})"
         head = Text(f"{cluster.id}  ", style="cyan")
-        head.append(_one_line(cluster.title), style="bold")
-        head.append(f"  ({cluster.size})", style="dim")
+        # the title gives way so the size always shows, whatever the terminal's width
+        room = max(20, min(90, console.width - len(head) - len(size)))
+        head.append(_one_line(cluster.title, room), style="bold")
+        head.append(size, style="dim")
         console.print(head, no_wrap=True, overflow="ellipsis")
         for member in cluster.members:
             mark = {"origin": "★", "copy": "↳", "related": "·"}[member.relation]

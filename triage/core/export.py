@@ -227,6 +227,22 @@ def cluster_line(note: ClusterNote) -> str:
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]()#!|~])")
 
 
+SUMMARY_CHARS = 400
+"""Characters of a story's summary (or body) a markdown rundown quotes."""
+
+
+def _lead(text: str) -> str:
+    """``text`` on one line, cut at a word before ``SUMMARY_CHARS`` and marked "…" when cut
+    (a rundown never ends a story's lead mid-word)."""
+    flat = " ".join(text.split())
+    if len(flat) <= SUMMARY_CHARS:
+        return flat
+    cut = flat[: SUMMARY_CHARS - 1]
+    if " " in cut[SUMMARY_CHARS // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def _markdown_escape(text: str) -> str:
     """Text that renders as itself in Markdown: HTML entities for ``< > &`` (no tag
     can open), a backslash before every character Markdown gives a meaning to."""
@@ -315,7 +331,8 @@ def render_export(
         return buffer.getvalue()
     if fmt == "md":
         heading = f"# Rundown: {_markdown_escape(title)}" if title else "# Rundown"
-        lines = [heading, "", f"{len(stories)} stories", ""]
+        count = f"{len(stories)} " + ("story" if len(stories) == 1 else "stories")
+        lines = [heading, "", count, ""]
         for s in stories:
             w = done.get(s.id, empty)
             tags = " ".join(f"`{t.replace('`', '')}`" for t in s.tags)
@@ -325,7 +342,10 @@ def render_export(
             if w.cluster is not None and w.cluster.size > 1:
                 lines.append(f"- {_markdown_escape(cluster_line(w.cluster))}")
             lines.append("")
-            summary = safe_text((s.summary or s.body)[:400]).replace("\n", " ")
+            # a summary that is only the body's first characters (an article file's) was
+            # cut mid-word: the body gives the same lead, cut between words
+            text = s.body if not s.summary or s.body.startswith(s.summary) else s.summary
+            summary = _lead(safe_text(text[: SUMMARY_CHARS * 4]))
             if summary:
                 lines.extend([f"> {_markdown_escape(summary)}", ""])
             for q in w.quotes:

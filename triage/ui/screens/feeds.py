@@ -168,7 +168,7 @@ class FeedsScreen(ModalScreen[str | None]):
             table.add_row(*self._cells(row, now), key=row.feed.url)
         if not rows:
             table.add_row(
-                Text("None yet: a adds, i imports", style="dim"),
+                Text("a adds, i imports", style="dim"),  # fits the narrow title column
                 *[Text("") for _ in range(4)],
             )
         elif keep:

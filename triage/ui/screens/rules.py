@@ -227,7 +227,7 @@ class RulesScreen(ModalScreen[None]):
                 mark, plain(name, "bold", one_line=True), plain(query, one_line=True), key=name
             )
         if not searches:
-            hint = Text("No saved searches: s on the desk saves the current search", style="dim")
+            hint = Text("None yet: s on the desk saves one", style="dim")  # whole at 80 columns
             alerts.add_row(Text(""), Text(""), hint)
         else:
             alerts.move_cursor(row=min(keep, len(searches) - 1))

@@ -111,11 +111,11 @@ class Reader(VerticalScroll):
         head.append_text(plain(story.title, "bold", one_line=True))
         head.append("\n")
         head.append_text(plain(story.source, "italic", one_line=True))
-        head.append(
-            f" · {story.published:%Y-%m-%d %H:%M} UTC"
-            f" ({relative_time(story.published, self.clock())})",
-            style="dim",
+        when = (
+            f"{story.published:%Y-%m-%d %H:%M} UTC ({relative_time(story.published, self.clock())})"
         )
+        # an undated story's time is when triage fetched it, never a publication time
+        head.append(f" · {when}" if story.dated else f" · undated, fetched {when}", style="dim")
         if story.author:
             head.append_text(plain(f" · {story.author}", "dim", one_line=True))
         if story.tags:
