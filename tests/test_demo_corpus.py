@@ -116,3 +116,33 @@ def test_the_demo_from_a_second_checkout_adds_no_story(cli: Any, tmp_path: Path)
     again = cli("ingest", "--json", str(second))
     assert again.status == 0 and again.json()["added"] == 0
     assert len(cli("search", "--json", "--limit", "500").json()) == stories
+
+
+def test_the_demo_desk_of_an_older_corpus_is_built_afresh(tmp_path: Path) -> None:
+    """triage keeps one demo desk per user: one built from another version's corpus (here,
+    an extra story and no stamp) is rebuilt, so no story shows twice; a directory the
+    editor named is never removed."""
+    from triage.cli.app import prepare_demo
+    from triage.core.desk import Desk
+
+    fresh = prepare_demo(tmp_path / "fresh")
+    expected = fresh.store.count()
+    fresh.close()
+    stale = tmp_path / "stale"
+    old = Desk(stale)
+    old.ingest([str(p) for p in demo_paths()])
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Old demo story\n\nA story an older corpus had.\n")
+    old.ingest([str(extra)])
+    assert old.store.count() == expected + 1
+    old.close()
+    kept = prepare_demo(stale)  # named by the editor (--index): left as it is
+    assert kept.store.count() == expected + 1
+    kept.close()
+    (stale / "demo-corpus").write_text("an older corpus\n")
+    rebuilt = prepare_demo(stale, rebuild_stale=True)
+    assert rebuilt.store.count() == expected
+    rebuilt.close()
+    again = prepare_demo(stale, rebuild_stale=True)  # the same corpus: kept, not rebuilt
+    assert again.store.count() == expected
+    again.close()

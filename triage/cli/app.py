@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,12 +17,32 @@ def demo_desk_path() -> Path:
     return Path(user_data_dir("triage")) / "demo-desk"
 
 
-def prepare_demo(path: Path) -> Desk:
-    """Open the demo desk, ingesting the bundled corpus (a no-op when already there)."""
+DEMO_STAMP = "demo-corpus"
+"""File in a demo desk naming the bundled corpus it was built from."""
+
+
+def prepare_demo(path: Path, rebuild_stale: bool = False) -> Desk:
+    """Open the demo desk, ingesting the bundled corpus (a no-op when already there).
+
+    With ``rebuild_stale`` (the demo desk triage keeps itself, never a directory the
+    editor named), a desk built from another version's corpus is built afresh: stories
+    the corpus no longer has, or identifies differently, would show twice.
+    """
     from triage.demo import demo_paths
 
+    paths = demo_paths()
+    fingerprint = hashlib.sha256()
+    for source in paths:
+        fingerprint.update(source.name.encode() + b"\0" + source.read_bytes())
+    stamp = path / DEMO_STAMP
+    current = fingerprint.hexdigest()
+    if rebuild_stale and path.is_dir():
+        kept = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else ""
+        if kept != current:
+            shutil.rmtree(path)
     desk = Desk(path)
-    desk.ingest([str(p) for p in demo_paths()])
+    desk.ingest([str(p) for p in paths])
+    stamp.write_text(current + "\n", encoding="utf-8")
     return desk
 
 
@@ -43,7 +65,10 @@ def run_app(
         else:
             path, location = desk_location(index, store)
         config = load_config(path)
-        desk = prepare_demo(path) if demo else Desk(path, location, editor_name(path, editor))
+        if demo:
+            desk = prepare_demo(path, rebuild_stale=not index)
+        else:
+            desk = Desk(path, location, editor_name(path, editor))
     except (ConfigError, CliError, EditorError) as exc:
         print(f"triage: {exc}", file=sys.stderr)
         return 2
