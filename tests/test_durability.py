@@ -260,7 +260,7 @@ def test_kill_nine_during_ingest_loses_nothing(
 def _analysers_running(desk_dir: Path) -> bool:
     """Whether an analyser child of this desk still runs (one outlives a killed parent)."""
     found = subprocess.run(
-        ["pgrep", "-f", f"triage.core.analysis.worker {desk_dir}"], capture_output=True, check=False
+        ["pgrep", "-f", f"triage.core.analysis {desk_dir}"], capture_output=True, check=False
     )
     return found.returncode == 0
 
@@ -273,7 +273,7 @@ def test_kill_nine_while_a_child_analyses_loses_nothing(
     child quotes beside the store stage, or while it clusters; the orphan finishes
     or stops on its own, and the next ingest completes every story."""
     desk_dir, before = desk_copy
-    big = 450  # at least parallel.PARALLEL_MIN_STORIES, so the child starts
+    big = 450  # at least worker.PARALLEL_MIN_STORIES, so the child starts
     rng = random.Random(20261123)
     full_run = time_whole_ingest(desk_dir, tmp_path / "calibration", big, seed=98)
     batches, killed, orphans = [], 0, 0
