@@ -313,6 +313,59 @@ def test_a_short_summary_does_not_join_an_article_on_a_topics_words() -> None:
     assert len(partition([article, short], ungated)) == 1  # the gate keeps them apart
 
 
+def test_two_outlets_teasers_of_one_event_join_when_their_headlines_agree() -> None:
+    plain = replace(ClusterConfig(), small_desk_margin=0.0)  # as in a desk of many
+    gunman = item(
+        "gunman",
+        "Gunman kills four at Harlow Cross rail station",
+        "A gunman opened fire at Harlow Cross rail station on Tuesday morning, killing "
+        "four commuters before police arrived.",
+        "Valley Herald",
+        0,
+    )
+    dead = item(
+        "dead",
+        "Four dead in Harlow Cross rail station shooting",
+        "Witnesses described panic on the platforms as a man fired into the crowd. "
+        "Ambulances queued outside the ticket hall, trains were halted across the county "
+        "and an inquiry has begun into how the attacker reached the concourse.",
+        "Riverside Courier",
+        2,
+    )
+    assert partition([gunman, dead], plain) == {frozenset({"gunman", "dead"})}
+    # Without the headlines, two teasers this short stay apart (the short-text bar).
+    unheaded = replace(plain, headline_words=0)
+    assert partition([gunman, dead], unheaded) == apart([gunman, dead])
+    # The same headlines two days apart are two developments, not one report.
+    later = replace(dead, published=T0 + timedelta(hours=50))
+    assert partition([gunman, later], plain) == apart([gunman, later])
+
+
+def test_headlines_sharing_a_place_and_a_topic_do_not_agree() -> None:
+    plain = replace(ClusterConfig(), small_desk_margin=0.0)
+    shooting = item(
+        "shooting",
+        "Gunman kills four at Harlow Cross rail station",
+        "A gunman opened fire at Harlow Cross rail station on Tuesday morning, killing "
+        "four commuters before police arrived.",
+        "Valley Herald",
+        0,
+    )
+    timetable = item(
+        "timetable",
+        "New timetable for Harlow Cross rail commuters",
+        "Later evening trains, fewer weekend services and extra carriages at peak hours "
+        "start in June, the operator said.",
+        "Riverside Courier",
+        3,
+    )
+    assert partition([shooting, timetable], plain) == apart([shooting, timetable])
+    # Three words of nine in common is a place, not an event: it is the share that
+    # keeps them apart.
+    loose = replace(plain, headline_share=0.2)
+    assert len(partition([shooting, timetable], loose)) == 1
+
+
 # ----- determinism ------------------------------------------------------------------
 
 OUTLETS = ["Valley Herald", "Riverside Courier", "Kessick Gazette", "Ostrel Post"]

@@ -96,6 +96,11 @@ class ClusterConfig:
         undated_factor: Similarity multiplier for a pair with an undated story: being
             fetched together says nothing about being one event, so time counts
             less and the text must say more.
+        headline_words: Weighed title words two feed stories of different outlets must
+            share for their headlines to agree (0: never), which lifts the short-text bar
+            off the pair (see :func:`triage.core.clusters.engine.headlines_agree`).
+        headline_share: Share of the two titles' weighed words they must share for that.
+        headline_window: Publication distance within which headlines can agree.
         split_keeps_quotes: Never cut between two stories that share a quotation
             (reports that quote the same words report the same event).
     """
@@ -154,3 +159,6 @@ class ClusterConfig:
     same_source_copy: float = 0.55
     same_title_share: float = 0.7
     number_boost: float = 1.0
+    headline_words: int = 3
+    headline_share: float = 0.35
+    headline_window: timedelta = timedelta(hours=24)

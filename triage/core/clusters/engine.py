@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from triage.core.clusters import boilerplate
 from triage.core.clusters.config import ClusterConfig as ClusterConfig
 from triage.core.clusters.conflicts import FROM_FEED, UNDATED, penalised_similarity
-from triage.core.clusters.language import ENGLISH
+from triage.core.clusters.language import ENGLISH, foreign_feature
 from triage.core.clusters.prepare import Prepared, from_feed, prepare
 from triage.core.clusters.prose import clean_story
 from triage.core.clusters.signals import (
@@ -33,6 +33,7 @@ from triage.core.clusters.signals import (
     normal_word,
     shared_text,
     weigh,
+    word_feature,
 )
 from triage.core.clusters.split import review_split
 from triage.core.clusters.tables import ClusterTables, StoredStory, iso, iso_window
@@ -130,15 +131,59 @@ def feed_copy(titles: tuple[str, str], times: tuple[str, str], config: ClusterCo
     return apart <= config.copy_window
 
 
-def short_gate(similarity: float, ours: int, theirs: int, config: ClusterConfig) -> float:
+def headline_terms(title: str, vector: Mapping[str, float]) -> frozenset[str]:
+    """The title's words that carry weight in the story's ``vector`` (as features):
+    the stop words, the words common to the whole desk and the source's recurring title
+    parts carry none, so what is left says what the headline reports."""
+    tagged = (t for t in vector if t.startswith("w:") and "/" in t)
+    language = next((t[2:].partition("/")[0] for t in tagged), "")
+    found = set()
+    for raw in _TITLE_WORD.findall(title):
+        feature = foreign_feature(raw, language) if language else word_feature(raw)
+        if feature is not None and feature in vector:
+            found.add(feature)
+    return frozenset(found)
+
+
+def headlines_agree(
+    ours: tuple[str, Mapping[str, float], str],
+    theirs: tuple[str, Mapping[str, float], str],
+    undated: bool,
+    config: ClusterConfig,
+) -> bool:
+    """Whether two stories, as (title, vector, ISO time), report one event in their
+    headlines: at least ``headline_words`` weighed title words in common, and at least
+    ``headline_share`` of the words of both titles, published within
+    ``headline_window`` (either side undated: its time says nothing). Two outlets'
+    teasers of one event are written in few and different words, but their headlines
+    name the same who, where and what ("At least five dead in Fort Lauderdale airport
+    shooting", "5 dead, 8 injured in Fort Lauderdale airport shooting")."""
+    if config.headline_words <= 0:
+        return False
+    our_terms = headline_terms(ours[0], ours[1])
+    their_terms = headline_terms(theirs[0], theirs[1])
+    shared = len(our_terms & their_terms)
+    if shared < max(config.headline_words, config.headline_share * len(our_terms | their_terms)):
+        return False
+    if undated:
+        return True
+    apart = abs(datetime.fromisoformat(ours[2]) - datetime.fromisoformat(theirs[2]))
+    return apart <= config.headline_window
+
+
+def short_gate(
+    similarity: float, ours: int, theirs: int, config: ClusterConfig, headlines: bool = False
+) -> float:
     """``similarity``, or 0 when the shorter story (by its number of weighed terms)
     is too short for it: a feed's title and line of summary are a teaser, written
     around its topic's words, which it shares with many stories, so a short pair with
     a feed story must be much closer than two articles to be one event. The bar falls
     from ``short_bar`` (at ``short_terms`` terms or fewer) to nothing at
-    ``long_terms``. (An article given whole, a file, is a report even when short.)"""
+    ``long_terms``. (An article given whole, a file, is a report even when short.)
+    Headlines that agree (``headlines``, see :func:`headlines_agree`) lift the bar:
+    the teasers then name the same event, not only its topic."""
     size = min(ours, theirs)
-    if config.short_bar <= 0 or size >= config.long_terms:
+    if config.short_bar <= 0 or size >= config.long_terms or headlines:
         return similarity
     span = max(config.long_terms - config.short_terms, 1)
     share = min(1.0, (config.long_terms - size) / span)
@@ -352,6 +397,7 @@ class ClusterEngine:
         total = self.tables.story_count() + 1
         window = cfg.window if UNDATED not in markers else cfg.undated_window
         best = self._candidates(story.id, vector, frequencies, story.published, total, window)
+        published = iso(story.published)
         evidence: dict[str, _Evidence] = {}
         for stored in self.tables.many(best):
             similarity = penalised_similarity(
@@ -360,7 +406,13 @@ class ClusterEngine:
                 cfg,
             )
             if FROM_FEED in markers or FROM_FEED in stored.years:
-                similarity = short_gate(similarity, len(vector), len(stored.vector), cfg)
+                agree = headlines_agree(
+                    (title, vector, published),
+                    (stored.title, stored.vector, stored.published),
+                    UNDATED in markers or UNDATED in stored.years,
+                    cfg,
+                )
+                similarity = short_gate(similarity, len(vector), len(stored.vector), cfg, agree)
             copy = near_copy(similarity, title, stored.title, cfg)
             feeds = FROM_FEED in markers and FROM_FEED in stored.years
             if copy and feeds and cfg.same_source_copy > 0:
@@ -447,7 +499,13 @@ class ClusterEngine:
                 cfg,
             )
             if FROM_FEED in stored.years or FROM_FEED in theirs.years:
-                similarity = short_gate(similarity, len(vector), len(theirs.vector), cfg)
+                agree = headlines_agree(
+                    (stored.title, vector, stored.published),
+                    (theirs.title, theirs.vector, theirs.published),
+                    UNDATED in stored.years or UNDATED in theirs.years,
+                    cfg,
+                )
+                similarity = short_gate(similarity, len(vector), len(theirs.vector), cfg, agree)
             copy = near_copy(similarity, stored.title, theirs.title, cfg)
             feeds = FROM_FEED in stored.years and FROM_FEED in theirs.years
             if copy and feeds and cfg.same_source_copy > 0:

@@ -122,6 +122,12 @@ def _word_feature(raw: str) -> str | None:
     return "w:" + _singular(word)
 
 
+def word_feature(raw: str) -> str | None:
+    """The ``w:`` feature an English word counts as, or None for a stop word, a short
+    word or a bare number."""
+    return _word_feature(raw)
+
+
 def outlet_key(name: str) -> str:
     """Reduce an outlet name or domain to a comparable key ("The Washington Post",
     "washingtonpost.com" and "WASHINGTON POST" all become "washingtonpost")."""
