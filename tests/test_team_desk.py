@@ -307,3 +307,88 @@ async def test_the_app_says_another_terminal_fetches_without_an_error(
         if holder.poll() is None:
             holder.kill()
             holder.wait()
+
+
+def test_the_fetchers_progress_reaches_the_other_terminals_and_not_its_own(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """While one terminal fetches, every other one hears how far it has come, then
+    that it finished; a payload that is not a fetcher's is dropped, not fatal."""
+    import psycopg
+
+    from triage.core.store import FetchProgress
+
+    ana = Desk(tmp_path / "a", store=pg_url, editor="ana")
+    ben = Desk(tmp_path / "b", store=pg_url, editor="ben")
+    heard: dict[str, list[FetchProgress]] = {"ana": [], "ben": []}
+    arrived = threading.Condition()
+
+    def listener(name: str) -> Any:
+        def fetching(progress: FetchProgress) -> None:
+            with arrived:
+                heard[name].append(progress)
+                arrived.notify_all()
+
+        return fetching
+
+    watchers = [
+        ana.watch(lambda table: None, listener("ana")),
+        ben.watch(lambda table: None, listener("ben")),
+    ]
+    try:
+        assert all(w is not None and w.ready.wait(30) for w in watchers)
+        with psycopg.connect(pg_url, autocommit=True) as other:
+            other.execute("SELECT pg_notify('triage_fetch', 'not a fetcher''s [payload')")
+        with ana.store.fetcher() as elected:
+            assert elected
+            ana.store.announce_fetch("fetch", 3, 12)
+            with arrived:  # a bound on a hung listener, not a latency figure
+                assert arrived.wait_for(lambda: heard["ben"], timeout=30)
+        with arrived:
+            assert arrived.wait_for(lambda: heard["ben"][-1].finished, timeout=30)
+        first = heard["ben"][0]
+        assert (first.editor, first.stage, first.done, first.total) == ("ana", "fetch", 3, 12)
+        assert heard["ana"] == []  # its own fetch is not news to the fetcher
+        ben.store.announce_fetch("fetch", 1, 2)  # not the fetcher: says nothing
+    finally:
+        for watcher in watchers:
+            if watcher is not None:
+                watcher.stop()
+        ana.close()
+        ben.close()
+    assert len(heard["ben"]) == 2
+
+
+async def test_the_app_shows_another_terminals_fetch_in_its_status_line(
+    tmp_path: Path, pg_url: str
+) -> None:
+    from textual.widgets import ProgressBar
+
+    from tests.ui.conftest import make_app, settle
+    from triage.ui.widgets.status import StatusLine
+
+    fetcher = Desk(tmp_path / "fetcher", store=pg_url, editor="ana")
+    desk = Desk(tmp_path / "app", store=pg_url, editor="ben")
+    try:
+        app = make_app(desk)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            bar = app.screen.query_one(StatusLine).query_one(ProgressBar)
+            assert app.screen.watcher is not None and app.screen.watcher.ready.wait(30)
+            with fetcher.store.fetcher() as elected:
+                assert elected
+                fetcher.store.announce_fetch("fetch", 5, 20)
+                for _ in range(300):  # a bound on a hung listener, not a latency figure
+                    await pilot.pause(0.05)
+                    if bar.display and bar.progress == 5:
+                        break
+                assert bar.display and (bar.progress, bar.total) == (5, 20)
+                assert "ana's terminal: fetch" in str(bar.tooltip)
+            for _ in range(300):
+                await pilot.pause(0.05)
+                if not bar.display:
+                    break
+            assert not bar.display
+    finally:
+        desk.close()
+        fetcher.close()

@@ -197,7 +197,14 @@ def cmd_fetch(desk: Desk, args: argparse.Namespace) -> int:
         if not elected:
             print("another terminal is fetching this desk's feeds: its stories arrive here")
             return 0
-        report = desk.pipeline(progress=render.progress_printer()).refresh(only_due=not args.all)
+        printer = render.progress_printer()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if printer is not None:
+                printer(stage, done, total)
+            desk.store.announce_fetch(stage, done, total)  # a team desk's other terminals
+
+        report = desk.pipeline(progress=progress).refresh(only_due=not args.all)
     if not args.alerts:
         return _print_report(report, args.json)
     for error in report.errors:

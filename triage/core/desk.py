@@ -56,6 +56,7 @@ from triage.core.store import (
     SORTS,
     Editors,
     Feeds,
+    FetchProgress,
     Quotes,
     Store,
     Tags,
@@ -544,11 +545,16 @@ class Desk:
 
     # -- a team desk's terminals -------------------------------------------------
 
-    def watch(self, changed: Callable[[str], None]) -> Watcher | None:
+    def watch(
+        self,
+        changed: Callable[[str], None],
+        fetching: Callable[[FetchProgress], None] | None = None,
+    ) -> Watcher | None:
         """On a team desk, call ``changed(table)`` (from another thread) whenever an
-        editor anywhere commits a tag, read mark, assignment, correction or story;
+        editor anywhere commits a tag, read mark, assignment, correction or story,
+        and ``fetching(progress)`` as another terminal fetches the desk's feeds;
         None on a desk file, whose app looks for changes itself."""
-        return self.store.backend.watch(changed)
+        return self.store.backend.watch(changed, fetching)
 
     # -- moving a desk -----------------------------------------------------------
 

@@ -20,6 +20,7 @@ from triage.core.store.editors import (
     normalize_editor,
 )
 from triage.core.store.feeds import Feeds, backoff_delay
+from triage.core.store.fetching import FetchProgress
 from triage.core.store.location import STORE_POINTER, store_location, terminal_name
 from triage.core.store.quotes import Quotes, quote_id
 from triage.core.store.rules import RuleRow, Rules
@@ -37,6 +38,7 @@ __all__ = [
     "EditorError",
     "Editors",
     "Feeds",
+    "FetchProgress",
     "Quotes",
     "Row",
     "RuleRow",

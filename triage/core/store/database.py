@@ -116,7 +116,7 @@ class Store:
         if is_postgres(location):
             from triage.core.store.postgres import PostgresBackend  # psycopg: team desks only
 
-            self.backend = PostgresBackend(str(location), terminal)
+            self.backend = PostgresBackend(str(location), terminal, editor)
         else:
             self.backend = SqliteBackend(Path(location))
         self.location = self.backend.location
@@ -142,6 +142,11 @@ class Store:
         file lets every terminal fetch, as before)."""
         with self.backend.fetcher() as elected:
             yield elected
+
+    def announce_fetch(self, stage: str, done: int, total: int) -> None:
+        """While this terminal fetches a team desk's feeds (inside :meth:`fetcher`),
+        show the other terminals how far it has come; nothing on a desk file."""
+        self.backend.announce_fetch(self.editor, stage, done, total)
 
     @contextmanager
     def write(self, alone: bool = True) -> Iterator[Connection]:

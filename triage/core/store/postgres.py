@@ -38,8 +38,10 @@ the one-fetcher lock and the ``LISTEN`` thread (:class:`Watcher`).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -51,6 +53,7 @@ from psycopg.adapt import Dumper
 from psycopg_pool import ConnectionPool
 
 from triage.core.store.connection import Cursor, Parameters
+from triage.core.store.fetching import FINISHED, FetchProgress
 
 WRITERS_LOCK = 0x7472_6961_6765_0001
 """The advisory lock key every write transaction takes (``triage`` + 1)."""
@@ -70,6 +73,13 @@ FETCHER_LOCK = 0x7472_6961_6765_0002
 
 CHANNEL = "triage_desk"
 """The NOTIFY channel of a desk's changes; the payload names the table that changed."""
+
+FETCH_CHANNEL = "triage_fetch"
+"""The NOTIFY channel of the desk's fetcher's progress (see :mod:`.fetching`)."""
+
+ANNOUNCE_EVERY = 0.25
+"""Seconds between two progress notifications of one stage (a stage's first and
+last are always sent)."""
 
 POOL_MAX = 20
 """Connections one process may hold to one desk (a desk opens one per thread)."""
@@ -368,9 +378,12 @@ class PostgresBackend:
 
     dialect = "postgresql"
 
-    def __init__(self, url: str, terminal: str = "") -> None:
+    def __init__(self, url: str, terminal: str = "", editor: str = "") -> None:
         self.location = url
         self.terminal = terminal
+        self.editor = editor
+        self._fetching: psycopg.Connection[Any] | None = None
+        self._announced: tuple[str, float] = ("", 0.0)
         self.new_terminal = False
         self._pool = pool_for(url)
         self._raw = self._pool.getconn(timeout=30.0)
@@ -437,16 +450,41 @@ class PostgresBackend:
         with psycopg.connect(self.location, autocommit=True) as own:
             row = own.execute("SELECT pg_try_advisory_lock(%s)", (FETCHER_LOCK,)).fetchone()
             elected = bool(row and row[0])
+            if elected:
+                self._fetching = own
             try:
                 yield elected
             finally:
                 if elected:
+                    self.announce_fetch(self.editor, FINISHED, 0, 0)
+                    self._fetching = None
                     own.execute("SELECT pg_advisory_unlock(%s)", (FETCHER_LOCK,))
 
-    def watch(self, changed: Callable[[str], None]) -> Watcher:
+    def announce_fetch(self, editor: str, stage: str, done: int, total: int) -> None:
+        """While this terminal is the desk's fetcher, tell the other terminals how far
+        it has come (a stage's first and last steps always, a notification every
+        :data:`ANNOUNCE_EVERY` seconds between); otherwise nothing."""
+        own = self._fetching
+        if own is None:
+            return
+        now = time.monotonic()
+        edge = stage != self._announced[0] or done >= total or stage == FINISHED
+        if not edge and now - self._announced[1] < ANNOUNCE_EVERY:
+            return
+        self._announced = (stage, now)
+        progress = FetchProgress(self.terminal, editor, stage, done, total)
+        with contextlib.suppress(psycopg.Error):  # progress is a courtesy, never a failure
+            own.execute("SELECT pg_notify(%s, %s)", (FETCH_CHANNEL, progress.encode()))
+
+    def watch(
+        self,
+        changed: Callable[[str], None],
+        fetching: Callable[[FetchProgress], None] | None = None,
+    ) -> Watcher:
         """Call ``changed(table)`` from a thread of its own whenever another session
-        commits a change an editor would see (see :data:`NOTIFYING`)."""
-        return Watcher(self.location, changed)
+        commits a change an editor would see (see :data:`NOTIFYING`), and
+        ``fetching(progress)`` as another terminal's fetch goes on."""
+        return Watcher(self.location, changed, fetching, self.terminal)
 
     def tables(self) -> dict[str, list[str]]:
         """Every table of the store (its schema on the search path) and its columns."""
@@ -515,9 +553,17 @@ class Watcher:
     reconnects after a dropped connection.
     """
 
-    def __init__(self, url: str, changed: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        url: str,
+        changed: Callable[[str], None],
+        fetching: Callable[[FetchProgress], None] | None = None,
+        terminal: str = "",
+    ) -> None:
         self.url = url
         self.changed = changed
+        self.fetching = fetching
+        self.terminal = terminal
         self.ready = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="triage-desk-watch", daemon=True)
@@ -528,12 +574,22 @@ class Watcher:
             try:
                 with psycopg.connect(self.url, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    if self.fetching is not None:
+                        conn.execute(f"LISTEN {FETCH_CHANNEL}")
                     self.ready.set()
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=1.0):
-                            self.changed(note.payload)
+                            if note.channel == CHANNEL:
+                                self.changed(note.payload)
+                            else:
+                                self._fetch_note(note.payload)
             except psycopg.OperationalError:
                 self._stop.wait(1.0)  # the server went away: listen again when it is back
+
+    def _fetch_note(self, payload: str) -> None:
+        progress = FetchProgress.decode(payload)
+        if progress is not None and progress.terminal != self.terminal and self.fetching:
+            self.fetching(progress)
 
     def stop(self) -> None:
         """Stop listening (returns within about a second)."""

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from triage.core.store.fetching import FetchProgress
 from triage.core.store.writer_lock import WriterTurnstile
 
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -77,7 +78,14 @@ class SqliteBackend:
         """A desk file has one machine's terminals: each may fetch, as before."""
         yield True
 
-    def watch(self, changed: Callable[[str], None]) -> None:
+    def announce_fetch(self, editor: str, stage: str, done: int, total: int) -> None:
+        """Nothing to announce: a desk file's terminals each fetch for themselves."""
+
+    def watch(
+        self,
+        changed: Callable[[str], None],
+        fetching: Callable[[FetchProgress], None] | None = None,
+    ) -> None:
         """No notifications on SQLite: the app looks for changes itself (polling)."""
         return None
 

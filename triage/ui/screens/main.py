@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 from triage.core.clusters import Cluster
 from triage.core.models import IngestReport, SourceError
 from triage.core.search import SearchError
-from triage.core.store import EditorError, TagError
+from triage.core.store import EditorError, FetchProgress, TagError
 from triage.core.sync import Servers, backend_at_hand, sync_servers
 from triage.ui import alerts, queries
 from triage.ui import messages as m
@@ -162,7 +162,7 @@ class MainScreen(Screen[None]):
         if config.poll_seconds > 0:
             self.set_interval(config.poll_seconds, self.poll)
         # a team desk says when another editor changed something: look at once
-        self.watcher = self.context.desk.watch(self._changed_elsewhere)
+        self.watcher = self.context.desk.watch(self._changed_elsewhere, self._fetching_elsewhere)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
@@ -172,6 +172,24 @@ class MainScreen(Screen[None]):
         """(The watcher's thread.) Another session committed a change to ``table``."""
         with contextlib.suppress(RuntimeError):  # the app is closing
             self.app.call_from_thread(self.poll)
+
+    def _fetching_elsewhere(self, progress: FetchProgress) -> None:
+        """(The watcher's thread.) Another terminal's fetch of the desk went on."""
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.app.call_from_thread(self.show_fetch_elsewhere, progress)
+
+    def show_fetch_elsewhere(self, progress: FetchProgress) -> None:
+        """Show another terminal's fetch in the status line; list its stories when it
+        ends (this terminal's own refresh, if one runs, keeps the bar)."""
+        if self.refreshing:
+            return
+        status = self._status()
+        if progress.finished:
+            status.idle()
+            self.poll()
+            return
+        who = f"{progress.editor}'s terminal" if progress.editor else "another terminal"
+        status.progress(f"{who}: {progress.stage}", progress.done, progress.total)
 
     # -- focus and layout ----------------------------------------------------------------
 
@@ -757,10 +775,12 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="refresh")
     @guarded("refreshing feeds")
     def run_refresh(self) -> None:
+        desk = self.context.desk
+
         def progress(stage: str, done: int, total: int) -> None:
             self.post_message(m.RefreshProgress(stage, done, total))
+            desk.store.announce_fetch(stage, done, total)  # a team desk's other terminals
 
-        desk = self.context.desk
         pipeline = desk.pipeline(progress=progress)
         try:
             with desk.store.fetcher() as elected:
