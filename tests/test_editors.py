@@ -148,6 +148,6 @@ def test_a_desk_from_before_editors_upgrades_when_opened(
     default = Desk(path)
     try:
         assert default.tags.saved_searches() == [("a", "b")]
-        assert default.store.get_meta("schema_version") == "1"
+        assert default.store.get_meta("schema_version") == "2"
     finally:
         default.close()

@@ -142,3 +142,31 @@ def test_a_story_updated_after_indexing_is_listed_once(desk: Desk, tmp_path: Pat
     assert [s.title for s in desk.story_page("pilots", sort="oldest").stories] == [
         "Pilots strike again"
     ]
+
+
+def test_each_editors_saved_searches_keep_their_own_orders(
+    tmp_path: Path, store_url: str | None
+) -> None:
+    """On either engine: a named editor's saved search remembers its order, apart from
+    the default editor's and from a colleague's search of the same words."""
+
+    def open_as(name: str) -> Desk:
+        if store_url is None:
+            return Desk(tmp_path / "desk", editor=name)
+        return Desk(tmp_path / name, store=store_url, editor=name)
+
+    ana, ben, default = open_as("ana"), open_as("ben"), open_as("")
+    try:
+        ana.tags.save_search("lead", "tag:lead", "biggest")
+        ben.tags.save_search("lead", "tag:lead")
+        default.tags.save_search("lead", "tag:lead", "oldest")
+        assert ana.tags.search_sorts() == {"tag:lead": "biggest"}
+        assert ben.tags.search_sorts() == {}
+        assert ben.tags.set_search_sort("tag:lead", "feed") == 1
+        assert ana.tags.search_sorts() == {"tag:lead": "biggest"}
+        assert ben.tags.search_sorts() == {"tag:lead": "feed"}
+        assert default.tags.search_sorts() == {"tag:lead": "oldest"}
+        assert ana.tags.saved_searches() == [("lead", "tag:lead")]
+    finally:
+        for desk in (ana, ben, default):
+            desk.close()

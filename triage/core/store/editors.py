@@ -127,8 +127,9 @@ class Editors:
 
     # -- a named editor's saved searches -------------------------------------------
 
-    def save_search(self, name: str, query: str) -> None:
-        """Save (or replace) one of this editor's searches; new ones go last."""
+    def save_search(self, name: str, query: str, sort: str = "") -> None:
+        """Save (or replace) one of this editor's searches, with the story list's order
+        for it ('' for the default); new ones go last."""
         with self.store.write() as conn:
             row = conn.execute(
                 "SELECT coalesce(max(position), 0) + 1 FROM editor_searches WHERE editor = ?",
@@ -136,10 +137,30 @@ class Editors:
             )
             position = int(row.fetchone()[0])
             conn.execute(
-                "INSERT INTO editor_searches (editor, name, query, position) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(editor, name) DO UPDATE SET query = excluded.query",
-                (self.store.editor, name.strip(), query, position),
+                "INSERT INTO editor_searches (editor, name, query, position, sort)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(editor, name)"
+                " DO UPDATE SET query = excluded.query, sort = excluded.sort",
+                (self.store.editor, name.strip(), query, position, sort),
             )
+
+    def set_search_sort(self, query: str, sort: str) -> int:
+        """Remember ``sort`` for every search of ``query`` this editor saved; returns
+        how many."""
+        with self.store.write() as conn:
+            changed = conn.execute(
+                "UPDATE editor_searches SET sort = ? WHERE editor = ? AND query = ?",
+                (sort, self.store.editor, query),
+            )
+            return changed.rowcount
+
+    def search_sorts(self) -> dict[str, str]:
+        """This editor's saved query -> the order remembered for it."""
+        rows = self.store.conn.execute(
+            "SELECT query, sort FROM editor_searches WHERE editor = ? AND sort != ''"
+            " ORDER BY position",
+            (self.store.editor,),
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
 
     def delete_search(self, name: str) -> bool:
         """Forget one of this editor's searches; returns whether it existed."""

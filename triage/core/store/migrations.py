@@ -149,7 +149,16 @@ def _postgres_notify(conn: Connection) -> None:
         )
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "editors", _editors, _editors),)
+def _editor_search_sorts(conn: Connection) -> None:
+    """A named editor's saved searches remember the story list's order, as the
+    default editor's do ('' for the default order)."""
+    conn.execute("ALTER TABLE editor_searches ADD COLUMN sort TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "editors", _editors, _editors),
+    Migration(2, "editor search sorts", _editor_search_sorts, _editor_search_sorts),
+)
 """Numbered steps after the baseline, oldest first."""
 
 

@@ -131,9 +131,9 @@ class Tags:
     def save_search(self, name: str, query: str, sort: str = "") -> None:
         """Save (or replace) a named search, with the story list's order for it
         ('' for the default); new ones go last. A named editor's searches are their
-        own (:mod:`triage.core.store.editors`), kept without an order."""
+        own (:mod:`triage.core.store.editors`)."""
         if self.store.editor:
-            return self._editor.save_search(name, query)
+            return self._editor.save_search(name, query, sort)
         with self.store.write() as conn:
             row = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM saved_searches")
             position = int(row.fetchone()[0])
@@ -145,6 +145,8 @@ class Tags:
 
     def set_search_sort(self, query: str, sort: str) -> int:
         """Remember ``sort`` for every saved search of ``query``; returns how many."""
+        if self.store.editor:
+            return self._editor.set_search_sort(query, sort)
         with self.store.write() as conn:
             changed = conn.execute(
                 "UPDATE saved_searches SET sort = ? WHERE query = ?", (sort, query)
@@ -153,6 +155,8 @@ class Tags:
 
     def search_sorts(self) -> dict[str, str]:
         """Saved query -> the order remembered for it (searches without one left out)."""
+        if self.store.editor:
+            return self._editor.search_sorts()
         rows = self.store.conn.execute(
             "SELECT query, sort FROM saved_searches WHERE sort != '' ORDER BY position"
         )
