@@ -171,6 +171,23 @@ def headlines_agree(
     return apart <= config.headline_window
 
 
+def one_report(
+    similarity: float,
+    ours: tuple[str, Mapping[str, float], str],
+    theirs: tuple[str, Mapping[str, float], str],
+    feeds: bool,
+    config: ClusterConfig,
+) -> bool:
+    """Whether two stories, as (title, vector, ISO time), can be one outlet's one
+    report: a near-copy (:func:`near_copy`); between two stories of one feed
+    (``feeds``), the numbers in their titles and the time between them must agree
+    too (:func:`feed_copy`)."""
+    copy = near_copy(similarity, ours[0], theirs[0], config)
+    if copy and feeds and config.same_source_copy > 0:
+        copy = feed_copy((ours[0], theirs[0]), (ours[2], theirs[2]), config)
+    return copy
+
+
 def short_gate(
     similarity: float, ours: int, theirs: int, config: ClusterConfig, headlines: bool = False
 ) -> float:
@@ -413,12 +430,13 @@ class ClusterEngine:
                     cfg,
                 )
                 similarity = short_gate(similarity, len(vector), len(stored.vector), cfg, agree)
-            copy = near_copy(similarity, title, stored.title, cfg)
-            feeds = FROM_FEED in markers and FROM_FEED in stored.years
-            if copy and feeds and cfg.same_source_copy > 0:
-                copy = feed_copy(
-                    (title, stored.title), (iso(story.published), stored.published), cfg
-                )
+            copy = one_report(
+                similarity,
+                (title, vector, published),
+                (stored.title, stored.vector, stored.published),
+                FROM_FEED in markers and FROM_FEED in stored.years,
+                cfg,
+            )
             if not copy and same_outlet(
                 (story.source, story.url, FROM_FEED in markers),
                 (stored.source, stored.url, FROM_FEED in stored.years),
@@ -506,12 +524,13 @@ class ClusterEngine:
                     cfg,
                 )
                 similarity = short_gate(similarity, len(vector), len(theirs.vector), cfg, agree)
-            copy = near_copy(similarity, stored.title, theirs.title, cfg)
-            feeds = FROM_FEED in stored.years and FROM_FEED in theirs.years
-            if copy and feeds and cfg.same_source_copy > 0:
-                copy = feed_copy(
-                    (stored.title, theirs.title), (stored.published, theirs.published), cfg
-                )
+            copy = one_report(
+                similarity,
+                (stored.title, vector, stored.published),
+                (theirs.title, theirs.vector, theirs.published),
+                FROM_FEED in stored.years and FROM_FEED in theirs.years,
+                cfg,
+            )
             if not copy and same_outlet(
                 (stored.source, stored.url, FROM_FEED in stored.years),
                 (theirs.source, theirs.url, FROM_FEED in theirs.years),
