@@ -249,6 +249,10 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def search_submitted(self, event: Input.Submitted) -> None:
+        # Enter runs the query now: the typing's pending run would run it again later
+        # and reset the list the editor may already be paging through.
+        if self._debounce is not None:
+            self._debounce.stop()
         self.run_query(event.value)
         self.set_focus(self.query_one(StoryList))
 
