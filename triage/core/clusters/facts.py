@@ -81,6 +81,7 @@ RATIO = 1.1
 
 
 _LETTERS = re.compile(r"[A-Za-z]+")
+_DIGIT = re.compile(r"\d")
 
 
 def _dateline(line: str) -> bool:
@@ -176,6 +177,8 @@ def counts(text: str, compound_ages: bool = True, currencies: bool = True) -> fr
     reports of one kind of accident or arrest whose victims or suspects differ in
     age are two events.
     """
+    if _DIGIT.search(text) is None:
+        return frozenset()  # every pattern below needs a digit
     found: set[str] = set()
     for match in _COUNT.finditer(text):
         digits, scale, word = match.group(1), match.group(2), match.group(3).lower()

@@ -416,8 +416,14 @@ def find_quotes(text: str, quotes: Sequence[Quote]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(q for q in kept if len(q.split()) >= MIN_QUOTE_WORDS))
 
 
+_ATTRIBUTION_WORDS = ("told", "according", "report", "story", "interview")
+"""One of these is in every text :data:`_ATTRIBUTION` matches ("reported" holds "report")."""
+
+
 def cited_outlets(text: str) -> frozenset[str]:
     """Return keys of the outlets the text names as its source."""
+    if not any(word in text for word in _ATTRIBUTION_WORDS):
+        return frozenset()  # most feed entries: no attribution to look for
     names: set[str] = set()
     for match in _ATTRIBUTION.finditer(text):
         name = next(group for group in match.groups() if group)
