@@ -59,7 +59,7 @@ POLL_SECONDS = 0.1
 WORKER_CACHE_KB = 32_000
 """The worker's SQLite page cache, in KB."""
 
-WORKER_CHECKPOINT = 4000
+WORKER_CHECKPOINT = 10_000
 """WAL pages after which the worker's commits checkpoint (SQLite's default: 1,000)."""
 
 STORED = b"stored\n"
