@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from triage.core.clusters.df import WHOLE_AFTER
 from triage.core.clusters.tables import ClusterTables
 
 
@@ -72,3 +73,19 @@ def test_clearing_the_tables_forgets_every_count(tmp_path: Path) -> None:
     tables.clear_derived()
     assert tables.count_in(["w:ferry"]) == {"w:ferry": 1}
     assert _stored_df(tables) == {"w:ferry": 1}
+
+
+def test_a_long_run_reads_the_whole_table_and_still_sees_other_writers(tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+    ours, theirs = _tables(path), _tables(path)
+    theirs.count_in([f"w:old{n}" for n in range(5)])  # counted before our run began
+    ours.conn.execute("BEGIN")
+    with ours.df.batch():
+        for n in range(WHOLE_AFTER + 5):  # enough reads of unknown terms for the whole table
+            assert ours.count_in([f"w:new{n}", "w:old1"]) == {f"w:new{n}": 1, "w:old1": 2 + n}
+        assert ours.document_frequencies(["w:old3", "w:never"]) == {"w:old3": 1}
+        assert ours.count_in(["w:old4", "w:later"]) == {"w:old4": 2, "w:later": 1}
+    ours.conn.execute("COMMIT")
+    assert _stored_df(ours)["w:old1"] == WHOLE_AFTER + 6
+    theirs.count_in(["w:later", "w:old4"])  # another writer after our whole read
+    assert ours.count_in(["w:later", "w:old4"]) == {"w:later": 3, "w:old4": 4}

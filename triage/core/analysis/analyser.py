@@ -33,6 +33,9 @@ from triage.core.store import Quotes, Store
 ANALYSE_BATCH = 50
 """Stories per analysis transaction."""
 
+_LAST_CHAR = "\U0010ffff"
+"""The highest character: a day followed by it sorts after every time of that day."""
+
 PREPARE_BATCH = 20
 """Stories prepared ahead per step, so newly stored ones wait little for
 their quotes."""
@@ -160,12 +163,41 @@ class Analyser:
         """Id -> seq of the oldest ``batch`` stories whose ``mark`` is behind."""
         # An undated story's time is when it was first seen, to the second: ordered by
         # that day alone, the clusters do not depend on how long the fetch took.
-        rows = self.store.conn.execute(
-            f"SELECT id, seq FROM stories WHERE {mark} < seq ORDER BY "
-            "CASE WHEN dated = 1 THEN published ELSE substr(published, 1, 10) END, id LIMIT ?",
-            (batch,),
-        ).fetchall()
+        order = "CASE WHEN dated = 1 THEN published ELSE substr(published, 1, 10) END, id"
+        bound = self._last_day(mark, batch)
+        if bound is None:
+            rows = self.store.conn.execute(
+                f"SELECT id, seq FROM stories WHERE {mark} < seq ORDER BY {order} LIMIT ?",
+                (batch,),
+            ).fetchall()
+        else:
+            rows = self.store.conn.execute(
+                f"SELECT id, seq FROM stories WHERE {mark} < seq AND published <= ? "
+                f"ORDER BY {order} LIMIT ?",
+                (bound, batch),
+            ).fetchall()
         return {str(r[0]): int(r[1]) for r in rows}
+
+    def _last_day(self, mark: str, batch: int) -> str | None:
+        """An upper bound on ``published`` that keeps every one of the oldest ``batch``
+        pending stories, or None to read them all (PostgreSQL, or fewer pending).
+
+        Sorting every pending story for each batch read each one's row (its last
+        columns sit behind the body), once per batch. A story's sort key lies between
+        its day and its time, so none published on a later day than the ``batch``-th
+        oldest by time can be among the first ``batch``: only stories up to the end of
+        that day need sorting. Their times are read from the index of pending stories
+        alone. Holds in SQLite's binary text order (not a PostgreSQL collation's).
+        """
+        if self.store.dialect != "sqlite":
+            return None
+        row = self.store.conn.execute(
+            f"SELECT published FROM stories WHERE {mark} < seq ORDER BY published LIMIT 1 OFFSET ?",
+            (batch - 1,),
+        ).fetchone()
+        if row is None:
+            return None
+        return str(row[0])[:10] + _LAST_CHAR  # every time on that day (or before) is below
 
     def _current(self, wanted: dict[str, int], condition: str) -> dict[str, int]:
         """Id -> seq of those of ``wanted`` that still meet ``condition``."""

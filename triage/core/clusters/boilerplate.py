@@ -32,6 +32,7 @@ MIN_WORDS = 2
 _SEPARATOR = re.compile(r"\s+[|\-–—»·•]\s+|:\s+|\s+[|»·•]|[|»·•]\s+")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 _WORD = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def _key(kind: str, text: str) -> int | None:
     words = _WORD.findall(text.casefold())
     if len(words) < MIN_WORDS:
         return None
-    shape = " ".join(re.sub(r"\d+", "0", w) for w in words)
+    shape = _DIGITS.sub("0", " ".join(words))  # a run of digits never spans the space
     return zlib.crc32(f"{kind}\x1f{shape}".encode()) & 0x7FFFFFFF
 
 

@@ -26,6 +26,11 @@ _EPOCH_KEY = "df_epoch"
 MAX_CACHED_TERMS = 400_000
 """Beyond this many remembered terms (~60 MB), the dict starts afresh."""
 
+WHOLE_AFTER = 20
+"""Reads of unknown terms after which the whole table is read into the dict at once
+(if it holds at most ``MAX_CACHED_TERMS // 2`` terms): a long run then looks up no
+term in SQL, while a short one (a refresh of a few stories) reads only its own."""
+
 
 class DocumentFrequencies:
     """The ``cluster_df`` table behind a write-behind cache (see the module docstring).
@@ -40,6 +45,10 @@ class DocumentFrequencies:
         self._pending: dict[str, int] = {}
         self._epoch: int | None = None
         self._depth = 0
+        self._whole = False
+        """Whether the dict holds every term of the table (an absent term's df is 0)."""
+        self._reads = 0
+        """Reads of unknown terms since the dict was last emptied."""
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -104,11 +113,23 @@ class DocumentFrequencies:
         stored = int(row[0]) if row else None
         if stored is None or stored != self._epoch or len(self._known) > MAX_CACHED_TERMS:
             self._known.clear()
+            self._whole = False
+            self._reads = 0
         self._pending.clear()
 
     def _load(self, terms: Iterable[str]) -> None:
         """Read the df of every term of ``terms`` not yet in the dict (0 when absent)."""
-        missing = list({term for term in terms if term not in self._known})
+        known = self._known
+        missing = list({term for term in terms if term not in known})
+        if not missing:
+            return
+        if self._whole:
+            known.update(dict.fromkeys(missing, 0))
+            return
+        self._reads += 1
+        if self._reads >= WHOLE_AFTER and self._read_whole():
+            known.update(dict.fromkeys((t for t in missing if t not in known), 0))
+            return
         for chunk in chunks(missing):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
@@ -116,6 +137,19 @@ class DocumentFrequencies:
             )
             self._known.update(dict.fromkeys(chunk, 0))
             self._known.update(rows.fetchall())
+
+    def _read_whole(self) -> bool:
+        """Read every term's df into the dict, unless the table is too large for it;
+        return whether it did. Counts this process changed and has not written yet
+        (``_pending``) are kept: the dict's value is the table's plus those."""
+        row = self.conn.execute("SELECT count(*) FROM cluster_df").fetchone()
+        if int(row[0]) + len(self._known) > MAX_CACHED_TERMS // 2:
+            return False
+        pending = self._pending
+        for term, df in self.conn.execute("SELECT term, df FROM cluster_df"):
+            self._known[term] = df + pending.get(term, 0)
+        self._whole = True
+        return True
 
     def _flush(self) -> None:
         """Write each changed term once, drop terms no story counts any more."""
@@ -142,3 +176,5 @@ class DocumentFrequencies:
         self._known.clear()
         self._pending.clear()
         self._epoch = None
+        self._whole = False
+        self._reads = 0

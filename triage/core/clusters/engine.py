@@ -387,7 +387,15 @@ class ClusterEngine:
         total = self.tables.story_count() + 1
         idf: dict[str, float] = {}
         if self.config.use_idf:
-            full = {f: idf_weight(frequencies.get(f, 1), total, cfg.common_cut) for f in features}
+            # idf depends on df alone here, and most features share a few small dfs.
+            by_df: dict[int, float] = {}
+            full: dict[str, float] = {}
+            for f in features:
+                df = frequencies.get(f, 1)
+                weight = by_df.get(df)
+                if weight is None:
+                    weight = by_df[df] = idf_weight(df, total, cfg.common_cut)
+                full[f] = weight
             if signals.language != ENGLISH:
                 # Its words are counted among its language's stories only.
                 prefix = f"w:{signals.language}/"
@@ -396,7 +404,8 @@ class ClusterEngine:
                 for f in features:
                     if f.startswith(prefix):
                         full[f] = idf_weight(frequencies.get(f, 1), in_language, cut)
-            idf = {f: w**cfg.idf_power if w > 0 else 0.0 for f, w in full.items()}
+            powered = {w: w**cfg.idf_power if w > 0 else 0.0 for w in set(full.values())}
+            idf = {f: powered[w] for f, w in full.items()}
         vector = weigh(signals.counts, idf, cfg.vector_terms, cfg.entity_boost, cfg.number_boost)
         return vector, frequencies
 

@@ -80,24 +80,39 @@ RATIO = 1.1
 """Counts within this ratio agree (reports round: "about 80 million", "85 million")."""
 
 
+_LETTERS = re.compile(r"[A-Za-z]+")
+_DIGIT = re.compile(r"\d")
+
+
 def _dateline(line: str) -> bool:
     """Whether ``line`` is only a date or time stamp (publication, not event, time)."""
-    words = re.findall(r"[A-Za-z]+", line)
     return (
         len(line) < 100
-        and any(c.isdigit() for c in line)
-        and sum(w.lower() not in _DATE_WORDS for w in words) <= 1
+        and any(map(str.isdigit, line))
+        and sum(w.lower() not in _DATE_WORDS for w in _LETTERS.findall(line)) <= 1
     )
+
+
+@lru_cache(maxsize=4)
+def _lead_lines(title: str, body: str) -> tuple[str, str] | None:
+    """The first line of title and body that is no dateline, and the rest of those
+    lines joined (None when every line is one); cached, as both the weekdays and
+    the actions of a story read its lead."""
+    kept = [
+        line for line in (title + "\n" + body).split("\n") if line.strip() and not _dateline(line)
+    ]
+    if not kept:
+        return None
+    return kept[0], " ".join(kept[1:])
 
 
 def lead_of(title: str, body: str, sentences: int = 2) -> str:
     """Return the title and the first ``sentences`` sentences of the body, without
     dateline or time-stamp lines (which give the publication day, not the event's)."""
-    lines = [line for line in (title + "\n" + body).split("\n") if line.strip()]
-    kept = [line for line in lines if not _dateline(line)]
-    if not kept:
+    lines = _lead_lines(title, body)
+    if lines is None:
         return ""
-    head, rest = kept[0], " ".join(kept[1:])
+    head, rest = lines
     cut = 0
     for _ in range(sentences):
         match = _LEAD_END.search(rest, cut)
@@ -162,6 +177,8 @@ def counts(text: str, compound_ages: bool = True, currencies: bool = True) -> fr
     reports of one kind of accident or arrest whose victims or suspects differ in
     age are two events.
     """
+    if _DIGIT.search(text) is None:
+        return frozenset()  # every pattern below needs a digit
     found: set[str] = set()
     for match in _COUNT.finditer(text):
         digits, scale, word = match.group(1), match.group(2), match.group(3).lower()

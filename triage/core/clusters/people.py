@@ -14,7 +14,7 @@ markers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from triage.core.clusters.signals import COMMON_WORDS, normal_word, split_lead, title_case
@@ -55,13 +55,33 @@ def _called_alone(surname: str, story: str) -> bool:
     """Whether the story calls someone by ``surname`` alone: capitalised, after a word
     that is not (not the tail of "Jane Roe", "Fifth Avenue"), and never written in
     lower case (a capitalised "Police say" is a common noun)."""
-    if re.search(r"(?<![\w'’-])" + re.escape(surname.lower()) + r"\b", story):
+    if next(_standalone(surname.lower(), story), None) is not None:
         return False
-    for match in re.finditer(r"(?<![\w'’-])" + re.escape(surname) + r"\b", story):
-        before = story[max(0, match.start() - 40) : match.start()].split()
+    for start in _standalone(surname, story):
+        before = story[max(0, start - 40) : start].split()
         if not before or not before[-1][:1].isupper() or before[-1][-1] in _BREAKS:
             return True
     return False
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` is part of a word (a regex ``\\w``) or joins one (' ’ -)."""
+    return char.isalnum() or char in "_'’-"
+
+
+def _standalone(word: str, text: str) -> Iterator[int]:
+    """The offsets where ``word`` (letters, perhaps joined by ' ’ -, ending in a
+    letter) stands alone in ``text``: no word character or joiner before it, no word
+    character after it. The pattern ``(?<![\\w'’-])word\\b`` by plain search, without
+    compiling a pattern per surname."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not _joins(text[start - 1])) and (
+            end == len(text) or not (text[end].isalnum() or text[end] == "_")
+        ):
+            yield start
+        start = text.find(word, start + 1)
 
 
 @lru_cache(maxsize=4096)

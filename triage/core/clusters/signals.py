@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -113,6 +113,12 @@ def _fold_word(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+def _folded_bytes(word: str) -> bytes:
+    """:func:`fold` of one word as UTF-8, cached (a shingle hashes five of them)."""
+    return fold(word).encode()
+
+
+@lru_cache(maxsize=1 << 16)
 def _word_feature(raw: str) -> str | None:
     """The ``w:`` feature a word counts as, or None for stop words, short words and
     bare numbers (cached for the same reason as :func:`_fold_word`)."""
@@ -170,7 +176,7 @@ def _entity_runs(text: str, language: str = ENGLISH) -> Iterable[str]:
     """Yield capitalised word runs ("Betty Ford Center"), skipping a lone
     sentence-initial word, which is usually just a capitalised common word (and, in
     a language that capitalises its nouns, any lone word)."""
-    for name in _capital_runs(text):
+    for name in _scan(text).runs:
         if language == ENGLISH:
             yield name
             continue
@@ -179,11 +185,33 @@ def _entity_runs(text: str, language: str = ENGLISH) -> Iterable[str]:
             yield " ".join(kept)
 
 
-def _capital_runs(text: str) -> Iterable[str]:
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """One pass over a text's words (see :func:`_scan`).
+
+    Attributes:
+        words: Every word, in order.
+        runs: Its capitalised runs as :func:`_entity_runs` reads them in English.
+        title_case: Whether most of its words are capitalised (:func:`title_case`).
+    """
+
+    words: tuple[str, ...]
+    runs: tuple[str, ...]
+    title_case: bool
+
+
+@lru_cache(maxsize=8)
+def _scan(text: str) -> _Scan:
+    """Read ``text``'s words, capital runs and case in one pass, cached: a story's
+    title and lead are read for its features, its lead names and its people, and its
+    body's words for its shingles."""
+    words: list[str] = []
+    runs: list[str] = []
     run: list[str] = []
     run_start = 0
     for match in _WORD.finditer(text):
         word = match.group()
+        words.append(word)
         capital = (word[0].isupper() and not word.isupper()) or (word.isupper() and len(word) > 1)
         # A capital word extends the run when nothing but spaces separates them.
         if capital and (not run or not text[run_start : match.start()].strip()):
@@ -191,16 +219,18 @@ def _capital_runs(text: str) -> Iterable[str]:
             run_start = match.end()
             continue
         if run:
-            yield from _finish_run(text, run, run_start)
+            _finish_run(text, run, run_start, runs)
         run = [word] if capital else []
         run_start = match.end()
     if run:
-        yield from _finish_run(text, run, run_start)
+        _finish_run(text, run, run_start, runs)
+    long_words = [w for w in words if len(w) > 3]
+    upper = len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) > 0.6 * len(long_words)
+    return _Scan(tuple(words), tuple(runs), upper)
 
 
-def _finish_run(text: str, run: list[str], end: int) -> Iterable[str]:
-    if not run:
-        return
+def _finish_run(text: str, run: list[str], end: int, runs: list[str]) -> None:
+    """Add the name a capital run ending at ``end`` makes to ``runs``, if any."""
     words = [w for w in (_fold_word(w).strip("'") for w in run) if w not in _STOPWORDS]
     if not words:
         return
@@ -208,15 +238,15 @@ def _finish_run(text: str, run: list[str], end: int) -> Iterable[str]:
         start = end - len(run[0])
         if start == 0 or _SENTENCE_END.search(text[max(0, start - 3) : start]):
             return
-    yield " ".join(words)
+    runs.append(" ".join(words))
 
 
 def title_case(text: str) -> bool:
     """Whether most words are capitalised (a headline style), so capitals mark no names."""
-    words = [w for w in _WORD.findall(text) if len(w) > 3]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+    return _scan(text).title_case
 
 
+@lru_cache(maxsize=8)
 def split_lead(body: str, sentences: int = LEAD_SENTENCES) -> tuple[str, str]:
     """Split ``body`` after its first ``sentences`` sentences (the lead, which says
     what happened, where and when; the rest is background shared by the topic)."""
@@ -282,11 +312,17 @@ def term_counts(
     lead, rest = split_lead(body)
     english = language == ENGLISH
     for weight, text in ((title_boost, title), (lead_boost, lead), (1.0, rest)):
+        scan = _scan(text)
         if english:
-            for raw in _WORD.findall(text):
+            # Each distinct word once: every occurrence of a feature in one text adds
+            # the same weight, so adding it per occurrence in any order gives the same sum.
+            for raw, times in Counter(scan.words).items():
                 feature = _word_feature(raw)
                 if feature is not None:
-                    counts[feature] += weight
+                    total = counts[feature]
+                    for _ in range(times):
+                        total += weight
+                    counts[feature] = total
         else:
             for raw in words(text, language, _WORD):
                 feature = foreign_feature(raw, language)
@@ -294,7 +330,7 @@ def term_counts(
                     counts[feature] += weight
         if not use_entities:
             continue
-        if not title_case(text):
+        if not scan.title_case:
             for name in _entity_runs(text, language):
                 counts["e:" + name] += weight
         for number in _NUMBER.findall(text):
@@ -347,12 +383,16 @@ def weigh(
 
 def shingle_hashes(text: str) -> dict[int, int]:
     """Return sampled shingle hash -> word index of its first word in ``text``."""
-    words = [_fold_word(word) for word in _WORD.findall(text)]
+    # The words of the lead and of the rest are the text's words: the lead ends on a
+    # sentence mark or a blank line, which no word spans (and both were read already).
+    lead, rest = split_lead(text)
+    words = [_folded_bytes(word) for word in _scan(lead).words + _scan(rest).words]
+    crc32 = zlib.crc32
     sampled: dict[int, int] = {}
     for index in range(len(words) - SHINGLE_WORDS + 1):
-        key = zlib.crc32(" ".join(words[index : index + SHINGLE_WORDS]).encode())
-        if key % SHINGLE_SAMPLE == 0:
-            sampled.setdefault(key, index)
+        key = crc32(b" ".join(words[index : index + SHINGLE_WORDS]))
+        if key % SHINGLE_SAMPLE == 0 and key not in sampled:
+            sampled[key] = index
     return sampled
 
 
@@ -382,8 +422,14 @@ def find_quotes(text: str, quotes: Sequence[Quote]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(q for q in kept if len(q.split()) >= MIN_QUOTE_WORDS))
 
 
+_ATTRIBUTION_WORDS = ("told", "according", "report", "story", "interview")
+"""One of these is in every text :data:`_ATTRIBUTION` matches ("reported" holds "report")."""
+
+
 def cited_outlets(text: str) -> frozenset[str]:
     """Return keys of the outlets the text names as its source."""
+    if not any(word in text for word in _ATTRIBUTION_WORDS):
+        return frozenset()  # most feed entries: no attribution to look for
     names: set[str] = set()
     for match in _ATTRIBUTION.finditer(text):
         name = next(group for group in match.groups() if group)

@@ -92,18 +92,23 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
     return _tokenize(text, start, end)
 
 
+_new_token = tuple.__new__
+"""Builds a :class:`Token` from a (word, start, end) tuple without the named tuple's
+Python-level ``__new__`` (a tokeniser makes hundreds of thousands)."""
+
+
 def _tokenize(text: str, start: int, end: int) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     abbreviation = _ABBREVIATION.fullmatch
     for match in TOKEN.finditer(text, start, end):
         word = match.group()
+        begin, finish = match.span()
         if word[-1] == "." and len(word) > 1 and not abbreviation(word):
-            token_end = match.end() - 1
-            append(Token(word[:-1], match.start(), token_end))
-            append(Token(".", token_end, token_end + 1))
+            append(_new_token(Token, (word[:-1], begin, finish - 1)))
+            append(_new_token(Token, (".", finish - 1, finish)))
         else:
-            append(Token(word, match.start(), match.end()))
+            append(_new_token(Token, (word, begin, finish)))
     return tokens
 
 
