@@ -74,11 +74,12 @@ def test_scale_benchmark_runs_end_to_end(tmp_path: Path, pg_url: str) -> None:
     fts = result["pg_fts"]
     assert set(fts["search"]) == kinds
     assert fts["gin_mb"] > 0
-    for kind in kinds:  # the stemmers differ a little; the queries find the same stories
+    for kind in kinds - {"phrase"}:  # a phrase with a stop word is one word in PostgreSQL's
         assert fts["matches"][kind] > 0 or kind == "two-term"
         assert abs(fts["matches"][kind] - result["whoosh_matches"][kind]) <= 0.2 * max(
             fts["matches"][kind], result["whoosh_matches"][kind]
         ), (kind, fts["matches"], result["whoosh_matches"])
+    assert fts["matches"]["phrase"] >= result["whoosh_matches"]["phrase"] > 0
     for name in ("sqlite", "pg"):
         assert set(result["store_answered"][name]) == {"tag", "is_read", "assigned"}
         assert "assign+search" in result["edits"][name]
