@@ -463,7 +463,8 @@ def measure_fts_only(args: argparse.Namespace, url: str, scratch: Path, log: Any
             PageCache(desk.store)
         log("rows only to PostgreSQL")
         report, rows_s = _timed(lambda: copy_store(solo.store, team.store))
-        prepare(team)
+        for desk in (solo, team):  # read marks reorder latest_ids: the full run's mix
+            prepare(desk)
         queries = _search.build_queries(solo)
         since = recent_since(solo)
         result: dict[str, Any] = {
