@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import _pg  # noqa: E402
 import corpus  # noqa: E402
 
 SEED_STORIES = 300
@@ -274,25 +275,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="one JSON line")
     args = parser.parse_args()
 
-    server = None
-    url = args.url
-    if url is None:
-        from pgserver import PgServer, find_bin_dir
-
-        bin_dir = find_bin_dir()
-        if bin_dir is None:
-            sys.exit("PostgreSQL is not installed here; give --url of an empty database")
-        server = PgServer(bin_dir)
-        url = server.new_database()
-    try:
-        with tempfile.TemporaryDirectory(prefix="triage-teamdesk-") as tmp:
-            result = measure(args, url, Path(tmp))
-    finally:
-        from triage.core.store.postgres import close_pools
-
-        close_pools()
-        if server is not None:
-            server.stop()
+    with (
+        _pg.database(args.url) as url,
+        tempfile.TemporaryDirectory(prefix="triage-teamdesk-") as tmp,
+    ):
+        result = measure(args, url, Path(tmp))
     if args.json:
         print(json.dumps(result, sort_keys=True))
         return

@@ -60,6 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import _edits  # noqa: E402
+import _pg  # noqa: E402
 import _search  # noqa: E402
 import corpus  # noqa: E402
 from _stats import Samples  # noqa: E402
@@ -665,26 +666,12 @@ def main() -> None:
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
-    server = None
-    url = args.url
-    if url is None:
-        from pgserver import PgServer, find_bin_dir
-
-        bin_dir = find_bin_dir()
-        if bin_dir is None:
-            sys.exit("PostgreSQL is not installed here; give --url of an empty database")
-        server = PgServer(bin_dir)
-        url = server.new_database()
-    scratch = Path(tempfile.mkdtemp(prefix="triage-teamscale-", dir=args.scratch))
-    try:
-        result = (measure_fts_only if args.fts_only else measure)(args, url, scratch, log)
-    finally:
-        from triage.core.store.postgres import close_pools
-
-        close_pools()
-        if server is not None:
-            server.stop()
-        shutil.rmtree(scratch, ignore_errors=True)
+    with _pg.database(args.url) as url:
+        scratch = Path(tempfile.mkdtemp(prefix="triage-teamscale-", dir=args.scratch))
+        try:
+            result = (measure_fts_only if args.fts_only else measure)(args, url, scratch, log)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     if args.json or args.fts_only:
         print(json.dumps(result, sort_keys=True))
     else:
