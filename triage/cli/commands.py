@@ -24,9 +24,6 @@ from triage.core.export import (
     work_json,
     write_atomically,
 )
-from triage.core.ingest import OpmlFeed, parse_opml, render_opml
-from triage.core.ingest.opml import vet_opml
-from triage.core.ingest.sources import is_url
 from triage.core.links import web_url
 from triage.core.models import IngestReport, Story
 from triage.core.rules import RuleError, split_rule
@@ -177,6 +174,8 @@ def _print_report(report: IngestReport, as_json: bool) -> int:
 
 
 def cmd_ingest(desk: Desk, args: argparse.Namespace) -> int:
+    from triage.core.ingest.sources import is_url  # the ingest path loads for ingest only
+
     urls = [s for s in dict.fromkeys(args.sources) if is_url(s)]
     fresh = [url for url in urls if desk.feeds.get(url) is None]
     report = desk.ingest(
@@ -296,6 +295,8 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
             raise CliError(f"not subscribed: {args.url}")
         print(f"unsubscribed: {safe_line(args.url)}")
     elif action == "import":
+        from triage.core.ingest.opml import parse_opml, vet_opml
+
         try:
             listed = parse_opml(Path(args.file).read_bytes())
         except (OSError, ParseError) as exc:
@@ -310,6 +311,8 @@ def cmd_feeds(desk: Desk, args: argparse.Namespace) -> int:
         name = safe_line(args.file)
         print(f"subscribed to {plural(len(taken), 'feed', 'feeds')} from {name}")
     elif action == "export":
+        from triage.core.ingest.opml import OpmlFeed, render_opml
+
         opml = render_opml(
             [OpmlFeed(f.url, f.name, f.tags[0] if f.tags else "") for f in desk.feeds.all()]
         )

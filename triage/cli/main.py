@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from triage import __version__
 from triage.cli.commands import COMMANDS, CliError, open_desk
 from triage.core.desk import DESK_ENV, INDEX_ENV, SORTS
-from triage.core.fulltext import ExtractorUnavailable
+from triage.core.errors import ExtractorUnavailable
 from triage.core.textclean import safe_line
 
 

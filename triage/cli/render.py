@@ -31,10 +31,7 @@ from triage.core.export import (
     story_age,
     story_summary_json,
 )
-from triage.core.ingest import read_file
-from triage.core.ingest.articles import decode_text_file
 from triage.core.models import AlertHit, Feed, IngestReport, StoredQuote, Story
-from triage.core.quotes import extract_quotes
 from triage.core.rules import Rule, Trial
 from triage.core.search import Snippet
 from triage.core.store import Assignment, RuleRow, TagMark
@@ -350,6 +347,10 @@ def tolerate_closed_pipe() -> Iterator[None]:
 
 def quotes_from_files(paths: Sequence[str], as_json: bool) -> int:
     """``triage quotes --file``: extract from files' full text, without touching a desk."""
+    from triage.core.ingest import read_file  # loaded for this command, not every one
+    from triage.core.ingest.articles import decode_text_file
+    from triage.core.quotes import extract_quotes
+
     status = 0
     found: list[dict[str, object]] = []
     for name in paths:

@@ -24,16 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
 
+# Ingest (feed parsing, HTTP), full text and the desk copy are imported where they are
+# used: the app's first screen needs none of them, and loading them (httpx, feedparser)
+# was a large share of its cold start.
 if TYPE_CHECKING:
+    from triage.core.fetch import FetchPolicy
+    from triage.core.ingest import Pipeline
+    from triage.core.store.copy import CopyReport
     from triage.core.store.postgres import Watcher
 
 from triage.core.analysis import ANALYSE_BATCH, Analyser
 from triage.core.analysis.worker import open_analyser
 from triage.core.clusters import ClusterEngine
 from triage.core.export import ClusterMemberNote, ClusterNote, StoryWork
-from triage.core.fetch import FetchPolicy
-from triage.core.fulltext import PageCache
-from triage.core.ingest import Pipeline
 from triage.core.models import IngestReport, Progress, Quote, StoredQuote, Story
 from triage.core.rules import RuleEngine, mentions_hidden
 from triage.core.search import (
@@ -65,7 +68,6 @@ from triage.core.store import (
     store_location,
     terminal_name,
 )
-from triage.core.store.copy import CopyError, CopyReport, copy_store
 
 INDEX_ENV = "TRIAGE_INDEX"
 DESK_ENV = "TRIAGE_DESK"
@@ -265,6 +267,8 @@ class Desk:
         self, progress: Progress | None = None, policy: FetchPolicy | None = None
     ) -> Pipeline:
         """An ingest or refresh run over this desk (this thread's connection)."""
+        from triage.core.ingest import Pipeline  # imported on use (see the imports)
+
         return Pipeline(self.path, self.store, self.writer, self.analyser, progress, policy)
 
     def analyse_pending(self, batch: int = ANALYSE_BATCH) -> int:
@@ -565,6 +569,9 @@ class Desk:
         Raises:
             CopyError: When ``other`` is not empty, or lacks a table or column.
         """
+        from triage.core.fulltext import PageCache  # imported on use (see the imports)
+        from triage.core.store.copy import CopyError, copy_store
+
         for desk in (self, other):  # the parts that create tables of their own
             _ = desk.analyser
             PageCache(desk.store)

@@ -16,8 +16,6 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-import ftfy
-
 # CSI: ESC [ params intermediates final; 8-bit CSI is U+009B.
 _CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
 # OSC / DCS / SOS / PM / APC: ESC ] ... terminated by BEL or ST (ESC \ or U+009C).
@@ -98,6 +96,8 @@ def repair_mojibake(text: str) -> str:
     (a feed that double-encodes its titles shows "National â€º Crime"), else as it is."""
     if _MOJIBAKE.search(text) is None:
         return text
+    import ftfy  # loaded at the first repair: most text never needs it, and the app starts faster
+
     return strip_controls(ftfy.fix_encoding(text))  # the repair may decode a control
 
 

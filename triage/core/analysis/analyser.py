@@ -27,7 +27,6 @@ from collections.abc import Sequence
 
 from triage.core.clusters import ClusterEngine, PreparedMemo
 from triage.core.models import Quote
-from triage.core.quotes import extract_quotes
 from triage.core.store import Quotes, Store
 
 ANALYSE_BATCH = 50
@@ -108,6 +107,8 @@ class Analyser:
         todo = self._current(wanted, "quoted < seq") if wanted else {}
         if not todo:
             return 0
+        from triage.core.quotes import extract_quotes  # loaded on use (see the package)
+
         stories = self.store.get_stories(list(todo))
         extracted = {story.id: extract_quotes(story.body) for story in stories}
         done = 0

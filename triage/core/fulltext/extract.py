@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from email.message import Message
 
+from triage.core.errors import ExtractorUnavailable as ExtractorUnavailable
 from triage.core.textclean import clean_text
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,6 @@ EDGE_MAX_WORDS = 6
 Extractor = Callable[[str, str], str]
 _lock = threading.Lock()
 _trafilatura: Extractor | None = None
-
-
-class ExtractorUnavailable(RuntimeError):
-    """trafilatura, a required dependency, cannot be imported: the install is broken."""
 
 
 def word_count(text: str) -> int:

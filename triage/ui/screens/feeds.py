@@ -23,7 +23,6 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from triage.core.errors import ParseError
-from triage.core.ingest import OpmlFeed, parse_opml, render_opml
 from triage.core.links import url_parts
 from triage.core.models import Feed
 from triage.core.store import TagError, from_iso, normalize_tag
@@ -311,6 +310,8 @@ class FeedsScreen(ModalScreen[str | None]):
     @work(thread=True, group="feed-edits")
     @guarded("importing feeds")
     def import_opml(self, path: Path) -> None:
+        from triage.core.ingest import parse_opml  # the ingest path loads on use, not at start
+
         try:
             listed = parse_opml(path.read_bytes())
         except (OSError, ParseError) as exc:
@@ -340,6 +341,8 @@ class FeedsScreen(ModalScreen[str | None]):
     @work(thread=True, group="feed-edits")
     @guarded("exporting feeds")
     def export_opml(self, path: Path) -> None:
+        from triage.core.ingest import OpmlFeed, render_opml  # loads on use, not at start
+
         feeds = self.context.desk.feeds.all()
         opml = render_opml([OpmlFeed(f.url, f.name, f.tags[0] if f.tags else "") for f in feeds])
         try:

@@ -29,7 +29,7 @@ from triage.core.clusters import Cluster
 from triage.core.models import IngestReport, SourceError
 from triage.core.search import SearchError
 from triage.core.store import EditorError, FetchProgress, TagError
-from triage.core.sync import Servers, backend_at_hand, sync_servers
+from triage.core.sync import Servers
 from triage.ui import alerts, queries
 from triage.ui import messages as m
 from triage.ui.context import DeskContext
@@ -779,6 +779,10 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="refresh")
     @guarded("refreshing feeds")
     def run_refresh(self) -> None:
+        # the sync engine brings the whole ingest path (feed parsing, HTTP): loaded on
+        # the first refresh, not before the first screen
+        from triage.core.sync import backend_at_hand, sync_servers
+
         desk = self.context.desk
 
         def progress(stage: str, done: int, total: int) -> None:
