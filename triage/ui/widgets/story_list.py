@@ -99,18 +99,24 @@ class StoryList(DataTable[Text]):
         self.age_width = AGE_WIDTH
         self.order = ""  # how the list is sorted, as the editor reads it ('' for the default)
         self._read_here: dict[str, bool] = {}
+        self._widths: tuple[int, int, int] | None = None  # the columns' (age, outlet, story)
 
     def on_mount(self) -> None:
         self.border_title = "1 Stories"
         self._add_columns()
 
-    def _add_columns(self) -> None:
-        self.clear(columns=True)
+    def _column_widths(self) -> tuple[int, int, int]:
+        """The (age, outlet, story) column widths the table's width calls for."""
         width = self.scrollable_content_region.width
         wide = width >= WIDE_TABLE
         outlet = OUTLET_WIDTH + (4 if wide else 0)
-        age = self.age_width = AGE_WIDTH_WIDE if wide else AGE_WIDTH
-        title_width = max(10, width - age - outlet - 7)
+        age = AGE_WIDTH_WIDE if wide else AGE_WIDTH
+        return age, outlet, max(10, width - age - outlet - 7)
+
+    def _add_columns(self) -> None:
+        self.clear(columns=True)
+        self._widths = age, outlet, title_width = self._column_widths()
+        self.age_width = age
         self.add_column("Age", width=age, key="age")
         self.add_column("Outlet", width=outlet, key="outlet")
         self.add_column("Story", width=title_width, key="title")
@@ -182,7 +188,10 @@ class StoryList(DataTable[Text]):
             self.add_row(*self._row(story, now), key=story.id)
 
     def on_resize(self) -> None:
-        if self.columns:
+        # Rows are rebuilt only when the columns change: the table grows in height as
+        # its first page arrives, and rebuilding 300 rows then doubled the first paint's
+        # work (the scrollbar's room is kept from the start, see the stylesheet).
+        if self.columns and self._column_widths() != self._widths:
             keep = self.cursor_row  # clearing the columns resets the cursor
             self._add_columns()
             self._fill()
