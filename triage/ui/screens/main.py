@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from triage.core.clusters import Cluster
@@ -42,6 +42,7 @@ from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
 from triage.ui.text import attribution, plural
 from triage.ui.widgets.cluster_pane import ClusterPane
+from triage.ui.widgets.footer import KeyFooter
 from triage.ui.widgets.quote_pane import QuotePane
 from triage.ui.widgets.reader import Reader
 from triage.ui.widgets.search_bar import SearchBar
@@ -78,6 +79,9 @@ class MainScreen(Screen[None]):
     """The desk. Keys here act on the desk as a whole (see BINDINGS)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    AUTO_FOCUS = "#stories"
+    """The list has focus from the start (not the search bar first, then the list: each
+    change of focus rebuilds the footer's keys and restyles the panes)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
@@ -150,7 +154,7 @@ class MainScreen(Screen[None]):
                 yield QuotePane(id="quotes")
             yield Reader(clock, id="reader")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(StoryList))
