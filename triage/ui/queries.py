@@ -95,11 +95,16 @@ def load_clusters(desk: Desk, story_ids: list[str]) -> list[Cluster]:
     return desk.clusters.clusters(story_ids=story_ids)
 
 
-def desk_signature(desk: Desk) -> tuple[object, ...]:
-    """A cheap fingerprint of what another process may change (stories, reads, tags)."""
+def desk_signature(desk: Desk, counts: tuple[int, int] | None = None) -> tuple[object, ...]:
+    """A cheap fingerprint of what another process may change (stories, reads, tags).
+
+    ``counts``: the desk's story and unread counts when the caller has just read them
+    (each is a count over the whole desk: not read twice).
+    """
+    stories, unread = counts or (desk.store.count(), desk.store.unread_count())
     return (
-        desk.store.count(),
-        desk.store.unread_count(),
+        stories,
+        unread,
         tuple(desk.tags.all_tags()),
         tuple(desk.tags.saved_searches()),
         len(desk.editors.assignments("me")) if desk.editor else 0,

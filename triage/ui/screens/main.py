@@ -158,8 +158,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(StoryList))
-        self.reload()
-        self.load_side_data()
+        self.reload()  # the counts follow the first page (see stories_loaded)
         config = self.context.config
         if config.refresh_minutes > 0:
             self.set_interval(config.refresh_minutes * 60, self.action_refresh_feeds)
@@ -522,13 +521,14 @@ class MainScreen(Screen[None]):
         tags = [tag for tag, _ in desk.tags.all_tags()]
         saved = desk.tags.saved_searches()
         sorts = desk.tags.search_sorts()
+        stories, unread = desk.store.count(), desk.store.unread_count()
         counts = (
-            desk.store.count(),
-            desk.store.unread_count(),
+            stories,
+            unread,
             len(desk.feeds.errors()),
             len(desk.feeds.all()) + len(Servers(desk.store).all()),
         )
-        signature = queries.desk_signature(desk)
+        signature = queries.desk_signature(desk, (stories, unread))
         self.app.call_from_thread(self._side_data, tags, saved, sorts, counts, signature)
 
     def _side_data(
@@ -548,6 +548,8 @@ class MainScreen(Screen[None]):
 
     def poll(self) -> None:
         """Look for changes made by another process (the CLI) and show them."""
+        if self.signature is None:  # the first counts are still coming: nothing to compare
+            return
         self.check_signature()
 
     @work(thread=True, exclusive=True, group="poll")
