@@ -42,14 +42,16 @@ SHOW_FIRST_SCREEN = textwrap.dedent(
     from triage.core.desk import Desk
     from triage.ui.app import TriageApp
     from triage.ui.widgets.story_list import StoryList
+    from textual.worker import WorkerState
 
     async def main() -> None:
         app = TriageApp(Desk(Path(sys.argv[1])), Config(poll_seconds=0, refresh_minutes=0))
         async with app.run_test() as pilot:
-            for _ in range(500):
+            busy = (WorkerState.PENDING, WorkerState.RUNNING)
+            for _ in range(3000):  # up to a minute on a loaded machine
                 await pilot.pause(0.02)
                 if app.screen.query_one(StoryList).row_count and not [
-                    w for w in app.workers if w.is_running
+                    w for w in app.workers if w.state in busy
                 ]:
                     break
             rows = app.screen.query_one(StoryList).row_count
