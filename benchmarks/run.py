@@ -151,7 +151,7 @@ def compile_package() -> bool:
     does (pip compiles a package's modules); True when every module compiled.
 
     With ``PYTHONDONTWRITEBYTECODE`` set and a source checkout, no bytecode is ever
-    written, and every start compiled the package's modules from source again: a cost
+    written, and every start compiles the package's modules from source again: a cost
     of the checkout, not of the app, that no editor's install pays.
     """
     import compileall

@@ -26,7 +26,7 @@ from platformdirs import user_data_dir
 
 # Ingest (feed parsing, HTTP), full text and the desk copy are imported where they are
 # used: the app's first screen needs none of them, and loading them (httpx, feedparser)
-# was a large share of its cold start.
+# is a large share of a start.
 if TYPE_CHECKING:
     from triage.core.fetch import FetchPolicy
     from triage.core.ingest import Pipeline

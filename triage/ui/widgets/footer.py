@@ -10,8 +10,8 @@ class KeyFooter(Footer):
 
     The footer rebuilds its keys (a widget per key, each restyled as it mounts)
     whenever its screen says the bindings may have changed: on every change of
-    focus or of screen, and once more after each. Moving between panes that share
-    their keys, and starting the app, rebuilt it with the same keys every time.
+    focus or of screen, and once more after each; starting the app, or moving
+    between panes that share their keys, would rebuild it with the same keys.
     """
 
     def __init__(self) -> None:

@@ -189,8 +189,8 @@ class StoryList(DataTable[Text]):
 
     def on_resize(self) -> None:
         # Rows are rebuilt only when the columns change: the table grows in height as
-        # its first page arrives, and rebuilding 300 rows then doubled the first paint's
-        # work (the scrollbar's room is kept from the start, see the stylesheet).
+        # its first page arrives, and rebuilding its 300 rows then would double the first
+        # screen's work (the scrollbar's room is kept from the start, see the stylesheet).
         if self.columns and self._column_widths() != self._widths:
             keep = self.cursor_row  # clearing the columns resets the cursor
             self._add_columns()
