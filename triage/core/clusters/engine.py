@@ -377,7 +377,7 @@ class ClusterEngine:
 
     def _forget(self, stored: StoredStory) -> None:
         self.tables.add_frequencies(stored.features, -1)
-        self.tables.delete_story(stored.story_id)
+        self.tables.delete_story(stored)
 
     def _vector(self, signals: StorySignals) -> tuple[dict[str, float], dict[str, int]]:
         """Count the story into df, then weigh its features by the desk's idf."""
