@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from triage.core.models import Quote
 from triage.core.quotes.cues import (
@@ -135,6 +136,41 @@ def _tidy(resolved: _Resolved) -> _Resolved:
     if trimmed == name or not trimmed or _KEEPS_STOP.search(name.rstrip(",;:’'\"")):
         return resolved
     return _Resolved(trimmed, resolved.start, resolved.end, resolved.role)
+
+
+_SENTENCE_OPENERS = frozenset(".!?:;\n\"“”„«»‘’'(—–-*#>")
+"""What may stand before a word that opens a sentence (besides the text's start)."""
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """The stop words of every language Whoosh has a list for (2,000 words)."""
+    from whoosh.lang import has_stopwords, languages, stopwords_for_language
+
+    return frozenset(
+        w for code in languages if has_stopwords(code) for w in stopwords_for_language(code)
+    )
+
+
+def _function_word(text: str, name: str) -> bool:
+    """Whether a one-word speaker is a function word a sentence opens with.
+
+    Read without knowing the language, a capitalised first word looks like a name:
+    "Les éleveurs dénoncent « … »", "La directora … ha asegurado “…”". Such a word is
+    one of some language's stop words, capitalised only where a sentence starts and
+    written in lower case elsewhere in the same text; a name used as a speaker keeps
+    its capital within sentences too ("said Will"). Nouns ("Police said") stay.
+    """
+    lower = name.lower()
+    if lower == name or lower not in _function_words() or not name.isalpha():
+        return False
+    if not re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text):
+        return False
+    for found in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+        before = text[max(0, found.start() - 8) : found.start()].rstrip(" \t*_")
+        if before and before[-1] not in _SENTENCE_OPENERS:
+            return False  # capitalised within a sentence: a name after all
+    return True
 
 
 def _group_speaker(attribution: Attribution | None) -> bool:
@@ -402,6 +438,8 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             continue
         last_kept_end = span.outer_end
         resolved = _tidy(resolved)
+        if _function_word(text, resolved.name):
+            resolved = _Resolved()  # a sentence's first word, not who speaks
         quotes.append(
             Quote(
                 text=text[span.start : span.end],
