@@ -229,6 +229,9 @@ def test_a_capitalised_group_or_a_name_spelt_like_a_common_word_stays_the_speake
 
 
 def test_a_low_opening_mark_is_closed_by_the_high_one_before_a_comma() -> None:
-    text = "Das Unternehmen teilte mit, „wir sind sehr zufrieden mit dem Quartal“, und die Aktie stieg."
+    text = (
+        "Das Unternehmen teilte mit, „wir sind sehr zufrieden mit dem Quartal“, "
+        "und die Aktie stieg."
+    )
     (quote,) = _quotes(text)
     assert quote.text == "wir sind sehr zufrieden mit dem Quartal"
