@@ -369,6 +369,14 @@ class ClusterEngine:
         kept = [c for c in found if c.size >= min_size]
         return sorted(kept, key=lambda c: (-c.size, c.id))
 
+    def ranked(self, story_ids: Sequence[str] | None, by: str, limit: int) -> list[Cluster]:
+        """The first ``limit`` clusters holding any of ``story_ids`` (of the whole desk
+        when None), biggest first (``by="size"``) or latest story first (``"recent"``)."""
+        from triage.core.clusters.view import build_cluster
+
+        ids = self.tables.ranked_cluster_ids(story_ids, by, limit)
+        return [build_cluster(self.tables, cluster_id) for cluster_id in ids]
+
     def sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
         """Return story id -> size of its cluster (one query, for a UI badge)."""
         return self.tables.sizes_of_stories(list(story_ids))

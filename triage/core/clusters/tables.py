@@ -455,6 +455,34 @@ class ClusterTables:
             "UPDATE cluster_story SET cluster_id = ? WHERE story_id = ?", (cluster_id, story_id)
         )
 
+    def ranked_cluster_ids(self, story_ids: Sequence[str] | None, by: str, limit: int) -> list[str]:
+        """The first ``limit`` clusters holding any of ``story_ids`` (every cluster when
+        None), biggest first (``by="size"``; ties to the latest story) or latest story
+        first (``by="recent"``)."""
+        if by not in ("size", "recent"):
+            raise ValueError(f"clusters are ranked by size or recent, not {by!r}")
+        ranks: list[tuple[str, int, str]] = []  # cluster, size, latest story's time
+        query = "SELECT cluster_id, count(*), max(published) FROM cluster_story"
+        if story_ids is None:
+            ranks = [
+                (str(c), int(n), str(t))
+                for c, n, t in self.conn.execute(f"{query} GROUP BY cluster_id")
+            ]
+        else:
+            clusters = sorted(set(self.clusters_of(story_ids).values()))
+            for chunk in chunks(clusters):
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f"{query} WHERE cluster_id IN ({marks}) GROUP BY cluster_id", chunk
+                )
+                ranks.extend((str(c), int(n), str(t)) for c, n, t in rows)
+        if by == "size":
+            ranks.sort(key=lambda r: r[0])
+            ranks.sort(key=lambda r: (r[1], r[2]), reverse=True)
+        else:
+            ranks.sort(key=lambda r: (r[2], r[0]), reverse=True)
+        return [cluster for cluster, _, _ in ranks[:limit]]
+
     def cluster_ids(self, story_ids: Sequence[str] | None) -> list[str]:
         """Return the distinct clusters of the given stories (all when None)."""
         if story_ids is None:
