@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from triage.core.clusters import boilerplate
 from triage.core.clusters.config import ClusterConfig as ClusterConfig
 from triage.core.clusters.conflicts import FROM_FEED, UNDATED, penalised_similarity
-from triage.core.clusters.language import ENGLISH, foreign_feature
+from triage.core.clusters.language import foreign_feature
 from triage.core.clusters.prepare import Prepared, from_feed, prepare
 from triage.core.clusters.prose import clean_story
 from triage.core.clusters.signals import (
@@ -41,6 +41,7 @@ from triage.core.clusters.types import Cluster as Cluster
 from triage.core.clusters.types import ClusterMember as ClusterMember
 from triage.core.clusters.types import Relation as Relation
 from triage.core.clusters.types import SharedPassage as SharedPassage
+from triage.core.language import ENGLISH
 from triage.core.links import host_of
 from triage.core.models import Quote, Story
 from triage.core.store import Connection
