@@ -212,7 +212,16 @@ def test_a_function_word_opening_the_sentence_is_no_speaker_in_any_language() ->
         "Urgencias.\n\nLa directora del área ha asegurado que los hospitales registran "
         '"un nivel de actividad máximo" según lo previsto para la semana.'
     )
-    for text in (french, spanish):
+    # no stop words, but sentence openers of a text that is not in English
+    adverb = (
+        "Plusieurs éleveurs ont dénoncé « une décision injuste et brutale » lors de la "
+        "réunion. Ils sont plusieurs à attendre une réponse du ministère depuis des mois."
+    )
+    preposition = (
+        'Según los datos del ministerio, "el paro bajó un dos por ciento en enero" y la '
+        "cifra sigue según lo previsto por el gobierno."
+    )
+    for text in (french, spanish, adverb, preposition):
         (quote,) = _quotes(text)
         assert quote.speaker == "" and quote.speaker_start is None
 

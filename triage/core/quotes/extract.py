@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
+from triage.core.language import ENGLISH, detect, function_words
 from triage.core.models import Quote
 from triage.core.quotes.cues import (
     Attribution,
@@ -142,27 +142,17 @@ _SENTENCE_OPENERS = frozenset(".!?:;\n\"“”„«»‘’'(—–-*#>")
 """What may stand before a word that opens a sentence (besides the text's start)."""
 
 
-@lru_cache(maxsize=1)
-def _function_words() -> frozenset[str]:
-    """The stop words of every language Whoosh has a list for (2,000 words)."""
-    from whoosh.lang import has_stopwords, languages, stopwords_for_language
-
-    return frozenset(
-        w for code in languages if has_stopwords(code) for w in stopwords_for_language(code)
-    )
-
-
-def _function_word(text: str, name: str) -> bool:
-    """Whether a one-word speaker is a function word a sentence opens with.
+def _sentence_opener(text: str, name: str) -> bool:
+    """Whether a one-word speaker is a common word its sentence opens with.
 
     Read without knowing the language, a capitalised first word looks like a name:
-    "Les éleveurs dénoncent « … »", "La directora … ha asegurado “…”". Such a word is
-    one of some language's stop words, capitalised only where a sentence starts and
-    written in lower case elsewhere in the same text; a name used as a speaker keeps
-    its capital within sentences too ("said Will"). Nouns ("Police said") stay.
+    "Les éleveurs dénoncent « … »", "La directora … ha asegurado “…”". A common word
+    is capitalised only where a sentence starts and written in lower case elsewhere
+    in the same text; a name used as a speaker keeps its capital within sentences
+    too ("said Will").
     """
     lower = name.lower()
-    if lower == name or lower not in _function_words() or not name.isalpha():
+    if lower == name or not name.isalpha():
         return False
     if not re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text):
         return False
@@ -171,6 +161,15 @@ def _function_word(text: str, name: str) -> bool:
         if before and before[-1] not in _SENTENCE_OPENERS:
             return False  # capitalised within a sentence: a name after all
     return True
+
+
+def _no_speaker(text: str, name: str) -> bool:
+    """Whether a speaker found by the English rules is a sentence's first word: a
+    function word of any language, or any such word in a text not in English (where
+    "Police said" is English grammar, "Enfin" and "Según" open sentences)."""
+    if " " in name or not _sentence_opener(text, name):
+        return False
+    return name.lower() in function_words() or detect("", text) != ENGLISH
 
 
 def _group_speaker(attribution: Attribution | None) -> bool:
@@ -438,7 +437,7 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             continue
         last_kept_end = span.outer_end
         resolved = _tidy(resolved)
-        if _function_word(text, resolved.name):
+        if _no_speaker(text, resolved.name):
             resolved = _Resolved()  # a sentence's first word, not who speaks
         quotes.append(
             Quote(
