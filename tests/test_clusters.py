@@ -374,12 +374,14 @@ def test_a_desk_clustered_with_the_earlier_postings_layout_is_upgraded(tmp_path:
         """
     )
     conn.commit()
-    before = sorted(conn.execute("SELECT * FROM cluster_term").fetchall())
+    postings = "SELECT term, story_id, weight, published FROM cluster_term"
+    before = sorted(conn.execute(postings).fetchall())
     conn.close()
 
     conn = sqlite3.connect(path)
     engine = ClusterEngine(conn)
-    assert sorted(conn.execute("SELECT * FROM cluster_term").fetchall()) == before
+    assert sorted(conn.execute(postings).fetchall()) == before
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     indexes = conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'cluster_term'")
     assert {str(r[0]) for r in indexes} == {"cluster_term"}  # one b-tree, no index
     # the upgraded postings still find the earlier breach report for its follow-up

@@ -21,12 +21,14 @@ from triage.core.store import Connection, chunks
 
 _POSTINGS_TABLE = """CREATE TABLE IF NOT EXISTS cluster_term (
     term TEXT NOT NULL,
+    published TEXT NOT NULL,
     story_id TEXT NOT NULL,
     weight REAL NOT NULL,
-    published TEXT NOT NULL,
     PRIMARY KEY (term, published, story_id)
 ) WITHOUT ROWID"""
-"""Postings: one b-tree in (term, time) order, which the candidate query reads alone."""
+"""Postings: one b-tree in (term, time) order, which the candidate query reads alone.
+The key's columns come first, in its order (SQLite 3.40's integrity check misreads a
+WITHOUT ROWID table whose key columns are declared out of order)."""
 
 POSTINGS_LAYOUT = 2
 """The postings' layout version (1: a table with an index by term and one by story)."""
@@ -281,7 +283,7 @@ class ClusterTables:
             ),
         )
         self.conn.executemany(
-            "INSERT INTO cluster_term VALUES (?, ?, ?, ?)",
+            "INSERT INTO cluster_term (term, story_id, weight, published) VALUES (?, ?, ?, ?)",
             [(term, story.story_id, w, story.published) for term, w in story.vector.items()],
         )
         self._add_count(1)
