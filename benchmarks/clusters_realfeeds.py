@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TextIO
 
 from triage.core.clusters import ClusterEngine
-from triage.core.clusters.language import detect
+from triage.core.language import detect
 from triage.core.desk import Desk
 from triage.core.models import Quote, Story
 

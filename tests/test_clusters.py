@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -327,3 +328,64 @@ def test_counting_terms_in_returns_each_document_frequency_after_the_story() -> 
     counted = tables.count_in(terms)
     assert counted["w:bridge"] == 2 and counted["w:crane"] == 1 and len(counted) == 602
     assert tables.document_frequencies(["w:bridge", "w:girder"]) == {"w:bridge": 2, "w:girder": 1}
+
+
+def postings_of(conn: sqlite3.Connection, story_id: str) -> int:
+    row = conn.execute("SELECT count(*) FROM cluster_term WHERE story_id = ?", (story_id,))
+    return int(row.fetchone()[0])
+
+
+def test_a_removed_or_changed_story_leaves_no_postings_behind() -> None:
+    conn = sqlite3.connect(":memory:")
+    engine = engine_with(desk(), conn)
+    assert postings_of(conn, "rewrite") > 0
+    engine.remove("rewrite")
+    assert postings_of(conn, "rewrite") == 0
+    # a changed story's old postings go with its old version (its time too): what
+    # is left is exactly the new version's vector, at its new time
+    moved = story("breach-2", BREACH_FOLLOW, "Byte Review", 30)
+    engine.assign(moved, extract_quotes(moved.body))
+    rows = conn.execute(
+        "SELECT term, published FROM cluster_term WHERE story_id = ?", ("breach-2",)
+    )
+    postings = rows.fetchall()
+    vector, published = conn.execute(
+        "SELECT vector, published FROM cluster_story WHERE story_id = ?", ("breach-2",)
+    ).fetchone()
+    assert sorted(term for term, _ in postings) == sorted(json.loads(vector))
+    assert {when for _, when in postings} == {published}
+
+
+def test_a_desk_clustered_with_the_earlier_postings_layout_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "desk.db"
+    conn = sqlite3.connect(path)
+    engine_with(desk()[:-1], conn)
+    # the postings as desks of the earlier layout hold them: a plain table, two indexes
+    conn.executescript(
+        """
+        ALTER TABLE cluster_term RENAME TO kept;
+        CREATE TABLE cluster_term (term TEXT NOT NULL, story_id TEXT NOT NULL,
+            weight REAL NOT NULL, published TEXT NOT NULL);
+        INSERT INTO cluster_term SELECT term, story_id, weight, published FROM kept;
+        DROP TABLE kept;
+        CREATE INDEX cluster_term_by_term ON cluster_term (term, published);
+        CREATE INDEX cluster_term_by_story ON cluster_term (story_id);
+        DELETE FROM cluster_meta WHERE key = 'postings';
+        """
+    )
+    conn.commit()
+    postings = "SELECT term, story_id, weight, published FROM cluster_term"
+    before = sorted(conn.execute(postings).fetchall())
+    conn.close()
+
+    conn = sqlite3.connect(path)
+    engine = ClusterEngine(conn)
+    assert sorted(conn.execute(postings).fetchall()) == before
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    indexes = conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'cluster_term'")
+    assert {str(r[0]) for r in indexes} == {"cluster_term"}  # one b-tree, no index
+    # the upgraded postings still find the earlier breach report for its follow-up
+    follow = desk()[-1]
+    engine.assign(follow, extract_quotes(follow.body))
+    assert engine.cluster_of("breach-2").id == engine.cluster_of("breach").id
+    assert partition(engine) == partition(engine_with(desk()))

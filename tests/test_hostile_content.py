@@ -365,3 +365,21 @@ def test_show_and_json_outputs_are_clean(hostile_desk: Path) -> None:
         assert not unsafe_chars(out)
         assert "\\u001b" not in out and "\\u009b" not in out, "escapes stored, then escaped"
         json.loads(out)
+
+
+def test_a_style_sheet_escaped_into_visible_text_is_not_read_as_prose() -> None:
+    """A CMS that writes ``&lt;!--`` inside an entry's HTML shows its style sheet as
+    text; its class names and fonts are not words of the story (nor its speakers)."""
+    style = '&lt;!--.item_d6{font-family:"Segoe UI",Roboto,sans-serif}--&gt;'
+    cut_short = "&lt;!--@font-face { font-family: Roboto; src: local(x)"
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Escaped</title>'
+        "<item><title>Harbour cranes stop</title><link>https://example.com/a</link>"
+        "<description><![CDATA[<p>The port said cranes stopped.</p>"
+        f"{style}<p>Work resumes on Monday.</p>{cut_short}]]></description></item>"
+        "</channel></rss>"
+    ).encode()
+    [entry] = parse_feed(rss, "file:///escaped.xml").entries
+    assert "Roboto" not in entry.body and "font-family" not in entry.body
+    assert "The port said cranes stopped." in entry.body
+    assert "Work resumes on Monday." in entry.body

@@ -201,3 +201,46 @@ def test_pointed_out_is_a_cue() -> None:
     )
     (quote,) = _quotes(text)
     assert (quote.speaker, quote.cue) == ("Tomas Hale", "pointed out")
+
+
+def test_a_function_word_opening_the_sentence_is_no_speaker_in_any_language() -> None:
+    french = (
+        "Les éleveurs dénoncent « le manque d’information » dans le département. "
+        "Les aides arrivent trop tard, selon les syndicats."
+    )
+    spanish = (
+        "Urgencias.\n\nLa directora del área ha asegurado que los hospitales registran "
+        '"un nivel de actividad máximo" según lo previsto para la semana.'
+    )
+    # no stop words, but sentence openers of a text that is not in English
+    adverb = (
+        "Plusieurs éleveurs ont dénoncé « une décision injuste et brutale » lors de la "
+        "réunion. Ils sont plusieurs à attendre une réponse du ministère depuis des mois."
+    )
+    preposition = (
+        'Según los datos del ministerio, "el paro bajó un dos por ciento en enero" y la '
+        "cifra sigue según lo previsto por el gobierno."
+    )
+    for text in (french, spanish, adverb, preposition):
+        (quote,) = _quotes(text)
+        assert quote.speaker == "" and quote.speaker_start is None
+
+
+def test_a_capitalised_group_or_a_name_spelt_like_a_common_word_stays_the_speaker() -> None:
+    police = 'Police said the road "will stay closed until Friday." The police van left.'
+    assert _quotes(police)[0].speaker == "Police"
+    # "will" is a stop word, but this Will is capitalised within a sentence too
+    will = (
+        'Will said the vote "will not wait another week." Reporters asked Will again, '
+        "and he repeated it."
+    )
+    assert _quotes(will)[0].speaker == "Will"
+
+
+def test_a_low_opening_mark_is_closed_by_the_high_one_before_a_comma() -> None:
+    text = (
+        "Das Unternehmen teilte mit, „wir sind sehr zufrieden mit dem Quartal“, "
+        "und die Aktie stieg."
+    )
+    (quote,) = _quotes(text)
+    assert quote.text == "wir sind sehr zufrieden mit dem Quartal"

@@ -170,3 +170,25 @@ def test_each_editors_saved_searches_keep_their_own_orders(
     finally:
         for desk in (ana, ben, default):
             desk.close()
+
+
+def test_the_cluster_list_ranks_every_match_not_a_page(demo_desk: Desk) -> None:
+    every = demo_desk.clusters.clusters()
+    biggest = max(every, key=lambda c: (c.size, max(m.published for m in c.members)))
+    ranked = demo_desk.cluster_list("", by="size", limit=500)
+    assert len(ranked) == len(every) and ranked[0].id == biggest.id and biggest.size > 1
+    assert [c.size for c in ranked] == sorted((c.size for c in ranked), reverse=True)
+    latest = demo_desk.cluster_list("", by="recent", limit=1)[0]
+    newest = max(every, key=lambda c: max(m.published for m in c.members))
+    assert latest.id == newest.id
+    assert len(demo_desk.cluster_list("", limit=2)) == 2
+    # a query that matches one member lists its whole cluster
+    member = demo_desk.store.get_stories([biggest.members[-1].story_id])[0]
+    word = max(member.title.split(), key=len).strip(",.:'’")
+    found = demo_desk.cluster_list(f'title:"{word}"', limit=500)
+    assert biggest.id in {c.id for c in found}
+    assert next(c for c in found if c.id == biggest.id).size == biggest.size
+    # unread only: a cluster every story of which is read drops out
+    demo_desk.store.set_read([m.story_id for m in biggest.members])
+    unread = demo_desk.cluster_list("", unread_only=True, limit=500)
+    assert biggest.id not in {c.id for c in unread} and len(unread) == len(every) - 1

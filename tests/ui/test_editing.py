@@ -12,6 +12,7 @@ from tests.ui.conftest import make_app, settle
 from triage.core.desk import Desk
 from triage.ui import messages as m
 from triage.ui import queries
+from triage.ui.screens import main as main_screen
 from triage.ui.screens.export import ExportScreen
 from triage.ui.screens.saved import SavedSearchPicker, SaveSearchPrompt
 from triage.ui.screens.tag_prompt import TagPrompt
@@ -223,3 +224,20 @@ async def test_a_tag_set_elsewhere_shows_after_a_poll(ui_desk: Desk) -> None:
         app.screen.poll()  # type: ignore[attr-defined]
         await settle(pilot)
         assert "from-cli" in listing(app).selected.tags  # type: ignore[union-attr]
+
+
+async def test_the_cluster_list_covers_the_query_not_the_loaded_page(
+    ui_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_screen, "PAGE_SIZE", 1)  # a page a story: the screen loads a few
+    biggest = max(ui_desk.clusters.clusters(), key=lambda c: c.size)
+    app = make_app(ui_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        loaded = [s.id for s in app.screen.query_one(StoryList).stories]
+        in_page = ui_desk.clusters.clusters(story_ids=loaded)
+        pane = app.screen.query_one(ClusterPane)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        assert pane.option_count == len(ui_desk.clusters.clusters()) > len(in_page)
+        assert pane.get_option_at_index(0).id == f"c:{biggest.origin}"

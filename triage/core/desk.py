@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 from triage.core.analysis import ANALYSE_BATCH, Analyser
 from triage.core.analysis.worker import open_analyser
-from triage.core.clusters import ClusterEngine
+from triage.core.clusters import Cluster, ClusterEngine
 from triage.core.export import ClusterMemberNote, ClusterNote, StoryWork
 from triage.core.models import IngestReport, Progress, Quote, StoredQuote, Story
 from triage.core.rules import RuleEngine, mentions_hidden
@@ -487,6 +487,20 @@ class Desk:
         read = self.search(f"({text}) AND is:read", limit=max(need, 1), sort="date", snippets=False)
         stories += [r.story for r in read.rows[: max(need, 0)]]
         return StoryPage(stories[offset:end], unread.total + read.total, read.more)
+
+    def cluster_list(
+        self, text: str, *, by: str = "size", unread_only: bool = False, limit: int = 200
+    ) -> list[Cluster]:
+        """The first ``limit`` clusters of a query's stories over every day (of the whole
+        desk for an empty query), biggest first (``by="size"``) or latest first
+        (``"recent"``): a cluster counts once any of its stories matches.
+
+        Raises:
+            SearchError: For a query that cannot be parsed, or an unreadable index.
+        """
+        query = narrowed(text, unread_only)
+        among = self.matching_ids(query) if query else None
+        return self.clusters.ranked(among, by, limit)
 
     def matching_ids(self, text: str) -> list[str]:
         """Every story matching a query, over every day (no page, no stories read).

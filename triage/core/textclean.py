@@ -248,17 +248,27 @@ def looks_like_html(text: str) -> bool:
     )
 
 
+_LITERAL_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+"""An HTML comment written out as text (a ``&lt;!--`` in the markup): a publisher's
+escaped style sheet or template note, never prose (one cut short runs to the end)."""
+
+
 def html_to_text(markup: str | None) -> str:
     """Turn an HTML fragment into clean text with paragraph breaks and decoded entities.
 
-    Scripts, styles and other invisible elements are dropped. Inline elements join
-    their neighbours; block elements start a new paragraph.
+    Scripts, styles and other invisible elements are dropped, and so are comments
+    that the markup escaped into visible text. Inline elements join their
+    neighbours; block elements start a new paragraph.
     """
     if not markup:
         return ""
     if not looks_like_html(markup) and "&" not in markup:
-        return clean_text(markup)
-    return clean_text("".join(_extract(markup, skip_layout=False).parts))
+        text = markup
+    else:
+        text = "".join(_extract(markup, skip_layout=False).parts)
+    if "<!--" in text:
+        text = _LITERAL_COMMENT.sub("\n\n", text)
+    return clean_text(text)
 
 
 def html_document_text(markup: str) -> tuple[str, str, dict[str, str]]:

@@ -90,9 +90,18 @@ def load_detail(desk: Desk, story_id: str, query: str, whole_cluster: bool) -> D
     return Detail(story, cluster, quotes, terms, sources)
 
 
-def load_clusters(desk: Desk, story_ids: list[str]) -> list[Cluster]:
-    """The clusters of the loaded stories (never the whole desk)."""
-    return desk.clusters.clusters(story_ids=story_ids)
+CLUSTER_LIST_LIMIT = 200
+"""Clusters the pane's list modes show: the biggest (or latest) of the query."""
+
+
+def load_clusters(desk: Desk, query: str, unread_only: bool, by: str) -> list[Cluster]:
+    """The query's clusters over every day, not only the loaded page's (see
+    :meth:`Desk.cluster_list`).
+
+    Raises:
+        SearchError: For a query the desk cannot run.
+    """
+    return desk.cluster_list(query, by=by, unread_only=unread_only, limit=CLUSTER_LIST_LIMIT)
 
 
 def desk_signature(desk: Desk, counts: tuple[int, int] | None = None) -> tuple[object, ...]:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from triage.core.clusters import boilerplate
 from triage.core.clusters.config import ClusterConfig as ClusterConfig
 from triage.core.clusters.conflicts import FROM_FEED, UNDATED, penalised_similarity
-from triage.core.clusters.language import ENGLISH, foreign_feature
+from triage.core.clusters.language import foreign_feature
 from triage.core.clusters.prepare import Prepared, from_feed, prepare
 from triage.core.clusters.prose import clean_story
 from triage.core.clusters.signals import (
@@ -41,6 +41,7 @@ from triage.core.clusters.types import Cluster as Cluster
 from triage.core.clusters.types import ClusterMember as ClusterMember
 from triage.core.clusters.types import Relation as Relation
 from triage.core.clusters.types import SharedPassage as SharedPassage
+from triage.core.language import ENGLISH
 from triage.core.links import host_of
 from triage.core.models import Quote, Story
 from triage.core.store import Connection
@@ -369,6 +370,14 @@ class ClusterEngine:
         kept = [c for c in found if c.size >= min_size]
         return sorted(kept, key=lambda c: (-c.size, c.id))
 
+    def ranked(self, story_ids: Sequence[str] | None, by: str, limit: int) -> list[Cluster]:
+        """The first ``limit`` clusters holding any of ``story_ids`` (of the whole desk
+        when None), biggest first (``by="size"``) or latest story first (``"recent"``)."""
+        from triage.core.clusters.view import build_cluster
+
+        ids = self.tables.ranked_cluster_ids(story_ids, by, limit)
+        return [build_cluster(self.tables, cluster_id) for cluster_id in ids]
+
     def sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
         """Return story id -> size of its cluster (one query, for a UI badge)."""
         return self.tables.sizes_of_stories(list(story_ids))
@@ -377,7 +386,7 @@ class ClusterEngine:
 
     def _forget(self, stored: StoredStory) -> None:
         self.tables.add_frequencies(stored.features, -1)
-        self.tables.delete_story(stored.story_id)
+        self.tables.delete_story(stored)
 
     def _vector(self, signals: StorySignals) -> tuple[dict[str, float], dict[str, int]]:
         """Count the story into df, then weigh its features by the desk's idf."""

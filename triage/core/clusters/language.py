@@ -1,12 +1,11 @@
-"""Which language a story is written in, and how its words become features.
+"""How a story's words become features and names, by the language it is written in.
 
 Feeds mix languages (a desk may follow BBC, BBC Urdu, Golem and Folha side by
 side). Read with English rules, a German story's capitalised common nouns
 ("Kunden", "Quartal") look like names, an Urdu story yields no names at all and its
 function words carry the weight, and a Chinese sentence is one "word". So each
-story's language is detected (py3langid: a small n-gram model, a fraction of a
-millisecond a story, deterministic) and its words are read by that language's
-rules:
+story's language is detected (:mod:`triage.core.language`) and its words are
+read by that language's rules:
 
 - English keeps the clusterer's own light normalisation (case, possessive, plural),
   which the ECB+ benchmark was measured with.
@@ -25,69 +24,19 @@ rules:
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
 
-ENGLISH = "en"
+from triage.core.language import stop_words
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 NOUN_CAPITALS = frozenset({"de", "lb"})
 """Languages that capitalise every noun: a lone capitalised word is no name there."""
 
 SPACELESS = frozenset({"zh", "ja"})
 """Languages written without spaces between words: read as character pairs."""
-
-MIN_CONFIDENCE = 0.5
-"""Below this probability a mostly-ASCII text is read as English (a title of a few
-words is easily mistaken for a neighbouring language; English is the commonest)."""
-
-_DETECT_CHARS = 1200
-"""Characters of title and body the detector reads (enough for its n-grams)."""
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-_lock = threading.Lock()
-_identifier: Any = None
-
-
-def _detector() -> Any:
-    """py3langid's identifier, loaded once (its model takes a moment to read)."""
-    global _identifier
-    with _lock:
-        if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        return _identifier
-
-
-def detect(title: str, body: str) -> str:
-    """Return the ISO 639-1 code of the language ``title`` and ``body`` are written in
-    (English for an empty text, or an unsure guess at a text in Latin letters)."""
-    text = (title + "\n" + body)[:_DETECT_CHARS]
-    if not any(c.isalpha() for c in text):
-        return ENGLISH
-    code, probability = _detector().classify(text)
-    if probability < MIN_CONFIDENCE and _mostly_ascii(text):
-        return ENGLISH
-    return str(code)
-
-
-def _mostly_ascii(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isascii() for c in letters) >= 0.9 * len(letters)
-
-
-@lru_cache(maxsize=64)
-def stop_words(language: str) -> frozenset[str]:
-    """The language's stop words (Whoosh's lists; empty for a language without one)."""
-    from whoosh.lang import has_stopwords, stopwords_for_language
-
-    if not has_stopwords(language):
-        return frozenset()
-    return frozenset(stopwords_for_language(language))
 
 
 @lru_cache(maxsize=64)

@@ -20,14 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from triage.core.clusters.config import ClusterConfig
-from triage.core.clusters.language import (
-    ENGLISH,
-    detect,
-    foreign_feature,
-    names_from_capitals,
-    stop_words,
-    words,
-)
+from triage.core.clusters.language import foreign_feature, names_from_capitals, words
+from triage.core.language import ENGLISH, detect, stop_words
 from triage.core.models import Quote, Story
 from triage.core.quotes import quotes_match
 

@@ -19,7 +19,24 @@ from triage.core.clusters.conflicts import FROM_FEED
 from triage.core.clusters.df import DocumentFrequencies
 from triage.core.store import Connection, chunks
 
-SCHEMA = """
+_POSTINGS_TABLE = """CREATE TABLE IF NOT EXISTS cluster_term (
+    term TEXT NOT NULL,
+    published TEXT NOT NULL,
+    story_id TEXT NOT NULL,
+    weight REAL NOT NULL,
+    PRIMARY KEY (term, published, story_id)
+) WITHOUT ROWID"""
+"""Postings: one b-tree in (term, time) order, which the candidate query reads alone.
+The key's columns come first, in its order (SQLite 3.40's integrity check misreads a
+WITHOUT ROWID table whose key columns are declared out of order)."""
+
+POSTINGS_LAYOUT = 2
+"""The postings' layout version (1: a table with an index by term and one by story)."""
+
+SCHEMA = (
+    _POSTINGS_TABLE
+    + """;
+
 CREATE TABLE IF NOT EXISTS cluster_story (
     story_id TEXT PRIMARY KEY,
     cluster_id TEXT NOT NULL,
@@ -38,14 +55,6 @@ CREATE TABLE IF NOT EXISTS cluster_story (
 CREATE INDEX IF NOT EXISTS cluster_story_by_cluster ON cluster_story (cluster_id);
 -- covering: clusters by size and their members by date, without reading the vectors
 CREATE INDEX IF NOT EXISTS cluster_story_members ON cluster_story (cluster_id, published, story_id);
-CREATE TABLE IF NOT EXISTS cluster_term (
-    term TEXT NOT NULL,
-    story_id TEXT NOT NULL,
-    weight REAL NOT NULL,
-    published TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS cluster_term_by_term ON cluster_term (term, published);
-CREATE INDEX IF NOT EXISTS cluster_term_by_story ON cluster_term (story_id);
 CREATE TABLE IF NOT EXISTS cluster_df (
     term TEXT PRIMARY KEY,
     df INTEGER NOT NULL
@@ -76,6 +85,7 @@ CREATE TABLE IF NOT EXISTS cluster_correction (
     story_b TEXT NOT NULL
 );
 """
+)
 """Every table and index; ``cluster_correction`` is the only one rebuild keeps."""
 
 DERIVED_TABLES = (
@@ -192,7 +202,40 @@ class ClusterTables:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        self._upgrade_postings()
         self.df = DocumentFrequencies(conn)
+
+    def _upgrade_postings(self) -> None:
+        """Rewrite the postings of a desk made before they became one b-tree.
+
+        They were a plain table with an index by term and one by story: three
+        b-trees to write per posting, scattered pages in every commit, and a table
+        row to read per posting a candidate query found. The layout in use is
+        recorded in ``cluster_meta`` (both engines have it). Runs inside the
+        write transaction the tables are opened in, so it is all or nothing.
+        """
+        found = self.conn.execute(
+            "SELECT value FROM cluster_meta WHERE key = 'postings'"
+        ).fetchone()
+        if found is not None and int(found[0]) >= POSTINGS_LAYOUT:
+            return
+        self.conn.execute("DROP INDEX IF EXISTS cluster_term_by_term")
+        self.conn.execute("DROP INDEX IF EXISTS cluster_term_by_story")
+        self.conn.execute("ALTER TABLE cluster_term RENAME TO cluster_term_old")
+        self.conn.execute(_POSTINGS_TABLE)
+        self.conn.execute(
+            "INSERT INTO cluster_term (term, story_id, weight, published) "
+            "SELECT term, story_id, weight, published FROM cluster_term_old"
+        )
+        self.conn.execute("DROP TABLE cluster_term_old")
+        self._record_layout()
+
+    def _record_layout(self) -> None:
+        self.conn.execute(
+            "INSERT INTO cluster_meta VALUES ('postings', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (POSTINGS_LAYOUT,),
+        )
 
     def next_seq(self) -> int:
         """Return a fresh assignment number (orders stories with equal times)."""
@@ -240,17 +283,22 @@ class ClusterTables:
             ),
         )
         self.conn.executemany(
-            "INSERT INTO cluster_term VALUES (?, ?, ?, ?)",
+            "INSERT INTO cluster_term (term, story_id, weight, published) VALUES (?, ?, ?, ?)",
             [(term, story.story_id, w, story.published) for term, w in story.vector.items()],
         )
         self._add_count(1)
 
-    def delete_story(self, story_id: str) -> None:
+    def delete_story(self, story: StoredStory) -> None:
         """Forget a story's row, postings and links (corrections stay)."""
+        story_id = story.story_id
         deleted = self.conn.execute("DELETE FROM cluster_story WHERE story_id = ?", (story_id,))
         if deleted.rowcount:
             self._add_count(-deleted.rowcount)
-        self.conn.execute("DELETE FROM cluster_term WHERE story_id = ?", (story_id,))
+        # its postings are those of its stored vector, found by their key
+        self.conn.executemany(
+            "DELETE FROM cluster_term WHERE term = ? AND published = ? AND story_id = ?",
+            [(term, story.published, story_id) for term in story.vector],
+        )
         self.conn.execute("DELETE FROM cluster_boiler WHERE story_id = ?", (story_id,))
         self.conn.execute(
             "DELETE FROM cluster_link WHERE story_id = ? OR other_id = ?", (story_id, story_id)
@@ -409,6 +457,34 @@ class ClusterTables:
             "UPDATE cluster_story SET cluster_id = ? WHERE story_id = ?", (cluster_id, story_id)
         )
 
+    def ranked_cluster_ids(self, story_ids: Sequence[str] | None, by: str, limit: int) -> list[str]:
+        """The first ``limit`` clusters holding any of ``story_ids`` (every cluster when
+        None), biggest first (``by="size"``; ties to the latest story) or latest story
+        first (``by="recent"``)."""
+        if by not in ("size", "recent"):
+            raise ValueError(f"clusters are ranked by size or recent, not {by!r}")
+        ranks: list[tuple[str, int, str]] = []  # cluster, size, latest story's time
+        query = "SELECT cluster_id, count(*), max(published) FROM cluster_story"
+        if story_ids is None:
+            ranks = [
+                (str(c), int(n), str(t))
+                for c, n, t in self.conn.execute(f"{query} GROUP BY cluster_id")
+            ]
+        else:
+            clusters = sorted(set(self.clusters_of(story_ids).values()))
+            for chunk in chunks(clusters):
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f"{query} WHERE cluster_id IN ({marks}) GROUP BY cluster_id", chunk
+                )
+                ranks.extend((str(c), int(n), str(t)) for c, n, t in rows)
+        if by == "size":
+            ranks.sort(key=lambda r: r[0])
+            ranks.sort(key=lambda r: (r[1], r[2]), reverse=True)
+        else:
+            ranks.sort(key=lambda r: (r[2], r[0]), reverse=True)
+        return [cluster for cluster, _, _ in ranks[:limit]]
+
     def cluster_ids(self, story_ids: Sequence[str] | None) -> list[str]:
         """Return the distinct clusters of the given stories (all when None)."""
         if story_ids is None:
@@ -488,4 +564,5 @@ class ClusterTables:
         """Drop everything rebuild recomputes; editor corrections survive."""
         for table in DERIVED_TABLES:
             self.conn.execute(f"DELETE FROM {table}")
+        self._record_layout()
         self.df.clear()

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from triage.core.language import ENGLISH, detect, function_words
 from triage.core.models import Quote
 from triage.core.quotes.cues import (
     Attribution,
@@ -135,6 +136,40 @@ def _tidy(resolved: _Resolved) -> _Resolved:
     if trimmed == name or not trimmed or _KEEPS_STOP.search(name.rstrip(",;:’'\"")):
         return resolved
     return _Resolved(trimmed, resolved.start, resolved.end, resolved.role)
+
+
+_SENTENCE_OPENERS = frozenset(".!?:;\n\"“”„«»‘’'(—–-*#>")
+"""What may stand before a word that opens a sentence (besides the text's start)."""
+
+
+def _sentence_opener(text: str, name: str) -> bool:
+    """Whether a one-word speaker is a common word its sentence opens with.
+
+    Read without knowing the language, a capitalised first word looks like a name:
+    "Les éleveurs dénoncent « … »", "La directora … ha asegurado “…”". A common word
+    is capitalised only where a sentence starts and written in lower case elsewhere
+    in the same text; a name used as a speaker keeps its capital within sentences
+    too ("said Will").
+    """
+    lower = name.lower()
+    if lower == name or not name.isalpha():
+        return False
+    if not re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text):
+        return False
+    for found in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+        before = text[max(0, found.start() - 8) : found.start()].rstrip(" \t*_")
+        if before and before[-1] not in _SENTENCE_OPENERS:
+            return False  # capitalised within a sentence: a name after all
+    return True
+
+
+def _no_speaker(text: str, name: str) -> bool:
+    """Whether a speaker found by the English rules is a sentence's first word: a
+    function word of any language, or any such word in a text not in English (where
+    "Police said" is English grammar, "Enfin" and "Según" open sentences)."""
+    if " " in name or not _sentence_opener(text, name):
+        return False
+    return name.lower() in function_words() or detect("", text) != ENGLISH
 
 
 def _group_speaker(attribution: Attribution | None) -> bool:
@@ -402,6 +437,8 @@ def extract_quotes(text: str, min_confidence: float | None = None) -> list[Quote
             continue
         last_kept_end = span.outer_end
         resolved = _tidy(resolved)
+        if _no_speaker(text, resolved.name):
+            resolved = _Resolved()  # a sentence's first word, not who speaks
         quotes.append(
             Quote(
                 text=text[span.start : span.end],

@@ -146,8 +146,8 @@ def _double_role(text: str, index: int, is_open: bool) -> str:
         if space_after and not space_before:
             return "close"
         return "either"
-    if is_open and (after.isspace() or index + 1 == len(text)) and not before.isspace():
-        return "close"
+    if is_open and (space_after or index + 1 == len(text)) and not before.isspace():
+        return "close"  # „…“, or a mark typed the wrong way round: glued to the words before
     if not is_open and before.isspace() and after.isalnum():
         return "open"
     return "open" if is_open else "close"

@@ -395,7 +395,7 @@ class MainScreen(Screen[None]):
         elif self.selected_id is not None:
             self.load_detail(self.selected_id, self.query_text, self.whole_cluster)
         if self.cluster_mode != "story":
-            self.load_cluster_list([s.id for s in event.stories])
+            self.load_cluster_list(self.query_text, self.unread_only, self.cluster_mode)
         self.load_side_data()
 
     @on(m.SearchFailed)
@@ -501,12 +501,13 @@ class MainScreen(Screen[None]):
     def cluster_mode_changed(self, event: m.ClusterModeChanged) -> None:
         self.cluster_mode = event.mode
         if event.mode != "story":
-            self.load_cluster_list([s.id for s in self.query_one(StoryList).stories])
+            self.load_cluster_list(self.query_text, self.unread_only, event.mode)
 
     @work(thread=True, exclusive=True, group="clusters")
     @guarded("loading clusters")
-    def load_cluster_list(self, story_ids: list[str]) -> None:
-        clusters: list[Cluster] = queries.load_clusters(self.context.desk, story_ids)
+    def load_cluster_list(self, query: str, unread_only: bool, by: str) -> None:
+        desk = self.context.desk
+        clusters: list[Cluster] = queries.load_clusters(desk, query, unread_only, by)
         self.post_message(m.ClustersLoaded(clusters))
 
     @on(m.ClustersLoaded)

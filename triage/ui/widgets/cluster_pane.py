@@ -1,8 +1,8 @@
 """The clusters pane: the selected story's event, or every cluster of the query.
 
 In story mode it lists the members (origin and copies marked, outlet and age) and
-the quotes and passages they share; ``a`` cycles to a list of all clusters of the
-current query, by size then by recency.
+the quotes and passages they share; ``a`` cycles to a list of the current query's
+clusters over every day (not only the loaded stories'), by size then by recency.
 """
 
 from __future__ import annotations
