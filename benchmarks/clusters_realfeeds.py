@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import TextIO
 
 from triage.core.clusters import ClusterEngine
-from triage.core.language import detect
 from triage.core.desk import Desk
+from triage.core.language import detect
 from triage.core.models import Quote, Story
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
