@@ -79,6 +79,8 @@ def no_controls(text: str, allow: str = "\n\t") -> bool:
 @given(nasty_text)
 @example("\x1b\x1b[2J")
 @example("a\x00\u0301")
+@example("e\u0301\u00a2\u00a1")  # composed, "é¢¡" is mojibake of one character
+@example("e\x00\u0301\u00a2\u00a1")
 def test_clean_text_is_safe_and_idempotent(text: str) -> None:
     once = clean_text(text)
     assert no_controls(once)
@@ -88,6 +90,7 @@ def test_clean_text_is_safe_and_idempotent(text: str) -> None:
 
 @FUZZ
 @given(nasty_text)
+@example("e\u0301\u00a2\u00a1")
 def test_clean_line_is_one_safe_line_and_idempotent(text: str) -> None:
     once = clean_line(text)
     assert no_controls(once, allow="")

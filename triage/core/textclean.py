@@ -101,15 +101,24 @@ def repair_mojibake(text: str) -> str:
     return strip_controls(ftfy.fix_encoding(text))  # the repair may decode a control
 
 
+def _decoded(text: str) -> str:
+    """``text`` without controls, its mojibake repaired, in NFC.
+
+    Repaired before the controls go (a C1 byte may be part of a garbled character)
+    and again after them and the composition (a control, or a letter written as a
+    base and a combining accent, may have hidden a garbled character), so that
+    cleaning the result again changes nothing.
+    """
+    text = unicodedata.normalize("NFC", strip_controls(repair_mojibake(text)))
+    return unicodedata.normalize("NFC", repair_mojibake(text))
+
+
 def clean_line(text: str | None) -> str:
     """Clean a one-line field (title, author, outlet): no newlines, single spaces."""
     if not text:
         return ""
     text = safe_unescape(text) if "&" in text else text
-    # repaired before the controls go (a C1 byte may be part of a garbled character)
-    # and again after (a control may have split one apart)
-    text = repair_mojibake(strip_controls(repair_mojibake(text)))
-    text = unicodedata.normalize("NFC", text)
+    text = _decoded(text)
     return " ".join(text.split())[:1000]
 
 
@@ -121,7 +130,7 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", repair_mojibake(strip_controls(repair_mojibake(text))))
+    text = _decoded(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = _BLANK_LINES.sub("\n\n", text).strip()
