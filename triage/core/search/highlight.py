@@ -6,7 +6,20 @@ with Rich ``Text`` spans and untrusted text is never parsed as markup.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from triage.core.search.spans import term_spans
+
+_SPACE = re.compile(r"\s")
+
+SNIPPET_SCAN_CHARS = 20_000
+"""How much of a body a result's snippet looks for highlights in (see :func:`page_snippet`).
+
+Far past a news article (a few thousand characters); a body may hold up to
+400k (a transcript, a pasted report), and finding a query's words in all of it
+cost tens of milliseconds per row of a results page.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +34,14 @@ class Snippet:
         return {"text": self.text, "highlights": [list(span) for span in self.spans]}
 
 
-def make_snippet(text: str, spans: list[tuple[int, int]], width: int = 200) -> Snippet:
+def make_snippet(
+    text: str, spans: list[tuple[int, int]], width: int = 200, opening: int | None = None
+) -> Snippet:
     """Return the window of about ``width`` characters holding the most highlights.
 
     Windows start and end on word boundaries and are marked with an ellipsis where
-    they cut the text. With no highlights, the opening of the text is used.
+    they cut the text. With no highlights, the opening of the text is used. With
+    ``opening``, only windows starting at a highlight before that offset count.
     """
     flat = " ".join(text.split("\n"))
     if len(flat) <= width:
@@ -37,6 +53,8 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = 200) -> S
         # the window opening at each span reaches every later span ending inside it.
         best, reach = 0, 0
         for index, (first, _) in enumerate(spans):
+            if opening is not None and first >= opening:
+                break
             reach = max(reach, index)
             while reach < len(spans) and spans[reach][1] <= first + width:
                 reach += 1
@@ -54,3 +72,23 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = 200) -> S
     shift = len(prefix) - start
     inside = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
     return Snippet(prefix + flat[start:end] + suffix, inside)
+
+
+def page_snippet(text: str, terms: set[str], width: int = 200) -> Snippet:
+    """The snippet of one result row: the window of most highlights that opens in
+    the first :data:`SNIPPET_SCAN_CHARS` characters of ``text``.
+
+    Only that opening (and one window past it, so every window it opens is
+    counted and highlighted in full) is searched for the query's words, cut at a
+    space so that no word is split into a false match. When the opening holds no
+    match the whole text is read, so a story mentioning the query once, deep in a
+    long body, still shows that mention. A body shorter than the opening gets
+    exactly :func:`make_snippet`'s window.
+    """
+    if len(text) > SNIPPET_SCAN_CHARS + width:
+        space = _SPACE.search(text, SNIPPET_SCAN_CHARS + width)
+        if space is not None:
+            spans = term_spans(text[: space.start()], terms)
+            if spans and spans[0][0] < SNIPPET_SCAN_CHARS:
+                return make_snippet(text, spans, width, opening=SNIPPET_SCAN_CHARS)
+    return make_snippet(text, term_spans(text, terms), width)
