@@ -237,3 +237,28 @@ def test_a_long_body_is_snippeted_from_its_opening_unless_only_its_tail_matches(
     late = desk.search("lighthouse").rows[0].snippet
     assert late.text.startswith("…")
     assert [late.text[s:e] for s, e in late.spans] == ["lighthouse"]
+
+
+def test_phrases_match_adjacent_words_in_order_and_never_a_replaced_text(
+    desk: Desk, tmp_path: Path
+) -> None:
+    """Phrases are matched from whole posting lists (AdjacentPhrase): words next to
+    each other and in order, over several segments, never in a deleted document."""
+    folder = tmp_path / "Coast Courier"
+    folder.mkdir()
+    story = folder / "board.txt"
+    story.write_text("Board news\n\nThe harbour board met the ferry crew.\n", encoding="utf-8")
+    (folder / "other.txt").write_text(
+        "Crew news\n\nThe crew met, then the board of the harbour said nothing.\n", encoding="utf-8"
+    )
+    desk.ingest([str(folder)])
+    assert titles(desk, '"harbour board met"') == {"Board news"}
+    assert titles(desk, '"board met"') == {"Board news"}
+    assert titles(desk, '"met board"') == set()
+    assert titles(desk, '"crew met" OR "board harbour"') == {"Crew news"}
+    assert titles(desk, '"harbour met"~3') == {"Board news"}  # a slop: Whoosh's own matcher
+    story.write_text("Board news\n\nThe pilot boat met the ferry crew.\n", encoding="utf-8")
+    desk.ingest([str(folder)])  # the old text's document is deleted, the new one added
+    assert titles(desk, '"harbour board met"') == set()
+    assert titles(desk, '"pilot boat met"') == {"Board news"}
+    assert desk.search('"ferry crew"').total == 1
