@@ -14,7 +14,8 @@ from triage.core.search.spans import term_spans
 _SPACE = re.compile(r"\s")
 
 SNIPPET_SCAN_CHARS = 20_000
-"""How much of a body a result's snippet looks for highlights in (see :func:`page_snippet`).
+"""How much of a body a result's snippet looks for highlights in at a time (see
+:func:`page_snippet`).
 
 Far past a news article (a few thousand characters); a body may hold up to
 400k (a transcript, a pasted report), and finding a query's words in all of it
@@ -76,19 +77,31 @@ def make_snippet(
 
 def page_snippet(text: str, terms: set[str], width: int = 200) -> Snippet:
     """The snippet of one result row: the window of most highlights that opens in
-    the first :data:`SNIPPET_SCAN_CHARS` characters of ``text``.
+    the first stretch of :data:`SNIPPET_SCAN_CHARS` characters of ``text`` holding any.
 
-    Only that opening (and one window past it, so every window it opens is
-    counted and highlighted in full) is searched for the query's words, cut at a
-    space so that no word is split into a false match. When the opening holds no
-    match the whole text is read, so a story mentioning the query once, deep in a
-    long body, still shows that mention. A body shorter than the opening gets
-    exactly :func:`make_snippet`'s window.
+    Each stretch (and one window past it, so that every window opening in it is
+    counted and highlighted in full) is searched for the query's words on its
+    own, cut at spaces so that no word is split into a false match; the next one
+    is read only when a stretch holds no match. So a story mentioning the query
+    once, deep in a long body, still shows that mention, and a body shorter than
+    one stretch gets exactly :func:`make_snippet`'s window.
     """
-    if len(text) > SNIPPET_SCAN_CHARS + width:
-        space = _SPACE.search(text, SNIPPET_SCAN_CHARS + width)
-        if space is not None:
-            spans = term_spans(text[: space.start()], terms)
-            if spans and spans[0][0] < SNIPPET_SCAN_CHARS:
-                return make_snippet(text, spans, width, opening=SNIPPET_SCAN_CHARS)
-    return make_snippet(text, term_spans(text, terms), width)
+    start = 0
+    while len(text) - start > SNIPPET_SCAN_CHARS + width:
+        opening = _space_from(text, start + SNIPPET_SCAN_CHARS)
+        end = _space_from(text, opening + width)
+        if end >= len(text):
+            break
+        spans = term_spans(text[start:end], terms)
+        if spans and spans[0][0] + start < opening:
+            moved = [(first + start, last + start) for first, last in spans]
+            return make_snippet(text, moved, width, opening=opening)
+        start = opening
+    rest = term_spans(text[start:], terms)
+    return make_snippet(text, [(first + start, last + start) for first, last in rest], width)
+
+
+def _space_from(text: str, position: int) -> int:
+    """The first whitespace at or after ``position`` (the text's length if none)."""
+    space = _SPACE.search(text, position)
+    return space.start() if space is not None else len(text)
