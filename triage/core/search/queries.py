@@ -184,10 +184,24 @@ def _positions(value: bytes) -> Iterable[int]:
     """The positions of a :class:`whoosh.formats.Positions` posting value.
 
     What ``Positions.decode_positions`` returns, without its Python loop: the
-    value is a count then pickled position deltas, whose final stop byte Whoosh
-    may strip (bytes after a pickle's stop are ignored, so one is always added).
+    value is a count (4 bytes) then the position deltas pickled (protocol 2).
+    Deltas under 256 pickle as ``K`` and one byte each, so such a list is read
+    straight from the bytes; anything else goes to ``pickle.loads`` (after the
+    pickle's stop byte, which Whoosh may strip: bytes after a stop are ignored).
     """
+    count = len(value) - 12  # count, "\x80\x02]q\x00(", 2 bytes a delta, "e."
+    if (
+        count > 0
+        and value[4:10] == _PICKLED_LIST
+        and value.endswith(b"e.")
+        and value[10:-2:2] == b"K" * (count // 2)
+        and count % 2 == 0
+    ):
+        return accumulate(value[11:-2:2])
     return accumulate(loads(value[_INT_SIZE:] + b"."))
+
+
+_PICKLED_LIST = b"\x80\x02]q\x00("
 
 
 def _postings(reader: Any, fieldname: str, word: bytes) -> dict[int, bytes]:
