@@ -161,22 +161,54 @@ class AdjacentPhrase(query.Phrase):  # type: ignore[misc]
 
 
 def _adjacent(reader: Any, fieldname: str, words: list[bytes], field_format: Any) -> list[int]:
-    """Document numbers (ascending) where ``words`` stand next to each other, in order."""
+    """Document numbers (ascending) where ``words`` stand next to each other, in order.
+
+    The rarest word's postings are read whole; a word far commoner than the
+    documents still in question is looked up in them (a skip per document)
+    rather than read whole, as in "new york" on a day of many "new"s.
+    """
     decode = (
         _positions if type(field_format) is formats.Positions else field_format.decoder("positions")
     )
-    postings = [_postings(reader, fieldname, word) for word in words]
-    smallest = min(postings, key=len)
-    common = set(smallest).intersection(*(p for p in postings if p is not smallest))
+    frequency = [reader.doc_frequency(fieldname, word) for word in words]
+    order = sorted(range(len(words)), key=frequency.__getitem__)
+    postings: dict[int, dict[int, bytes]] = {}
+    common: set[int] = set()
+    for rank, number in enumerate(order):
+        if rank and frequency[number] > _LOOKUP_RATIO * len(common):
+            postings[number] = _looked_up(reader, fieldname, words[number], sorted(common))
+        else:
+            postings[number] = _postings(reader, fieldname, words[number])
+        common = set(postings[number]) if not rank else common & postings[number].keys()
+        if not common:
+            return []
     found = []
     for doc in sorted(common):
         starts = set(decode(postings[0][doc]))
-        for offset, later in enumerate(postings[1:], 1):
-            starts.intersection_update([position - offset for position in decode(later[doc])])
+        for offset in range(1, len(words)):
+            starts.intersection_update([p - offset for p in decode(postings[offset][doc])])
             if not starts:
                 break
         if starts:
             found.append(doc)
+    return found
+
+
+_LOOKUP_RATIO = 8
+"""A phrase word found in this many times more documents than are left to check is
+looked up in each of them instead of read whole (see :func:`_adjacent`)."""
+
+
+def _looked_up(reader: Any, fieldname: str, word: bytes, docs: list[int]) -> dict[int, bytes]:
+    """docnum -> encoded value of a term's live postings in the given (sorted) documents."""
+    matcher = reader.postings(fieldname, word)
+    found: dict[int, bytes] = {}
+    for doc in docs:
+        if not matcher.is_active():
+            break
+        matcher.skip_to(doc)
+        if matcher.is_active() and matcher.id() == doc:
+            found[doc] = matcher.value()
     return found
 
 
