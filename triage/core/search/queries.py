@@ -217,23 +217,28 @@ def _positions(value: bytes) -> Iterable[int]:
 
     What ``Positions.decode_positions`` returns, without its Python loop: the
     value is a count (4 bytes) then the position deltas pickled (protocol 2).
-    Deltas under 256 pickle as ``K`` and one byte each, so such a list is read
-    straight from the bytes; anything else goes to ``pickle.loads`` (after the
-    pickle's stop byte, which Whoosh may strip: bytes after a stop are ignored).
+    A delta under 256 pickles as ``K`` and one byte, under 65536 as ``M`` and
+    two; a lone delta, or a list of ``K`` deltas after a first of either kind
+    (what nearly every posting is), is read straight from the bytes. Anything
+    else goes to ``pickle.loads`` (after the pickle's stop byte, which Whoosh may
+    strip: bytes after a stop are ignored).
     """
-    count = len(value) - 12  # count, "\x80\x02]q\x00(", 2 bytes a delta, "e."
-    if (
-        count > 0
-        and value[4:10] == _PICKLED_LIST
-        and value.endswith(b"e.")
-        and value[10:-2:2] == b"K" * (count // 2)
-        and count % 2 == 0
-    ):
-        return accumulate(value[11:-2:2])
+    if value[4:9] == _PICKLED_HEAD:
+        kind = value[9]
+        if kind == _K and len(value) == 13 and value[11:] == b"a.":
+            return (value[10],)
+        if kind == _M and len(value) == 14 and value[12:] == b"a.":
+            return (value[10] | value[11] << 8,)
+        if kind == _MARK and value.endswith(b"e."):
+            first = value[11] | value[12] << 8 if value[10] == _M else None
+            rest = value[10 if first is None else 13 : -2]
+            if len(rest) % 2 == 0 and rest[::2] == b"K" * (len(rest) // 2):
+                return accumulate(rest[1::2], initial=first)
     return accumulate(loads(value[_INT_SIZE:] + b"."))
 
 
-_PICKLED_LIST = b"\x80\x02]q\x00("
+_PICKLED_HEAD = b"\x80\x02]q\x00"  # protocol 2, an empty list, memoised
+_K, _M, _MARK = ord("K"), ord("M"), ord("(")
 
 
 def _postings(reader: Any, fieldname: str, word: bytes) -> dict[int, bytes]:
