@@ -124,13 +124,13 @@ class AdjacentPhrase(query.Phrase):  # type: ignore[misc]
     Whoosh's own phrase matcher steps through every document holding all the
     words, building span objects from the decoded positions of each: a phrase of
     two common words ("has been") cost most of a 70 ms search on a 100k desk.
-    Here each word's postings in a segment are read once into a dictionary, the
-    documents holding every word are found by set intersection, and a document
-    matches when some position ``p`` of the first word has the i-th word at
-    ``p + i`` -- what Whoosh's matcher accepts at the default slop of 1. The
-    matches are then scored by the very intersection of term matchers Whoosh's
-    phrase wraps, so scores, order and counts stay the same. Any other slop, or
-    a phrase of one word, is left to Whoosh.
+    Here each word's postings in a segment are read a block at a time (see
+    :func:`_adjacent`), the documents holding every word are found by set
+    intersection, and a document matches when some position ``p`` of the first
+    word has the i-th word at ``p + i`` -- what Whoosh's matcher accepts at the
+    default slop of 1. The matches are then scored by the very intersection of
+    term matchers Whoosh's phrase wraps, so scores, order and counts stay the
+    same. Any other slop, or a phrase of one word, is left to Whoosh.
     """
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
