@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from triage.core.desk import Desk
-from triage.core.search import SearchError, parse_query
+from triage.core.search import SNIPPET_SCAN_CHARS, SearchError, parse_query
 
 STORIES = {
     "dock.txt": (
@@ -213,3 +213,52 @@ def test_an_index_with_compressed_blocks_reads_beside_new_ones(
     desk.ingest([str(folder)])
     assert titles(desk, "strike") == {"Dockers strike", "Strike talks collapse"}
     assert titles(desk, '"port workers"') == {"Dockers strike"}
+
+
+def test_a_long_body_is_snippeted_from_its_opening_unless_only_its_tail_matches(
+    desk: Desk, tmp_path: Path
+) -> None:
+    """A snippet looks for the query in the first SNIPPET_SCAN_CHARS characters of a
+    body; past them only when the opening holds no match."""
+    folder = tmp_path / "Long Reads"
+    folder.mkdir()
+    filler = " ".join(f"Boat {n} sailed past quietly." for n in range(1200))
+    assert len(filler) > SNIPPET_SCAN_CHARS + 1000
+    (folder / "opening.txt").write_text(
+        f"Harbour essay\n\nThe harbour opened. {filler} {'harbour ' * 6}end.\n", encoding="utf-8"
+    )
+    (folder / "tail.txt").write_text(
+        f"Coast essay\n\nThe coast. {filler} The lighthouse was lit.\n", encoding="utf-8"
+    )
+    desk.ingest([str(folder)])
+    early = desk.search("harbour").rows[0].snippet
+    assert early.text.startswith("The harbour opened.")
+    assert [early.text[s:e] for s, e in early.spans] == ["harbour"]
+    late = desk.search("lighthouse").rows[0].snippet
+    assert late.text.startswith("…")
+    assert [late.text[s:e] for s, e in late.spans] == ["lighthouse"]
+
+
+def test_phrases_match_adjacent_words_in_order_and_never_a_replaced_text(
+    desk: Desk, tmp_path: Path
+) -> None:
+    """Phrases are matched from whole posting lists (AdjacentPhrase): words next to
+    each other and in order, over several segments, never in a deleted document."""
+    folder = tmp_path / "Coast Courier"
+    folder.mkdir()
+    story = folder / "board.txt"
+    story.write_text("Board news\n\nThe harbour board met the ferry crew.\n", encoding="utf-8")
+    (folder / "other.txt").write_text(
+        "Crew news\n\nThe crew met, then the board of the harbour said nothing.\n", encoding="utf-8"
+    )
+    desk.ingest([str(folder)])
+    assert titles(desk, '"harbour board met"') == {"Board news"}
+    assert titles(desk, '"board met"') == {"Board news"}
+    assert titles(desk, '"met board"') == set()
+    assert titles(desk, '"crew met" OR "board harbour"') == {"Crew news"}
+    assert titles(desk, '"harbour met"~3') == {"Board news"}  # a slop: Whoosh's own matcher
+    story.write_text("Board news\n\nThe pilot boat met the ferry crew.\n", encoding="utf-8")
+    desk.ingest([str(folder)])  # the old text's document is deleted, the new one added
+    assert titles(desk, '"harbour board met"') == set()
+    assert titles(desk, '"pilot boat met"') == {"Board news"}
+    assert desk.search('"ferry crew"').total == 1

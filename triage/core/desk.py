@@ -46,8 +46,8 @@ from triage.core.search import (
     ShardedIndex,
     Snippet,
     StoreFilters,
-    make_snippet,
     matches_nothing,
+    page_snippet,
     parse_query,
     query_terms,
     term_spans,
@@ -373,9 +373,7 @@ class Desk:
             story = stories.get(hit.id)
             if story is None:
                 continue
-            snippet = (
-                make_snippet(story.body, term_spans(story.body, terms)) if snippets else Snippet("")
-            )
+            snippet = page_snippet(story.body, terms) if snippets else Snippet("")
             rows.append(SearchRow(story=story, score=hit.score, snippet=snippet))
         return SearchPage(rows=rows, total=results.total, more=results.more)
 

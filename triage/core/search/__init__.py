@@ -19,7 +19,7 @@ all editor state, and the index can be rebuilt from it at any time
 """
 
 from triage.core.search.filters import StoreFilters
-from triage.core.search.highlight import Snippet, make_snippet
+from triage.core.search.highlight import SNIPPET_SCAN_CHARS, Snippet, make_snippet, page_snippet
 from triage.core.search.index import IndexBatch, SearchIndex
 from triage.core.search.queries import (
     DocSetQuery,
@@ -62,6 +62,7 @@ __all__ = [
     "INDEX_DIR",
     "RECENT_STORIES",
     "SCHEMA_VERSION",
+    "SNIPPET_SCAN_CHARS",
     "VIRTUAL_FIELDS",
     "AllBut",
     "DateResolver",
@@ -87,6 +88,7 @@ __all__ = [
     "day_start",
     "make_snippet",
     "matches_nothing",
+    "page_snippet",
     "parse_query",
     "query_terms",
     "rewrite_virtual",

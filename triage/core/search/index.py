@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh import sorting
 from whoosh.index import LockError
 
-from triage.core.search.queries import id_column
+from triage.core.search.queries import id_column, may_match
 from triage.core.search.schema import (
     LOCK_WAIT_SECONDS,
     SCHEMA_VERSION,
@@ -219,6 +219,8 @@ class SearchIndex:
             sort: ``relevance`` or ``date``.
         """
         searcher = self.searcher()
+        if not may_match(q, searcher.reader()):
+            return Results(hits=[], total=0)  # a required word is not in this shard
         # optimize=False: score every match in one pass. Whoosh's block-quality
         # skipping saves scoring but then cannot count, and len(results) re-runs the
         # query to count it; one full pass is cheaper than skip + recount.
@@ -249,7 +251,7 @@ class SearchIndex:
         part of a scored search over the same documents.
         """
         searcher = self.searcher()
-        if not searcher.doc_count():
+        if not searcher.doc_count() or not may_match(q, searcher.reader()):
             return []  # an empty index's reader has no columns
         try:
             ids = id_column(searcher)
