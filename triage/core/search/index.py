@@ -290,6 +290,28 @@ class SearchIndex:
         column = reader.column_reader("published", translate=True)
         return max((column[doc] for doc in reader.all_doc_ids()), default=None)
 
+    def routing_stats(self) -> tuple[int, datetime | None]:
+        """Live documents and the latest publication time, for a writer's routing.
+
+        Read through a reader of the unmapped index, closed at once: the cached
+        searcher (:meth:`searcher`) would copy every segment's term and posting files
+        into memory and keep them for as long as it lives (see :meth:`_unmapped`).
+        """
+        with self._lock:
+            self._open()
+            try:
+                reader = self._unmapped().reader()
+            except Exception as exc:
+                raise self._unreadable(exc) from None
+            try:
+                count = int(reader.doc_count())
+                if not count:
+                    return 0, None  # an empty index's reader has no columns
+                column = reader.column_reader("published", translate=True)
+                return count, max((column[doc] for doc in reader.all_doc_ids()), default=None)
+            finally:
+                reader.close()
+
     def segment_count(self) -> int:
         """How many segments the index has (each costs a matcher per query)."""
         return len(self._open()._segments())
