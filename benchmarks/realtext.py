@@ -7,8 +7,13 @@ desk through ``Desk.ingest`` (stored, quoted, clustered, searchable), then index
 same stories with one plain Whoosh writer (same ``build_schema()``, one commit).
 Prints the median of the runs: stories/s for both, the ratio, per-stage seconds,
 the cluster assignment's median and p95 per story (stories of each built desk
-assigned again, :func:`_ingest.time_reassign`), peak RSS (self and children) and
-the load average (the figures move with it on a shared machine).
+assigned again, :func:`_ingest.time_reassign`), peak RSS and the load average (the
+figures move with it on a shared machine).
+
+Each triage ingest runs in a fresh Python process of its own (this script again,
+``--ingest-child``), timed inside it around ``Desk.ingest`` as before, so its peak RSS
+is triage's ingest alone: that process's (parse, store, index) and its analysis
+worker's, each its own figure. The bare writer runs in this process, after it.
 
     python benchmarks/realtext.py [--runs 3]
     python benchmarks/realtext.py --eval DIR --feeds ''   # held-out articles, no feeds
@@ -22,13 +27,14 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _ingest import bare_whoosh, ingest_desk, time_reassign
+from _ingest import IngestTiming, bare_whoosh, ingest_desk, time_reassign
 from _stats import Samples
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -70,13 +76,72 @@ def write_corpus(
 
 
 def peak_rss_mb() -> tuple[float, float]:
-    """Peak resident set of this process and of its waited-for children, in MB."""
+    """Peak resident set of this process and of its largest waited-for child, in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return own, kids
 
 
+def own_peak_mb() -> float:
+    """This process's own peak resident set (``VmHWM``), in MB.
+
+    Not ``ru_maxrss``: a process started by ``exec`` inherits its parent's peak in
+    that figure (the kernel keeps the larger of the two), so an ingest child of a
+    benchmark process that has held a bare writer's documents would report them.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ingest_child(corpus: Path, desk_dir: Path) -> None:
+    """In the child process: ingest ``corpus`` into a fresh desk, print the timing and
+    the peak RSS of this process and of its analysis worker as one JSON line.
+
+    The worker's figure is ``ru_maxrss`` of this process's children: at most the
+    larger of the worker's own peak and this process's peak when it started the
+    worker (after the first hundred stories, well below either)."""
+    timing = ingest_desk(corpus, desk_dir)
+    own, worker = own_peak_mb(), peak_rss_mb()[1]
+    print(
+        json.dumps(
+            {
+                "stories": timing.stories,
+                "total": timing.total,
+                "stages": timing.stages,
+                "cpu": timing.cpu,
+                "rss": {"ingest": own, "worker": worker},
+            }
+        )
+    )
+
+
+def ingest_apart(corpus: Path, desk_dir: Path) -> tuple[IngestTiming, dict[str, float]]:
+    """Run :func:`ingest_child` in a fresh process; its timing and peak RSS (MB)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--ingest-child",
+            str(corpus),
+            str(desk_dir),
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    timing = IngestTiming(
+        stories=row["stories"], total=row["total"], stages=row["stages"], cpu=row["cpu"]
+    )
+    return timing, row["rss"]
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--ingest-child"]:
+        ingest_child(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
@@ -103,10 +168,14 @@ def main() -> None:
         rates, bares, ratios, stages_all = [], [], [], []
         assign, assign_cpu = Samples(), Samples()
         cpu_ratios: list[float] = []
+        rss_ingest: list[float] = []
+        rss_worker: list[float] = []
         stories = 0
         for run in range(args.runs):
             desk_dir = root / f"desk{run}"
-            timing = ingest_desk(corpus, desk_dir)
+            timing, rss = ingest_apart(corpus, desk_dir)
+            rss_ingest.append(rss["ingest"])
+            rss_worker.append(rss["worker"])
             bare = bare_whoosh(desk_dir)
             stories = timing.stories
             rates.append(timing.rate)
@@ -127,11 +196,12 @@ def main() -> None:
                 + f"; CPU s: parent {timing.cpu['parent']:.1f}, worker {worker_cpu:.1f}, "
                 f"bare Whoosh {bare.cpu['parent']:.1f}"
                 + (f"; assign median {statistics.median(ms):.1f} ms" if ms else "")
+                + f"; peak RSS: ingest {rss['ingest']:.0f} MB, worker {rss['worker']:.0f} MB"
                 + f"; load {_load()}",
                 flush=True,
             )
             shutil.rmtree(desk_dir, ignore_errors=True)
-        own, kids = peak_rss_mb()
+        own, _ = peak_rss_mb()
         print(
             f"median of {args.runs}: {stories} stories, triage {statistics.median(rates):.1f}/s, "
             f"bare Whoosh {statistics.median(bares):.1f}/s, "
@@ -151,7 +221,13 @@ def main() -> None:
                 f"a story (CPU median {assign_cpu.median:.1f} ms, p95 {assign_cpu.p95:.1f}; "
                 f"{len(assign.values)} re-assigned into the built desks)"
             )
-        print(f"peak RSS: parent {own:.0f} MB, children {kids:.0f} MB; load {_load()}")
+        print(
+            f"peak RSS, median of {args.runs}: ingest process "
+            f"{statistics.median(rss_ingest):.0f} MB, "
+            f"analysis worker {statistics.median(rss_worker):.0f} MB (runs: "
+            + ", ".join(f"{a:.0f}/{b:.0f}" for a, b in zip(rss_ingest, rss_worker, strict=True))
+            + f"); this process (bare writer, re-assignment) {own:.0f} MB; load {_load()}"
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

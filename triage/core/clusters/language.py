@@ -49,7 +49,7 @@ def _stemmer(language: str) -> Callable[[str], str] | None:
     return stem
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 15)
 def foreign_feature(raw: str, language: str) -> str | None:
     """The ``w:`` feature a word of a language other than English counts as
     (``w:de/kund``), or None for a stop word, a one-letter word or a number."""

@@ -159,10 +159,11 @@ def _parse_vector(text: str) -> dict[str, float]:
     return {sys.intern(term): weight for term, weight in json.loads(text).items()}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _parse_features(text: str) -> frozenset[str]:
     """Decode a stored feature list, memoised like :func:`_parse_vector` (the conflict
-    test reads a candidate's features): interned, 4096 hold ~70 MB, not ~160."""
+    test reads a candidate's features): interned. A set of a long story's features
+    costs ~11 KB, so the memo is 1024 deep (~11 MB), not 4096 (~45 MB)."""
     return frozenset(map(sys.intern, json.loads(text)))
 
 

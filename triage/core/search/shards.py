@@ -208,8 +208,8 @@ class ShardedIndex:
         shard = self.shard(key)
         if not shard.path.exists():
             return 0, None
-        newest = shard.newest()
-        return shard.doc_count(), day_key(newest) if newest else None
+        count, newest = shard.routing_stats()
+        return count, day_key(newest) if newest else None
 
     def shard(self, key: str, create: bool = False) -> SearchIndex:
         """The index of one shard; with ``create``, one not on disk yet starts empty.
