@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from triage.core.language import ENGLISH, detect, function_words
@@ -152,15 +153,30 @@ def _sentence_opener(text: str, name: str) -> bool:
     too ("said Will").
     """
     lower = name.lower()
-    if lower == name or not name.isalpha():
+    if lower == name or not name.isalpha() or not any(_words_at(text, lower)):
         return False
-    if not re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text):
-        return False
-    for found in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-        before = text[max(0, found.start() - 8) : found.start()].rstrip(" \t*_")
+    for start in _words_at(text, name):
+        before = text[max(0, start - 8) : start].rstrip(" \t*_")
         if before and before[-1] not in _SENTENCE_OPENERS:
             return False  # capitalised within a sentence: a name after all
     return True
+
+
+def _words_at(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` stands in ``text`` as a whole word (plain search: a pattern per
+    name, compiled for each quote, cost more than the rest of the check)."""
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        if (start == 0 or not _word_char(text[start - 1])) and (
+            end == len(text) or not _word_char(text[end])
+        ):
+            yield start
+        start = text.find(word, end)
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _no_speaker(text: str, name: str) -> bool:
