@@ -41,8 +41,18 @@ def main(command: str, seconds: float = 60.0) -> int:
                 break
     painted = EXPECTED.search(ANSI.sub(b" ", seen)) is not None
     os.write(leader, b"q")
+    # Keep reading while the app quits: it repaints and restores the terminal on the
+    # way out, and a full pseudo-terminal buffer would block it in that write.
+    deadline = time.monotonic() + 15
+    while child.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.2)
+        if ready:
+            try:
+                os.read(leader, 65536)
+            except OSError:
+                break
     try:
-        code = child.wait(15)
+        code = child.wait(max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         child.kill()
         code = -9

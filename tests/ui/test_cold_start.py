@@ -127,3 +127,25 @@ async def test_a_resize_that_keeps_the_columns_keeps_the_rows(ui_desk: Desk) -> 
         await settle(pilot)
         assert table.columns["title"].width > width
         assert [str(key.value) for key in table.rows] == [s.id for s in table.stories]
+
+
+async def test_the_status_line_claims_no_counts_before_it_has_read_them() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    from triage.ui.widgets.status import StatusLine
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StatusLine()
+
+    async with Bare().run_test() as pilot:
+        status = pilot.app.query_one(StatusLine)
+        status.set_shown(34, 34)
+
+        def line() -> str:
+            return str(status.query_one("#status-text", Static).render())
+
+        assert line().startswith("showing 34 of 34")  # not "0 stories" of a full desk
+        status.set_counts(34, 12, 0)
+        assert line().startswith("34 stories · 12 unread · showing 34 of 34")

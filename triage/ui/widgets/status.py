@@ -17,7 +17,9 @@ class StatusLine(Horizontal):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.counts = (0, 0)
+        self.counts: tuple[int, int] | None = None
+        """The desk's stories and unread ones; None until first read (after the first
+        screen), so the line never says "0 stories" of a full desk."""
         self.shown = (0, 0)
         self.shown_more = False
         self.last_refresh: datetime | None = None
@@ -35,15 +37,16 @@ class StatusLine(Horizontal):
 
     def render_status(self) -> None:
         """Redraw the line from the current figures."""
-        stories, unread = self.counts
         shown, total = self.shown
         plus = "+" if self.shown_more else ""
-        counted = plural(stories, "story", "stories")
         line = Text(end="")
         if self.alert:  # first, so a narrow terminal still shows it
             line.append_text(plain(self.alert, "bold yellow", one_line=True))
             line.append(" · ")
-        line.append(f"{counted} · {unread} unread · showing {shown} of {total}{plus}")
+        if self.counts is not None:
+            stories, unread = self.counts
+            line.append(f"{plural(stories, 'story', 'stories')} · {unread} unread · ")
+        line.append(f"showing {shown} of {total}{plus}")
         when = f"{self.last_refresh:%H:%M}" if self.last_refresh else "never"
         line.append(f" · refreshed {when}")
         if self.feed_errors:
