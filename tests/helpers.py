@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from triage.core.clusters.conflicts import event_markers
 from triage.core.clusters.signals import term_counts
@@ -45,6 +47,21 @@ def run_triage(
         env=env,
         timeout=timeout,
     )
+
+
+def run_benchmark(script: Path, *args: str, timeout: float) -> dict[str, Any]:
+    """Run a benchmark script in a separate process; return the JSON figures it prints
+    last (and fail the test, with its error output, if it fails)."""
+    done = subprocess.run(
+        [sys.executable, str(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def story_markers(story: tuple[str, str]) -> frozenset[str]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_benchmark
 
 from triage.core.ingest.feeds import parse_feed
 
@@ -80,27 +79,19 @@ def test_feed_files_parse_back_to_the_same_stories(
 
 @pytest.mark.soak
 def test_benchmark_runs_on_a_tiny_desk() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "run.py"),
-            "--sizes",
-            "200",
-            "--json",
-            "--repeats",
-            "1",
-            "--feeds",
-            "10",
-            "--hosts",
-            "2",
-        ],
-        capture_output=True,
-        text=True,
+    figures = run_benchmark(
+        BENCHMARKS / "run.py",
+        "--sizes",
+        "200",
+        "--json",
+        "--repeats",
+        "1",
+        "--feeds",
+        "10",
+        "--hosts",
+        "2",
         timeout=900,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
     small = figures["sizes"]["200"]
     assert small["stories"] == 200
     assert small["ingest_ratio"] > 0

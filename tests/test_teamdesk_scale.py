@@ -9,10 +9,10 @@ not how fast. Skips when PostgreSQL is not installed, as the other team-desk tes
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
+
+from helpers import run_benchmark
 
 from triage.core.desk import Desk
 
@@ -38,29 +38,21 @@ def test_scale_benchmark_runs_end_to_end(tmp_path: Path, pg_url: str) -> None:
     built.close()
     before = _files(tmp_path / "desk-small")
 
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "teamdesk_scale.py"),
-            "--desk",
-            str(tmp_path / "desk-small"),
-            "--url",
-            pg_url,
-            "--repeats",
-            "1",
-            "--follow",
-            "12",
-            "--scratch",
-            str(tmp_path),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_benchmark(
+        BENCHMARKS / "teamdesk_scale.py",
+        "--desk",
+        str(tmp_path / "desk-small"),
+        "--url",
+        pg_url,
+        "--repeats",
+        "1",
+        "--follow",
+        "12",
+        "--scratch",
+        str(tmp_path),
+        "--json",
         timeout=300,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
 
     assert result["stories"] == stories
     assert result["copy"]["stories"] == stories
