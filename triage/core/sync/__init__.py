@@ -7,9 +7,10 @@ speaks the Fever API; a Google Reader API backend fits the same interface);
 :class:`Servers` keeps each server's feeds, cursor and last agreed item state in the
 store; :func:`sync_server` runs one sync.
 
-The names are loaded on first use (:func:`__getattr__`): the app counts servers
-(:class:`Servers`) as it starts, and importing the engine with it would load the
-whole ingest path (feed parsing, HTTP) before the first screen.
+The engine and the Fever backend (and the ingest path and HTTP client behind
+them) are loaded on first use (:func:`__getattr__`): the app counts servers
+(:class:`Servers`) as it starts, and that should not load feed parsing and HTTP
+before the first screen.
 """
 
 from __future__ import annotations
@@ -17,24 +18,26 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from triage.core.sync.backend import (
+    AuthError,
+    ServerBackend,
+    ServerError,
+    ServerFeed,
+    ServerItem,
+    ServerState,
+)
+from triage.core.sync.credentials import (
+    PASSWORD_ENV,
+    CredentialError,
+    forget_key,
+    key_at_hand,
+    keyring_available,
+    load_key,
+    remember_key,
+)
+from triage.core.sync.state import ServerRecord, Servers
+
 if TYPE_CHECKING:
-    from triage.core.sync.backend import (
-        AuthError,
-        ServerBackend,
-        ServerError,
-        ServerFeed,
-        ServerItem,
-        ServerState,
-    )
-    from triage.core.sync.credentials import (
-        PASSWORD_ENV,
-        CredentialError,
-        forget_key,
-        key_at_hand,
-        keyring_available,
-        load_key,
-        remember_key,
-    )
     from triage.core.sync.engine import (
         SAVED_TAG,
         ServerOutcome,
@@ -44,29 +47,10 @@ if TYPE_CHECKING:
         sync_servers,
     )
     from triage.core.sync.fever import FeverBackend, fever_api_key
-    from triage.core.sync.state import ServerRecord, Servers
 
-_HOME = {
-    name: f"triage.core.sync.{module}"
-    for module, names in {
-        "backend": (
-            "AuthError",
-            "ServerBackend",
-            "ServerError",
-            "ServerFeed",
-            "ServerItem",
-            "ServerState",
-        ),
-        "credentials": (
-            "PASSWORD_ENV",
-            "CredentialError",
-            "forget_key",
-            "key_at_hand",
-            "keyring_available",
-            "load_key",
-            "remember_key",
-        ),
-        "engine": (
+_ON_USE = {
+    **dict.fromkeys(
+        (
             "SAVED_TAG",
             "ServerOutcome",
             "SyncReport",
@@ -74,16 +58,16 @@ _HOME = {
             "sync_server",
             "sync_servers",
         ),
-        "fever": ("FeverBackend", "fever_api_key"),
-        "state": ("ServerRecord", "Servers"),
-    }.items()
-    for name in names
+        "triage.core.sync.engine",
+    ),
+    **dict.fromkeys(("FeverBackend", "fever_api_key"), "triage.core.sync.fever"),
 }
+"""Name -> the heavy module it comes from."""
 
 
 def __getattr__(name: str) -> object:
-    """Load a public name from its module on first use (PEP 562)."""
-    home = _HOME.get(name)
+    """Load a name of the engine or the Fever backend on first use (PEP 562)."""
+    home = _ON_USE.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(home), name)
